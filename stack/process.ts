@@ -1,0 +1,140 @@
+/**
+ * Child processes of the stack. Each runs in its own process group (detached), so stopping it ends
+ * every process it started too (php -S workers, for one), and never anything else: we signal only
+ * the groups we created, by pid.
+ */
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface ManagedProcessOptions {
+  /** Short name used in messages and log file names ("mariadb", "php"). */
+  name: string;
+  command: string;
+  args: string[];
+  logFile: string;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Run as this system user (through runuser); PostgreSQL refuses to run as root. */
+  user?: string;
+  /** Called with the pid group as soon as it exists, so a crash of the harness can be cleaned up later. */
+  onSpawn?: (pid: number) => void;
+}
+
+export interface ExitInfo {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export class ManagedProcess {
+  readonly name: string;
+  readonly logFile: string;
+  readonly pid: number;
+  /** Resolves when the process exits, however it exits. */
+  readonly exited: Promise<ExitInfo>;
+  private stopping = false;
+  private exitInfo: ExitInfo | undefined;
+  private readonly child: ChildProcess;
+  private readonly log: WriteStream;
+
+  constructor(options: ManagedProcessOptions) {
+    this.name = options.name;
+    this.logFile = options.logFile;
+    this.log = createWriteStream(options.logFile, { flags: 'a' });
+    const [command, args] = options.user
+      ? ['runuser', ['-u', options.user, '--', options.command, ...options.args]]
+      : [options.command, options.args];
+    const spawnOptions: SpawnOptions = {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    };
+    this.child = spawn(command, args, spawnOptions);
+    if (this.child.pid === undefined) {
+      throw new Error(`${this.name}: could not start ${command}`);
+    }
+    this.pid = this.child.pid;
+    options.onSpawn?.(this.pid);
+    this.child.stdout?.pipe(this.log, { end: false });
+    this.child.stderr?.pipe(this.log, { end: false });
+    this.exited = new Promise((resolve) => {
+      this.child.once('exit', (code, signal) => {
+        this.exitInfo = { code, signal };
+        resolve(this.exitInfo);
+      });
+      this.child.once('error', (error) => {
+        this.log.write(`\n[harness] ${this.name} failed to start: ${error.message}\n`);
+        this.exitInfo = { code: 127, signal: null };
+        resolve(this.exitInfo);
+      });
+    });
+  }
+
+  get running(): boolean {
+    return this.exitInfo === undefined;
+  }
+
+  /** A promise that rejects when the process dies before stop() was asked for. */
+  unexpectedExit(): Promise<never> {
+    return this.exited.then((info) => {
+      if (this.stopping) return new Promise<never>(() => undefined);
+      throw new Error(
+        `${this.name} exited unexpectedly (${info.signal ?? `code ${info.code}`}). Last log lines:\n${this.tail(15)}`,
+      );
+    });
+  }
+
+  tail(lines = 20): string {
+    try {
+      return readFileSync(this.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    } catch {
+      return '(no log)';
+    }
+  }
+
+  /** SIGTERM to the whole group, SIGKILL after the grace period. Safe to call twice. */
+  async stop(graceMs = 3_000): Promise<void> {
+    this.stopping = true;
+    if (this.running) {
+      signalGroup(this.pid, 'SIGTERM');
+      const exitedInTime = await Promise.race([this.exited.then(() => true), sleep(graceMs).then(() => false)]);
+      if (!exitedInTime) signalGroup(this.pid, 'SIGKILL');
+      await this.exited;
+    }
+    // Workers of the group may outlive its leader (php -S); end them too.
+    signalGroup(this.pid, 'SIGKILL');
+    if (!this.log.closed) {
+      this.log.end();
+      await once(this.log, 'close').catch(() => undefined);
+    }
+  }
+}
+
+export function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(-pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs a command to completion and returns its output; throws with the output on failure. */
+export async function runToCompletion(
+  command: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; user?: string; input?: string } = {},
+): Promise<string> {
+  const [cmd, argv] = options.user ? ['runuser', ['-u', options.user, '--', command, ...args]] : [command, args];
+  const child = spawn(cmd, argv, { env: options.env ?? process.env, cwd: options.cwd, stdio: 'pipe' });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  if (options.input !== undefined) child.stdin.end(options.input);
+  else child.stdin.end();
+  const [code] = (await once(child, 'close')) as [number | null];
+  if (code !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${code}):\n${output.trim()}`);
+  return output;
+}
