@@ -1,0 +1,101 @@
+/**
+ * Starts the Kaspi simulator: the Kaspi API on one 127.0.0.1 listener, the control API on another.
+ */
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { allOrganizations, type Organization } from '../../fixtures/organizations.ts';
+import { createControlListener } from './control.ts';
+import { createKaspiHandlers } from './handlers.ts';
+import { createMswNodeListener } from './http-adapter.ts';
+import { Journal, defaultJournalSize } from './journal.ts';
+import { journalEntryFor } from './journal-entry.ts';
+import { buildOpenApiDocument } from './openapi.ts';
+import { KaspiState } from './state.ts';
+import { StatusCode } from './status-codes.ts';
+import type { Clock } from './time.ts';
+
+export interface KaspiSimulatorOptions {
+  organizations?: readonly Organization[];
+  /** 0 or absent: the kernel picks a free port. */
+  port?: number;
+  controlPort?: number;
+  journalSize?: number;
+  /** Injectable clock (epoch ms) for freezing or advancing Kaspi's timeouts. */
+  now?: Clock;
+}
+
+export interface KaspiSimulator {
+  url: string;
+  controlUrl: string;
+  state: KaspiState;
+  journal: Journal;
+  close(): Promise<void>;
+}
+
+const host = '127.0.0.1';
+
+function listen(listener: RequestListener, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer(listener);
+    server.keepAliveTimeout = 5_000;
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    // Idle keep-alive sockets would otherwise hold close() open until they time out.
+    server.closeIdleConnections();
+  });
+}
+
+const urlOf = (server: Server): string => `http://${host}:${(server.address() as AddressInfo).port}`;
+
+export async function startKaspiSimulator(options: KaspiSimulatorOptions = {}): Promise<KaspiSimulator> {
+  const state = new KaspiState({
+    organizations: options.organizations ?? allOrganizations,
+    now: options.now,
+  });
+  const journal = new Journal(options.journalSize ?? defaultJournalSize);
+
+  const kaspiListener = createMswNodeListener({
+    handlers: createKaspiHandlers(state),
+    errorBody: (message) => ({ StatusCode: StatusCode.unavailable, Message: message }),
+    onExchange: (exchange) => journal.record(journalEntryFor(state, exchange)),
+  });
+
+  let openApi: unknown;
+  const controlListener = createControlListener({
+    state,
+    journal,
+    reset: () => {
+      state.reset();
+      journal.clear();
+    },
+    openApiDocument: () => (openApi ??= buildOpenApiDocument()),
+  });
+
+  const kaspiServer = await listen(kaspiListener, options.port ?? 0);
+  let controlServer: Server;
+  try {
+    controlServer = await listen(controlListener, options.controlPort ?? 0);
+  } catch (error) {
+    await closeServer(kaspiServer);
+    throw error;
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: urlOf(kaspiServer),
+    controlUrl: urlOf(controlServer),
+    state,
+    journal,
+    close: () =>
+      (closing ??= Promise.all([closeServer(kaspiServer), closeServer(controlServer)]).then(() => undefined)),
+  };
+}
