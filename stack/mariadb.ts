@@ -1,0 +1,171 @@
+/**
+ * A throwaway MariaDB server per run: a fresh data directory under the run, bound to 127.0.0.1 on a
+ * kernel-chosen port, in its own process group. The Bitrix stub gets its own database and user with a
+ * password generated for this run only (never a hard-coded credential).
+ */
+import { randomBytes } from 'node:crypto';
+import { accessSync, constants, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join, resolve } from 'node:path';
+import mysql from 'mysql2/promise';
+import { ManagedProcess, runToCompletion } from './process.ts';
+import { freePort } from './ports.ts';
+import { waitUntil } from './wait.ts';
+
+export interface MariadbDatabase {
+  name: string;
+  user: string;
+  password: string;
+}
+
+export interface RunningMariadb {
+  host: '127.0.0.1';
+  port: number;
+  /** Unix socket; root authenticates through it without a password. */
+  socket: string;
+  rootUser: 'root';
+  /** The application's database and user (`dbcvety` / `usercvety`, as on the production site). */
+  database: MariadbDatabase;
+  process: ManagedProcess;
+  stop(): Promise<void>;
+}
+
+export interface StartMariadbOptions {
+  runDir: string;
+  port?: number;
+}
+
+const missingMessage = 'MariaDB is missing: run `npm run setup` or `apt-get install mariadb-server`';
+
+/** Finds an executable on PATH or in the sbin directories Debian puts daemons in. */
+export function findExecutable(
+  name: string,
+  extraDirs: readonly string[] = ['/usr/sbin', '/usr/bin'],
+): string | undefined {
+  const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), ...extraDirs];
+  for (const dir of dirs) {
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here; keep looking
+    }
+  }
+  return undefined;
+}
+
+/** Unix socket paths are limited to ~107 bytes; a deep run directory falls back to a short temp dir. */
+function socketPathFor(dir: string): string {
+  const preferred = join(dir, 'mysqld.sock');
+  if (Buffer.byteLength(preferred) < 100) return preferred;
+  return join(mkdtempSync(join(tmpdir(), 'kh-mdb-')), 'mysqld.sock');
+}
+
+async function rootCanQuery(socket: string): Promise<boolean> {
+  const connection = await mysql.createConnection({
+    socketPath: socket,
+    user: 'root',
+    connectTimeout: 1_000,
+  });
+  try {
+    await connection.query('SELECT 1');
+    return true;
+  } finally {
+    await connection.end().catch(() => undefined);
+  }
+}
+
+async function createAppDatabase(socket: string): Promise<MariadbDatabase> {
+  const database: MariadbDatabase = {
+    name: 'dbcvety',
+    user: 'usercvety',
+    password: randomBytes(18).toString('base64url'),
+  };
+  const connection = await mysql.createConnection({ socketPath: socket, user: 'root' });
+  try {
+    await connection.query(
+      `CREATE DATABASE IF NOT EXISTS \`${database.name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+    );
+    // Both host names: TCP clients arrive as 127.0.0.1, socket clients as localhost.
+    for (const host of ['127.0.0.1', 'localhost']) {
+      await connection.query('CREATE USER IF NOT EXISTS ?@? IDENTIFIED BY ?', [
+        database.user,
+        host,
+        database.password,
+      ]);
+      await connection.query(`GRANT ALL PRIVILEGES ON \`${database.name}\`.* TO ?@?`, [database.user, host]);
+    }
+  } finally {
+    await connection.end().catch(() => undefined);
+  }
+  return database;
+}
+
+export async function startMariadb(options: StartMariadbOptions): Promise<RunningMariadb> {
+  const mariadbd = findExecutable('mariadbd');
+  const installDb = findExecutable('mariadb-install-db');
+  if (!mariadbd || !installDb) throw new Error(missingMessage);
+
+  const baseDir = resolve(options.runDir, 'mariadb');
+  const dataDir = join(baseDir, 'data');
+  const tmpDir = join(baseDir, 'tmp');
+  mkdirSync(tmpDir, { recursive: true });
+  const socket = socketPathFor(baseDir);
+  const port = options.port ?? (await freePort());
+
+  await runToCompletion(installDb, [
+    '--no-defaults',
+    `--datadir=${dataDir}`,
+    '--user=root',
+    '--auth-root-authentication-method=normal',
+    '--skip-test-db',
+  ]);
+
+  const server = new ManagedProcess({
+    name: 'mariadb',
+    command: mariadbd,
+    args: [
+      '--no-defaults',
+      `--datadir=${dataDir}`,
+      '--user=root',
+      `--port=${port}`,
+      '--bind-address=127.0.0.1',
+      `--socket=${socket}`,
+      `--pid-file=${join(baseDir, 'mariadbd.pid')}`,
+      `--tmpdir=${tmpDir}`,
+      // A test database: durability traded for speed, no binary log, no DNS lookups of clients.
+      '--skip-log-bin',
+      '--innodb-flush-log-at-trx-commit=0',
+      '--innodb-doublewrite=0',
+      '--innodb-buffer-pool-size=64M',
+      '--performance-schema=OFF',
+      '--skip-name-resolve',
+      '--character-set-server=utf8mb4',
+      '--collation-server=utf8mb4_unicode_ci',
+    ],
+    logFile: join(baseDir, 'mariadbd.log'),
+  });
+
+  try {
+    await waitUntil(() => rootCanQuery(socket), `SELECT 1 over ${socket}`, {
+      service: 'mariadb',
+      timeoutMs: 30_000,
+      abort: server.unexpectedExit(),
+    });
+    const database = await createAppDatabase(socket);
+    return {
+      host: '127.0.0.1',
+      port,
+      socket,
+      rootUser: 'root',
+      database,
+      process: server,
+      // SIGTERM makes mariadbd shut down cleanly; a test database needs nothing more.
+      stop: () => server.stop(15_000),
+    };
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+}
