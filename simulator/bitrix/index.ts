@@ -1,0 +1,3 @@
+export { startBitrix, bitrixPhpEnv, type BitrixStub, type StartBitrixOptions } from './server.ts';
+export { clearBitrixCache } from './cache.ts';
+export { seedBitrix, kaspiModuleId, type SeedOptions, type SeedResult } from './seed.ts';

@@ -1,0 +1,50 @@
+-- Sale module: orders, basket rows and order property values (the columns from bitrix-surface.md).
+CREATE TABLE b_sale_order (
+  ID int NOT NULL AUTO_INCREMENT,
+  LID char(2) NOT NULL,
+  PERSON_TYPE_ID int NOT NULL,
+  PAYED char(1) NOT NULL DEFAULT 'N',
+  DATE_PAYED datetime NULL,
+  CANCELED char(1) NOT NULL DEFAULT 'N',
+  STATUS_ID varchar(2) NOT NULL DEFAULT 'N',
+  PRICE decimal(18,4) NOT NULL DEFAULT 0,
+  CURRENCY char(3) NOT NULL,
+  USER_ID int NULL,
+  PAY_SYSTEM_ID int NULL,
+  DATE_INSERT datetime NOT NULL,
+  DATE_UPDATE datetime NOT NULL,
+  SUM_PAID decimal(18,2) NOT NULL DEFAULT 0,
+  COMMENTS text NULL,
+  XML_ID varchar(255) NULL,
+  ACCOUNT_NUMBER varchar(100) NULL,
+  PRIMARY KEY (ID),
+  UNIQUE KEY IXS_ACCOUNT_NUMBER (ACCOUNT_NUMBER),
+  KEY IXS_ORDER_USER_ID (USER_ID)
+);
+
+CREATE TABLE b_sale_basket (
+  ID int NOT NULL AUTO_INCREMENT,
+  FUSER_ID int NULL,
+  ORDER_ID int NULL,
+  PRODUCT_ID int NOT NULL,
+  PRICE decimal(18,4) NOT NULL,
+  CURRENCY char(3) NOT NULL,
+  QUANTITY double(18,4) NOT NULL DEFAULT 0,
+  LID char(2) NOT NULL,
+  NAME varchar(255) NOT NULL,
+  MODULE varchar(100) NULL,
+  DATE_INSERT datetime NOT NULL,
+  PRIMARY KEY (ID),
+  KEY IXS_BASKET_ORDER_ID (ORDER_ID)
+);
+
+CREATE TABLE b_sale_order_props_value (
+  ID int NOT NULL AUTO_INCREMENT,
+  ORDER_ID int NULL,
+  ORDER_PROPS_ID int NULL,
+  NAME varchar(255) NOT NULL,
+  VALUE varchar(500) NULL,
+  CODE varchar(50) NULL,
+  PRIMARY KEY (ID),
+  UNIQUE KEY IX_SOPV_ORD_PROP_UNI (ORDER_ID, ORDER_PROPS_ID, CODE)
+);

@@ -1,0 +1,2 @@
+<?php
+// The main module is always loaded; this file marks it installed for Loader::includeModule().

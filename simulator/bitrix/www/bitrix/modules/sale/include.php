@@ -1,0 +1,2 @@
+<?php
+// Marks the sale module installed for Loader::includeModule().
