@@ -22,6 +22,18 @@ export interface ManagedProcessOptions {
   onSpawn?: (pid: number) => void;
 }
 
+type SpawnListener = (pid: number, name: string) => void;
+const spawnListeners = new Set<SpawnListener>();
+
+/**
+ * Tells the listener about every process group started from now on, so a run can record them for
+ * cleanup after a crash without each service starter having to pass a hook along.
+ */
+export function onProcessSpawn(listener: SpawnListener): () => void {
+  spawnListeners.add(listener);
+  return () => spawnListeners.delete(listener);
+}
+
 export interface ExitInfo {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -57,6 +69,7 @@ export class ManagedProcess {
     }
     this.pid = this.child.pid;
     options.onSpawn?.(this.pid);
+    for (const listener of spawnListeners) listener(this.pid, this.name);
     this.child.stdout?.pipe(this.log, { end: false });
     this.child.stderr?.pipe(this.log, { end: false });
     this.exited = new Promise((resolve) => {

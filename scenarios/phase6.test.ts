@@ -1,0 +1,120 @@
+/**
+ * The deployment guide's Phase 6, "test all 7 sellers end to end": one order per seller through the
+ * Bitrix checkout, proved at the Kaspi simulator, in MySQL and in the paymentlog — then again with
+ * the payment-service down (warm cache, then cold cache: the documented fallback), then back up.
+ * The phases share the stack and run in order, as an operator would run them.
+ */
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { seededFaker } from '../fixtures/customers.ts';
+import { fallbackOrganization, sellers } from '../fixtures/organizations.ts';
+import { clearBitrixCache as clearCacheOf } from '../simulator/bitrix/index.ts';
+import { appendedSince, fileMark } from './support/bitrix-files.ts';
+import { paymentLogRows, storedOrder } from './support/evidence.ts';
+import { tracePayment } from './support/routing.ts';
+import { connectToStack } from './support/stack-context.ts';
+import { forEachSeller } from './support/each-seller.ts';
+import { fetchCatalogue, type Product } from './support/storefront.ts';
+
+const stack = connectToStack();
+const faker = seededFaker(stack.info.seed);
+let catalogue: Product[] = [];
+
+beforeAll(async () => {
+  await Promise.all([stack.kaspi.reset(), stack.paymentService.reset(), stack.paymentService.up()]);
+  await clearBitrixCache();
+  catalogue = await fetchCatalogue(stack.info.bitrix.url);
+});
+
+afterAll(async () => {
+  await stack.paymentService.up();
+  await stack.close();
+});
+
+const clearBitrixCache = () => clearCacheOf(stack.info.bitrix.documentRoot);
+
+describe('routing: payment-service up', () => {
+  forEachSeller('%s is paid on its own BIN, and MySQL and the paymentlog agree', async (seller, task) => {
+    const { result, attempt } = await tracePayment(stack, {
+      scenario: 'routing: payment-service up',
+      seller,
+      catalogue,
+      faker,
+      expectation: 'seller',
+      meta: task.meta,
+    });
+    expect(result.passed, result.reason).toBe(true);
+    if (!attempt.body.ok) throw new Error('unreachable: a passed routing result has a successful checkout');
+    const order = await storedOrder(stack, attempt.body.order.id);
+    expect(order?.properties.KASPI_PAYMENT_ID, 'the order refers to the Kaspi purchase').toBe(
+      String(result.qrPaymentId),
+    );
+    expect(order?.properties.KASPI_ORGANIZATION_BIN).toBe(seller.bin);
+    const logs = await paymentLogRows(stack, String(result.qrPaymentId));
+    expect(
+      logs.map((row) => [row.shop_id, row.organization_bin]),
+      'paymentlog row in PostgreSQL',
+    ).toEqual([[seller.shopId, seller.bin]]);
+  });
+});
+
+describe('payment-service down, config cache warm', () => {
+  beforeAll(() => stack.paymentService.down());
+
+  forEachSeller('%s is still paid on its own BIN from the cached config', async (seller, task) => {
+    const { result } = await tracePayment(stack, {
+      scenario: 'payment-service down, warm cache',
+      seller,
+      catalogue,
+      faker,
+      expectation: 'seller',
+      meta: task.meta,
+    });
+    expect(result.passed, result.reason).toBe(true);
+  });
+});
+
+describe('payment-service down, config cache cleared: the documented fallback', () => {
+  const logFile = () => stack.info.bitrix.logFiles.kaspiPaymentServiceLog ?? '';
+  beforeAll(async () => {
+    await stack.paymentService.down();
+    await clearBitrixCache();
+  });
+
+  forEachSeller(
+    '%s checks out, is diverted to the fallback BIN, and the failure is logged',
+    async (seller, task) => {
+      const mark = fileMark(logFile());
+      const { result } = await tracePayment(stack, {
+        scenario: 'payment-service down, cold cache',
+        seller,
+        catalogue,
+        faker,
+        expectation: 'fallback',
+        meta: task.meta,
+      });
+      expect(result.passed, result.reason).toBe(true);
+      expect(result.verdict).toBe('diverted');
+      expect(result.receivedBin).toBe(fallbackOrganization.bin);
+      const logged = appendedSince(logFile(), mark);
+      expect(logged, `a fallback line for shop ${seller.shopId} in ${logFile()}`).toContain(
+        String(seller.shopId),
+      );
+    },
+  );
+});
+
+describe('payment-service back: routing restored', () => {
+  beforeAll(() => stack.paymentService.up());
+
+  forEachSeller('%s is paid on its own BIN again', async (seller, task) => {
+    const { result } = await tracePayment(stack, {
+      scenario: 'payment-service back',
+      seller,
+      catalogue,
+      faker,
+      expectation: 'seller',
+      meta: task.meta,
+    });
+    expect(result.passed, result.reason).toBe(true);
+  });
+});

@@ -1,0 +1,58 @@
+/** The terminal summary: one line per seller and scenario — expected BIN, received BIN, verdict. */
+import type { Verdict } from '../support/verdict.ts';
+import type { RunReport } from './model.ts';
+
+const marks: Record<Verdict, { symbol: string; label: string; color: number }> = {
+  correct: { symbol: '✔', label: 'correct', color: 32 },
+  diverted: { symbol: '◐', label: 'diverted to fallback', color: 33 },
+  astray: { symbol: '✘', label: 'WRONG ORGANIZATION', color: 31 },
+  'not-paid': { symbol: '✘', label: 'NOT PAID', color: 31 },
+};
+
+export function renderSummary(report: RunReport, options: { color: boolean; reportDir: string }): string {
+  const paint = (code: number, text: string) => (options.color ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const routed = report.tests.filter((test) => test.routing);
+  const lines: string[] = [''];
+  let scenario = '';
+  for (const test of routed) {
+    const r = test.routing!;
+    if (r.scenario !== scenario) {
+      scenario = r.scenario;
+      lines.push(paint(1, `${scenario}`));
+      lines.push(
+        `  ${'seller'.padEnd(16)} ${'shop'.padStart(6)}  ${'expected BIN'.padEnd(12)}  ${'received BIN'.padEnd(12)}  verdict`,
+      );
+    }
+    const mark = marks[r.verdict];
+    const verdict =
+      test.state === 'passed' ? `${mark.symbol} ${mark.label}` : `✘ FAIL (${mark.label}): ${r.reason}`;
+    const color = test.state === 'passed' ? mark.color : 31;
+    lines.push(
+      `  ${r.sellerName.padEnd(16)} ${String(r.shopId).padStart(6)}  ${r.expectedBin.padEnd(12)}  ${(r.receivedBin ?? '—').padEnd(12)}  ${paint(color, verdict)}`,
+    );
+  }
+  const otherFailures = report.tests.filter((test) => !test.routing && test.state === 'failed');
+  if (otherFailures.length) {
+    lines.push(paint(1, 'other failed checks'));
+    for (const test of otherFailures)
+      lines.push(`  ${paint(31, '✘')} ${test.name}: ${test.errors[0]?.split('\n')[0] ?? ''}`);
+  }
+  const t = report.totals;
+  const astray = routed.filter((test) => test.state === 'failed').map((test) => test.routing!);
+  const names = [...new Set(astray.map((r) => `${r.sellerName} (${r.shopId})`))];
+  lines.push('');
+  if (report.verdict === 'pass') {
+    lines.push(
+      paint(32, `PASS`) +
+        ` — ${routed.length} payments: ${t.correct} on the seller's BIN, ${t.diverted} diverted to the fallback as documented, 0 astray.`,
+    );
+  } else {
+    lines.push(
+      paint(31, 'FAIL') +
+        ` — ${t.failed} of ${t.tests} checks failed.` +
+        (names.length ? ` Money went astray for: ${names.join(', ')}.` : ''),
+    );
+  }
+  lines.push(`Report: ${options.reportDir}/ (results.json, junit.xml, logs/)`);
+  return lines.join('\n');
+}

@@ -1,0 +1,79 @@
+/**
+ * One payment, traced: check out a seller's basket, find what the Kaspi simulator recorded, judge
+ * where the money landed, and attach that judgement to the test so the report can show it.
+ */
+import type { Faker } from '@faker-js/faker';
+import type { TaskMeta } from 'vitest';
+import { fallbackOrganization, type Seller } from '../../fixtures/organizations.ts';
+import type { Purchase } from '../../simulator/kaspi/index.ts';
+import type { StackClients } from './stack-context.ts';
+import { basketFor, checkout, type CheckoutAttempt, type PaymentMethod, type Product } from './storefront.ts';
+import { judge, type Expectation, type RoutingResult } from './verdict.ts';
+
+declare module 'vitest' {
+  interface TaskMeta {
+    routing?: RoutingResult;
+  }
+}
+
+export interface TracedPayment {
+  result: RoutingResult;
+  attempt: CheckoutAttempt;
+  purchase: Purchase | null;
+}
+
+export async function tracePayment(
+  stack: StackClients,
+  options: {
+    scenario: string;
+    seller: Seller;
+    catalogue: readonly Product[];
+    faker: Faker;
+    expectation: Expectation;
+    method?: PaymentMethod;
+    meta?: TaskMeta;
+  },
+): Promise<TracedPayment> {
+  const { seller, faker } = options;
+  const items = basketFor(seller, options.catalogue, faker);
+  const attempt = await checkout(stack.info.bitrix.url, {
+    items,
+    paymentMethod: options.method ?? 'qr',
+    faker,
+  });
+  let purchase: Purchase | null = null;
+  let failure: string | undefined;
+  if (attempt.body.ok) {
+    const purchases = await stack.kaspi.purchases({ qrPaymentId: attempt.body.payment.qrPaymentId });
+    purchase = purchases[0] ?? null;
+    if (!purchase)
+      failure = `checkout reported Kaspi payment ${attempt.body.payment.qrPaymentId}, but Kaspi has no such purchase`;
+  } else {
+    failure = `checkout answered HTTP ${attempt.httpStatus}: ${attempt.body.error.code} — ${attempt.body.error.message}`;
+  }
+  const verdict = judge({
+    seller,
+    fallback: fallbackOrganization,
+    expectation: options.expectation,
+    landed: purchase,
+    failure,
+  });
+  const result: RoutingResult = {
+    scenario: options.scenario,
+    sellerName: seller.name,
+    shopId: seller.shopId,
+    sellerBin: seller.bin,
+    expectedBin: verdict.expectedBin,
+    receivedBin: purchase?.organizationBin ?? null,
+    receivedToken: purchase?.deviceToken ?? null,
+    verdict: verdict.verdict,
+    passed: verdict.passed,
+    reason: verdict.reason,
+    qrPaymentId: purchase?.qrPaymentId ?? null,
+    orderId: attempt.body.ok ? attempt.body.order.id : null,
+    amount: purchase?.amount ?? null,
+    durationMs: attempt.elapsedMs,
+  };
+  if (options.meta) options.meta.routing = result;
+  return { result, attempt, purchase };
+}

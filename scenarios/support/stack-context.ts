@@ -1,0 +1,48 @@
+/**
+ * What a scenario file gets from the stack that the global setup booted: the plain StackInfo and
+ * clients for each part, all over the network, as a user's own tooling would reach them.
+ */
+import { inject } from 'vitest';
+import mysql from 'mysql2/promise';
+import pg from 'pg';
+import type { StackInfo } from '../../stack/stack.ts';
+import { KaspiControlClient } from '../../simulator/kaspi/index.ts';
+import { PaymentServiceControlClient } from '../../simulator/payment-service/index.ts';
+
+declare module 'vitest' {
+  interface ProvidedContext {
+    stack: StackInfo;
+  }
+}
+
+export interface StackClients {
+  info: StackInfo;
+  kaspi: KaspiControlClient;
+  paymentService: PaymentServiceControlClient;
+  mysql: mysql.Pool;
+  postgres: pg.Pool;
+  close(): Promise<void>;
+}
+
+export function connectToStack(): StackClients {
+  const info = inject('stack');
+  const mysqlPool = mysql.createPool({
+    host: info.mariadb.host,
+    port: info.mariadb.port,
+    user: info.mariadb.user,
+    password: info.mariadb.password,
+    database: info.mariadb.database,
+    connectionLimit: 4,
+  });
+  const postgres = new pg.Pool({ connectionString: info.postgres.url, max: 4 });
+  return {
+    info,
+    kaspi: new KaspiControlClient(info.kaspi.controlUrl),
+    paymentService: new PaymentServiceControlClient(info.paymentService.controlUrl),
+    mysql: mysqlPool,
+    postgres,
+    close: async () => {
+      await Promise.all([mysqlPool.end(), postgres.end()]);
+    },
+  };
+}

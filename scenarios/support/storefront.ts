@@ -1,0 +1,85 @@
+/**
+ * The customer's side: read the catalogue and check out through the Bitrix stub's own endpoints,
+ * exactly as the storefront does.
+ */
+import type { Faker } from '@faker-js/faker';
+import { testCustomer } from '../../fixtures/customers.ts';
+import type { Seller } from '../../fixtures/organizations.ts';
+
+export interface Product {
+  id: number;
+  shopId: number;
+  name: string;
+  price: number;
+}
+
+export type PaymentMethod = 'qr' | 'link';
+
+export interface CheckoutSuccess {
+  ok: true;
+  order: { id: number; accountNumber: string; shopId: number; price: number };
+  payment: {
+    method: PaymentMethod;
+    qrPaymentId: number;
+    qrToken?: string;
+    paymentLink?: string;
+    expireDate: string;
+    organizationBin: string;
+  };
+}
+
+export interface CheckoutFailure {
+  ok: false;
+  error: { code: string; message: string };
+}
+
+export interface CheckoutAttempt {
+  httpStatus: number;
+  body: CheckoutSuccess | CheckoutFailure;
+  elapsedMs: number;
+}
+
+export async function fetchCatalogue(bitrixUrl: string): Promise<Product[]> {
+  const response = await fetch(`${bitrixUrl}/local/api/catalogue.php`);
+  if (!response.ok) throw new Error(`catalogue answered HTTP ${response.status}: ${await response.text()}`);
+  const body = (await response.json()) as { products: Product[] };
+  return body.products;
+}
+
+/** One to two of the seller's products, in seeded quantities. */
+export function basketFor(seller: Seller, catalogue: readonly Product[], faker: Faker) {
+  const own = catalogue.filter((product) => product.shopId === seller.shopId);
+  if (own.length === 0)
+    throw new Error(`the catalogue has no products of ${seller.name} (shop ${seller.shopId})`);
+  const picked = faker.helpers.arrayElements(own, { min: 1, max: Math.min(2, own.length) });
+  return picked.map((product) => ({ productId: product.id, quantity: faker.number.int({ min: 1, max: 3 }) }));
+}
+
+export async function checkout(
+  bitrixUrl: string,
+  request: { items: { productId: number; quantity: number }[]; paymentMethod: PaymentMethod; faker: Faker },
+  extra: { headers?: Record<string, string>; query?: string } = {},
+): Promise<CheckoutAttempt> {
+  const started = performance.now();
+  const response = await fetch(`${bitrixUrl}/local/api/checkout.php${extra.query ?? ''}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...extra.headers },
+    body: JSON.stringify({
+      items: request.items,
+      customer: testCustomer(request.faker),
+      paymentMethod: request.paymentMethod,
+    }),
+  });
+  const text = await response.text();
+  const elapsedMs = Math.round(performance.now() - started);
+  let body: CheckoutSuccess | CheckoutFailure;
+  try {
+    body = JSON.parse(text) as CheckoutSuccess | CheckoutFailure;
+  } catch {
+    body = {
+      ok: false,
+      error: { code: 'not_json', message: `HTTP ${response.status}: ${text.slice(0, 300)}` },
+    };
+  }
+  return { httpStatus: response.status, body, elapsedMs };
+}

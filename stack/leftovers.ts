@@ -1,0 +1,80 @@
+/**
+ * Records the process groups a run starts, so that a harness killed with SIGKILL can be cleaned up
+ * by the next run: by recorded pid and process group, never by process name.
+ */
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { signalGroup } from './process.ts';
+
+const registryDir = join(tmpdir(), 'kaspi-harness-registry');
+
+interface RunRecord {
+  harnessPid: number;
+  runDir: string;
+  groups: number[];
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export class RunRegistry {
+  private readonly file: string;
+  private readonly record: RunRecord;
+
+  constructor(runId: string, runDir: string) {
+    mkdirSync(registryDir, { recursive: true });
+    this.file = join(registryDir, `${runId}.json`);
+    this.record = { harnessPid: process.pid, runDir, groups: [] };
+    this.write();
+  }
+
+  addGroup(pid: number): void {
+    this.record.groups.push(pid);
+    this.write();
+  }
+
+  release(): void {
+    rmSync(this.file, { force: true });
+  }
+
+  private write(): void {
+    writeFileSync(this.file, JSON.stringify(this.record));
+  }
+}
+
+/** Ends the process groups and removes the directories of runs whose harness process is gone. */
+export function cleanLeftovers(log: (line: string) => void = () => undefined): number {
+  let cleaned = 0;
+  let entries: string[];
+  try {
+    entries = readdirSync(registryDir);
+  } catch {
+    return 0;
+  }
+  for (const entry of entries.filter((name) => name.endsWith('.json'))) {
+    const file = join(registryDir, entry);
+    let record: RunRecord;
+    try {
+      record = JSON.parse(readFileSync(file, 'utf8')) as RunRecord;
+    } catch {
+      rmSync(file, { force: true });
+      continue;
+    }
+    if (isAlive(record.harnessPid)) continue;
+    for (const group of record.groups) signalGroup(group, 'SIGKILL');
+    rmSync(record.runDir, { recursive: true, force: true });
+    rmSync(file, { force: true });
+    cleaned += 1;
+    log(
+      `cleaned up leftovers of an earlier run (harness pid ${record.harnessPid}, ${record.groups.length} process groups)`,
+    );
+  }
+  return cleaned;
+}

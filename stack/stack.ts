@@ -1,0 +1,135 @@
+/**
+ * The whole stack as local processes on loopback: MariaDB, PostgreSQL, the Kaspi and payment-service
+ * simulators, and the Bitrix stub on PHP. `bootStack` starts what can start in parallel, waits for each
+ * part explicitly, and always returns a stack that `stop()` tears down completely — or throws after
+ * having torn down whatever had started.
+ */
+import { cpSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  allOrganizations,
+  fallbackOrganization,
+  sellers as fixtureSellers,
+  type Seller,
+} from '../fixtures/organizations.ts';
+import { startKaspiSimulator } from '../simulator/kaspi/index.ts';
+import { startPaymentServiceSimulator } from '../simulator/payment-service/index.ts';
+import { startBitrix } from '../simulator/bitrix/index.ts';
+import { startMariadb } from './mariadb.ts';
+import { startPostgres } from './postgres.ts';
+import { cleanLeftovers, RunRegistry } from './leftovers.ts';
+import { onProcessSpawn } from './process.ts';
+import { createRunDir, newRunId } from './run-dir.ts';
+
+export interface StackOptions {
+  runId?: string;
+  seed: number;
+  sellers?: readonly Seller[];
+  /** The team's own `local/classes` tree instead of the reference integration classes. */
+  phpClassesDir?: string;
+  /** Progress lines ("starting MariaDB…"). */
+  log?: (line: string) => void;
+}
+
+/** Everything a scenario needs to reach the stack; plain data, so it can cross to test workers. */
+export interface StackInfo {
+  runId: string;
+  runDir: string;
+  logsDir: string;
+  seed: number;
+  bitrix: { url: string; documentRoot: string; logFiles: Record<string, string> };
+  kaspi: { url: string; controlUrl: string };
+  paymentService: { url: string; apiBaseUrl: string; controlUrl: string };
+  postgres: { url: string };
+  mariadb: { host: string; port: number; database: string; user: string; password: string };
+  fallback: { bin: string; deviceToken: string };
+  bootMs: number;
+}
+
+export interface Stack {
+  info: StackInfo;
+  /** Stops every part, newest first; copies the logs to `keepLogsIn` before removing the run dir. */
+  stop(options?: { keepLogsIn?: string }): Promise<void>;
+}
+
+type Stopper = { name: string; stop: () => Promise<void> };
+
+export async function bootStack(options: StackOptions): Promise<Stack> {
+  const started = Date.now();
+  const log = options.log ?? (() => undefined);
+  cleanLeftovers(log);
+  const runDir = createRunDir(options.runId ?? newRunId());
+  const registry = new RunRegistry(runDir.runId, runDir.path);
+  const unsubscribe = onProcessSpawn((pid) => registry.addGroup(pid));
+  const stoppers: Stopper[] = [];
+  let stopped = false;
+
+  const stop = async (stopOptions: { keepLogsIn?: string } = {}): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    for (const part of stoppers.reverse()) {
+      await part.stop().catch((error: unknown) => log(`stopping ${part.name} failed: ${String(error)}`));
+    }
+    unsubscribe();
+    if (stopOptions.keepLogsIn && existsSync(runDir.logs)) {
+      mkdirSync(stopOptions.keepLogsIn, { recursive: true });
+      cpSync(runDir.logs, stopOptions.keepLogsIn, { recursive: true });
+    }
+    runDir.remove();
+    registry.release();
+  };
+
+  try {
+    const sellers = options.sellers ?? fixtureSellers;
+    log('starting MariaDB, PostgreSQL and the Kaspi simulator…');
+    const [mariadb, postgres, kaspi] = await Promise.all([
+      startMariadb({ runDir: runDir.path }).then(
+        (s) => (stoppers.push({ name: 'MariaDB', stop: s.stop }), s),
+      ),
+      startPostgres({ runDir: runDir.path }).then(
+        (s) => (stoppers.push({ name: 'PostgreSQL', stop: s.stop }), s),
+      ),
+      startKaspiSimulator({ organizations: allOrganizations }).then(
+        (s) => (stoppers.push({ name: 'Kaspi simulator', stop: s.close }), s),
+      ),
+    ]);
+    log('starting the payment-service simulator…');
+    const paymentService = await startPaymentServiceSimulator({ databaseUrl: postgres.url, sellers });
+    stoppers.push({ name: 'payment-service simulator', stop: paymentService.close });
+    const apiBaseUrl = `${paymentService.url}/api`;
+    log('starting the Bitrix stub (PHP)…');
+    const bitrix = await startBitrix({
+      runDir: runDir.path,
+      mariadb,
+      kaspiUrl: kaspi.url,
+      paymentServiceUrl: apiBaseUrl,
+      seed: options.seed,
+      phpClassesDir: options.phpClassesDir,
+    });
+    stoppers.push({ name: 'Bitrix stub', stop: bitrix.close });
+
+    const info: StackInfo = {
+      runId: runDir.runId,
+      runDir: runDir.path,
+      logsDir: runDir.logs,
+      seed: options.seed,
+      bitrix: { url: bitrix.url, documentRoot: bitrix.documentRoot, logFiles: { ...bitrix.logFiles } },
+      kaspi: { url: kaspi.url, controlUrl: kaspi.controlUrl },
+      paymentService: { url: paymentService.url, apiBaseUrl, controlUrl: paymentService.controlUrl },
+      postgres: { url: postgres.url },
+      mariadb: {
+        host: mariadb.host,
+        port: mariadb.port,
+        database: mariadb.database.name,
+        user: mariadb.database.user,
+        password: mariadb.database.password,
+      },
+      fallback: { bin: fallbackOrganization.bin, deviceToken: fallbackOrganization.deviceToken },
+      bootMs: Date.now() - started,
+    };
+    return { info, stop };
+  } catch (error) {
+    await stop({ keepLogsIn: join(process.cwd(), 'reports', 'failed-boot', runDir.runId) });
+    throw error;
+  }
+}
