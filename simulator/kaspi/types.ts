@@ -43,6 +43,10 @@ export interface JournalEntry {
   /** Kaspi `StatusCode` of the answer; `null` when the answer carried none. */
   statusCode: number | null;
   latencyMs: number;
+  /** Injected fault that shaped this answer (control API `POST /control/faults`), if any. */
+  fault?: string;
+  /** For requests that missed: the nearest real endpoints or field spellings (see near-miss.ts). */
+  nearMiss?: string[];
 }
 
 export interface LedgerRow {
@@ -63,8 +67,12 @@ export interface PurchaseFilter {
 
 export interface JournalFilter {
   bin?: string;
+  deviceToken?: string;
   /** Substring of the request path, e.g. `qr/create`. */
   path?: string;
+  /** Inclusive time bounds, ISO 8601 or epoch ms. */
+  from?: string | number;
+  to?: string | number;
   /** Only the most recent N entries. */
   limit?: number;
 }
