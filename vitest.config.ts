@@ -33,6 +33,13 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        test: {
+          name: 'mutations',
+          include: ['scenarios/mutations/**/*.test.ts'],
+          testTimeout: 180_000,
+        },
+      },
     ],
   },
 });
