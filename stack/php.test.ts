@@ -1,0 +1,85 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPhpServer, type RunningPhpServer } from './php.ts';
+
+/**
+ * Pids of the group's members that are still alive. Dead members may linger as zombies (state Z)
+ * when PID 1 of a container does not reap orphans; they hold no port and run nothing.
+ */
+function livingGroupMembers(pgid: number): number[] {
+  const living: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(pgrp) === pgid && state !== 'Z') living.push(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return living;
+}
+
+let dir: string;
+let php: RunningPhpServer;
+let startMs: number;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'kh-php-'));
+  writeFileSync(join(dir, 'hello.php'), '<?php echo "hello ", getenv("HARNESS_PROBE");');
+  writeFileSync(join(dir, 'warn.php'), '<?php $a = []; echo "before:"; echo $a["missing"]; echo ":after";');
+  writeFileSync(join(dir, 'slow.php'), '<?php usleep(700000); echo getmypid();');
+  writeFileSync(join(dir, 'ini.php'), '<?php echo ini_get("memory_limit");');
+  const started = Date.now();
+  php = await startPhpServer({
+    documentRoot: dir,
+    logFile: join(dir, 'logs', 'php.log'),
+    workers: 3,
+    env: { ...process.env, HARNESS_PROBE: 'env-ok' },
+    iniOverrides: { memory_limit: '77M' },
+  });
+  startMs = Date.now() - started;
+});
+
+afterAll(async () => {
+  await php?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('startPhpServer', () => {
+  it('serves the document root on loopback with the given environment and ini', async () => {
+    expect(php.url).toBe(`http://127.0.0.1:${php.port}`);
+    expect(startMs).toBeLessThan(5_000);
+    expect(await (await fetch(`${php.url}/hello.php`)).text()).toBe('hello env-ok');
+    expect(await (await fetch(`${php.url}/ini.php`)).text()).toBe('77M');
+  });
+
+  it('keeps PHP warnings out of the response and in the log', async () => {
+    expect(await (await fetch(`${php.url}/warn.php`)).text()).toBe('before::after');
+    expect(readFileSync(join(dir, 'logs', 'php.log'), 'utf8')).toMatch(
+      /Warning: {2}Undefined array key "missing"/,
+    );
+  });
+
+  it('serves requests in parallel with several workers', async () => {
+    const started = Date.now();
+    const pids = await Promise.all([1, 2, 3].map(async () => (await fetch(`${php.url}/slow.php`)).text()));
+    expect(Date.now() - started).toBeLessThan(1_800);
+    expect(new Set(pids).size).toBeGreaterThan(1);
+  });
+
+  it('stop() ends the whole process group, workers included', async () => {
+    const other = await startPhpServer({
+      documentRoot: dir,
+      logFile: join(dir, 'logs', 'other.log'),
+      workers: 2,
+    });
+    const workerPid = Number(await (await fetch(`${other.url}/slow.php`)).text());
+    expect(livingGroupMembers(other.process.pid)).toContain(workerPid);
+    await other.stop();
+    expect(livingGroupMembers(other.process.pid)).toEqual([]);
+  });
+});
