@@ -1,0 +1,54 @@
+import { X509Certificate } from 'node:crypto';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  createCertificateAuthority,
+  issueClientCertificate,
+  issueServerCertificate,
+  writePemFiles,
+} from './ca.ts';
+
+describe('certificate authority', () => {
+  it('issues server and client certificates that chain to the CA, fast', async () => {
+    const started = performance.now();
+    const ca = await createCertificateAuthority();
+    const server = await issueServerCertificate(ca, ['mtokentest.kaspi.kz', '127.0.0.1', 'localhost']);
+    const client = await issueClientCertificate(ca, 'partner-one');
+    expect(performance.now() - started).toBeLessThan(300);
+
+    const caCert = new X509Certificate(ca.certPem);
+    expect(caCert.ca).toBe(true);
+    const serverCert = new X509Certificate(server.certPem);
+    expect(serverCert.checkIssued(caCert)).toBe(true);
+    expect(serverCert.verify(caCert.publicKey)).toBe(true);
+    expect(serverCert.checkHost('mtokentest.kaspi.kz')).toBe('mtokentest.kaspi.kz');
+    expect(serverCert.checkIP('127.0.0.1')).toBe('127.0.0.1');
+    expect(serverCert.checkHost('kaspi.kz')).toBeUndefined();
+    const clientCert = new X509Certificate(client.certPem);
+    expect(clientCert.subject).toContain('CN=partner-one');
+    expect(clientCert.verify(caCert.publicKey)).toBe(true);
+    expect(client.keyPem).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
+  });
+
+  it('does not chain certificates of another CA', async () => {
+    const ca = await createCertificateAuthority();
+    const other = await createCertificateAuthority();
+    const client = await issueClientCertificate(other, 'stranger');
+    expect(new X509Certificate(client.certPem).verify(new X509Certificate(ca.certPem).publicKey)).toBe(false);
+  });
+
+  it('writes keys readable by the owner only', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kh-tls-'));
+    try {
+      const ca = await createCertificateAuthority();
+      const paths = await writePemFiles(dir, { 'ca.pem': ca.certPem, 'ca-key.pem': ca.keyPem });
+      expect(await readFile(paths['ca.pem']!, 'utf8')).toBe(ca.certPem);
+      expect((await stat(paths['ca-key.pem']!)).mode & 0o777).toBe(0o600);
+      await expect(writePemFiles(dir, { '../x.pem': 'x' })).rejects.toThrow(/plain file name/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

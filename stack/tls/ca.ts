@@ -1,0 +1,166 @@
+/**
+ * A throwaway certificate authority for the harness: the Kaspi simulator's TLS listeners, the
+ * egress proxy and the payment-service all get certificates from one CA made at run time, so a
+ * client trusts exactly that run's CA and nothing private is ever committed.
+ *
+ * ECDSA P-256 through WebCrypto and @peculiar/x509: generating the CA, a server and a client
+ * certificate takes a few tens of milliseconds, cheap enough to do per simulator start.
+ */
+import { randomBytes, webcrypto } from 'node:crypto';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
+import { join } from 'node:path';
+// @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata API.
+import 'reflect-metadata';
+import * as x509 from '@peculiar/x509';
+
+// webcrypto's CryptoKey and the DOM one @peculiar/x509 is typed against are the same objects.
+const crypto = webcrypto as unknown as Crypto;
+x509.cryptoProvider.set(crypto);
+
+const keyAlgorithm: EcKeyGenParams = { name: 'ECDSA', namedCurve: 'P-256' };
+const signingAlgorithm: EcdsaParams = { name: 'ECDSA', hash: 'SHA-256' };
+const dayMs = 86_400_000;
+
+export interface IssuedCertificate {
+  certPem: string;
+  /** PKCS#8 PEM. Never write it anywhere a commit could pick it up. */
+  keyPem: string;
+}
+
+export interface CertificateAuthority extends IssuedCertificate {
+  subject: string;
+  /** Kept as a CryptoKey so issuing does not re-import the PEM every time. */
+  readonly signingKey: CryptoKey;
+}
+
+export interface CertificateOptions {
+  /** Validity in days from one hour ago (clock skew between processes). Default 30. */
+  validDays?: number;
+}
+
+function serialNumber(): string {
+  // Positive 64-bit serial: clear the top bit so ASN.1 does not read it as negative.
+  const bytes = randomBytes(8);
+  bytes[0] = bytes[0]! & 0x7f;
+  return bytes.toString('hex');
+}
+
+function validity(options: CertificateOptions): { notBefore: Date; notAfter: Date } {
+  const now = Date.now();
+  return {
+    notBefore: new Date(now - 3_600_000),
+    notAfter: new Date(now + (options.validDays ?? 30) * dayMs),
+  };
+}
+
+async function keyPemOf(key: CryptoKey): Promise<string> {
+  const der = Buffer.from(await crypto.subtle.exportKey('pkcs8', key));
+  const lines = der.toString('base64').match(/.{1,64}/g) ?? [];
+  return `-----BEGIN PRIVATE KEY-----\n${lines.join('\n')}\n-----END PRIVATE KEY-----\n`;
+}
+
+const generateKeys = (): Promise<CryptoKeyPair> =>
+  crypto.subtle.generateKey(keyAlgorithm, true, ['sign', 'verify']) as Promise<CryptoKeyPair>;
+
+/** Certificate names are built from trusted strings only; escape DN specials anyway. */
+const cn = (name: string): string => `CN=${name.replace(/([,+"\\<>;=])/g, '\\$1')}`;
+
+export async function createCertificateAuthority(
+  options: CertificateOptions & { commonName?: string } = {},
+): Promise<CertificateAuthority> {
+  const keys = await generateKeys();
+  const subject = `${cn(options.commonName ?? 'kaspi-harness test CA')}, O=kaspi-harness`;
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: serialNumber(),
+    name: subject,
+    ...validity(options),
+    keys,
+    signingAlgorithm,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+    ],
+  });
+  return {
+    certPem: cert.toString('pem'),
+    keyPem: await keyPemOf(keys.privateKey),
+    subject,
+    signingKey: keys.privateKey,
+  };
+}
+
+async function issue(
+  ca: CertificateAuthority,
+  commonName: string,
+  usage: x509.ExtendedKeyUsage,
+  altNames: x509.JsonGeneralName[],
+  options: CertificateOptions,
+): Promise<IssuedCertificate> {
+  const keys = await generateKeys();
+  const extensions: x509.Extension[] = [
+    new x509.BasicConstraintsExtension(false, undefined, true),
+    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+    new x509.ExtendedKeyUsageExtension([usage], false),
+    await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+  ];
+  if (altNames.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(altNames, false));
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: serialNumber(),
+    subject: cn(commonName),
+    issuer: ca.subject,
+    ...validity(options),
+    publicKey: keys.publicKey,
+    signingKey: ca.signingKey,
+    signingAlgorithm,
+    extensions,
+  });
+  return { certPem: cert.toString('pem'), keyPem: await keyPemOf(keys.privateKey) };
+}
+
+/** A TLS server certificate valid for every hostname or IP literal given (as SANs). */
+export function issueServerCertificate(
+  ca: CertificateAuthority,
+  hostnames: readonly string[],
+  options: CertificateOptions = {},
+): Promise<IssuedCertificate> {
+  if (hostnames.length === 0) throw new Error('issueServerCertificate needs at least one hostname');
+  const altNames = hostnames.map((name): x509.JsonGeneralName => ({
+    type: isIP(name) === 0 ? 'dns' : 'ip',
+    value: name,
+  }));
+  return issue(ca, hostnames[0]!, x509.ExtendedKeyUsage.serverAuth, altNames, options);
+}
+
+/** A TLS client certificate (mutual TLS) with the given subject CN, e.g. a partner's name. */
+export function issueClientCertificate(
+  ca: CertificateAuthority,
+  commonName: string,
+  options: CertificateOptions = {},
+): Promise<IssuedCertificate> {
+  return issue(ca, commonName, x509.ExtendedKeyUsage.clientAuth, [], options);
+}
+
+/**
+ * Writes PEM files (`{ 'ca.pem': ca.certPem, 'server-key.pem': key.keyPem }`) into `dir`, keys
+ * (names containing `key`) readable by the owner only. Returns name → absolute path.
+ */
+export async function writePemFiles(
+  dir: string,
+  files: Readonly<Record<string, string>>,
+): Promise<Record<string, string>> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const paths: Record<string, string> = {};
+  for (const [name, pem] of Object.entries(files)) {
+    if (name.includes('/') || name.includes('\\') || name === '..' || name === '.') {
+      throw new Error(`writePemFiles: ${name} is not a plain file name`);
+    }
+    const path = join(dir, name);
+    const mode = name.includes('key') ? 0o600 : 0o644;
+    await writeFile(path, pem, { mode });
+    await chmod(path, mode); // writeFile's mode only applies to new files
+    paths[name] = path;
+  }
+  return paths;
+}
