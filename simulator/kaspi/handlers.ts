@@ -9,27 +9,35 @@
 import { http, HttpResponse, type HttpHandler, type HttpResponseResolver } from 'msw';
 import type { z } from 'zod';
 import {
+  binOf,
+  invalidAnswer,
+  plainAnswer,
+  parseId,
+  parseJsonObject,
+  paymentStatusAnswer,
+  qrCreateAnswer,
+  type FieldCodes,
+  type PlainAnswer,
+} from './answers.ts';
+import {
   deviceDeleteRequest,
   deviceDeleteRequestR3,
   deviceRegisterRequest,
   deviceRegisterRequestR3,
-  firstInvalidField,
-  qrCreateRequest,
-  qrCreateRequestR3,
   testPaymentRequest,
 } from './schemas.ts';
-import { behaviour, paymentMethods, type KaspiState } from './state.ts';
+import type { KaspiState } from './state.ts';
 import { StatusCode } from './status-codes.ts';
 import type { Scheme } from './types.ts';
 
 export const schemes: readonly Scheme[] = ['r1', 'r2', 'r3'];
 
-type JsonObject = Record<string, unknown>;
+/** Wraps a shared answer (answers.ts) in an msw Response. */
+const toResponse = (answer: PlainAnswer): Response =>
+  HttpResponse.json(answer.body, { status: answer.httpStatus });
 
 export function kaspiAnswer(statusCode: number, message: string, data?: unknown, httpStatus = 200): Response {
-  const body: JsonObject = { StatusCode: statusCode, Message: message };
-  if (data !== undefined) body.Data = data;
-  return HttpResponse.json(body, { status: httpStatus });
+  return toResponse(plainAnswer(statusCode, message, data, httpStatus));
 }
 
 /** The test emulators answer with a lowercase `message`, unlike the partner API. */
@@ -41,36 +49,11 @@ const notAJsonObject = (): Response =>
   kaspiAnswer(StatusCode.unavailable, 'Request body must be a JSON object', undefined, 400);
 
 /** Parses the body; `undefined` when it is not a JSON object (empty, malformed, array, scalar). */
-async function readJsonObject(request: Request): Promise<JsonObject | undefined> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(await request.text());
-  } catch {
-    return undefined;
-  }
-  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
-    ? (parsed as JsonObject)
-    : undefined;
-}
-
-/**
- * Validation failures answer with the code Kaspi uses for the business meaning of the field (a
- * missing DeviceToken is "device not found", a bad Amount is "wrong amount"), so clients exercise
- * the same branches they would against the bank. Fields without a natural code get -999.
- */
-type FieldCodes = Record<string, number>;
+const readJsonObject = async (request: Request) => parseJsonObject(await request.text());
 
 function invalid(error: z.ZodError, codes: FieldCodes): Response {
-  const field = firstInvalidField(error);
-  const code = (field !== undefined ? codes[field] : undefined) ?? StatusCode.unavailable;
-  return kaspiAnswer(code, field !== undefined ? `Invalid or missing field ${field}` : 'Invalid request');
+  return toResponse(invalidAnswer(error, codes));
 }
-
-const purchaseFieldCodes: FieldCodes = {
-  DeviceToken: StatusCode.deviceNotFound,
-  OrganizationBin: StatusCode.deviceNotFound,
-  Amount: StatusCode.wrongAmount,
-};
 
 const registerFieldCodes: FieldCodes = {
   TradePointId: StatusCode.tradePointNotFound,
@@ -94,75 +77,18 @@ function guarded(resolver: HttpResponseResolver): HttpResponseResolver {
   };
 }
 
-/** The r3 `OrganizationBin` of a validated body; r1/r2 bodies have none. */
-function binOf(body: object): string | undefined {
-  const value: unknown = (body as { OrganizationBin?: unknown }).OrganizationBin;
-  return typeof value === 'string' ? value : undefined;
-}
-
-function parseId(value: unknown): number | undefined {
-  const text = typeof value === 'number' ? String(value) : value;
-  if (typeof text !== 'string' || !/^\d{1,15}$/.test(text)) return undefined;
-  return Number(text);
-}
-
 function purchaseHandlers(state: KaspiState, scheme: Scheme): HttpHandler[] {
   const base = `*/${scheme}/v01`;
-  const createSchema = scheme === 'r3' ? qrCreateRequestR3 : qrCreateRequest;
 
   const create = (kind: 'qr' | 'link') =>
-    guarded(async ({ request }) => {
-      const body = await readJsonObject(request);
-      if (!body) return notAJsonObject();
-      const parsed = createSchema.safeParse(body);
-      if (!parsed.success) return invalid(parsed.error, purchaseFieldCodes);
-      const input = parsed.data;
-      const outcome = state.createPurchase(kind, scheme, {
-        deviceToken: input.DeviceToken,
-        amount: input.Amount,
-        externalId: input.ExternalId ?? null,
-        organizationBin: binOf(input),
-      });
-      if (!outcome.ok) return kaspiAnswer(outcome.statusCode, outcome.message);
-      const { purchase, qrToken, paymentLink, expireDate } = outcome.value;
-      if (kind === 'qr') {
-        return kaspiAnswer(StatusCode.ok, 'OK', {
-          QrToken: qrToken,
-          ExpireDate: expireDate,
-          QrPaymentId: purchase.qrPaymentId,
-          PaymentMethods: paymentMethods,
-          QrPaymentBehaviorOptions: {
-            StatusPollingInterval: behaviour.statusPollingInterval,
-            QrCodeScanWaitTimeout: behaviour.scanWaitTimeout,
-            PaymentConfirmationTimeout: behaviour.paymentConfirmationTimeout,
-          },
-        });
-      }
-      return kaspiAnswer(StatusCode.ok, 'OK', {
-        PaymentLink: paymentLink,
-        ExpireDate: expireDate,
-        PaymentId: purchase.qrPaymentId,
-        PaymentMethods: paymentMethods,
-        PaymentBehaviorOptions: {
-          StatusPollingInterval: behaviour.statusPollingInterval,
-          LinkActivationWaitTimeout: behaviour.scanWaitTimeout,
-          PaymentConfirmationTimeout: behaviour.paymentConfirmationTimeout,
-        },
-      });
-    });
+    guarded(async ({ request }) => toResponse(qrCreateAnswer(state, scheme, kind, await request.text())));
 
   return [
     http.post(`${base}/qr/create`, create('qr')),
     http.post(`${base}/qr/create-link`, create('link')),
     http.get(
       `${base}/payment/status/:id`,
-      guarded(({ params }) => {
-        const id = parseId(params.id);
-        const outcome = id === undefined ? undefined : state.status(id);
-        if (!outcome) return kaspiAnswer(StatusCode.purchaseNotFound, 'Purchase not found');
-        if (!outcome.ok) return kaspiAnswer(outcome.statusCode, outcome.message);
-        return kaspiAnswer(StatusCode.ok, 'OK', { Status: outcome.value });
-      }),
+      guarded(({ params }) => toResponse(paymentStatusAnswer(state, params.id))),
     ),
   ];
 }
