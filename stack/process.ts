@@ -112,7 +112,10 @@ export class ManagedProcess {
     this.stopping = true;
     if (this.running) {
       signalGroup(this.pid, 'SIGTERM');
-      const exitedInTime = await Promise.race([this.exited.then(() => true), sleep(graceMs).then(() => false)]);
+      const exitedInTime = await Promise.race([
+        this.exited.then(() => true),
+        sleep(graceMs, undefined, { ref: false }).then(() => false),
+      ]);
       if (!exitedInTime) signalGroup(this.pid, 'SIGKILL');
       await this.exited;
     }

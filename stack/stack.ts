@@ -68,7 +68,9 @@ export async function bootStack(options: StackOptions): Promise<Stack> {
     if (stopped) return;
     stopped = true;
     for (const part of stoppers.reverse()) {
+      const begun = Date.now();
       await part.stop().catch((error: unknown) => log(`stopping ${part.name} failed: ${String(error)}`));
+      log(`stopped ${part.name} in ${Date.now() - begun} ms`);
     }
     unsubscribe();
     if (stopOptions.keepLogsIn && existsSync(runDir.logs)) {
