@@ -1,0 +1,23 @@
+/** A bounded, in-memory record of the requests the service answered, newest last. */
+import type { Served } from './http.ts';
+
+export class RequestJournal {
+  private entries: Served[] = [];
+
+  constructor(private readonly capacity = 1_000) {}
+
+  record(entry: Served): void {
+    this.entries.push(entry);
+    // Trim in batches: an O(n) splice per request would cost more than the request itself.
+    if (this.entries.length > this.capacity * 1.25) this.entries = this.entries.slice(-this.capacity);
+  }
+
+  /** The newest `limit` entries (all kept ones by default), oldest first. */
+  recent(limit = this.capacity): Served[] {
+    return this.entries.slice(-Math.min(limit, this.capacity));
+  }
+
+  clear(): void {
+    this.entries = [];
+  }
+}
