@@ -1,0 +1,40 @@
+/** The control API's wire types, shared by the server (validation) and the typed client. */
+import { z } from 'zod';
+import type { Served } from './http.ts';
+import type { PaymentConfigRow, PaymentLogRow } from './store.ts';
+
+/** Partial config for PUT /control/configs/:shopId; the lengths are the columns'. */
+export const configPatchSchema = z
+  .object({
+    organization_bin: z.string().max(12).optional(),
+    device_token: z.string().max(50).nullable().optional(),
+    is_active: z.boolean().optional(),
+    provider: z.string().max(20).optional(),
+  })
+  .strict();
+
+export type ConfigPatchBody = z.infer<typeof configPatchSchema>;
+
+export const shopIdSchema = z.coerce.number().int().min(-2_147_483_648).max(2_147_483_647);
+
+export interface ControlState {
+  up: boolean;
+}
+export interface LogsAnswer {
+  logs: PaymentLogRow[];
+}
+export interface ConfigsAnswer {
+  configs: PaymentConfigRow[];
+}
+export interface ConfigAnswer {
+  config: PaymentConfigRow;
+}
+export interface DeleteAnswer {
+  deleted: boolean;
+}
+export interface RequestsAnswer {
+  requests: Served[];
+}
+export interface ControlError {
+  error: string;
+}

@@ -1,0 +1,169 @@
+/**
+ * The control API, on its own port so that it stays reachable while the service is "down". Tests
+ * drive the simulator only through it (see control-client.ts).
+ */
+import { createServer, type Server } from 'node:http';
+import type { Socket } from 'node:net';
+import { once } from 'node:events';
+import type pg from 'pg';
+import type { Seller } from '../../fixtures/organizations.ts';
+import {
+  configPatchSchema,
+  shopIdSchema,
+  type ConfigAnswer,
+  type ConfigsAnswer,
+  type ControlState,
+  type DeleteAnswer,
+  type LogsAnswer,
+  type RequestsAnswer,
+} from './control-schemas.ts';
+import { jsonRouter, type JsonResponse, type Route } from './http.ts';
+import type { RequestJournal } from './journal.ts';
+import type { SwitchableListener } from './listener.ts';
+import { resetData } from './seed.ts';
+import { ConfigError, deleteConfig, listConfigs, listLogs, upsertConfig } from './store.ts';
+
+export interface ControlDependencies {
+  pool: pg.Pool;
+  sellers: readonly Seller[];
+  listener: SwitchableListener;
+  journal: RequestJournal;
+}
+
+const ok = <T>(body: T): JsonResponse => ({ status: 200, body });
+const badRequest = (error: string): JsonResponse => ({ status: 400, body: { error } });
+
+function shopIdParam(raw: string | undefined): number | undefined {
+  const parsed = shopIdSchema.safeParse(raw);
+  return parsed.success ? parsed.data : undefined;
+}
+
+export function controlRoutes({ pool, sellers, listener, journal }: ControlDependencies): Route[] {
+  const state = (): ControlState => ({ up: listener.isUp });
+  return [
+    { method: 'GET', path: '/control/state', handle: () => ok(state()) },
+    {
+      method: 'POST',
+      path: '/control/down',
+      handle: async () => {
+        await listener.down();
+        return ok(state());
+      },
+    },
+    {
+      method: 'POST',
+      path: '/control/up',
+      handle: async () => {
+        await listener.up();
+        return ok(state());
+      },
+    },
+    {
+      method: 'POST',
+      path: '/control/reset',
+      // Back to the start state of a scenario: fixtures' configs, no logs, empty journal, service up.
+      handle: async () => {
+        await resetData(pool, sellers);
+        journal.clear();
+        await listener.up();
+        return ok(state());
+      },
+    },
+    {
+      method: 'GET',
+      path: '/control/logs',
+      handle: async ({ url }) => {
+        const rawShopId = url.searchParams.get('shop_id');
+        const shopId = rawShopId === null || rawShopId === '' ? undefined : shopIdParam(rawShopId);
+        if (rawShopId && shopId === undefined)
+          return badRequest(`shop_id must be an integer, got ${rawShopId}`);
+        const externalId = url.searchParams.get('external_id') || undefined;
+        return ok<LogsAnswer>({ logs: await listLogs(pool, { shop_id: shopId, external_id: externalId }) });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/control/configs',
+      handle: async () => ok<ConfigsAnswer>({ configs: await listConfigs(pool) }),
+    },
+    {
+      method: 'PUT',
+      path: '/control/configs/:shopId',
+      handle: async ({ params, text }) => {
+        const shopId = shopIdParam(params.shopId);
+        if (shopId === undefined) return badRequest(`shop id must be an integer, got ${params.shopId}`);
+        let json: unknown;
+        try {
+          json = JSON.parse((await text()) || '{}');
+        } catch {
+          return badRequest('body must be JSON');
+        }
+        const patch = configPatchSchema.safeParse(json);
+        if (!patch.success)
+          return badRequest(patch.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+        try {
+          return ok<ConfigAnswer>({ config: await upsertConfig(pool, shopId, patch.data) });
+        } catch (error) {
+          if (error instanceof ConfigError) return badRequest(error.message);
+          throw error;
+        }
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/control/configs/:shopId',
+      handle: async ({ params }) => {
+        const shopId = shopIdParam(params.shopId);
+        if (shopId === undefined) return badRequest(`shop id must be an integer, got ${params.shopId}`);
+        return ok<DeleteAnswer>({ deleted: await deleteConfig(pool, shopId) });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/control/requests',
+      handle: ({ url }) => {
+        const raw = url.searchParams.get('limit');
+        const limit = raw === null ? undefined : Number(raw);
+        if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) {
+          return badRequest(`limit must be a positive integer, got ${raw}`);
+        }
+        return ok<RequestsAnswer>({ requests: journal.recent(limit) });
+      },
+    },
+  ];
+}
+
+export interface ControlServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startControlServer(deps: ControlDependencies, port = 0): Promise<ControlServer> {
+  const handler = jsonRouter(controlRoutes(deps), {
+    notFound: { status: 404, body: { error: 'no such control route' } },
+    methodNotAllowed: { status: 405, body: { error: 'method not allowed' } },
+    internalError: (error) => ({
+      status: 500,
+      body: { error: `control action failed: ${error instanceof Error ? error.message : String(error)}` },
+    }),
+    tooLarge: { status: 413, body: { error: 'body too large' } },
+  });
+  const server: Server = createServer(handler);
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  server.listen(port, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  if (!address || typeof address !== 'object') throw new Error('control server has no TCP address');
+  return {
+    port: address.port,
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      await closed;
+    },
+  };
+}
