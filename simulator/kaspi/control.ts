@@ -1,149 +1,133 @@
 /**
- * The control API: how scenarios (often in other vitest workers) inspect and steer the simulator. It
- * listens on its own port so nothing a client under test does on the Kaspi port can reach it.
- * Answers are JSON only; errors are `{ error: { code, message } }` with a 4xx/5xx status.
+ * The control API: how scenarios (often in other vitest workers) and people inspect and steer the
+ * simulator. It listens on its own port so nothing a client under test does on the Kaspi port can
+ * reach it. Answers are JSON (the dashboard page excepted); errors are `{ error: { code, message } }`
+ * with a 4xx/5xx status. Routes live in small modules (control-*.ts) composed here.
  */
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { RequestListener, ServerResponse } from 'node:http';
+import type { Organization } from '../../fixtures/organizations.ts';
+import { faultRoutes } from './control-faults.ts';
+import {
+  ControlError,
+  idParam,
+  ok,
+  readJson,
+  validate,
+  type ControlReply,
+  type ControlRoute,
+} from './control-http.ts';
+import { journalRoutes } from './control-journal.ts';
+import { purchaseRoutes } from './control-purchases.ts';
+import { seedRoutes } from './control-seed.ts';
+import { dashboardHtml } from './dashboard/page.ts';
+import type { FaultRegistry } from './faults.ts';
 import type { Journal } from './journal.ts';
 import type { KaspiState } from './state.ts';
-import type { JournalFilter, PurchaseFilter } from './types.ts';
+import { z } from 'zod';
 
 export interface ControlContext {
   state: KaspiState;
   journal: Journal;
-  /** Resets the state and the journal together. */
+  faults: FaultRegistry;
+  /** Resets the state, the journal and the faults together. */
   reset(): void;
+  /** Replaces the merchants, then resets. */
+  seed(organizations: readonly Organization[]): void;
   openApiDocument(): unknown;
+  /** URLs and counters for the dashboard and `GET /control/info`. */
+  info(): Record<string, unknown>;
+  /** Routes contributed by other modules (e.g. the clock), tried before the built-in ones. */
+  extraRoutes?: readonly ControlRoute[];
 }
 
-class ControlError extends Error {
-  constructor(
-    readonly httpStatus: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
+const tradePointChange = z.strictObject({
+  enabled: z.boolean().optional(),
+  acceptsQr: z.boolean().optional(),
+});
+
+function coreRoutes(ctx: ControlContext): ControlRoute[] {
+  const page = (): ControlReply => ({
+    status: 200,
+    text: dashboardHtml,
+    headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
+  });
+  return [
+    { method: 'GET', pattern: /^\/(?:dashboard)?$/, handle: page },
+    { method: 'GET', pattern: /^\/control\/health$/, handle: () => ok({ ok: true }) },
+    { method: 'GET', pattern: /^\/control\/info$/, handle: () => ok(ctx.info()) },
+    { method: 'GET', pattern: /^\/openapi\.json$/, handle: () => ok(ctx.openApiDocument()) },
+    {
+      method: 'POST',
+      pattern: /^\/control\/reset$/,
+      handle: () => {
+        ctx.reset();
+        return ok({ ok: true });
+      },
+    },
+    { method: 'GET', pattern: /^\/control\/ledger$/, handle: () => ok({ ledger: ctx.state.ledger() }) },
+    {
+      method: 'POST',
+      pattern: /^\/control\/trade-points\/([^/]+)$/,
+      handle: async ({ params, req }) => {
+        const id = idParam(params[0], 'id');
+        const change = validate(tradePointChange, await readJson(req));
+        const tradePoint = id === undefined ? undefined : ctx.state.updateTradePoint(id, change);
+        if (!tradePoint) throw new ControlError(404, 'not_found', `No trade point ${params[0] ?? ''}`);
+        return ok({ tradePoint });
+      },
+    },
+  ];
 }
 
-function send(res: ServerResponse, httpStatus: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(httpStatus, {
+function send(res: ServerResponse, reply: ControlReply): void {
+  const text = reply.text ?? JSON.stringify(reply.body);
+  res.writeHead(reply.status, {
     'content-type': 'application/json; charset=utf-8',
+    ...reply.headers,
     'content-length': Buffer.byteLength(text),
   });
   res.end(text);
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > 64 * 1024) throw new ControlError(413, 'body_too_large', 'Body over 64 KiB');
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (text.trim() === '') return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ControlError(400, 'invalid_json', 'Body is not valid JSON');
-  }
-}
-
-function idParam(text: string | null | undefined, name: string): number | undefined {
-  if (text === null || text === undefined || text === '') return undefined;
-  if (!/^\d{1,15}$/.test(text))
-    throw new ControlError(400, 'invalid_parameter', `${name} must be a positive integer`);
-  return Number(text);
-}
-
-function purchaseFilter(query: URLSearchParams): PurchaseFilter {
-  const filter: PurchaseFilter = {};
-  const bin = query.get('bin');
-  const externalId = query.get('externalId');
-  const deviceToken = query.get('deviceToken');
-  const qrPaymentId = idParam(query.get('qrPaymentId'), 'qrPaymentId');
-  if (bin !== null) filter.bin = bin;
-  if (externalId !== null) filter.externalId = externalId;
-  if (deviceToken !== null) filter.deviceToken = deviceToken;
-  if (qrPaymentId !== undefined) filter.qrPaymentId = qrPaymentId;
-  return filter;
-}
-
-function journalFilter(query: URLSearchParams): JournalFilter {
-  const filter: JournalFilter = {};
-  const bin = query.get('bin');
-  const path = query.get('path');
-  const limit = idParam(query.get('limit'), 'limit');
-  if (bin !== null) filter.bin = bin;
-  if (path !== null) filter.path = path;
-  if (limit !== undefined) filter.limit = limit;
-  return filter;
-}
-
-function tradePointChange(body: unknown): { enabled?: boolean; acceptsQr?: boolean } {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new ControlError(400, 'invalid_body', 'Body must be a JSON object');
-  }
-  const change: { enabled?: boolean; acceptsQr?: boolean } = {};
-  for (const key of ['enabled', 'acceptsQr'] as const) {
-    const value = (body as Record<string, unknown>)[key];
-    if (value === undefined) continue;
-    if (typeof value !== 'boolean') throw new ControlError(400, 'invalid_body', `${key} must be a boolean`);
-    change[key] = value;
-  }
-  return change;
-}
-
-async function route(ctx: ControlContext, req: IncomingMessage): Promise<[number, unknown]> {
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  const method = req.method ?? 'GET';
-  const path = url.pathname.replace(/\/+$/, '') || '/';
-  const key = `${method} ${path}`;
-
-  if (key === 'GET /control/health') return [200, { ok: true }];
-  if (key === 'GET /openapi.json') return [200, ctx.openApiDocument()];
-  if (key === 'POST /control/reset') {
-    ctx.reset();
-    return [200, { ok: true }];
-  }
-  if (key === 'GET /control/purchases')
-    return [200, { purchases: ctx.state.purchases(purchaseFilter(url.searchParams)) }];
-  if (key === 'GET /control/journal')
-    return [200, { entries: ctx.journal.entries(journalFilter(url.searchParams)) }];
-  if (key === 'GET /control/ledger') return [200, { ledger: ctx.state.ledger() }];
-
-  const purchaseMatch = /^\/control\/purchases\/([^/]+)$/.exec(path);
-  if (purchaseMatch && method === 'GET') {
-    const id = idParam(purchaseMatch[1], 'id');
-    const purchase = id === undefined ? undefined : ctx.state.purchase(id);
-    if (!purchase) throw new ControlError(404, 'not_found', `No purchase ${purchaseMatch[1] ?? ''}`);
-    return [200, { purchase }];
-  }
-  const tradePointMatch = /^\/control\/trade-points\/([^/]+)$/.exec(path);
-  if (tradePointMatch && method === 'POST') {
-    const id = idParam(tradePointMatch[1], 'id');
-    const change = tradePointChange(await readJson(req));
-    const tradePoint = id === undefined ? undefined : ctx.state.updateTradePoint(id, change);
-    if (!tradePoint) throw new ControlError(404, 'not_found', `No trade point ${tradePointMatch[1] ?? ''}`);
-    return [200, { tradePoint }];
-  }
-  throw new ControlError(404, 'not_found', `No control route ${method} ${path}`);
-}
-
 export function createControlListener(ctx: ControlContext): RequestListener {
+  const routes: ControlRoute[] = [
+    ...(ctx.extraRoutes ?? []),
+    ...coreRoutes(ctx),
+    ...journalRoutes(ctx.journal),
+    ...purchaseRoutes(ctx.state),
+    ...faultRoutes(ctx.faults),
+    ...seedRoutes((organizations) => ctx.seed(organizations)),
+  ];
+
+  const route = async (req: Parameters<RequestListener>[0]): Promise<ControlReply> => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const method = req.method ?? 'GET';
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    let pathMatched = false;
+    for (const candidate of routes) {
+      const match = candidate.pattern.exec(path);
+      if (!match) continue;
+      pathMatched = true;
+      if (candidate.method !== method) continue;
+      return candidate.handle({ method, path, url, params: match.slice(1), req });
+    }
+    if (pathMatched) throw new ControlError(405, 'method_not_allowed', `${method} not allowed on ${path}`);
+    throw new ControlError(404, 'not_found', `No control route ${method} ${path}`);
+  };
+
   return (req, res) => {
-    route(ctx, req).then(
-      ([status, body]) => send(res, status, body),
+    route(req).then(
+      (reply) => send(res, reply),
       (error: unknown) => {
         if (error instanceof ControlError) {
-          send(res, error.httpStatus, { error: { code: error.code, message: error.message } });
+          send(res, {
+            status: error.httpStatus,
+            body: { error: { code: error.code, message: error.message } },
+          });
           return;
         }
         console.error('[kaspi-simulator] control request failed:', error);
-        send(res, 500, { error: { code: 'internal', message: 'Internal control error' } });
+        send(res, { status: 500, body: { error: { code: 'internal', message: 'Internal control error' } } });
       },
     );
   };

@@ -3,39 +3,64 @@
  * crashes on `HttpResponse.error()`, so we drive msw's own `getResponse` directly and keep the
  * surrounding work (body reading, answer writing, journaling) minimal.
  *
- * `fastPath` is the seam for the throughput goal: a caller may answer hot routes straight from the
- * domain, skipping Fetch Request/Response construction, and the exchange is journaled the same way.
+ * Two seams sit in front of msw:
+ * - `fastPath`: answers hot routes straight from the domain, skipping Fetch Request/Response
+ *   construction (see fast-path.ts); the exchange is journaled the same way.
+ * - `faults`: injected faults (faults.ts). Socket-level ones (reset, empty reply, hang, garbage) are
+ *   done here on the raw socket, because msw's network-error response cannot express them over HTTP.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { getResponse, type RequestHandler } from 'msw';
+import type { Attribution } from './journal-entry.ts';
+import type { FaultDecision } from './faults.ts';
 
 export interface Exchange {
   method: string;
   /** Path without the query string. */
   path: string;
   requestBody: string;
+  /** 0 when a socket fault cut the exchange before any HTTP answer. */
   httpStatus: number;
   responseBody: string;
   /** Start time, `Date.now()` milliseconds. */
   startedAt: number;
   latencyMs: number;
+  /** No handler matched the request. */
+  unmatched?: boolean;
+  /** The injected fault(s) that shaped the answer, e.g. `latency+status-code`. */
+  fault?: string;
+  /** Set by the fast path, which already knows who asked and the StatusCode it answered. */
+  known?: Attribution & { statusCode: number | null };
 }
 
 export interface FastAnswer {
   httpStatus: number;
   body: string;
+  known?: Exchange['known'];
 }
 
 export interface MswNodeListenerOptions {
   handlers: readonly RequestHandler[];
   /** The JSON body for answers the adapter makes itself (unmatched route, oversized body, bug). */
   errorBody(message: string): unknown;
+  /** The JSON body of an injected `status-code` fault; defaults to `errorBody(message)`. */
+  faultBody?(statusCode: number, message: string): unknown;
   onExchange?(exchange: Exchange): void;
   fastPath?(method: string, path: string, body: string): FastAnswer | undefined;
+  faults?(method: string, path: string, body: string): FaultDecision | undefined;
   maxBodyBytes?: number;
 }
 
 class BodyTooLarge extends Error {}
+class BadTarget extends Error {}
+
+function parseTarget(target: string): URL {
+  try {
+    return new URL(target, 'http://127.0.0.1');
+  } catch {
+    throw new BadTarget();
+  }
+}
 
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -50,7 +75,9 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () =>
+      resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')),
+    );
     req.on('error', reject);
   });
 }
@@ -68,19 +95,60 @@ function toHeaders(req: IncomingMessage): Headers {
   return headers;
 }
 
+/** The path of an origin-form request target without building a URL; `undefined` for odd forms. */
+function quickPath(target: string): string | undefined {
+  if (target.charCodeAt(0) !== 47 /* / */ || target.charCodeAt(1) === 47) return undefined;
+  const query = target.indexOf('?');
+  return query === -1 ? target : target.slice(0, query);
+}
+
+const sleep = (ms: number) =>
+  new Promise<void>((resolve) => {
+    // Unref'd: a pending injected delay must never keep a finished process alive.
+    setTimeout(resolve, ms).unref();
+  });
+
+/** Carries out a socket-level fault. Returns false for kinds that are not socket faults. */
+function breakSocket(req: IncomingMessage, decision: FaultDecision): boolean {
+  const socket = req.socket;
+  switch (decision.fault?.kind) {
+    case 'reset':
+      // TCP RST: the client sees ECONNRESET.
+      socket.resetAndDestroy();
+      return true;
+    case 'empty-reply':
+      // FIN without a byte: the client sees "socket hang up" / "other side closed".
+      socket.end();
+      return true;
+    case 'hang':
+      // Nothing is ever written. The server's close() drops the connection (closeAllConnections),
+      // and node's requestTimeout bounds it otherwise.
+      return true;
+    case 'garbage': {
+      const bytes = Buffer.alloc(decision.fault.bytes ?? 64);
+      for (let i = 0; i < bytes.length; i += 1) bytes[i] = Math.floor(decision.random() * 256);
+      bytes[0] = 0; // never a valid status line, whatever the seed produced
+      socket.end(bytes);
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
 export function createMswNodeListener(options: MswNodeListenerOptions): RequestListener {
   const handlers = [...options.handlers];
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const json = (message: string) => JSON.stringify(options.errorBody(message));
+  const faultJson = (statusCode: number, message: string) =>
+    JSON.stringify(options.faultBody?.(statusCode, message) ?? options.errorBody(message));
 
-  const answer = async (req: IncomingMessage, path: string, url: URL, body: string): Promise<FastAnswer> => {
+  const viaMsw = async (req: IncomingMessage, url: URL, body: string): Promise<FastAnswer | undefined> => {
     const method = req.method ?? 'GET';
-    const fast = options.fastPath?.(method, path, body);
-    if (fast) return fast;
     const hasBody = method !== 'GET' && method !== 'HEAD';
     const request = new Request(url, { method, headers: toHeaders(req), body: hasBody ? body : undefined });
     const response = await getResponse(handlers, request, { quiet: true });
-    if (!response) return { httpStatus: 404, body: json(`No such method: ${method} ${path}`) };
+    if (!response) return undefined;
     return { httpStatus: response.status, body: await response.text() };
   };
 
@@ -88,42 +156,84 @@ export function createMswNodeListener(options: MswNodeListenerOptions): RequestL
     const startedAt = Date.now();
     const started = performance.now();
     const method = req.method ?? 'GET';
-    let path = '/';
+    const target = req.url ?? '/';
+    let path = quickPath(target) ?? '/';
     let requestBody = '';
+    let fault: string | undefined;
 
-    const finish = (result: FastAnswer) => {
-      if (!res.headersSent) {
+    const record = (httpStatus: number, responseBody: string, extra: Partial<Exchange> = {}) =>
+      options.onExchange?.({
+        method,
+        path,
+        requestBody,
+        httpStatus,
+        responseBody,
+        startedAt,
+        latencyMs: performance.now() - started,
+        ...(fault !== undefined ? { fault } : {}),
+        ...extra,
+      });
+
+    const finish = (result: FastAnswer, extra: Partial<Exchange> = {}) => {
+      if (!res.headersSent && !res.destroyed) {
         res.writeHead(result.httpStatus, {
           'content-type': 'application/json; charset=utf-8',
           'content-length': Buffer.byteLength(result.body),
         });
       }
       res.end(result.body);
-      options.onExchange?.({
-        method,
-        path,
-        requestBody,
-        httpStatus: result.httpStatus,
-        responseBody: result.body,
-        startedAt,
-        latencyMs: performance.now() - started,
-      });
+      record(result.httpStatus, result.body, result.known ? { known: result.known, ...extra } : extra);
     };
 
-    void (async () => {
-      try {
-        const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-        path = url.pathname;
-        requestBody = await readBody(req, maxBodyBytes);
-        finish(await answer(req, path, url, requestBody));
-      } catch (error) {
-        if (error instanceof BodyTooLarge) {
-          finish({ httpStatus: 413, body: json('Request body too large') });
+    const answer = async () => {
+      const quick = quickPath(target);
+      requestBody = await readBody(req, maxBodyBytes);
+
+      const decision = options.faults?.(method, quick ?? parseTarget(target).pathname, requestBody);
+      if (decision) {
+        fault = decision.label;
+        if (decision.delayMs > 0) await sleep(decision.delayMs);
+        if (breakSocket(req, decision)) {
+          record(0, '');
           return;
         }
-        console.error('[kaspi-simulator] request failed:', error);
-        finish({ httpStatus: 500, body: json('Internal simulator error') });
+        if (decision.fault?.kind === 'status-code') {
+          const { statusCode, httpStatus, message } = decision.fault;
+          finish({ httpStatus: httpStatus ?? 200, body: faultJson(statusCode, message ?? 'Injected fault') });
+          return;
+        }
       }
-    })();
+
+      if (quick !== undefined) {
+        const fast = options.fastPath?.(method, quick, requestBody);
+        if (fast) {
+          finish(fast);
+          return;
+        }
+      }
+      const url = parseTarget(target);
+      path = url.pathname;
+      const served = await viaMsw(req, url, requestBody);
+      if (served) finish(served);
+      else finish({ httpStatus: 404, body: json(`No such method: ${method} ${path}`) }, { unmatched: true });
+    };
+
+    answer().catch((error: unknown) => {
+      if (res.destroyed) {
+        // The client went away mid-request: nothing to answer, but the attempt is still journaled.
+        record(0, '');
+        return;
+      }
+      if (error instanceof BadTarget) {
+        finish({ httpStatus: 400, body: json('Malformed request target') });
+        return;
+      }
+      if (error instanceof BodyTooLarge) {
+        finish({ httpStatus: 413, body: json('Request body too large') });
+        return;
+      }
+      console.error('[kaspi-simulator] request failed:', error);
+      finish({ httpStatus: 500, body: json('Internal simulator error') });
+    });
   };
 }

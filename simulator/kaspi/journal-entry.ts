@@ -1,12 +1,14 @@
 /**
  * Turns an HTTP exchange into a journal entry: who (BIN, device, trade point) asked what, and what
- * Kaspi answered. It reads the raw bodies, so it works the same for msw-served and fast-path answers.
+ * Kaspi answered, plus near-miss hints for requests that missed. It reads the raw bodies, so it works
+ * the same for any adapter; the fast path may pass what it already knows to skip the parsing.
  */
 import type { Exchange } from './http-adapter.ts';
+import { endpointHints, fieldHints, type RouteInfo } from './near-miss.ts';
 import type { KaspiState } from './state.ts';
 import type { JournalEntry, Scheme } from './types.ts';
 
-function parseObject(text: string): Record<string, unknown> | undefined {
+export function parseObject(text: string): Record<string, unknown> | undefined {
   if (text === '') return undefined;
   try {
     const value: unknown = JSON.parse(text);
@@ -28,11 +30,22 @@ function idOf(value: unknown): number | null {
   return null;
 }
 
-export function journalEntryFor(state: KaspiState, exchange: Exchange): JournalEntry {
-  const schemeMatch = /^\/(r[123])\/v0\d\//.exec(exchange.path);
-  const scheme = (schemeMatch?.[1] as Scheme | undefined) ?? null;
-  const request = parseObject(exchange.requestBody);
-  const response = parseObject(exchange.responseBody);
+export interface Attribution {
+  organizationBin: string | null;
+  deviceToken: string | null;
+  tradePointId: number | null;
+}
+
+/**
+ * Who a request is about: the BIN it named (r3 body or path), else the owner of the purchase or
+ * device it used. Faults matched by BIN use it before the answer exists (no `response`).
+ */
+export function attribute(
+  state: KaspiState,
+  path: string,
+  request: Record<string, unknown> | undefined,
+  response?: Record<string, unknown>,
+): Attribution {
   const data = response?.Data;
   const dataObject =
     typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : undefined;
@@ -41,14 +54,15 @@ export function journalEntryFor(state: KaspiState, exchange: Exchange): JournalE
   let deviceToken = asString(request?.DeviceToken);
   let tradePointId = asNumber(request?.TradePointId);
 
-  const binInPath = /\/partner\/tradepoints\/([^/]+)$/.exec(exchange.path);
-  if (binInPath?.[1] !== undefined) organizationBin = decodeURIComponent(binInPath[1]);
+  const binInPath = /\/partner\/tradepoints\/([^/]+)$/.exec(path);
+  if (binInPath?.[1] !== undefined) organizationBin = safeDecode(binInPath[1]);
 
   // Requests that name a purchase (status, emulators) or created one: attribute them to its owner.
-  const statusId = /\/payment\/status\/([^/]+)$/.exec(exchange.path)?.[1];
+  const statusId = /\/payment\/status\/([^/]+)$/.exec(path)?.[1];
   const purchaseId =
     idOf(statusId) ??
     idOf(request?.qrPaymentId) ??
+    idOf(request?.QrPaymentId) ??
     idOf(dataObject?.QrPaymentId) ??
     idOf(dataObject?.PaymentId);
   const purchase = purchaseId !== null ? state.purchase(purchaseId) : undefined;
@@ -64,17 +78,49 @@ export function journalEntryFor(state: KaspiState, exchange: Exchange): JournalE
       tradePointId ??= device.tradePointId;
     }
   }
+  return { organizationBin, deviceToken, tradePointId };
+}
 
-  return {
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+export function journalEntryFor(
+  state: KaspiState,
+  exchange: Exchange,
+  routes: readonly RouteInfo[] = [],
+): JournalEntry {
+  const schemeMatch = /^\/(r[123])\/v0\d\//.exec(exchange.path);
+  const scheme = (schemeMatch?.[1] as Scheme | undefined) ?? null;
+  // The fast path already knows who asked and what it answered: skip re-parsing both bodies.
+  const known = exchange.known;
+  const request = known?.statusCode === 0 ? undefined : parseObject(exchange.requestBody);
+  const response = known ? undefined : parseObject(exchange.responseBody);
+  const who = known ?? attribute(state, exchange.path, request, response);
+  const statusCode = known ? known.statusCode : asNumber(response?.StatusCode);
+
+  const entry: JournalEntry = {
     time: new Date(exchange.startedAt).toISOString(),
     scheme,
     method: exchange.method,
     path: exchange.path,
-    organizationBin,
-    deviceToken,
-    tradePointId,
+    organizationBin: who.organizationBin,
+    deviceToken: who.deviceToken,
+    tradePointId: who.tradePointId,
     httpStatus: exchange.httpStatus,
-    statusCode: asNumber(response?.StatusCode),
+    statusCode,
     latencyMs: Math.round(exchange.latencyMs * 1000) / 1000,
   };
+  if (exchange.fault !== undefined) entry.fault = exchange.fault;
+  // Hints only for answers that failed: a success needs none, and the hot path stays cheap.
+  const hints = [
+    ...(exchange.unmatched ? endpointHints(routes, exchange.method, exchange.path) : []),
+    ...(statusCode !== 0 && request ? fieldHints(request) : []),
+  ];
+  if (hints.length > 0) entry.nearMiss = hints;
+  return entry;
 }

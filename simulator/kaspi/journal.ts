@@ -6,6 +6,12 @@ import type { JournalEntry, JournalFilter } from './types.ts';
 
 export const defaultJournalSize = 10_000;
 
+/** Epoch ms of an ISO 8601 string or a number; `undefined` when absent. Invalid input is the caller's. */
+function timeBound(value: string | number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  return typeof value === 'number' ? value : Date.parse(value);
+}
+
 export class Journal {
   private readonly buffer: (JournalEntry | undefined)[];
   /** Index the next entry goes to. */
@@ -45,12 +51,20 @@ export class Journal {
   /** Oldest first; `limit` keeps the most recent N of the matching entries. */
   entries(filter: JournalFilter = {}): JournalEntry[] {
     const result: JournalEntry[] = [];
+    const from = timeBound(filter.from);
+    const to = timeBound(filter.to);
     const start = (this.head - this.count + this.capacity) % this.capacity;
     for (let i = 0; i < this.count; i += 1) {
       const entry = this.buffer[(start + i) % this.capacity];
       if (!entry) continue;
       if (filter.bin !== undefined && entry.organizationBin !== filter.bin) continue;
+      if (filter.deviceToken !== undefined && entry.deviceToken !== filter.deviceToken) continue;
       if (filter.path !== undefined && !entry.path.includes(filter.path)) continue;
+      if (from !== undefined || to !== undefined) {
+        const time = Date.parse(entry.time);
+        if (from !== undefined && time < from) continue;
+        if (to !== undefined && time > to) continue;
+      }
       result.push(entry);
     }
     return filter.limit !== undefined && filter.limit >= 0

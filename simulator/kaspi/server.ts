@@ -4,15 +4,13 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { allOrganizations, type Organization } from '../../fixtures/organizations.ts';
-import { createControlListener } from './control.ts';
+import type { FaultRegistry } from './faults.ts';
 import { createKaspiHandlers } from './handlers.ts';
-import { createMswNodeListener } from './http-adapter.ts';
 import { Journal, defaultJournalSize } from './journal.ts';
-import { journalEntryFor } from './journal-entry.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { KaspiState } from './state.ts';
-import { StatusCode } from './status-codes.ts';
 import type { Clock } from './time.ts';
+import { createTooling } from './tooling.ts';
 
 export interface KaspiSimulatorOptions {
   organizations?: readonly Organization[];
@@ -29,6 +27,8 @@ export interface KaspiSimulator {
   controlUrl: string;
   state: KaspiState;
   journal: Journal;
+  /** Injected faults (also reachable through the control API). */
+  faults: FaultRegistry;
   close(): Promise<void>;
 }
 
@@ -49,35 +49,29 @@ function listen(listener: RequestListener, port: number): Promise<Server> {
 function closeServer(server: Server): Promise<void> {
   return new Promise((resolve, reject) => {
     server.close((error) => (error ? reject(error) : resolve()));
-    // Idle keep-alive sockets would otherwise hold close() open until they time out.
-    server.closeIdleConnections();
+    // Idle keep-alive sockets would otherwise hold close() open until they time out, and an
+    // injected `hang` fault holds its request open forever: drop every connection.
+    server.closeAllConnections();
   });
 }
 
 const urlOf = (server: Server): string => `http://${host}:${(server.address() as AddressInfo).port}`;
 
 export async function startKaspiSimulator(options: KaspiSimulatorOptions = {}): Promise<KaspiSimulator> {
-  const state = new KaspiState({
-    organizations: options.organizations ?? allOrganizations,
-    now: options.now,
-  });
+  // Owned here and mutated by `POST /control/seed`: the state rebuilds its merchants from it.
+  const organizations = [...(options.organizations ?? allOrganizations)];
+  const state = new KaspiState({ organizations, now: options.now });
   const journal = new Journal(options.journalSize ?? defaultJournalSize);
 
-  const kaspiListener = createMswNodeListener({
-    handlers: createKaspiHandlers(state),
-    errorBody: (message) => ({ StatusCode: StatusCode.unavailable, Message: message }),
-    onExchange: (exchange) => journal.record(journalEntryFor(state, exchange)),
-  });
-
   let openApi: unknown;
-  const controlListener = createControlListener({
+  let urls = { kaspiUrl: '', controlUrl: '' };
+  const { kaspiListener, controlListener, faults } = createTooling({
     state,
     journal,
-    reset: () => {
-      state.reset();
-      journal.clear();
-    },
+    handlers: createKaspiHandlers(state),
+    organizations,
     openApiDocument: () => (openApi ??= buildOpenApiDocument()),
+    urls: () => urls,
   });
 
   const kaspiServer = await listen(kaspiListener, options.port ?? 0);
@@ -90,11 +84,13 @@ export async function startKaspiSimulator(options: KaspiSimulatorOptions = {}): 
   }
 
   let closing: Promise<void> | undefined;
+  urls = { kaspiUrl: urlOf(kaspiServer), controlUrl: urlOf(controlServer) };
   return {
-    url: urlOf(kaspiServer),
-    controlUrl: urlOf(controlServer),
+    url: urls.kaspiUrl,
+    controlUrl: urls.controlUrl,
     state,
     journal,
+    faults,
     close: () =>
       (closing ??= Promise.all([closeServer(kaspiServer), closeServer(controlServer)]).then(() => undefined)),
   };
