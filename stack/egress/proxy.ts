@@ -1,0 +1,179 @@
+/**
+ * The egress proxy: the only way out for the PHP runtime (HTTPS_PROXY / http_proxy point here).
+ * CONNECT host:port and absolute-URI http:// requests are looked up in the route table and sent to a
+ * simulator; anything unrouted gets 403, is recorded as unexpected egress, and never causes a
+ * connection to anywhere — the proxy does not even resolve the name.
+ *
+ * Requests addressed to the proxy itself (origin-form, `/__egress/...`) are its control API, so test
+ * workers without an in-process reference can read and clear the record.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
+import type { CertificateAuthority } from '../tls/ca.ts';
+import { findRoute, normalizeHost, type EgressRoute } from './routes.ts';
+import { forwardHttp, TlsTerminator } from './terminate.ts';
+
+export interface UnexpectedEgress {
+  time: string;
+  host: string;
+  port: number;
+  /** `CONNECT` for a tunnel (https), the HTTP method for a plain http:// request. */
+  method: string;
+  /** The full URL of a plain http:// request (a tunnel's path is encrypted and unknown). */
+  url?: string;
+  /** The scenario running when it happened (see setScenario). */
+  scenario?: string;
+}
+
+export interface StartEgressProxyOptions {
+  routes?: readonly EgressRoute[];
+  /** Needed for `terminate` routes: the proxy presents certificates issued by this CA. */
+  ca?: CertificateAuthority;
+  port?: number;
+  /** Called once per refused destination (for a live log line). */
+  onUnexpected?: (event: UnexpectedEgress) => void;
+}
+
+export interface EgressProxy {
+  /** `http://127.0.0.1:<port>`: the value for HTTPS_PROXY / http_proxy. */
+  url: string;
+  port: number;
+  addRoute(route: EgressRoute): void;
+  routes(): readonly EgressRoute[];
+  /** Labels what is refused from now on, so a report can name the scenario that caused it. */
+  setScenario(name: string | undefined): void;
+  unexpected(filter?: { scenario?: string }): UnexpectedEgress[];
+  clearUnexpected(): void;
+  close(): Promise<void>;
+}
+
+const controlPrefix = '/__egress/';
+
+function hostAndPort(authority: string, defaultPort: number): { host: string; port: number } | undefined {
+  const match = /^(\[[^\]]+\]|[^:]+)(?::(\d{1,5}))?$/.exec(authority);
+  if (!match) return undefined;
+  const port = match[2] === undefined ? defaultPort : Number(match[2]);
+  return port > 0 && port < 65536 ? { host: normalizeHost(match[1]!), port } : undefined;
+}
+
+export async function startEgressProxy(options: StartEgressProxyOptions = {}): Promise<EgressProxy> {
+  const routes: EgressRoute[] = [...(options.routes ?? [])];
+  const refused: UnexpectedEgress[] = [];
+  const sockets = new Set<Socket>();
+  const terminator = options.ca ? new TlsTerminator(options.ca) : undefined;
+  let scenario: string | undefined;
+
+  const refuse = (host: string, port: number, method: string, url?: string): void => {
+    const event: UnexpectedEgress = { time: new Date().toISOString(), host, port, method, url, scenario };
+    if (url === undefined) delete event.url;
+    if (scenario === undefined) delete event.scenario;
+    refused.push(event);
+    options.onUnexpected?.(event);
+  };
+
+  const control = (req: IncomingMessage, res: ServerResponse): void => {
+    const url = new URL(req.url ?? '/', 'http://proxy');
+    const send = (status: number, body: unknown): void => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (url.pathname === `${controlPrefix}unexpected` && req.method === 'GET') {
+      const only = url.searchParams.get('scenario');
+      send(200, { unexpected: refused.filter((e) => only === null || e.scenario === only) });
+    } else if (url.pathname === `${controlPrefix}unexpected` && req.method === 'DELETE') {
+      refused.length = 0;
+      send(200, { ok: true });
+    } else if (url.pathname === `${controlPrefix}scenario` && req.method === 'PUT') {
+      scenario = url.searchParams.get('name') ?? undefined;
+      send(200, { ok: true, scenario: scenario ?? null });
+    } else send(404, { error: 'unknown control path' });
+  };
+
+  const server = createServer((req, res) => {
+    const raw = req.url ?? '/';
+    if (raw.startsWith('/')) return control(req, res);
+    let target: URL;
+    try {
+      target = new URL(raw);
+    } catch {
+      res.writeHead(400).end('egress proxy: bad request target\n');
+      return;
+    }
+    const port = target.port === '' ? 80 : Number(target.port);
+    const host = normalizeHost(target.hostname);
+    const route = target.protocol === 'http:' ? findRoute(routes, host, port) : undefined;
+    if (!route) {
+      refuse(host, port, req.method ?? 'GET', raw);
+      res.writeHead(403, { 'content-type': 'text/plain', 'x-harness-egress': 'refused' });
+      res.end(`egress proxy: ${host}:${port} is not a harness destination (unexpected egress)\n`);
+      return;
+    }
+    forwardHttp(req, res, route.target, `${target.pathname}${target.search}`);
+  });
+
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const authority = hostAndPort(req.url ?? '', 443);
+    const route = authority ? findRoute(routes, authority.host, authority.port) : undefined;
+    if (!authority || !route) {
+      refuse(authority?.host ?? String(req.url), authority?.port ?? 0, 'CONNECT');
+      socket.end('HTTP/1.1 403 Forbidden\r\nX-Harness-Egress: refused\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    if (route.target.mode === 'terminate') {
+      if (!terminator) {
+        socket.end(
+          'HTTP/1.1 502 Bad Gateway\r\nX-Harness-Egress: no-ca-for-terminate\r\nContent-Length: 0\r\n\r\n',
+        );
+        return;
+      }
+      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      if (head.length > 0) socket.unshift(head);
+      terminator.accept(socket, authority.host, route.target).catch(() => socket.destroy());
+      return;
+    }
+    const upstream = connect(route.target.port, route.target.host);
+    sockets.add(upstream);
+    upstream.on('close', () => sockets.delete(upstream));
+    upstream.once('connect', () => {
+      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      if (head.length > 0) upstream.write(head);
+      upstream.pipe(socket);
+      socket.pipe(upstream);
+    });
+    upstream.on('error', () => {
+      if (socket.writable)
+        socket.end('HTTP/1.1 502 Bad Gateway\r\nX-Harness-Egress: target-down\r\nContent-Length: 0\r\n\r\n');
+      socket.destroy();
+    });
+    socket.on('close', () => upstream.destroy());
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    addRoute: (route) => void routes.push(route),
+    routes: () => [...routes],
+    setScenario: (name) => void (scenario = name),
+    unexpected: (filter) =>
+      refused.filter((e) => filter?.scenario === undefined || e.scenario === filter.scenario),
+    clearUnexpected: () => void (refused.length = 0),
+    close: () =>
+      new Promise<void>((resolve) => {
+        terminator?.close();
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

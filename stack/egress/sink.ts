@@ -1,0 +1,80 @@
+/**
+ * The webhook sink: where requests to hosts the team marks as its own (a CRM, a notification
+ * service) end up, so a scenario can assert on what the site sent without anything leaving the
+ * machine. Plain HTTP; https:// webhooks reach it through a `terminate` route of the egress proxy.
+ * `GET /__sink/received` and `DELETE /__sink/received` serve test workers.
+ */
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { EgressTarget } from './routes.ts';
+
+export interface WebhookDelivery {
+  time: string;
+  method: string;
+  /** The Host header: which of the team's hosts it was meant for. */
+  host: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  /** Parsed JSON when the body is JSON, else the raw text. */
+  body: unknown;
+}
+
+export interface WebhookSink {
+  url: string;
+  /** Route target for the egress proxy (TLS terminated by the proxy). */
+  target: EgressTarget;
+  received(): WebhookDelivery[];
+  clear(): void;
+  close(): Promise<void>;
+}
+
+const maxBody = 1_000_000;
+
+export async function startWebhookSink(
+  options: { port?: number; status?: number } = {},
+): Promise<WebhookSink> {
+  const deliveries: WebhookDelivery[] = [];
+  const server = createServer((req, res) => {
+    if (req.url === '/__sink/received') {
+      if (req.method === 'DELETE') deliveries.length = 0;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ received: deliveries }));
+      return;
+    }
+    let raw = '';
+    req.on('data', (chunk: Buffer) => {
+      if (raw.length < maxBody) raw += chunk.toString('utf8');
+    });
+    req.on('end', () => {
+      let body: unknown = raw;
+      try {
+        body = raw === '' ? undefined : JSON.parse(raw);
+      } catch {
+        // not JSON: keep the text
+      }
+      deliveries.push({
+        time: new Date().toISOString(),
+        method: req.method ?? '',
+        host: req.headers.host ?? '',
+        path: req.url ?? '/',
+        headers: req.headers,
+        body,
+      });
+      res.writeHead(options.status ?? 200, { 'content-type': 'application/json' });
+      res.end('{"ok":true}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    target: { host: '127.0.0.1', port, mode: 'terminate' },
+    received: () => [...deliveries],
+    clear: () => void (deliveries.length = 0),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
