@@ -1,7 +1,21 @@
 /**
  * Typed client of the control API, for scenarios that run in other processes or vitest workers.
  */
-import type { JournalEntry, JournalFilter, LedgerRow, Purchase, PurchaseFilter } from './types.ts';
+import type { Organization } from '../../fixtures/organizations.ts';
+import type { Transition } from './control-purchases.ts';
+import type { FaultRule, FaultRuleInput } from './faults.ts';
+import type { JournalEntry, JournalFilter, LedgerRow, Purchase, PurchaseFilter, Refund } from './types.ts';
+
+export type { FaultRule, FaultRuleInput, FaultSpec, FaultMatch } from './faults.ts';
+
+export interface SimulatorInfo {
+  kaspiUrl: string;
+  controlUrl: string;
+  journalSize: number;
+  journalCapacity: number;
+  journalTotal: number;
+  faults: number;
+}
 
 export interface TradePointState {
   tradePointId: number;
@@ -38,7 +52,7 @@ export class KaspiControlClient {
     this.baseUrl = controlUrl.replace(/\/+$/, '');
   }
 
-  private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  private async call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -99,5 +113,56 @@ export class KaspiControlClient {
         change,
       )
     ).tradePoint;
+  }
+
+  async info(): Promise<SimulatorInfo> {
+    return this.call<SimulatorInfo>('GET', '/control/info');
+  }
+
+  /** The journal as the downloadable JSON file (`GET /control/journal/download`). */
+  async downloadJournal(filter: JournalFilter = {}): Promise<{ fileName: string; entries: JournalEntry[] }> {
+    const response = await fetch(`${this.baseUrl}/control/journal/download${query({ ...filter })}`);
+    if (!response.ok)
+      throw new KaspiControlError(response.status, 'download_failed', 'journal download failed');
+    const disposition = response.headers.get('content-disposition') ?? '';
+    const fileName = /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'kaspi-journal.json';
+    return { fileName, entries: (await response.json()) as JournalEntry[] };
+  }
+
+  /** Replaces the merchants (fixtures when omitted) and resets purchases, journal and faults. */
+  async seed(organizations?: readonly Organization[]): Promise<number> {
+    return (
+      await this.call<{ organizations: number }>(
+        'POST',
+        '/control/seed',
+        organizations === undefined ? {} : { organizations },
+      )
+    ).organizations;
+  }
+
+  /** Moves a purchase like Kaspi's `/test/payment/*` emulators; a wrong status throws (HTTP 409). */
+  async emulate(qrPaymentId: number, transition: Transition): Promise<Purchase> {
+    return (
+      await this.call<{ purchase: Purchase }>('POST', `/control/purchases/${qrPaymentId}/${transition}`)
+    ).purchase;
+  }
+
+  async refunds(filter: { bin?: string; qrPaymentId?: number } = {}): Promise<Refund[]> {
+    return (await this.call<{ refunds: Refund[] }>('GET', `/control/refunds${query({ ...filter })}`)).refunds;
+  }
+
+  /** Installs a fault rule; returns its id. */
+  async addFault(rule: FaultRuleInput): Promise<string> {
+    return (await this.call<{ id: string }>('POST', '/control/faults', rule)).id;
+  }
+
+  async faults(): Promise<FaultRule[]> {
+    return (await this.call<{ faults: FaultRule[] }>('GET', '/control/faults')).faults;
+  }
+
+  /** Removes one rule, or every rule when `id` is omitted; returns how many were removed. */
+  async removeFaults(id?: string): Promise<number> {
+    const path = id === undefined ? '/control/faults' : `/control/faults/${encodeURIComponent(id)}`;
+    return (await this.call<{ removed: number }>('DELETE', path)).removed;
   }
 }
