@@ -1,56 +1,47 @@
 /**
- * kaspi-harness command line.
+ * kaspi-harness command line: dispatches to the commands in cli/commands/.
  */
-import { parseArgs } from 'node:util';
-import { runScenarios } from './scenario-run.ts';
+import { commands } from './commands/index.ts';
+import { UsageError } from './command.ts';
 
-const usage = `kaspi-harness — Kaspi routing test harness
-
-Usage:
-  kaspi-harness phase6 [options]   boot the stack, place one order per seller (service up, down with a
-                                   warm cache, down with a cold cache, back up), report, tear down
-  kaspi-harness run [options]      the same scenarios (alias of phase6 for now)
-
-Options:
-  --seed N             seed for customers and baskets (default 20251103; same seed, same run)
-  --php-classes DIR    run the team's own local/classes tree instead of the reference classes
-  --reports-dir DIR    write reports/<run>/ under DIR instead of ./reports
-  --quiet              less progress output
-  -h, --help           this text
-`;
+function overview(): string {
+  const width = Math.max(...commands.map((command) => command.name.length));
+  return [
+    'kaspi-harness — end-to-end routing tests for Kaspi payments on a Bitrix marketplace',
+    '',
+    'Usage: kaspi-harness <command> [options]      kaspi-harness <command> --help',
+    '',
+    'Commands:',
+    ...commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+  ].join('\n');
+}
 
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      seed: { type: 'string' },
-      'php-classes': { type: 'string' },
-      'reports-dir': { type: 'string' },
-      quiet: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  const command = positionals[0];
-  if (values.help || !command) {
-    console.log(usage);
-    return command || values.help ? 0 : 2;
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(overview());
+    return name === undefined ? 2 : 0;
   }
-  const seed = values.seed === undefined ? undefined : Number(values.seed);
-  if (seed !== undefined && !Number.isSafeInteger(seed))
-    throw new Error(`--seed must be an integer, got "${values.seed}"`);
-  switch (command) {
-    case 'phase6':
-    case 'run':
-      return runScenarios({
-        seed,
-        phpClassesDir: values['php-classes'],
-        reportsDir: values['reports-dir'],
-        quiet: values.quiet,
-      });
-    default:
-      console.error(`unknown command "${command}"\n\n${usage}`);
+  const command = commands.find((candidate) => candidate.name === name);
+  if (!command) {
+    console.error(`kaspi-harness: unknown command "${name}"\n\n${overview()}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(command.help);
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    if (
+      error instanceof UsageError ||
+      (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
+    ) {
+      console.error(`kaspi-harness ${name}: ${error.message} (see kaspi-harness ${name} --help)`);
       return 2;
+    }
+    throw error;
   }
 }
 
