@@ -179,6 +179,8 @@ describe('payment status and test emulators', () => {
       purchases: 1,
       processedAmount: 1500,
       pendingAmount: 0,
+      refundedAmount: 0,
+      balance: 1500,
     });
     expect(ledger.find((row) => row.organizationBin === orgB.bin)?.processedAmount).toBe(0);
   });

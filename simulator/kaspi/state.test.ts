@@ -27,8 +27,8 @@ describe('KaspiState', () => {
   it('prints Kaspi dates with a ±HH:MM offset and expires the QR after 180 s', () => {
     const { create } = stateWithClock();
     const created = create();
-    expect(created.purchase.createdAt).toBe('2024-05-01T10:30:00+05:00');
-    expect(created.expireDate).toBe('2024-05-01T10:33:00+05:00');
+    expect(created.purchase.createdAt).toBe('2024-05-01T11:30:00+06:00');
+    expect(created.expireDate).toBe('2024-05-01T11:33:00+06:00');
     expect(kaspiDate(Date.UTC(2020, 0, 16, 4, 30), 360)).toBe('2020-01-16T10:30:00+06:00');
   });
 

@@ -1,49 +1,44 @@
 /**
- * The Kaspi side of the world, without HTTP: merchants (BIN → trade points → devices) and purchases.
- * Handlers, the fast path and the control API all go through these operations, so every way into the
- * simulator enforces the same routing rules.
- *
- * Timeouts are applied lazily, when a purchase is read, against the injected clock: no timers to
- * leak, and a frozen clock freezes the purchases with it.
+ * The Kaspi side of the world, without HTTP. `KaspiState` is the one facade handlers, the control
+ * API and in-process users go through, so every way into the simulator enforces the same rules. The
+ * work is split by job: `Merchants` (BIN → trade points → devices), `PurchaseBook` (purchases and
+ * their timeouts), `RefundDesk` (refunds, r2 return QRs), `RemoteDesk` (remote invoices), `Ledger`
+ * (running balance per BIN).
  */
-import { randomInt, randomUUID } from 'node:crypto';
 import type { Organization } from '../../fixtures/organizations.ts';
+import { Ledger } from './ledger.ts';
+import {
+  Merchants,
+  defaultPaymentMethods,
+  type DeviceView,
+  type TradePointChange,
+  type TradePointView,
+} from './merchants.ts';
+import { fail, fromCents, isValidAmount, ok, toCents, type Outcome } from './outcome.ts';
+import { PurchaseBook, type CreatedPurchase, type Transition } from './purchase-book.ts';
+import { RefundDesk, type CreatedReturn, type RefundInput, type ReturnOperation } from './refund-desk.ts';
+import { RemoteDesk } from './remote-desk.ts';
 import { StatusCode } from './status-codes.ts';
-import { defaultUtcOffsetMinutes, kaspiDate, systemClock, type Clock } from './time.ts';
-import type { LedgerRow, Purchase, PurchaseFilter, PurchaseKind, PurchaseStatus, Scheme } from './types.ts';
+import { SimulatorClock, defaultUtcOffsetMinutes, type Clock } from './time.ts';
+import type {
+  LedgerRow,
+  Purchase,
+  PurchaseFilter,
+  PurchaseKind,
+  PurchaseStatus,
+  Refund,
+  ReturnStatus,
+  Scheme,
+} from './types.ts';
 
-/** Kaspi's published behaviour options, in seconds (same numbers for QR and link). */
-export const behaviour = {
-  statusPollingInterval: 5,
-  scanWaitTimeout: 180,
-  paymentConfirmationTimeout: 65,
-} as const;
+export { behaviour, type CreatedPurchase } from './purchase-book.ts';
+export { isValidAmount, type Outcome };
+export { maxAmount } from './outcome.ts';
+export type { DeviceView, ResolvedDevice, TradePointChange, TradePointView } from './merchants.ts';
+export type { CreatedReturn, RefundInput, ReturnOperation } from './refund-desk.ts';
 
-export const paymentMethods: readonly string[] = ['Gold', 'Red', 'Loan'];
-
-/** Amounts above this are treated as a client bug (a total in tiyn, a concatenated string...). */
-export const maxAmount = 1e9;
-
-export type Outcome<T> = { ok: true; value: T } | { ok: false; statusCode: number; message: string };
-
-const ok = <T>(value: T): Outcome<T> => ({ ok: true, value });
-const fail = <T>(statusCode: number, message: string): Outcome<T> => ({ ok: false, statusCode, message });
-
-export interface TradePointView {
-  tradePointId: number;
-  tradePointName: string;
-  organizationBin: string;
-  enabled: boolean;
-  acceptsQr: boolean;
-}
-
-export interface DeviceView {
-  deviceToken: string;
-  deviceId: string;
-  tradePointId: number;
-  organizationBin: string;
-  active: boolean;
-}
+/** The default payment methods of a trade point (each trade point can change its own). */
+export const paymentMethods: readonly string[] = defaultPaymentMethods;
 
 export interface CreatePurchaseInput {
   deviceToken: string;
@@ -53,16 +48,9 @@ export interface CreatePurchaseInput {
   organizationBin?: string;
 }
 
-export interface CreatedPurchase {
-  purchase: Purchase;
-  qrToken: string;
-  /** Only for `kind: 'link'`. */
-  paymentLink: string | null;
-  expireDate: string;
-}
-
 export interface KaspiStateOptions {
   organizations: readonly Organization[];
+  /** Base clock under the simulator clock (default: system time). */
   now?: Clock;
   utcOffsetMinutes?: number;
   /** First purchase id handed out; ids only grow, even across reset(), so stale ids never collide. */
@@ -74,264 +62,183 @@ export interface KaspiStateOptions {
   requireBinOwnsDevice?: boolean;
 }
 
-interface PurchaseRecord {
-  purchase: Purchase;
-  createdAtMs: number;
-  waitSinceMs: number | null;
-  qrToken: string;
-  paymentLink: string | null;
-  expireDate: string;
+/** `payment/details` (r2, r3). */
+export interface PaymentDetails {
+  qrPaymentId: number;
+  totalAmount: number;
+  availableReturnAmount: number;
+  transactionDate: string;
 }
 
-type Transition = 'scan' | 'confirm' | 'scanerror' | 'confirmerror';
-
-/** Allowed emulator transitions: from which status, to which status. */
-const transitions: Record<Transition, { from: PurchaseStatus; to: PurchaseStatus }> = {
-  scan: { from: 'QrTokenCreated', to: 'Wait' },
-  confirm: { from: 'Wait', to: 'Processed' },
-  scanerror: { from: 'QrTokenCreated', to: 'Error' },
-  confirmerror: { from: 'Wait', to: 'Error' },
-};
-
-function randomDigits(length: number): string {
-  let digits = String(randomInt(1, 10));
-  while (digits.length < length) digits += String(randomInt(0, 10));
-  return digits;
-}
-
-function toCents(amount: number): number {
-  return Math.round(amount * 100);
-}
-
-/** Positive, finite, at most 1e9 and at most 2 decimals (tolerating binary float noise like 0.1+0.2). */
-export function isValidAmount(amount: unknown): amount is number {
-  if (typeof amount !== 'number' || !Number.isFinite(amount)) return false;
-  if (amount <= 0 || amount > maxAmount) return false;
-  return Math.abs(amount * 100 - toCents(amount)) < 1e-6;
+/** `v02/payment/status`: the richer status seen in the wild. */
+export interface StatusDetails {
+  status: PurchaseStatus;
+  transactionId: string | null;
+  loanOfferName: string | null;
+  loanTerm: number | null;
+  isOffer: boolean;
+  productType: string | null;
+  amount: number;
+  storeName: string;
+  address: string;
+  city: string;
 }
 
 export class KaspiState {
-  now: Clock;
+  readonly clock: SimulatorClock;
   readonly utcOffsetMinutes: number;
   readonly requireBinOwnsDevice: boolean;
-  private readonly organizations: readonly Organization[];
-  private tradePointsById = new Map<number, TradePointView>();
-  private devicesByToken = new Map<string, DeviceView>();
-  private purchasesById = new Map<number, PurchaseRecord>();
-  private nextPaymentId: number;
+  private readonly merchants: Merchants;
+  private readonly ledgerBook = new Ledger();
+  private readonly book: PurchaseBook;
+  private readonly refundDesk: RefundDesk;
+  private readonly remoteDesk: RemoteDesk;
 
   constructor(options: KaspiStateOptions) {
-    this.organizations = options.organizations;
-    this.now = options.now ?? systemClock;
+    this.clock = new SimulatorClock(options.now);
     this.utcOffsetMinutes = options.utcOffsetMinutes ?? defaultUtcOffsetMinutes;
     this.requireBinOwnsDevice = options.requireBinOwnsDevice ?? true;
-    this.nextPaymentId = options.firstPaymentId ?? 100_000_001;
-    this.reset();
+    this.merchants = new Merchants(options.organizations, this.requireBinOwnsDevice);
+    const now = this.clock.now;
+    this.book = new PurchaseBook(
+      now,
+      this.utcOffsetMinutes,
+      this.ledgerBook,
+      options.firstPaymentId ?? 100_000_001,
+    );
+    this.refundDesk = new RefundDesk(now, this.merchants, this.book);
+    this.remoteDesk = new RemoteDesk(now, this.merchants, this.book);
   }
 
-  /** Back to the seeded merchants with no purchases. Purchase ids keep growing. */
+  /** The simulator's current time (epoch ms), as every timeout sees it. */
+  get now(): Clock {
+    return this.clock.now;
+  }
+
+  /**
+   * Back to the seeded merchants with no purchases, refunds or balances, and the clock back on
+   * real time. Purchase ids keep growing.
+   */
   reset(): void {
-    this.tradePointsById = new Map();
-    this.devicesByToken = new Map();
-    this.purchasesById = new Map();
-    for (const org of this.organizations) {
-      this.tradePointsById.set(org.tradePointId, {
-        tradePointId: org.tradePointId,
-        tradePointName: org.tradePointName,
-        organizationBin: org.bin,
-        enabled: true,
-        acceptsQr: true,
-      });
-      this.devicesByToken.set(org.deviceToken, {
-        deviceToken: org.deviceToken,
-        deviceId: org.deviceId,
-        tradePointId: org.tradePointId,
-        organizationBin: org.bin,
-        active: true,
-      });
-    }
+    this.merchants.reset();
+    this.book.clear();
+    this.refundDesk.clear();
+    this.remoteDesk.clear();
+    this.ledgerBook.clear();
+    this.clock.reset();
   }
 
   // --- merchants -------------------------------------------------------------------------------
 
-  /** r3 passes the BIN; r1/r2 see every trade point (the simulator serves one partner). */
   tradePoints(organizationBin?: string): Outcome<TradePointView[]> {
-    const all = [...this.tradePointsById.values()];
-    const points =
-      organizationBin === undefined ? all : all.filter((tp) => tp.organizationBin === organizationBin);
-    if (points.length === 0) return fail(StatusCode.noTradePoints, 'No trade points');
-    return ok(points.map((tp) => ({ ...tp })));
+    return this.merchants.tradePoints(organizationBin);
   }
 
   tradePoint(tradePointId: number): TradePointView | undefined {
-    const tp = this.tradePointsById.get(tradePointId);
-    return tp && { ...tp };
+    return this.merchants.tradePoint(tradePointId);
   }
 
-  /** Scenario knob: make a trade point disabled or refuse QR, to provoke 990000018 / 990000026. */
-  updateTradePoint(
-    tradePointId: number,
-    change: { enabled?: boolean; acceptsQr?: boolean },
-  ): TradePointView | undefined {
-    const tp = this.tradePointsById.get(tradePointId);
-    if (!tp) return undefined;
-    if (change.enabled !== undefined) tp.enabled = change.enabled;
-    if (change.acceptsQr !== undefined) tp.acceptsQr = change.acceptsQr;
-    return { ...tp };
+  /** Scenario knob: disable, refuse QR, remove payment methods, forbid partial refunds. */
+  updateTradePoint(tradePointId: number, change: TradePointChange): TradePointView | undefined {
+    return this.merchants.update(tradePointId, change);
+  }
+
+  /** Scenario knob: the trade point is gone; its devices answer -99000002. */
+  removeTradePoint(tradePointId: number): boolean {
+    return this.merchants.remove(tradePointId);
   }
 
   device(deviceToken: string): DeviceView | undefined {
-    const device = this.devicesByToken.get(deviceToken);
-    return device && { ...device };
+    return this.merchants.device(deviceToken);
   }
 
-  /** Idempotent like Kaspi's: the same DeviceId on the same trade point gets the same token back. */
-  registerDevice(input: { deviceId: string; tradePointId: number; organizationBin?: string }): Outcome<{
-    deviceToken: string;
-  }> {
-    const tp = this.tradePointsById.get(input.tradePointId);
-    if (!tp || (input.organizationBin !== undefined && tp.organizationBin !== input.organizationBin)) {
-      return fail(StatusCode.tradePointNotFound, 'Trade point not found');
-    }
-    if (!tp.acceptsQr) return fail(StatusCode.tradePointDoesNotAcceptQr, 'Trade point does not accept QR');
-    for (const device of this.devicesByToken.values()) {
-      if (device.deviceId !== input.deviceId || !device.active) continue;
-      if (device.tradePointId !== tp.tradePointId) {
-        return fail(StatusCode.deviceOnAnotherTradePoint, 'Device already added to another trade point');
-      }
-      return ok({ deviceToken: device.deviceToken });
-    }
-    const deviceToken = randomUUID();
-    this.devicesByToken.set(deviceToken, {
-      deviceToken,
-      deviceId: input.deviceId,
-      tradePointId: tp.tradePointId,
-      organizationBin: tp.organizationBin,
-      active: true,
-    });
-    return ok({ deviceToken });
+  registerDevice(input: {
+    deviceId: string;
+    tradePointId: number;
+    organizationBin?: string;
+  }): Outcome<{ deviceToken: string }> {
+    return this.merchants.register(input);
   }
 
   deleteDevice(input: { deviceToken: string; organizationBin?: string }): Outcome<null> {
-    const device = this.findDevice(input.deviceToken, input.organizationBin);
-    if (!device) return fail(StatusCode.deviceNotFound, 'Device not found');
-    device.active = false;
-    return ok(null);
-  }
-
-  private findDevice(deviceToken: string, organizationBin: string | undefined): DeviceView | undefined {
-    const device = this.devicesByToken.get(deviceToken);
-    if (!device) return undefined;
-    if (
-      organizationBin !== undefined &&
-      this.requireBinOwnsDevice &&
-      device.organizationBin !== organizationBin
-    ) {
-      return undefined;
-    }
-    return device;
+    return this.merchants.delete(input);
   }
 
   // --- purchases -------------------------------------------------------------------------------
 
   createPurchase(kind: PurchaseKind, scheme: Scheme, input: CreatePurchaseInput): Outcome<CreatedPurchase> {
-    const device = this.findDevice(input.deviceToken, input.organizationBin);
-    if (!device) return fail(StatusCode.deviceNotFound, 'Device not found');
-    if (!device.active) return fail(StatusCode.deviceInactive, 'Device is inactive');
-    const tp = this.tradePointsById.get(device.tradePointId);
-    if (!tp) return fail(StatusCode.tradePointNotFound, 'Trade point not found');
-    if (!tp.enabled) return fail(StatusCode.tradePointDisabled, 'Trade point is disabled');
-    if (!tp.acceptsQr) return fail(StatusCode.tradePointDoesNotAcceptQr, 'Trade point does not accept QR');
-    if (!isValidAmount(input.amount)) return fail(StatusCode.wrongAmount, 'Wrong amount');
-
-    const createdAtMs = this.now();
-    const qrPaymentId = this.nextPaymentId++;
-    const purchase: Purchase = {
-      qrPaymentId,
-      kind,
-      scheme,
-      // The trade point's owner, never the BIN from the request: this is where the money lands.
-      organizationBin: tp.organizationBin,
-      deviceToken: device.deviceToken,
-      tradePointId: tp.tradePointId,
-      deviceId: device.deviceId,
-      amount: toCents(input.amount) / 100,
-      externalId: input.externalId ?? null,
-      status: 'QrTokenCreated',
-      createdAt: kaspiDate(createdAtMs, this.utcOffsetMinutes),
-    };
-    const record: PurchaseRecord = {
-      purchase,
-      createdAtMs,
-      waitSinceMs: null,
-      qrToken: randomDigits(40),
-      paymentLink: kind === 'link' ? `https://pay.kaspi.kz/pay/${randomDigits(9)}` : null,
-      expireDate: kaspiDate(createdAtMs + behaviour.scanWaitTimeout * 1000, this.utcOffsetMinutes),
-    };
-    this.purchasesById.set(qrPaymentId, record);
-    return ok({
-      purchase: { ...purchase },
-      qrToken: record.qrToken,
-      paymentLink: record.paymentLink,
-      expireDate: record.expireDate,
-    });
-  }
-
-  /** Kaspi cancels a purchase nobody scanned in time, or one not confirmed in time after the scan. */
-  private refresh(record: PurchaseRecord): PurchaseRecord {
-    const now = this.now();
-    const { purchase } = record;
-    if (
-      purchase.status === 'QrTokenCreated' &&
-      now >= record.createdAtMs + behaviour.scanWaitTimeout * 1000
-    ) {
-      purchase.status = 'Error';
-    } else if (
-      purchase.status === 'Wait' &&
-      record.waitSinceMs !== null &&
-      now >= record.waitSinceMs + behaviour.paymentConfirmationTimeout * 1000
-    ) {
-      purchase.status = 'Error';
+    const resolved = this.merchants.resolve(input.deviceToken, input.organizationBin);
+    if (!resolved.ok) return resolved;
+    const { tradePoint } = resolved.value;
+    if (!tradePoint.acceptsQr) {
+      return fail(StatusCode.tradePointDoesNotAcceptQr, 'Trade point does not accept QR');
     }
-    return record;
+    if (!isValidAmount(input.amount)) return fail(StatusCode.wrongAmount, 'Wrong amount');
+    if (tradePoint.paymentMethods.length === 0) {
+      return fail(StatusCode.noPaymentMethods, 'No payment methods available');
+    }
+    return ok(
+      this.book.create({
+        kind,
+        scheme,
+        resolved: resolved.value,
+        amount: input.amount,
+        externalId: input.externalId ?? null,
+      }),
+    );
   }
 
   status(qrPaymentId: number): Outcome<PurchaseStatus> {
-    const record = this.purchasesById.get(qrPaymentId);
-    if (!record) return fail(StatusCode.purchaseNotFound, 'Purchase not found');
-    return ok(this.refresh(record).purchase.status);
+    return this.book.status(qrPaymentId);
   }
 
-  /**
-   * Kaspi's test-host emulators. A transition from the wrong status (confirm before scan, scan of an
-   * expired or already final purchase) answers -99000011 "wrong purchase status": the catalogue's
-   * only status-mismatch code, and a non-zero code any client already treats as failure.
-   */
-  emulate(transition: Transition, qrPaymentId: number): Outcome<Purchase> {
-    const record = this.purchasesById.get(qrPaymentId);
+  statusDetails(qrPaymentId: number): Outcome<StatusDetails> {
+    const record = this.book.record(qrPaymentId);
     if (!record) return fail(StatusCode.purchaseNotFound, 'Purchase not found');
-    const { purchase } = this.refresh(record);
-    const rule = transitions[transition];
-    if (purchase.status !== rule.from) {
-      return fail(
-        StatusCode.wrongPurchaseStatus,
-        `Cannot ${transition}: purchase is ${purchase.status}, expected ${rule.from}`,
-      );
+    const { purchase } = record;
+    return ok({
+      status: purchase.status,
+      transactionId: record.transactionId,
+      loanOfferName: null,
+      loanTerm: null,
+      isOffer: false,
+      productType: record.productType,
+      amount: purchase.amount,
+      storeName: record.storeName,
+      address: 'harness street 1',
+      city: 'Almaty',
+    });
+  }
+
+  /** No BIN even on r3 (per the document); the purchase must belong to the device's trade point. */
+  paymentDetails(input: { qrPaymentId: number; deviceToken: string }): Outcome<PaymentDetails> {
+    const device = this.merchants.device(input.deviceToken);
+    if (!device) return fail(StatusCode.deviceNotFound, 'Device not found');
+    const record = this.book.record(input.qrPaymentId);
+    if (!record || record.purchase.tradePointId !== device.tradePointId) {
+      return fail(StatusCode.purchaseNotFound, 'Purchase not found');
     }
-    purchase.status = rule.to;
-    if (rule.to === 'Wait') record.waitSinceMs = this.now();
-    return ok({ ...purchase });
+    const { purchase } = record;
+    return ok({
+      qrPaymentId: purchase.qrPaymentId,
+      totalAmount: purchase.amount,
+      availableReturnAmount: fromCents(this.book.availableCents(record)),
+      transactionDate: purchase.paidAt ?? purchase.createdAt,
+    });
+  }
+
+  emulate(transition: Transition, qrPaymentId: number): Outcome<Purchase> {
+    return this.book.emulate(transition, qrPaymentId);
   }
 
   purchase(qrPaymentId: number): Purchase | undefined {
-    const record = this.purchasesById.get(qrPaymentId);
-    return record && { ...this.refresh(record).purchase };
+    const record = this.book.record(qrPaymentId);
+    return record && { ...record.purchase };
   }
 
   purchases(filter: PurchaseFilter = {}): Purchase[] {
     const result: Purchase[] = [];
-    for (const record of this.purchasesById.values()) {
-      const p = this.refresh(record).purchase;
+    for (const { purchase: p } of this.book.all()) {
       if (filter.bin !== undefined && p.organizationBin !== filter.bin) continue;
       if (filter.externalId !== undefined && p.externalId !== filter.externalId) continue;
       if (filter.deviceToken !== undefined && p.deviceToken !== filter.deviceToken) continue;
@@ -341,30 +248,93 @@ export class KaspiState {
     return result;
   }
 
-  /** Per-BIN totals; every seeded BIN appears, even with no purchases, so "nothing landed" is visible. */
+  // --- refunds ---------------------------------------------------------------------------------
+
+  refund(input: RefundInput): Outcome<{ returnOperationId: number }> {
+    return this.refundDesk.refund(input);
+  }
+
+  refunds(filter: { bin?: string; qrPaymentId?: number } = {}): Refund[] {
+    return this.refundDesk
+      .refunds()
+      .filter(
+        (r) =>
+          (filter.bin === undefined || r.organizationBin === filter.bin) &&
+          (filter.qrPaymentId === undefined || r.qrPaymentId === filter.qrPaymentId),
+      );
+  }
+
+  createReturn(input: { deviceToken: string; externalId: string | null }): Outcome<CreatedReturn> {
+    return this.refundDesk.createReturn(input);
+  }
+
+  returnStatus(qrReturnId: number): Outcome<ReturnStatus> {
+    return this.refundDesk.returnStatus(qrReturnId);
+  }
+
+  scanReturn(qrReturnId: number): Outcome<null> {
+    return this.refundDesk.scanReturn(qrReturnId);
+  }
+
+  returnOperations(input: {
+    deviceToken: string;
+    qrReturnId: number;
+    maxResult: number;
+  }): Outcome<ReturnOperation[]> {
+    return this.refundDesk.returnOperations(input);
+  }
+
+  // --- remote invoices -------------------------------------------------------------------------
+
+  clientInfo(input: { deviceToken: string; phoneNumber: string }): Outcome<{ clientName: string }> {
+    return this.remoteDesk.clientInfo(input);
+  }
+
+  createRemoteInvoice(input: Parameters<RemoteDesk['createInvoice']>[0]): Outcome<{ qrPaymentId: number }> {
+    return this.remoteDesk.createInvoice(input);
+  }
+
+  cancelRemoteInvoice(
+    input: Parameters<RemoteDesk['cancelInvoice']>[0],
+  ): Outcome<{ status: 'RemotePaymentCanceled' }> {
+    return this.remoteDesk.cancelInvoice(input);
+  }
+
+  // --- ledger ----------------------------------------------------------------------------------
+
+  /**
+   * Per-BIN totals; every known BIN appears, even with no purchases, so "nothing landed" is
+   * visible. `balance` comes from the running ledger, the rest from the purchases and refunds.
+   */
   ledger(): LedgerRow[] {
-    const rows = new Map<string, { purchases: number; processed: number; pending: number }>();
-    for (const tp of this.tradePointsById.values()) {
-      if (!rows.has(tp.organizationBin))
-        rows.set(tp.organizationBin, { purchases: 0, processed: 0, pending: 0 });
-    }
-    for (const record of this.purchasesById.values()) {
-      const p = this.refresh(record).purchase;
-      let row = rows.get(p.organizationBin);
-      if (!row) {
-        row = { purchases: 0, processed: 0, pending: 0 };
-        rows.set(p.organizationBin, row);
+    const rows = new Map<
+      string,
+      { purchases: number; processed: number; pending: number; refunded: number }
+    >();
+    const row = (bin: string) => {
+      let found = rows.get(bin);
+      if (!found) {
+        found = { purchases: 0, processed: 0, pending: 0, refunded: 0 };
+        rows.set(bin, found);
       }
-      row.purchases += 1;
-      // Sum in cents so totals stay exact.
-      if (p.status === 'Processed') row.processed += toCents(p.amount);
-      if (p.status === 'QrTokenCreated' || p.status === 'Wait') row.pending += toCents(p.amount);
+      return found;
+    };
+    for (const bin of this.merchants.bins()) row(bin);
+    for (const { purchase: p } of this.book.all()) {
+      const r = row(p.organizationBin);
+      r.purchases += 1;
+      if (p.status === 'Processed') r.processed += toCents(p.amount);
+      if (p.status === 'QrTokenCreated' || p.status === 'Wait') r.pending += toCents(p.amount);
     }
-    return [...rows].map(([organizationBin, row]) => ({
+    for (const refund of this.refundDesk.refunds())
+      row(refund.organizationBin).refunded += toCents(refund.amount);
+    return [...rows].map(([organizationBin, r]) => ({
       organizationBin,
-      purchases: row.purchases,
-      processedAmount: row.processed / 100,
-      pendingAmount: row.pending / 100,
+      purchases: r.purchases,
+      processedAmount: fromCents(r.processed),
+      pendingAmount: fromCents(r.pending),
+      refundedAmount: fromCents(r.refunded),
+      balance: fromCents(this.ledgerBook.balance(organizationBin)),
     }));
   }
 }

@@ -8,8 +8,15 @@ export type Scheme = 'r1' | 'r2' | 'r3';
 
 export type PurchaseKind = 'qr' | 'link' | 'remote';
 
-/** `QrTokenCreated` → `Wait` → `Processed` | `Error`; the last two are final. */
-export type PurchaseStatus = 'QrTokenCreated' | 'Wait' | 'Processed' | 'Error';
+/**
+ * `QrTokenCreated` → `Wait` → `Processed` | `Error`; the last two are final. A remote invoice may
+ * also end `RemotePaymentCanceled` (after `/remote/cancel`).
+ */
+export type PurchaseStatus = 'QrTokenCreated' | 'Wait' | 'Processed' | 'Error' | 'RemotePaymentCanceled';
+
+/** Why a purchase ended in `Error` (simulator-only detail, for scenario assertions). */
+export type ErrorReason =
+  'scanTimeout' | 'confirmationTimeout' | 'invoiceExpired' | 'scanError' | 'confirmError';
 
 export interface Purchase {
   qrPaymentId: number;
@@ -23,9 +30,35 @@ export interface Purchase {
   amount: number;
   externalId: string | null;
   status: PurchaseStatus;
-  /** ISO 8601 with the simulator's UTC offset, e.g. `2024-05-01T10:30:00+05:00`. */
+  /** ISO 8601 with the simulator's UTC offset, e.g. `2024-05-01T10:30:00+06:00`. */
+  createdAt: string;
+  /** When it became `Processed`; `null` before. */
+  paidAt: string | null;
+  errorReason: ErrorReason | null;
+  /** Sum of the refunds made so far; never above `amount`. */
+  refundedAmount: number;
+  /** Copied from the trade point at creation: whether a refund may be for less than what is left. */
+  partialRefundAllowed: boolean;
+  /** Remote invoices only: the customer's phone number and the partner's comment. */
+  phoneNumber: string | null;
+  comment: string | null;
+}
+
+/** A refund (`payment/return`), r2 or r3. */
+export interface Refund {
+  returnOperationId: number;
+  qrPaymentId: number;
+  scheme: Scheme;
+  organizationBin: string;
+  deviceToken: string;
+  amount: number;
+  /** r2 only: the customer's return QR it was made under. */
+  qrReturnId: number | null;
   createdAt: string;
 }
+
+/** r2's refund-with-customer QR: `QrTokenCreated` → `CustomerIdentityObtained` | `Error`. */
+export type ReturnStatus = 'QrTokenCreated' | 'CustomerIdentityObtained' | 'Error';
 
 export interface JournalEntry {
   /** ISO 8601 (UTC) time the request arrived. */
@@ -56,6 +89,13 @@ export interface LedgerRow {
   processedAmount: number;
   /** Sum of purchases still `QrTokenCreated` or `Wait`. */
   pendingAmount: number;
+  /** Sum of refunds made on this BIN's purchases. */
+  refundedAmount: number;
+  /**
+   * Running balance, kept separately from the purchases (credited on payment, debited on refund):
+   * it must always equal `processedAmount - refundedAmount`.
+   */
+  balance: number;
 }
 
 export interface PurchaseFilter {
