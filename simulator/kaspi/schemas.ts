@@ -32,7 +32,7 @@ export const paymentMethods = z.array(z.string()).openapi({ example: ['Gold', 'R
 export const qrCreateData = z
   .object({
     QrToken: z.string(),
-    ExpireDate: z.string().openapi({ example: '2024-05-01T10:33:00+05:00' }),
+    ExpireDate: z.string().openapi({ example: '2024-05-01T10:33:00+06:00' }),
     QrPaymentId: z.number().int(),
     PaymentMethods: paymentMethods,
     QrPaymentBehaviorOptions: z.object({
@@ -58,7 +58,7 @@ export const qrCreateLinkData = z
   .openapi('QrCreateLinkData');
 
 export const purchaseStatus = z
-  .enum(['QrTokenCreated', 'Wait', 'Processed', 'Error'])
+  .enum(['QrTokenCreated', 'Wait', 'Processed', 'Error', 'RemotePaymentCanceled'])
   .openapi('PurchaseStatus');
 
 export const paymentStatusData = z.object({ Status: purchaseStatus }).openapi('PaymentStatusData');
@@ -99,6 +99,135 @@ export const testPaymentRequest = z
 export const testPaymentAnswer = z
   .object({ StatusCode: z.number().int(), message: z.string() })
   .openapi('TestPaymentAnswer');
+
+// --- payment details and the v02 status ------------------------------------------------------
+
+const digits = z.string().regex(/^\d{1,15}$/);
+
+export const paymentDetailsQuery = z
+  .object({
+    QrPaymentId: digits.openapi({ description: 'Purchase id (Int64)' }),
+    DeviceToken: z.string().min(1),
+  })
+  .openapi('PaymentDetailsQuery');
+
+export const paymentDetailsData = z
+  .object({
+    QrPaymentId: z.number().int(),
+    TotalAmount: z.number(),
+    AvailableReturnAmount: z.number().openapi({ description: 'What can still be refunded' }),
+    TransactionDate: z.string().openapi({ example: '2024-05-01T10:31:00+06:00' }),
+  })
+  .openapi('PaymentDetailsData');
+
+export const paymentStatusV02Data = z
+  .object({
+    Status: purchaseStatus,
+    TransactionId: z.string().nullable(),
+    LoanOfferName: z.string().nullable(),
+    LoanTerm: z.number().int().nullable(),
+    IsOffer: z.boolean(),
+    ProductType: z.string().nullable(),
+    Amount: z.number(),
+    StoreName: z.string(),
+    Address: z.string(),
+    City: z.string(),
+  })
+  .openapi('PaymentStatusV02Data');
+
+// --- refunds -----------------------------------------------------------------------------------
+
+const int64 = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+export const paymentReturnRequestR3 = z
+  .object({
+    DeviceToken: z.string().min(1),
+    QrPaymentId: int64,
+    Amount: z.number().openapi({ description: 'Refund amount; partial or full', example: 500 }),
+    OrganizationBin: organizationBin,
+  })
+  .openapi('PaymentReturnRequestR3');
+
+export const paymentReturnRequestR2 = z
+  .object({
+    DeviceToken: z.string().min(1),
+    QrPaymentId: int64,
+    QrReturnId: int64.openapi({ description: 'From return/create, after the customer scanned it' }),
+    Amount: z.number(),
+  })
+  .openapi('PaymentReturnRequestR2');
+
+export const paymentReturnData = z
+  .object({ ReturnOperationId: z.number().int() })
+  .openapi('PaymentReturnData');
+
+export const returnCreateRequest = z
+  .object({ DeviceToken: z.string().min(1), ExternalId: z.string().nullish() })
+  .openapi('ReturnCreateRequest');
+
+export const returnCreateData = z
+  .object({
+    QrToken: z.string(),
+    ExpireDate: z.string(),
+    QrReturnId: z.number().int(),
+    QrReturnBehaviorOptions: z.object({
+      QrCodeScanEventPollingInterval: z.number().int(),
+      QrCodeScanWaitTimeout: z.number().int(),
+    }),
+  })
+  .openapi('ReturnCreateData');
+
+export const returnStatusData = z
+  .object({ Status: z.enum(['QrTokenCreated', 'CustomerIdentityObtained', 'Error']) })
+  .openapi('ReturnStatusData');
+
+export const returnOperationsRequest = z
+  .object({
+    DeviceToken: z.string().min(1),
+    QrReturnId: int64,
+    MaxResult: z.number().int().positive().optional().openapi({ description: 'At most 10 (default 10)' }),
+  })
+  .openapi('ReturnOperationsRequest');
+
+export const returnOperationsData = z
+  .array(z.object({ QrPaymentId: z.number().int(), TransactionDate: z.string(), Amount: z.number() }))
+  .openapi('ReturnOperationsData');
+
+// --- remote invoices (r3) ----------------------------------------------------------------------
+
+export const clientInfoQuery = z
+  .object({
+    phoneNumber: z.string().min(1).openapi({ example: '7071234567' }),
+    deviceToken: z.string().min(1),
+  })
+  .openapi('ClientInfoQuery');
+
+export const clientInfoData = z.object({ ClientName: z.string() }).openapi('ClientInfoData');
+
+export const remoteCreateRequest = z
+  .object({
+    OrganizationBin: organizationBin,
+    Amount: z.number(),
+    PhoneNumber: z.string().min(1).openapi({ example: '7071234567' }),
+    DeviceToken: z.string().min(1),
+    Comment: z.string().nullish(),
+  })
+  .openapi('RemoteCreateRequest');
+
+export const remoteCreateData = z.object({ QrPaymentId: z.number().int() }).openapi('RemoteCreateData');
+
+export const remoteCancelRequest = z
+  .object({ OrganizationBin: organizationBin, QrPaymentId: int64, DeviceToken: z.string().min(1) })
+  .openapi('RemoteCancelRequest');
+
+export const remoteCancelData = z
+  .object({ Status: z.literal('RemotePaymentCanceled') })
+  .openapi('RemoteCancelData');
+
+/** Simulator-only emulator (Kaspi documents none): the customer scanned a return QR. */
+export const testReturnRequest = z
+  .object({ qrReturnId: z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]) })
+  .openapi('TestReturnRequest');
 
 /** Every Kaspi answer: `{StatusCode, Message?, Data?}`, always HTTP 200 except for unparsable bodies. */
 export function envelope<T extends z.ZodType>(data: T) {
