@@ -4,7 +4,7 @@
  * the same for any adapter; the fast path may pass what it already knows to skip the parsing.
  */
 import type { Exchange } from './http-adapter.ts';
-import { endpointHints, fieldHints, type RouteInfo } from './near-miss.ts';
+import { endpointHints, fieldHints, isExactRoute, type RouteInfo } from './near-miss.ts';
 import type { KaspiState } from './state.ts';
 import type { JournalEntry, Scheme } from './types.ts';
 
@@ -117,9 +117,13 @@ export function journalEntryFor(
   };
   if (exchange.fault !== undefined) entry.fault = exchange.fault;
   // Hints only for answers that failed: a success needs none, and the hot path stays cheap.
+  // msw forgives a trailing slash and path casing (so may Kaspi's router); the hint still says so.
+  const offTemplate =
+    exchange.unmatched === true ||
+    (!known && routes.length > 0 && !isExactRoute(routes, exchange.method, exchange.path));
   const hints = [
-    ...(exchange.unmatched ? endpointHints(routes, exchange.method, exchange.path) : []),
-    ...(statusCode !== 0 && request ? fieldHints(request) : []),
+    ...(offTemplate ? endpointHints(routes, exchange.method, exchange.path) : []),
+    ...(statusCode !== 0 && request ? fieldHints(request, response?.Message) : []),
   ];
   if (hints.length > 0) entry.nearMiss = hints;
   return entry;

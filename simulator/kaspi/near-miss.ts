@@ -100,18 +100,25 @@ const maxHints = 3;
 
 /** Hints for a request no handler matched: the nearest real endpoints and what differs. */
 export function endpointHints(routes: readonly RouteInfo[], method: string, path: string): string[] {
-  const hints = new Map<string, string>();
+  const found = new Map<string, { fixes: number; text: string }>();
   const upper = method.toUpperCase();
   for (const variant of variants(path)) {
     for (const route of routes) {
       if (!route.regex.test(variant.path)) continue;
-      const key = `${route.method} ${route.template}`;
-      if (hints.has(key)) continue;
       const fixes = route.method === upper ? variant.fixes : [...variant.fixes, `method ${upper}`];
-      if (fixes.length === 0) continue;
-      hints.set(key, `did you mean ${route.method} ${variant.path}? (${fixes.join(', ')})`);
+      const key = `${route.method} ${route.template}`;
+      if (fixes.length === 0 || (found.get(key)?.fixes ?? Infinity) <= fixes.length) continue;
+      found.set(key, {
+        fixes: fixes.length,
+        text: `did you mean ${route.method} ${variant.path}? (${fixes.join(', ')})`,
+      });
     }
   }
+  // The simplest explanations only: a trailing slash on /r1 is not also "r2 with a new prefix".
+  const fewest = Math.min(...[...found.values()].map((hint) => hint.fixes));
+  const hints = new Map(
+    [...found].filter(([, hint]) => hint.fixes === fewest).map(([key, hint]) => [key, hint.text]),
+  );
   if (hints.size === 0) {
     // Nothing a simple rewrite explains: name the closest templates by edit distance.
     const ranked = routes
@@ -124,24 +131,36 @@ export function endpointHints(routes: readonly RouteInfo[], method: string, path
   return [...hints.values()].slice(0, maxHints);
 }
 
-/** Hints for body fields Kaspi does not know that look like one it does (`deviceToken`). */
-export function fieldHints(body: Record<string, unknown>): string[] {
+/**
+ * Hints for body fields: a field the answer named as invalid or missing that the body carries under
+ * another casing (`deviceToken` for `DeviceToken`; some Kaspi endpoints do use camelCase, so casing
+ * is judged per answer), and unknown fields one or two typos away from a known one.
+ */
+export function fieldHints(body: Record<string, unknown>, answerMessage?: unknown): string[] {
   const hints: string[] = [];
+  const missing =
+    typeof answerMessage === 'string' ? /Invalid or missing field (\w+)/.exec(answerMessage)?.[1] : undefined;
   for (const key of Object.keys(body)) {
-    if (knownFields.has(key)) continue;
+    if (missing !== undefined && key !== missing && key.toLowerCase() === missing.toLowerCase()) {
+      hints.push(`field ${key} should be spelled ${missing}`);
+      continue;
+    }
+    if (knownFields.has(key) || key.length <= 4) continue;
     let best: string | undefined;
     let bestDistance = Infinity;
     for (const field of knownFields) {
-      const distance =
-        field.toLowerCase() === key.toLowerCase() ? 0 : editDistance(field.toLowerCase(), key.toLowerCase());
+      const distance = editDistance(field.toLowerCase(), key.toLowerCase());
       if (distance < bestDistance) {
         best = field;
         bestDistance = distance;
       }
     }
-    if (best === undefined) continue;
-    if (bestDistance === 0) hints.push(`field ${key} should be spelled ${best}`);
-    else if (bestDistance <= 2 && key.length > 4) hints.push(`unknown field ${key}: did you mean ${best}?`);
+    if (best !== undefined && bestDistance <= 2) hints.push(`unknown field ${key}: did you mean ${best}?`);
   }
   return hints.slice(0, maxHints);
+}
+
+/** True when the path is exactly a served template (case, slashes and all). */
+export function isExactRoute(routes: readonly RouteInfo[], method: string, path: string): boolean {
+  return routes.some((route) => route.method === method && route.regex.test(path));
 }
