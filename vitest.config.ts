@@ -9,6 +9,8 @@ process.env.KASPI_HARNESS_SEED ||= String(defaultSeed);
 export default defineConfig({
   test: {
     reporters: ['default', './scenarios/report/reporter.ts'],
+    // Two cores here; scenario files get one stack per worker (scenarios/support/stack-pool.ts).
+    maxWorkers: 2,
     projects: [
       {
         test: {

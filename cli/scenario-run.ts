@@ -33,6 +33,8 @@ export async function runScenarios(options: ScenarioRunOptions): Promise<number>
   if (options.phpClassesDir) env.KASPI_HARNESS_PHP_CLASSES = checkPhpClassesDir(options.phpClassesDir);
   if (options.reportsDir) env.KASPI_HARNESS_REPORTS_DIR = resolve(options.reportsDir);
   if (options.quiet) env.KASPI_HARNESS_QUIET = '1';
+  // Phase 6 is one file: one stack is enough.
+  env.KASPI_HARNESS_STACKS ??= '1';
   const args = ['run', '--project', 'scenarios', '--reporter', options.quiet ? 'dot' : 'default'];
   args.push('--reporter', './scenarios/report/reporter.ts');
   if (options.filter) args.push('-t', options.filter);

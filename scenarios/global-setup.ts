@@ -1,36 +1,62 @@
 /**
- * Boots one stack for the scenario project and hands its coordinates to the test files. The stack
- * is torn down after the run, and also on Ctrl-C or SIGTERM, whichever comes first.
+ * Boots the stacks for the scenario project — one per vitest worker, so that scenario files run in
+ * parallel without sharing state — and hands their coordinates to the test files. The stacks are
+ * torn down after the run, and also on Ctrl-C or SIGTERM, whichever comes first.
  */
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { seedFromEnv } from '../fixtures/customers.ts';
-import { bootStack } from '../stack/stack.ts';
+import { bootStack, type Stack } from '../stack/stack.ts';
 import { reportDirFor } from './report/reporter.ts';
-import { join } from 'node:path';
+import { stackCount } from './support/stack-pool.ts';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const runId = process.env.KASPI_HARNESS_RUN_ID;
+  const runId = process.env.KASPI_HARNESS_RUN_ID ?? 'unnamed';
   const quiet = process.env.KASPI_HARNESS_QUIET === '1';
   const log = (line: string) => quiet || console.log(`[stack] ${line}`);
-  const stack = await bootStack({
-    runId,
-    seed: seedFromEnv(),
-    phpClassesDir: process.env.KASPI_HARNESS_PHP_CLASSES || undefined,
-    log,
-  });
-  log(`ready in ${stack.info.bootMs} ms — Bitrix ${stack.info.bitrix.url}, Kaspi ${stack.info.kaspi.url}`);
-  project.provide('stack', stack.info);
-
-  const keepLogsIn = join(reportDirFor(stack.info.runId), 'logs');
+  const count = stackCount();
+  const stacks: Stack[] = [];
+  const stopAll = async () => {
+    await Promise.all(
+      stacks.map((stack, index) =>
+        stack.stop({ keepLogsIn: join(reportDirFor(runId), 'logs', count > 1 ? `stack-${index + 1}` : '') }),
+      ),
+    );
+  };
   const onSignal = (signal: NodeJS.Signals) => {
     log(`${signal}: stopping the stack`);
-    void stack.stop({ keepLogsIn }).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    void stopAll().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+
+  const booted = await Promise.allSettled(
+    Array.from({ length: count }, (_, index) =>
+      bootStack({
+        runId: count > 1 ? `${runId}-${index + 1}` : runId,
+        seed: seedFromEnv(),
+        phpClassesDir: process.env.KASPI_HARNESS_PHP_CLASSES || undefined,
+        log: count > 1 ? (line) => log(`#${index + 1} ${line}`) : log,
+      }),
+    ),
+  );
+  for (const result of booted) if (result.status === 'fulfilled') stacks.push(result.value);
+  const failure = booted.find((result) => result.status === 'rejected');
+  if (failure) {
+    await stopAll();
+    throw failure.reason;
+  }
+  for (const stack of stacks) {
+    log(`ready in ${stack.info.bootMs} ms — Bitrix ${stack.info.bitrix.url}, Kaspi ${stack.info.kaspi.url}`);
+  }
+  project.provide(
+    'stacks',
+    stacks.map((stack) => stack.info),
+  );
+
   return async () => {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await stack.stop({ keepLogsIn });
+    await stopAll();
   };
 }

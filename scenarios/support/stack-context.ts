@@ -2,18 +2,12 @@
  * What a scenario file gets from the stack that the global setup booted: the plain StackInfo and
  * clients for each part, all over the network, as a user's own tooling would reach them.
  */
-import { inject } from 'vitest';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import type { StackInfo } from '../../stack/stack.ts';
 import { KaspiControlClient } from '../../simulator/kaspi/index.ts';
 import { PaymentServiceControlClient } from '../../simulator/payment-service/index.ts';
-
-declare module 'vitest' {
-  interface ProvidedContext {
-    stack: StackInfo;
-  }
-}
+import { stackForThisWorker } from './stack-pool.ts';
 
 export interface StackClients {
   info: StackInfo;
@@ -25,7 +19,7 @@ export interface StackClients {
 }
 
 export function connectToStack(): StackClients {
-  const info = inject('stack');
+  const info = stackForThisWorker();
   const mysqlPool = mysql.createPool({
     host: info.mariadb.host,
     port: info.mariadb.port,
