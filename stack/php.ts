@@ -19,6 +19,13 @@ export interface StartPhpServerOptions {
   env?: NodeJS.ProcessEnv;
   /** Receives the server's stdout/stderr and PHP's error_log. */
   logFile: string;
+  /**
+   * The document root as PHP sees it when `wrap` changes the view of the file system (the
+   * production layout's `/home/bitrix/www`); defaults to `documentRoot`.
+   */
+  visibleDocumentRoot?: string;
+  /** Runs the server through a launcher (a mount namespace); must exec, so the pid stays the server's. */
+  wrap?: (command: string, args: readonly string[], cwd: string) => { command: string; args: string[] };
 }
 
 export interface RunningPhpServer {
@@ -69,17 +76,19 @@ export async function startPhpServer(options: StartPhpServerOptions): Promise<Ru
     error_log: logFile,
     ...options.iniOverrides,
   };
-  const args = [
+  const visibleRoot = options.visibleDocumentRoot ?? resolve(options.documentRoot);
+  const phpArgs = [
     ...Object.entries(ini).flatMap(([key, value]) => ['-d', `${key}=${value}`]),
     '-S',
     `127.0.0.1:${port}`,
     '-t',
-    resolve(options.documentRoot),
+    visibleRoot,
     ...(options.router ? [resolve(options.router)] : []),
   ];
+  const { command, args } = options.wrap?.('php', phpArgs, visibleRoot) ?? { command: 'php', args: phpArgs };
   const server = new ManagedProcess({
     name: 'php',
-    command: 'php',
+    command,
     args,
     logFile,
     cwd: resolve(options.documentRoot),

@@ -14,8 +14,11 @@ export const kaspiModuleId = 'onelab.kaspipay';
 
 export interface SeedOptions {
   seed: number;
-  kaspiUrl: string;
-  paymentServiceUrl: string;
+  /** Unset: the option stays empty and the integration uses its production default host. */
+  kaspiUrl?: string;
+  paymentServiceUrl?: string;
+  /** Where the storefront POSTs a completed payment (option webhook_url). */
+  webhookUrl?: string;
   sellers?: readonly Seller[];
 }
 
@@ -105,8 +108,13 @@ export async function seedBitrix(connection: Connection, options: SeedOptions): 
     );
   }
 
-  await setOption(connection, kaspiModuleId, 'payment_service_url', options.paymentServiceUrl);
-  await setOption(connection, kaspiModuleId, 'kaspi_api_url', options.kaspiUrl);
+  for (const [name, value] of [
+    ['payment_service_url', options.paymentServiceUrl],
+    ['kaspi_api_url', options.kaspiUrl],
+    ['webhook_url', options.webhookUrl],
+  ] as const) {
+    if (value !== undefined) await setOption(connection, kaspiModuleId, name, value);
+  }
   // The marketplace's own device token: what the integration uses with the fallback BIN.
   await setOption(connection, kaspiModuleId, 'device_token', fallbackOrganization.deviceToken);
   return { shopsIblockId, productsIblockId, products };

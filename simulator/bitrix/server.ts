@@ -1,105 +1,87 @@
 /**
- * Starts the Bitrix stub for a run: lays out <runDir>/home/bitrix/www in the production layout (the
- * www/ template plus a local/classes tree: ours from integration/ or a team's own), writes dbconn.php
- * with this run's database credentials, migrates and seeds MariaDB, and serves it with `php -S`.
+ * Starts the Bitrix stub for a run: lays out <runDir>/home/bitrix/www in the production layout,
+ * migrates and seeds MariaDB, and serves it with `php -S` — inside a private mount namespace where
+ * PHP sees /home/bitrix/www, with every outbound connection going through the egress proxy and the
+ * harness CA as PHP's only trust anchor.
  */
-import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { RunningMariadb } from '../../stack/mariadb.ts';
+import { resolveProductionLayout, type ProductionLayoutRequest } from '../../stack/namespace.ts';
+import type { MaterializedFile } from '../../stack/php-files.ts';
 import { startPhpServer } from '../../stack/php.ts';
+import { join, resolve } from 'node:path';
 import { clearBitrixCache } from './cache.ts';
+import { installRouter, layOutDocumentRoot } from './layout.ts';
+import { bitrixPhpEnv, bitrixPhpIni, phpCliRunner, type PhpCliRunner } from './php-runtime.ts';
 import { connectAsApp, seedBitrix } from './seed.ts';
 
-const here = dirname(fileURLToPath(import.meta.url));
-export const wwwTemplateDir = join(here, 'www');
-export const referenceClassesDir = join(here, 'integration');
-export const routerScript = join(here, 'router.php');
+export { bitrixPhpEnv } from './php-runtime.ts';
+export {
+  dbconnPhp,
+  layOutDocumentRoot,
+  referenceClassesDir,
+  routerScript,
+  wwwTemplateDir,
+} from './layout.ts';
 
 export interface StartBitrixOptions {
   runDir: string;
   mariadb: RunningMariadb;
-  kaspiUrl: string;
-  /** Full base URL of the payment-service including /api. */
-  paymentServiceUrl: string;
+  /**
+   * Stored as the option onelab.kaspipay / kaspi_api_url. Omit it to leave the option unset: the
+   * reference ApiClient then calls its production host https://qrapi-cert-ip.kaspi.kz (through the
+   * egress proxy).
+   */
+  kaspiUrl?: string;
+  /** Full base URL of the payment-service including /api (option payment_service_url); omit as above. */
+  paymentServiceUrl?: string;
   seed: number;
   /** A local/classes tree (containing Integration/...) to run instead of the reference classes. */
   phpClassesDir?: string;
+  /** The team's init.php (installed as local/php_interface/init.php). */
+  phpInitFile?: string;
+  /** Files the code opens by absolute path under /home (certificates), with test material. */
+  materializedFiles?: readonly MaterializedFile[];
+  /** `http://127.0.0.1:<port>` of the egress proxy; without it outbound calls fail fast. */
+  egressProxyUrl?: string;
+  /** PEM of the harness CA: PHP's curl.cainfo and openssl.cafile. */
+  caCertFile?: string;
+  /** Default `relocatable` (the layout before the production layout existed); `auto` is recommended. */
+  productionLayout?: ProductionLayoutRequest;
+  /** Stored as onelab.kaspipay / webhook_url: the storefront POSTs there when a payment completes. */
+  webhookUrl?: string;
   port?: number;
   workers?: number;
 }
 
 export interface BitrixStub {
   url: string;
+  /** Host path of the document root. */
   documentRoot: string;
+  /** The document root as PHP sees it (`/home/bitrix/www` in the production layout). */
+  visibleDocumentRoot: string;
+  layout: { kind: 'namespace' | 'relocatable'; note?: string };
   logFiles: { php: string; bxLog: string; kaspiPaymentServiceLog: string };
+  /** `php <args>` as the site runs it (same env, ini, layout); cwd defaults to the document root. */
+  runCli: PhpCliRunner;
   /** Empties bitrix/cache and bitrix/managed_cache, like the admin panel's "Clear cache". */
   clearCache(): Promise<void>;
   close(): Promise<void>;
 }
 
-/** Egress to anything but loopback goes to a dead proxy and fails fast instead of reaching the internet. */
-export function bitrixPhpEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const deadProxy = 'http://127.0.0.1:9';
-  return {
-    ...base,
-    HTTP_PROXY: deadProxy,
-    HTTPS_PROXY: deadProxy,
-    http_proxy: deadProxy,
-    https_proxy: deadProxy,
-    NO_PROXY: '127.0.0.1,localhost',
-    no_proxy: '127.0.0.1,localhost',
-  };
-}
-
-function phpString(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
-
-export function dbconnPhp(mariadb: RunningMariadb): string {
-  return [
-    '<?php',
-    '// Generated per run by simulator/bitrix/server.ts: this run database credentials.',
-    `$DBType = 'mysql';`,
-    `$DBHost = ${phpString(`${mariadb.host}:${mariadb.port}`)};`,
-    `$DBLogin = ${phpString(mariadb.database.user)};`,
-    `$DBPassword = ${phpString(mariadb.database.password)};`,
-    `$DBName = ${phpString(mariadb.database.name)};`,
-    `$DBDebug = false;`,
-    `define('BX_FILE_PERMISSIONS', 0644);`,
-    `define('BX_DIR_PERMISSIONS', 0755);`,
-    '',
-  ].join('\n');
-}
-
-export async function layOutDocumentRoot(
-  runDir: string,
-  mariadb: RunningMariadb,
-  phpClassesDir?: string,
-): Promise<string> {
-  const documentRoot = resolve(runDir, 'home', 'bitrix', 'www');
-  await rm(documentRoot, { recursive: true, force: true });
-  await cp(wwwTemplateDir, documentRoot, { recursive: true });
-  await cp(resolve(phpClassesDir ?? referenceClassesDir), join(documentRoot, 'local', 'classes'), {
-    recursive: true,
-  });
-  for (const dir of ['bitrix/log', 'bitrix/cache', 'bitrix/managed_cache']) {
-    await mkdir(join(documentRoot, dir), { recursive: true });
-  }
-  await writeFile(join(documentRoot, 'bitrix', 'php_interface', 'dbconn.php'), dbconnPhp(mariadb), {
-    mode: 0o600,
-  });
-  return documentRoot;
-}
-
 export async function startBitrix(options: StartBitrixOptions): Promise<BitrixStub> {
-  const documentRoot = await layOutDocumentRoot(options.runDir, options.mariadb, options.phpClassesDir);
+  const layout = resolveProductionLayout(options.runDir, options.productionLayout ?? 'relocatable');
+  const documentRoot = await layOutDocumentRoot(options.runDir, options.mariadb, options.phpClassesDir, {
+    phpInitFile: options.phpInitFile,
+    materializedFiles: options.materializedFiles,
+  });
+  const visibleDocumentRoot = layout.toVisible(documentRoot);
   const connection = await connectAsApp(options.mariadb);
   try {
     await seedBitrix(connection, {
       seed: options.seed,
       kaspiUrl: options.kaspiUrl,
       paymentServiceUrl: options.paymentServiceUrl,
+      webhookUrl: options.webhookUrl,
     });
   } finally {
     await connection.end();
@@ -109,18 +91,31 @@ export async function startBitrix(options: StartBitrixOptions): Promise<BitrixSt
     bxLog: join(documentRoot, '__bx_log.log'),
     kaspiPaymentServiceLog: join(documentRoot, 'bitrix', 'log', 'kaspi_payment_service.log'),
   };
+  const env = bitrixPhpEnv(process.env, options.egressProxyUrl);
+  const ini = bitrixPhpIni(options.caCertFile);
   const php = await startPhpServer({
     documentRoot,
-    router: routerScript,
+    visibleDocumentRoot,
+    wrap: layout.wrap,
+    router: await installRouter(options.runDir),
     port: options.port,
     workers: options.workers,
-    env: bitrixPhpEnv(),
+    env,
+    iniOverrides: ini,
     logFile: logFiles.php,
   });
   return {
     url: php.url,
     documentRoot,
+    visibleDocumentRoot,
+    layout: { kind: layout.kind, ...(layout.note ? { note: layout.note } : {}) },
     logFiles,
+    runCli: phpCliRunner({
+      env: { ...env, DOCUMENT_ROOT: visibleDocumentRoot },
+      ini,
+      layout,
+      defaultCwd: visibleDocumentRoot,
+    }),
     clearCache: () => clearBitrixCache(documentRoot),
     close: () => php.stop(),
   };

@@ -4,10 +4,13 @@
  * HTTP fakes for Kaspi and the payment-service.
  */
 import { execFile } from 'node:child_process';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { TLSSocket } from 'node:tls';
+import { issueServerCertificate, type CertificateAuthority } from '../../stack/tls/ca.ts';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
-import { bitrixPhpEnv } from './server.ts';
+import { bitrixPhpEnv, type BitrixStub } from './server.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -24,25 +27,49 @@ export async function runPhp(documentRoot: string, code: string): Promise<string
   return stdout;
 }
 
+/** runPhp through the stub's own PHP settings (egress proxy, CA, production layout). */
+export async function runStubPhp(stub: BitrixStub, code: string): Promise<string> {
+  const script = `$_SERVER['DOCUMENT_ROOT'] = getenv('DOCUMENT_ROOT');\nrequire $_SERVER['DOCUMENT_ROOT'] . '/bitrix/modules/main/include/prolog_before.php';\n${code}`;
+  const result = await stub.runCli([
+    '-d',
+    'display_errors=stderr',
+    '-d',
+    'error_reporting=32767',
+    '-r',
+    script,
+  ]);
+  if (result.stderr.trim() !== '' || result.code !== 0)
+    throw new Error(`PHP failed (exit ${result.code}):\n${result.stderr}${result.stdout}`);
+  return result.stdout;
+}
+
 export interface RecordedRequest {
   method: string;
   url: string;
   headers: IncomingHttpHeaders;
   body: unknown;
+  /** CN of the client certificate (mutual-TLS fakes only). */
+  clientCn?: string;
 }
 
 export type FakeHandler = (request: RecordedRequest) => { status: number; body: unknown };
 
 export interface FakeServer {
   url: string;
+  port: number;
   requests: RecordedRequest[];
   handler: FakeHandler;
   close(): Promise<void>;
 }
 
-export async function startFake(handler: FakeHandler): Promise<FakeServer> {
-  const fake: FakeServer = { url: '', requests: [], handler, close: async () => undefined };
-  const server: Server = createServer((req, res) => {
+export interface StartFakeOptions {
+  /** Serve HTTPS with a certificate from this CA for these hostnames, and require a client certificate from it. */
+  mutualTls?: { ca: CertificateAuthority; hostnames: string[] };
+}
+
+export async function startFake(handler: FakeHandler, options: StartFakeOptions = {}): Promise<FakeServer> {
+  const fake: FakeServer = { url: '', port: 0, requests: [], handler, close: async () => undefined };
+  const listener = (req: IncomingMessage, res: import('node:http').ServerResponse): void => {
     let raw = '';
     req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
     req.on('end', () => {
@@ -58,14 +85,30 @@ export async function startFake(handler: FakeHandler): Promise<FakeServer> {
         headers: req.headers,
         body,
       };
+      if (options.mutualTls)
+        recorded.clientCn = String((req.socket as TLSSocket).getPeerCertificate().subject?.CN);
       fake.requests.push(recorded);
       const answer = fake.handler(recorded);
       res.writeHead(answer.status, { 'content-type': 'application/json' });
       res.end(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body));
     });
-  });
+  };
+  let server: Server;
+  if (options.mutualTls) {
+    const { ca, hostnames } = options.mutualTls;
+    const cert = await issueServerCertificate(ca, hostnames);
+    server = createHttpsServer(
+      { cert: cert.certPem, key: cert.keyPem, ca: ca.certPem, requestCert: true, rejectUnauthorized: true },
+      listener,
+    );
+  } else server = createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  fake.close = () => new Promise((resolve) => server.close(() => resolve()));
+  fake.port = (server.address() as AddressInfo).port;
+  fake.url = `${options.mutualTls ? 'https' : 'http'}://127.0.0.1:${fake.port}`;
+  fake.close = () =>
+    new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
   return fake;
 }

@@ -25,6 +25,7 @@ define('BX_UTF', true);
 require_once __DIR__ . '/../lib/loader.php';
 \Bitrix\Main\Loader::registerKernelAutoloader();
 require_once __DIR__ . '/../tools.php';
+require_once __DIR__ . '/../classes/general/option.php';
 
 // dbconn.php sets $DBHost, $DBLogin, $DBPassword, $DBName in the global scope, as on a real site.
 // They are exported to $GLOBALS explicitly so that including the prolog from inside a function works too.
@@ -39,6 +40,10 @@ if (is_file($bxDbconn)) {
     unset($bxDbVar);
 }
 unset($bxDbconn);
+
+// How the real site autoloads Integration\* is not public. The harness registers it before init.php,
+// so a team's own init.php (installed with --php-init) need not know about it.
+\Bitrix\Main\Loader::registerNamespace('Integration', $_SERVER['DOCUMENT_ROOT'] . '/local/classes/Integration');
 
 foreach (['/local/php_interface/init.php', '/bitrix/php_interface/init.php'] as $bxInit) {
     if (is_file($_SERVER['DOCUMENT_ROOT'] . $bxInit)) {

@@ -92,7 +92,10 @@ final class Loader
     public static function registerNamespace($namespace, $path): void
     {
         $prefix = trim((string) $namespace, '\\') . '\\';
-        self::$namespaces[$prefix][] = rtrim((string) $path, '/');
+        $dir = rtrim((string) $path, '/');
+        if (!in_array($dir, self::$namespaces[$prefix] ?? [], true)) {
+            self::$namespaces[$prefix][] = $dir;
+        }
     }
 
     public static function autoLoad($className): void

@@ -1,0 +1,80 @@
+/**
+ * How the stub's PHP runs, for the web server and for CLI runs alike (the deployment guide's
+ * `php -r` smoke test, cron-style scripts, tests): the environment that sends every outbound
+ * connection to the harness's egress proxy, the ini settings that make PHP trust the harness CA,
+ * and the production layout wrapper.
+ */
+import { spawn } from 'node:child_process';
+import type { ProductionLayout } from '../../stack/namespace.ts';
+
+/** Nothing listens on port 9: without an egress proxy, outbound calls fail fast instead of leaving. */
+const deadProxy = 'http://127.0.0.1:9';
+
+/**
+ * The PHP environment: HTTPS_PROXY for https:// (libcurl), lowercase http_proxy for http:// (libcurl
+ * ignores the uppercase one, httpoxy), NO_PROXY only for the loopback names the harness itself uses.
+ */
+export function bitrixPhpEnv(
+  base: NodeJS.ProcessEnv = process.env,
+  egressProxyUrl?: string,
+): NodeJS.ProcessEnv {
+  const proxy = egressProxyUrl ?? deadProxy;
+  const env: NodeJS.ProcessEnv = { ...base };
+  for (const name of ['ALL_PROXY', 'all_proxy']) delete env[name];
+  return {
+    ...env,
+    HTTP_PROXY: proxy,
+    HTTPS_PROXY: proxy,
+    http_proxy: proxy,
+    https_proxy: proxy,
+    NO_PROXY: '127.0.0.1,localhost',
+    no_proxy: '127.0.0.1,localhost',
+  };
+}
+
+/** PHP trusts the harness CA only: a real bank's certificate would not even verify. */
+export function bitrixPhpIni(caCertFile?: string): Record<string, string> {
+  return caCertFile ? { 'curl.cainfo': caCertFile, 'openssl.cafile': caCertFile } : {};
+}
+
+export interface PhpCliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface PhpCliRunner {
+  /** Runs `php <args>` as the site's PHP would (env, ini, layout), in `cwd` as PHP sees it. */
+  (
+    args: readonly string[],
+    options?: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string },
+  ): Promise<PhpCliResult>;
+}
+
+export function phpCliRunner(settings: {
+  env: NodeJS.ProcessEnv;
+  ini: Record<string, string>;
+  layout: ProductionLayout;
+  defaultCwd: string;
+}): PhpCliRunner {
+  return (args, options = {}) => {
+    const phpArgs = [...Object.entries(settings.ini).flatMap(([k, v]) => ['-d', `${k}=${v}`]), ...args];
+    const cwd = options.cwd ?? settings.defaultCwd;
+    const { command, args: argv } = settings.layout.wrap('php', phpArgs, cwd);
+    return new Promise((resolve, reject) => {
+      const child = spawn(command, argv, {
+        env: { ...settings.env, ...options.env },
+        // In a namespace the wrapper changes directory itself; the host path is the relocatable one.
+        cwd: settings.layout.kind === 'namespace' ? '/' : cwd,
+        stdio: 'pipe',
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+      child.stdin.end(options.input ?? '');
+    });
+  };
+}

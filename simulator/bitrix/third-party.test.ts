@@ -1,0 +1,155 @@
+/**
+ * A team's own integration code, run unmodified: the third-party-style client in
+ * fixtures/php-clients/third-party hard-codes https://qrapi-cert-ip.kaspi.kz and the Railway URL,
+ * opens its client certificate at /home/bitrix/kaspi_certificates/..., does its own curl and reads
+ * a passphrase constant from its own init.php. The egress proxy sends Kaspi (mutual TLS, end to end)
+ * to a recording fake and the payment-service (TLS terminated) to another.
+ *
+ * The Kaspi simulator has no TLS listener yet, so Kaspi r3 is a small mutual-TLS fake here.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sellerByShopId } from '../../fixtures/organizations.ts';
+import { startEgressProxy, type EgressProxy } from '../../stack/egress/index.ts';
+import { startMariadb, type RunningMariadb } from '../../stack/mariadb.ts';
+import { loadHarnessFiles } from '../../stack/php-files.ts';
+import { createCertificateAuthority, writePemFiles } from '../../stack/tls/ca.ts';
+import { startBitrix, type BitrixStub } from './server.ts';
+import { startFake, type FakeServer } from './test-support.ts';
+
+const clientDir = resolve(import.meta.dirname, '../../fixtures/php-clients/third-party');
+let runDir: string;
+let mariadb: RunningMariadb;
+let stub: BitrixStub;
+let kaspi: FakeServer;
+let paymentService: FakeServer;
+let egress: EgressProxy;
+
+beforeAll(async () => {
+  runDir = mkdtempSync(join(tmpdir(), 'kh-third-party-'));
+  const ca = await createCertificateAuthority();
+  const { 'ca.pem': caCertFile } = await writePemFiles(join(runDir, 'tls'), { 'ca.pem': ca.certPem });
+  kaspi = await startFake(
+    (request) => ({
+      status: 200,
+      body: {
+        StatusCode: 0,
+        Data: {
+          QrToken: 'https://qr.kaspi.kz/test',
+          QrPaymentId: 777,
+          ExpireDate: '2030-01-01T00:00:00+06',
+          echo: request.body,
+        },
+      },
+    }),
+    { mutualTls: { ca, hostnames: ['qrapi-cert-ip.kaspi.kz'] } },
+  );
+  paymentService = await startFake((request) => {
+    const seller = sellerByShopId(Number(new URL(request.url, 'http://x').searchParams.get('shop_id')));
+    return seller
+      ? {
+          status: 200,
+          body: {
+            shop_id: seller.shopId,
+            organization_bin: seller.bin,
+            device_token: seller.deviceToken,
+            is_active: true,
+          },
+        }
+      : { status: 404, body: { detail: 'Shop ID not found' } };
+  });
+  egress = await startEgressProxy({
+    ca,
+    routes: [
+      { match: 'qrapi-cert-ip.kaspi.kz', port: 443, target: { host: '127.0.0.1', port: kaspi.port } },
+      {
+        match: '*.up.railway.app',
+        target: { host: '127.0.0.1', port: paymentService.port, mode: 'terminate' },
+      },
+    ],
+  });
+  mariadb = await startMariadb({ runDir });
+  stub = await startBitrix({
+    runDir,
+    mariadb,
+    seed: 7,
+    phpClassesDir: clientDir,
+    phpInitFile: join(clientDir, 'init.php'),
+    materializedFiles: await loadHarnessFiles(join(clientDir, 'harness-files.json'), ca),
+    egressProxyUrl: egress.url,
+    caCertFile,
+    productionLayout: 'namespace',
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await stub?.close();
+  await mariadb?.stop();
+  await Promise.all([kaspi?.close(), paymentService?.close(), egress?.close()]);
+  rmSync(runDir, { recursive: true, force: true });
+});
+
+describe('a third-party-style client, unmodified', () => {
+  it('is deployed byte for byte', () => {
+    for (const file of ['Integration/Kaspi/ApiClient.php', 'Integration/PaymentService/Client.php']) {
+      expect(readFileSync(join(stub.documentRoot, 'local/classes', file))).toEqual(
+        readFileSync(join(clientDir, file)),
+      );
+    }
+    expect(stub.visibleDocumentRoot).toBe('/home/bitrix/www');
+  });
+
+  it('checks out through its hard-coded hosts: mutual TLS reaches Kaspi, the seller BIN is used', async () => {
+    const catalogue = (await (await fetch(`${stub.url}/local/api/catalogue.php`)).json()) as {
+      products: { id: number; shopId: number }[];
+    };
+    const product = catalogue.products.find((p) => p.shopId === 576631)!;
+    const response = await fetch(`${stub.url}/local/api/checkout.php`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        items: [{ productId: product.id, quantity: 1 }],
+        customer: { name: 'Aru', phone: '+77010000000', email: '' },
+        paymentMethod: 'qr',
+      }),
+    });
+    const body = (await response.json()) as {
+      ok: boolean;
+      payment: { organizationBin: string; qrPaymentId: number };
+    };
+    expect(body).toMatchObject({
+      ok: true,
+      payment: { organizationBin: sellerByShopId(576631)!.bin, qrPaymentId: 777 },
+    });
+
+    expect(kaspi.requests).toHaveLength(1);
+    expect(kaspi.requests[0]).toMatchObject({
+      method: 'POST',
+      url: '/r3/v01/qr/create',
+      clientCn: 'cvety.kz partner',
+      body: {
+        OrganizationBin: sellerByShopId(576631)!.bin,
+        DeviceToken: sellerByShopId(576631)!.deviceToken,
+      },
+    });
+    expect(paymentService.requests.map((r) => [r.headers.host, r.url])).toEqual([
+      ['payment-service.up.railway.app', '/api/payment/config?shop_id=576631'],
+    ]);
+    expect(egress.unexpected()).toEqual([]);
+  });
+
+  it('its AddMessage2Log lands in the LOG_FILENAME its own init.php defines', async () => {
+    paymentService.handler = () => ({ status: 500, body: { detail: 'down' } });
+    const out = await stub.runCli([
+      '-r',
+      `$_SERVER['DOCUMENT_ROOT'] = getenv('DOCUMENT_ROOT'); require '/home/bitrix/www/bitrix/modules/main/include/prolog_before.php';
+       $r = (new \\Integration\\Kaspi\\ApiClient())->getCreteQr(['Amount' => 100.0], 121038); echo $r['sentData']['OrganizationBin'];`,
+    ]);
+    expect(out).toMatchObject({ code: 0, stdout: '891027350515' });
+    expect(readFileSync(join(stub.documentRoot, 'bitrix/log/kaspi.log'), 'utf8')).toContain(
+      'payment-service failed for shop 121038: Payment-service returned HTTP 500',
+    );
+  });
+});

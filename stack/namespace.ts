@@ -1,0 +1,110 @@
+/**
+ * The production layout for PHP: code written for the real server opens `/home/bitrix/...` by
+ * absolute path, so PHP must see the run's `<runDir>/home` at `/home` — without touching the host's
+ * real `/home`. A private mount namespace (`unshare -m` as root, `unshare -Urm` through a user
+ * namespace otherwise) bind-mounts the run's tree over /home for the PHP process only. Where neither
+ * works, the layout falls back to a relocatable root (`<runDir>/home/bitrix/www`) and says why:
+ * absolute production paths then do not resolve.
+ *
+ * `unshare` (without --fork) and `exec` keep the pid, so the process-group stop of
+ * stack/process.ts still ends the PHP server.
+ */
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+
+export type ProductionLayoutRequest = 'namespace' | 'relocatable' | 'auto';
+
+export interface ProductionLayout {
+  kind: 'namespace' | 'relocatable';
+  /** The run's home tree on the host (`<runDir>/home`). */
+  hostHome: string;
+  /** Where PHP sees that tree: `/home` in a namespace, the host path otherwise. */
+  visibleHome: string;
+  /** Why the layout is relocatable (undefined for a namespace). */
+  note?: string;
+  /** The host path of a path PHP sees (`/home/bitrix/www` → `<runDir>/home/bitrix/www`). */
+  toHost(visiblePath: string): string;
+  /** The path PHP sees for a host path under the run's home. */
+  toVisible(hostPath: string): string;
+  /** Command and arguments that run `command` in the layout, with `cwd` as PHP sees it. */
+  wrap(command: string, args: readonly string[], cwd: string): { command: string; args: string[] };
+}
+
+// $0 is a name, $1 the run's home, $2 the working directory; the rest is the command to exec.
+const mountScript = 'mount --bind "$1" /home && cd "$2" && shift 2 && exec "$@"';
+
+type Probe = { ok: true; unshareArgs: string[] } | { ok: false; reason: string };
+let probed: Probe | undefined;
+
+/** Tries `unshare -m` (root) then `unshare -Urm` (user namespace) once per process. */
+export function probeMountNamespace(): Probe {
+  if (probed) return probed;
+  const reasons: string[] = [];
+  for (const unshareArgs of [
+    ['-m', '--propagation', 'private'],
+    ['-Urm', '--propagation', 'private'],
+  ]) {
+    if (unshareArgs[0] === '-m' && process.getuid?.() !== 0) {
+      reasons.push('unshare -m needs root');
+      continue;
+    }
+    const result = spawnSync(
+      'unshare',
+      [...unshareArgs, '--', 'sh', '-c', 'mount -t tmpfs none /home && true'],
+      {
+        encoding: 'utf8',
+        timeout: 5_000,
+      },
+    );
+    if (result.status === 0) return (probed = { ok: true, unshareArgs });
+    reasons.push(
+      `unshare ${unshareArgs.join(' ')}: ${(result.error?.message ?? result.stderr ?? '').trim() || `exit ${result.status}`}`,
+    );
+  }
+  return (probed = { ok: false, reason: reasons.join('; ') });
+}
+
+function relocatable(hostHome: string, note: string): ProductionLayout {
+  return {
+    kind: 'relocatable',
+    hostHome,
+    visibleHome: hostHome,
+    note,
+    toHost: (path) => (path.startsWith('/home/') ? join(hostHome, path.slice('/home/'.length)) : path),
+    toVisible: (path) => path,
+    wrap: (command, args) => ({ command, args: [...args] }),
+  };
+}
+
+/**
+ * Decides the layout for a run. `namespace` throws when it is impossible; `auto` falls back to
+ * relocatable with the reason in `note`.
+ */
+export function resolveProductionLayout(runDir: string, request: ProductionLayoutRequest): ProductionLayout {
+  const hostHome = resolve(runDir, 'home');
+  if (request === 'relocatable') return relocatable(hostHome, 'relocatable layout requested');
+  const reasons: string[] = [];
+  if (process.platform !== 'linux') reasons.push('mount namespaces need Linux');
+  // The bind mount hides the host's /home inside the namespace: the run itself must live elsewhere.
+  if (resolve(runDir).startsWith('/home/')) reasons.push(`the run directory ${runDir} is itself under /home`);
+  const probe = reasons.length === 0 ? probeMountNamespace() : undefined;
+  if (probe && !probe.ok) reasons.push(probe.reason);
+  if (!probe?.ok) {
+    const note = `production layout unavailable (${reasons.join('; ')}): PHP runs in ${hostHome}/bitrix/www and absolute /home/bitrix paths do not resolve`;
+    if (request === 'namespace') throw new Error(note);
+    return relocatable(hostHome, note);
+  }
+  const unshareArgs = probe.unshareArgs;
+  return {
+    kind: 'namespace',
+    hostHome,
+    visibleHome: '/home',
+    toHost: (path) => (path.startsWith('/home/') ? join(hostHome, path.slice('/home/'.length)) : path),
+    toVisible: (path) =>
+      path.startsWith(`${hostHome}/`) ? `/home/${path.slice(hostHome.length + 1)}` : path,
+    wrap: (command, args, cwd) => ({
+      command: 'unshare',
+      args: [...unshareArgs, '--', 'sh', '-c', mountScript, 'kh-home', hostHome, cwd, command, ...args],
+    }),
+  };
+}

@@ -1,0 +1,137 @@
+/**
+ * Files a team's integration code expects at absolute production paths (the Kaspi client
+ * certificate and key, say), materialised under the run's home tree with harness-generated test
+ * material. Declared in a JSON file next to the team's classes:
+ *
+ *   { "files": [
+ *     { "path": "/home/bitrix/kaspi_certificates/client.crt", "generate": "client-cert" },
+ *     { "path": "/home/bitrix/kaspi_certificates/client.key", "generate": "client-key" },
+ *     { "path": "/home/bitrix/kaspi_certificates/ca.pem", "generate": "ca-cert" },
+ *     { "path": "/home/bitrix/.kaspi.env", "content": "KASPI_ENV=test\n", "mode": 384 }
+ *   ] }
+ *
+ * Generated keys are unencrypted PKCS#8, which libcurl loads whatever CURLOPT_SSLKEYPASSWD says, so
+ * the team's passphrase handling runs unmodified. `source` copies a file (relative to the config).
+ */
+import { readFile, chmod, mkdir, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, normalize, resolve } from 'node:path';
+import { z } from 'zod';
+import { issueClientCertificate, type CertificateAuthority, type IssuedCertificate } from './tls/ca.ts';
+
+export interface MaterializedFile {
+  /** Absolute path as the code sees it; must be under /home/. */
+  path: string;
+  content: string | Buffer;
+  mode?: number;
+}
+
+const generated = ['client-cert', 'client-key', 'client-pem', 'ca-cert'] as const;
+
+const fileSpec = z
+  .object({
+    path: z.string().refine((p) => isAbsolute(p) && normalize(p) === p && p.startsWith('/home/'), {
+      message: 'must be a normalised absolute path under /home/',
+    }),
+    mode: z.number().int().min(0).max(0o777).optional(),
+    generate: z.enum(generated).optional(),
+    /** Subject CN of the generated client certificate (one certificate per CN, cert and key match). */
+    commonName: z.string().min(1).max(64).optional(),
+    content: z.string().optional(),
+    source: z.string().optional(),
+  })
+  .refine((f) => [f.generate, f.content, f.source].filter((v) => v !== undefined).length === 1, {
+    message: 'give exactly one of generate, content, source',
+  });
+
+export const harnessFilesSchema = z.object({ files: z.array(fileSpec).max(100) });
+export type HarnessFilesConfig = z.infer<typeof harnessFilesSchema>;
+
+export const defaultClientCommonName = 'kaspi-harness partner';
+
+/** Turns a config into file contents, issuing client certificates from the run's CA. */
+export async function materializeHarnessFiles(
+  config: HarnessFilesConfig,
+  ca: CertificateAuthority,
+  baseDir: string,
+): Promise<MaterializedFile[]> {
+  const clients = new Map<string, Promise<IssuedCertificate>>();
+  const client = (cn: string): Promise<IssuedCertificate> => {
+    if (!clients.has(cn)) clients.set(cn, issueClientCertificate(ca, cn));
+    return clients.get(cn)!;
+  };
+  const files: MaterializedFile[] = [];
+  for (const spec of config.files) {
+    const cn = spec.commonName ?? defaultClientCommonName;
+    let content: string | Buffer;
+    let keyMaterial = false;
+    switch (spec.generate) {
+      case 'client-cert':
+        content = (await client(cn)).certPem;
+        break;
+      case 'client-key':
+        content = (await client(cn)).keyPem;
+        keyMaterial = true;
+        break;
+      case 'client-pem':
+        content = (await client(cn)).certPem + (await client(cn)).keyPem;
+        keyMaterial = true;
+        break;
+      case 'ca-cert':
+        content = ca.certPem;
+        break;
+      default:
+        content = spec.content ?? (await readFile(resolve(baseDir, spec.source!)));
+    }
+    files.push({ path: spec.path, content, mode: spec.mode ?? (keyMaterial ? 0o600 : 0o644) });
+  }
+  return files;
+}
+
+/** Reads and validates a harness-files JSON file; relative `source` paths resolve next to it. */
+export async function loadHarnessFiles(
+  configFile: string,
+  ca: CertificateAuthority,
+): Promise<MaterializedFile[]> {
+  const parsed = harnessFilesSchema.safeParse(JSON.parse(await readFile(configFile, 'utf8')));
+  if (!parsed.success) {
+    throw new Error(
+      `${configFile}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  }
+  return materializeHarnessFiles(parsed.data, ca, dirname(resolve(configFile)));
+}
+
+/** What the reference ApiClient reads by default: client.crt / client.key under kaspi_certificates. */
+export function referenceCertificateFiles(ca: CertificateAuthority): Promise<MaterializedFile[]> {
+  return materializeHarnessFiles(
+    {
+      files: [
+        { path: '/home/bitrix/kaspi_certificates/client.crt', generate: 'client-cert' },
+        { path: '/home/bitrix/kaspi_certificates/client.key', generate: 'client-key' },
+      ],
+    },
+    ca,
+    '.',
+  );
+}
+
+/** Writes the files under the run's home tree (`/home/x` → `<hostHome>/x`); returns the host paths. */
+export async function writeMaterializedFiles(
+  hostHome: string,
+  files: readonly MaterializedFile[],
+): Promise<string[]> {
+  const written: string[] = [];
+  for (const file of files) {
+    const visible = normalize(file.path);
+    if (!visible.startsWith('/home/') || visible !== file.path) {
+      throw new Error(`materialised file ${file.path}: only normalised paths under /home/ can be provided`);
+    }
+    const hostPath = join(hostHome, visible.slice('/home/'.length));
+    await mkdir(dirname(hostPath), { recursive: true, mode: 0o755 });
+    const mode = file.mode ?? 0o644;
+    await writeFile(hostPath, file.content, { mode });
+    await chmod(hostPath, mode);
+    written.push(hostPath);
+  }
+  return written;
+}
