@@ -1,30 +1,74 @@
 /**
- * Starts the Kaspi simulator: the Kaspi API on one 127.0.0.1 listener, the control API on another.
+ * Starts the Kaspi simulator on 127.0.0.1:
+ * - `url` (`listeners.plain`): every scheme over plain HTTP, no authentication: quick use and the
+ *   Phase 6 scenarios;
+ * - `listeners.r1|r2|r3`: one listener per scheme, as Kaspi's test host has them, over TLS with a
+ *   server certificate from the run's CA (`tls: false`: plain HTTP, no certificate checks);
+ * - `controlUrl`: the control API and dashboard.
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { allOrganizations, type Organization } from '../../fixtures/organizations.ts';
+import {
+  createCertificateAuthority,
+  issueClientCertificate,
+  issueServerCertificate,
+  type CertificateAuthority,
+  type IssuedCertificate,
+} from '../../stack/tls/ca.ts';
+import { defaultApiKeyPolicy, type ApiKeyPolicy } from './auth.ts';
+import { clockRoutes } from './control-clock.ts';
+import { merchantRoutes } from './control-merchants.ts';
+import { schemes } from './endpoints.ts';
 import type { FaultRegistry } from './faults.ts';
 import { createKaspiHandlers } from './handlers.ts';
 import { Journal, defaultJournalSize } from './journal.ts';
 import { buildOpenApiDocument } from './openapi.ts';
+import { createSchemeListener } from './scheme-listeners.ts';
 import { KaspiState } from './state.ts';
 import type { Clock } from './time.ts';
 import { createTooling } from './tooling.ts';
+import type { Scheme } from './types.ts';
+
+/** Hostnames clients use for Kaspi (test host, production r3 and r1 hosts) plus local names. */
+export const kaspiHostnames: readonly string[] = [
+  'mtokentest.kaspi.kz',
+  'qrapi-cert-ip.kaspi.kz',
+  'qrapi-key.kaspi.kz',
+  'localhost',
+  '127.0.0.1',
+];
 
 export interface KaspiSimulatorOptions {
   organizations?: readonly Organization[];
   /** 0 or absent: the kernel picks a free port. */
   port?: number;
   controlPort?: number;
+  /** Per-scheme listener ports (Kaspi's test host uses 8543, 8544, 8545); default 0. */
+  schemePorts?: Partial<Record<Scheme, number>>;
   journalSize?: number;
-  /** Injectable clock (epoch ms) for freezing or advancing Kaspi's timeouts. */
+  /** Base clock (epoch ms) under the simulator clock, which `/control/clock` freezes and advances. */
   now?: Clock;
+  /** Offset of Kaspi's dates; default +06:00 as in the reference (Kazakhstan is UTC+5 since 2024-03-01). */
+  utcOffsetMinutes?: number;
+  /** Per-scheme listeners over TLS (default true). `false`: plain HTTP, r2/r3 cannot check certificates. */
+  tls?: boolean;
+  /** r1's `Api-Key` policy on its own listener; default: any `test_…` key. */
+  apiKey?: ApiKeyPolicy;
+  /** Reuse the stack's CA instead of creating one (the egress proxy and payment-service trust it). */
+  certificateAuthority?: CertificateAuthority;
 }
 
 export interface KaspiSimulator {
+  /** The plain-HTTP listener serving every scheme (same as `listeners.plain`). */
   url: string;
   controlUrl: string;
+  listeners: Record<Scheme | 'plain', string>;
+  /** The CA that signed the server certificates: clients trust `certPem`. */
+  ca: { certPem: string };
+  /** A client certificate for mutual TLS on r2/r3, signed by `ca`. */
+  issueClientCertificate(commonName: string): Promise<IssuedCertificate>;
   state: KaspiState;
   journal: Journal;
   /** Injected faults (also reachable through the control API). */
@@ -34,9 +78,8 @@ export interface KaspiSimulator {
 
 const host = '127.0.0.1';
 
-function listen(listener: RequestListener, port: number): Promise<Server> {
+function listen(server: Server, port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = createServer(listener);
     server.keepAliveTimeout = 5_000;
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -55,13 +98,20 @@ function closeServer(server: Server): Promise<void> {
   });
 }
 
-const urlOf = (server: Server): string => `http://${host}:${(server.address() as AddressInfo).port}`;
+const portOf = (server: Server): number => (server.address() as AddressInfo).port;
 
 export async function startKaspiSimulator(options: KaspiSimulatorOptions = {}): Promise<KaspiSimulator> {
   // Owned here and mutated by `POST /control/seed`: the state rebuilds its merchants from it.
   const organizations = [...(options.organizations ?? allOrganizations)];
-  const state = new KaspiState({ organizations, now: options.now });
+  const state = new KaspiState({
+    organizations,
+    now: options.now,
+    utcOffsetMinutes: options.utcOffsetMinutes,
+  });
   const journal = new Journal(options.journalSize ?? defaultJournalSize);
+  const tls = options.tls ?? true;
+  const ca = options.certificateAuthority ?? (await createCertificateAuthority());
+  const serverCertificate = tls ? await issueServerCertificate(ca, kaspiHostnames) : undefined;
 
   let openApi: unknown;
   let urls = { kaspiUrl: '', controlUrl: '' };
@@ -71,27 +121,75 @@ export async function startKaspiSimulator(options: KaspiSimulatorOptions = {}): 
     handlers: createKaspiHandlers(state),
     organizations,
     openApiDocument: () => (openApi ??= buildOpenApiDocument()),
+    extraControlRoutes: [...clockRoutes(state.clock), ...merchantRoutes(state)],
     urls: () => urls,
   });
 
-  const kaspiServer = await listen(kaspiListener, options.port ?? 0);
-  let controlServer: Server;
+  const schemeServer = (scheme: Scheme): Server => {
+    const listener: RequestListener = createSchemeListener({
+      state,
+      journal,
+      faults,
+      scheme,
+      apiKey: options.apiKey ?? defaultApiKeyPolicy,
+      requireClientCertificate: tls,
+    });
+    if (!serverCertificate) return createServer(listener);
+    return createTlsServer(
+      {
+        key: serverCertificate.keyPem,
+        cert: serverCertificate.certPem,
+        ca: [ca.certPem],
+        minVersion: 'TLSv1.2',
+        // Ask for a certificate but never fail the handshake: Kaspi answers -10000 over TLS.
+        requestCert: scheme !== 'r1',
+        rejectUnauthorized: false,
+      },
+      listener,
+    ) as unknown as Server;
+  };
+
+  const opened: Server[] = [];
+  const open = async (server: Server, port: number | undefined): Promise<Server> => {
+    opened.push(await listen(server, port ?? 0));
+    return server;
+  };
+  const closeAll = () => Promise.all(opened.map(closeServer)).then(() => undefined);
+
+  let servers: Record<Scheme | 'plain' | 'control', Server>;
   try {
-    controlServer = await listen(controlListener, options.controlPort ?? 0);
+    servers = {
+      plain: await open(createServer(kaspiListener), options.port),
+      control: await open(createServer(controlListener), options.controlPort),
+      r1: await open(schemeServer('r1'), options.schemePorts?.r1),
+      r2: await open(schemeServer('r2'), options.schemePorts?.r2),
+      r3: await open(schemeServer('r3'), options.schemePorts?.r3),
+    };
   } catch (error) {
-    await closeServer(kaspiServer);
+    await closeAll();
     throw error;
   }
 
+  const schemeUrl = (scheme: Scheme) => `${tls ? 'https' : 'http'}://${host}:${portOf(servers[scheme])}`;
+  const listeners = {
+    plain: `http://${host}:${portOf(servers.plain)}`,
+    r1: schemeUrl('r1'),
+    r2: schemeUrl('r2'),
+    r3: schemeUrl('r3'),
+  };
+  urls = { kaspiUrl: listeners.plain, controlUrl: `http://${host}:${portOf(servers.control)}` };
   let closing: Promise<void> | undefined;
-  urls = { kaspiUrl: urlOf(kaspiServer), controlUrl: urlOf(controlServer) };
   return {
-    url: urls.kaspiUrl,
+    url: listeners.plain,
     controlUrl: urls.controlUrl,
+    listeners,
+    ca: { certPem: ca.certPem },
+    issueClientCertificate: (commonName) => issueClientCertificate(ca, commonName),
     state,
     journal,
     faults,
-    close: () =>
-      (closing ??= Promise.all([closeServer(kaspiServer), closeServer(controlServer)]).then(() => undefined)),
+    close: () => (closing ??= closeAll()),
   };
 }
+
+export { schemes };

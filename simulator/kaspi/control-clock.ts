@@ -1,0 +1,53 @@
+/**
+ * `GET /control/clock` and `POST /control/clock {freeze?, advanceSeconds?, set?}`: the simulator
+ * clock every Kaspi timeout is measured on. Applied in the order set → advance → freeze, so
+ * `{set, freeze: true}` pins an exact instant. `freeze: false` lets time flow again from where it
+ * stands. `POST /control/reset` puts the clock back on real time.
+ */
+import { z } from 'zod';
+import { ControlError, ok, readJson, validate, type ControlRoute } from './control-http.ts';
+import type { SimulatorClock } from './time.ts';
+
+export const clockChange = z.strictObject({
+  freeze: z.boolean().optional(),
+  advanceSeconds: z
+    .number()
+    .finite()
+    .min(-10 * 365 * 86_400)
+    .max(10 * 365 * 86_400)
+    .optional(),
+  set: z.string().min(1).optional(),
+});
+
+export type ClockChange = z.infer<typeof clockChange>;
+
+function parseInstant(text: string): number {
+  // Only full ISO 8601 date-times with a zone: a bare date would be read as UTC midnight silently.
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d(:?\d\d)?)$/.test(text)) {
+    throw new ControlError(400, 'invalid_body', 'set: must be an ISO 8601 date-time with a zone');
+  }
+  const ms = Date.parse(text.replace(/([+-]\d\d)$/, '$1:00'));
+  if (Number.isNaN(ms)) throw new ControlError(400, 'invalid_body', 'set: not a valid date-time');
+  return ms;
+}
+
+export function applyClockChange(clock: SimulatorClock, change: ClockChange): void {
+  if (change.set !== undefined) clock.set(parseInstant(change.set));
+  if (change.advanceSeconds !== undefined) clock.advance(change.advanceSeconds * 1000);
+  if (change.freeze === true) clock.freeze();
+  if (change.freeze === false) clock.unfreeze();
+}
+
+export function clockRoutes(clock: SimulatorClock): ControlRoute[] {
+  return [
+    { method: 'GET', pattern: /^\/control\/clock$/, handle: () => ok({ clock: clock.snapshot() }) },
+    {
+      method: 'POST',
+      pattern: /^\/control\/clock$/,
+      handle: async ({ req }) => {
+        applyClockChange(clock, validate(clockChange, await readJson(req)));
+        return ok({ clock: clock.snapshot() });
+      },
+    },
+  ];
+}

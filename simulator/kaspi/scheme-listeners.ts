@@ -1,0 +1,68 @@
+/**
+ * The per-scheme listeners, as Kaspi's test host has them (r1 on :8543, r2 on :8544, r3 on :8545):
+ * each serves only its scheme's paths (plus the test emulators), r1 checks `Api-Key`, r2/r3 ask for
+ * a client certificate without making the handshake depend on it, so a client without one still
+ * gets Kaspi's `-10000` answer over TLS instead of a handshake failure.
+ *
+ * They share the journal and the injected faults with the plain listener, but not its fast path:
+ * the fast path answers before any handler runs, so it would skip the authentication checks.
+ */
+import type { RequestListener } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import type { ApiKeyPolicy, CertificateVerdict } from './auth.ts';
+import { clientCertificateHeader, encodeVerdict } from './auth.ts';
+import type { FaultRegistry } from './faults.ts';
+import { createKaspiHandlers } from './handlers.ts';
+import { createMswNodeListener } from './http-adapter.ts';
+import type { Journal } from './journal.ts';
+import { attribute, journalEntryFor, parseObject } from './journal-entry.ts';
+import { routeCatalogue } from './near-miss.ts';
+import type { KaspiState } from './state.ts';
+import { StatusCode } from './status-codes.ts';
+import type { Scheme } from './types.ts';
+
+export interface SchemeListenerOptions {
+  state: KaspiState;
+  journal: Journal;
+  faults: FaultRegistry;
+  scheme: Scheme;
+  apiKey: ApiKeyPolicy;
+  /** r2/r3 over TLS: check the client certificate. Off for plain-HTTP scheme listeners. */
+  requireClientCertificate: boolean;
+}
+
+/** What the TLS handshake established about the client's certificate. */
+export function certificateVerdict(socket: TLSSocket): CertificateVerdict {
+  const certificate = socket.getPeerCertificate();
+  if (Object.keys(certificate).length === 0) return { kind: 'none' };
+  if (!socket.authorized) return { kind: 'untrusted' };
+  const cn = certificate.subject.CN;
+  return { kind: 'verified', commonName: typeof cn === 'string' ? cn : '' };
+}
+
+export function createSchemeListener(options: SchemeListenerOptions): RequestListener {
+  const { state, journal, faults, scheme } = options;
+  const requireClientCertificate = options.requireClientCertificate && scheme !== 'r1';
+  const handlers = createKaspiHandlers(state, {
+    schemes: [scheme],
+    apiKey: scheme === 'r1' ? options.apiKey : undefined,
+    requireClientCertificate,
+  });
+  const routes = routeCatalogue(handlers);
+  const inner = createMswNodeListener({
+    handlers,
+    errorBody: (message) => ({ StatusCode: StatusCode.unavailable, Message: message }),
+    faultBody: (statusCode, message) => ({ StatusCode: statusCode, Message: message }),
+    onExchange: (exchange) => journal.record(journalEntryFor(state, exchange, routes)),
+    faults: (method, path, body) =>
+      faults.decide({ method, path, bin: () => attribute(state, path, parseObject(body)).organizationBin }),
+  });
+  return (req, res) => {
+    // Always overwrite: a client must not be able to claim a certificate through the header.
+    req.headers[clientCertificateHeader] =
+      requireClientCertificate && 'getPeerCertificate' in req.socket
+        ? encodeVerdict(certificateVerdict(req.socket as TLSSocket))
+        : encodeVerdict({ kind: 'none' });
+    inner(req, res);
+  };
+}

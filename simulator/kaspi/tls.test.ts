@@ -1,0 +1,154 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createCertificateAuthority,
+  issueClientCertificate,
+  type IssuedCertificate,
+} from '../../stack/tls/ca.ts';
+import { clientCertificateHeader } from './auth.ts';
+import { startKaspiSimulator, type KaspiSimulator } from './server.ts';
+import { sellerAt } from './test-helpers.ts';
+import { tlsClient, type TlsCall } from './tls-test-client.ts';
+
+const org = sellerAt(0);
+let sim: KaspiSimulator;
+let partner: IssuedCertificate;
+let stranger: IssuedCertificate;
+
+beforeAll(async () => {
+  sim = await startKaspiSimulator({});
+  partner = await sim.issueClientCertificate('partner-marketplace');
+  stranger = await issueClientCertificate(await createCertificateAuthority(), 'partner-marketplace');
+});
+afterAll(async () => {
+  await sim.close();
+});
+
+const r3 = (cert?: IssuedCertificate, headers?: Record<string, string>): TlsCall =>
+  tlsClient({ baseUrl: sim.listeners.r3, caPem: sim.ca.certPem, clientCertificate: cert, headers });
+const qrBody = { DeviceToken: org.deviceToken, Amount: 100, OrganizationBin: org.bin };
+
+describe('listeners', () => {
+  it('keeps the plain listener as url and opens one TLS listener per scheme', () => {
+    expect(sim.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(sim.listeners.plain).toBe(sim.url);
+    for (const scheme of ['r1', 'r2', 'r3'] as const) {
+      expect(sim.listeners[scheme]).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    }
+  });
+});
+
+describe('mutual TLS on r2 and r3', () => {
+  it('answers -10000 over TLS when no client certificate is sent', async () => {
+    const answer = await r3()('POST', '/r3/v01/qr/create', qrBody);
+    expect(answer).toEqual({
+      httpStatus: 200,
+      body: { StatusCode: -10000, Message: 'No client certificate' },
+    });
+    const r2 = tlsClient({ baseUrl: sim.listeners.r2, caPem: sim.ca.certPem });
+    expect((await r2('GET', '/r2/v01/partner/tradepoints')).body.StatusCode).toBe(-10000);
+  });
+
+  it('serves a client certificate signed by the CA, under the Kaspi hostnames', async () => {
+    for (const servername of ['mtokentest.kaspi.kz', 'qrapi-cert-ip.kaspi.kz', 'localhost']) {
+      const call = tlsClient({
+        baseUrl: sim.listeners.r3,
+        caPem: sim.ca.certPem,
+        clientCertificate: partner,
+        servername,
+      });
+      const answer = await call('POST', '/r3/v01/qr/create', qrBody);
+      expect(answer.body.StatusCode).toBe(0);
+    }
+  });
+
+  it('refuses a certificate from another CA with -10000', async () => {
+    const answer = await r3(stranger)('POST', '/r3/v01/qr/create', qrBody);
+    expect(answer.body).toEqual({ StatusCode: -10000, Message: 'Client certificate is not trusted' });
+  });
+
+  it('ignores a client that claims a certificate through the internal header', async () => {
+    const answer = await r3(undefined, { [clientCertificateHeader]: 'verified:partner' })(
+      'GET',
+      '/r3/v01/health/ping',
+    );
+    expect(answer.body.StatusCode).toBe(-10000);
+  });
+
+  it('does not let a client trust the server without the CA', async () => {
+    const noCa = tlsClient({ baseUrl: sim.listeners.r3, caPem: '', clientCertificate: partner });
+    await expect(noCa('GET', '/r3/v01/health/ping')).rejects.toThrow();
+  });
+});
+
+describe('r1 Api-Key', () => {
+  const r1 = (headers: Record<string, string>) =>
+    tlsClient({ baseUrl: sim.listeners.r1, caPem: sim.ca.certPem, headers });
+
+  it('answers -10000 without a key, with a production key or an empty test key', async () => {
+    for (const headers of [{}, { 'Api-Key': 'prod_abcdef' }, { 'Api-Key': 'test_' }, { 'Api-Key': 'abc' }]) {
+      const answer = await r1(headers)('GET', '/r1/v01/partner/tradepoints');
+      expect(answer.httpStatus).toBe(200);
+      expect(answer.body.StatusCode).toBe(-10000);
+    }
+  });
+
+  it('serves a test_ key', async () => {
+    const answer = await r1({ 'Api-Key': 'test_harness-key' })('POST', '/r1/v01/qr/create', {
+      DeviceToken: org.deviceToken,
+      Amount: 10,
+    });
+    expect(answer.body.StatusCode).toBe(0);
+  });
+});
+
+describe('scheme differences', () => {
+  it.each([
+    ['r3', 'POST', '/r2/v01/qr/create'],
+    ['r3', 'POST', '/r3/v01/return/create'],
+    ['r3', 'GET', '/r3/v01/partner/tradepoints'],
+    ['r2', 'GET', `/r2/v01/partner/tradepoints/${org.bin}`],
+    ['r2', 'POST', '/r2/v01/remote/create'],
+    ['r1', 'GET', '/r1/v01/payment/details?QrPaymentId=1&DeviceToken=x'],
+    ['r1', 'POST', '/r1/v01/payment/return'],
+  ] as const)('%s listener: %s %s is an unmatched route', async (scheme, method, path) => {
+    const call = tlsClient({
+      baseUrl: sim.listeners[scheme],
+      caPem: sim.ca.certPem,
+      clientCertificate: partner,
+      headers: { 'Api-Key': 'test_key' },
+    });
+    const answer = await call(method, path, method === 'POST' ? {} : undefined);
+    expect(answer.httpStatus).toBe(404);
+    expect(answer.body.StatusCode).toBe(-999);
+  });
+
+  it('serves the test emulators on the scheme listeners', async () => {
+    const created = await r3(partner)('POST', '/r3/v01/qr/create', qrBody);
+    const id = (created.body.Data as { QrPaymentId: number }).QrPaymentId;
+    expect((await r3(partner)('POST', '/test/payment/scan', { qrPaymentId: String(id) })).body).toEqual({
+      StatusCode: 0,
+      message: 'Payment scanned',
+    });
+  });
+
+  it('journals TLS requests like plain ones', async () => {
+    await r3()('POST', '/r3/v01/qr/create', qrBody);
+    const entry = sim.journal.entries({ path: '/r3/v01/qr/create' }).at(-1);
+    expect(entry).toMatchObject({ scheme: 'r3', statusCode: -10000, organizationBin: org.bin });
+  });
+});
+
+describe('plain HTTP scheme listeners (tls: false)', () => {
+  it('serves per-scheme paths over HTTP, still checking r1 keys', async () => {
+    const plain = await startKaspiSimulator({ tls: false });
+    try {
+      expect(plain.listeners.r3).toMatch(/^http:\/\//);
+      const ping = await fetch(`${plain.listeners.r3}/r3/v01/health/ping`);
+      expect(await ping.json()).toEqual({ StatusCode: 0, Message: 'OK' });
+      const r1 = await fetch(`${plain.listeners.r1}/r1/v01/health/ping`);
+      expect(((await r1.json()) as { StatusCode: number }).StatusCode).toBe(-10000);
+    } finally {
+      await plain.close();
+    }
+  });
+});
