@@ -104,6 +104,33 @@ describe('Option', () => {
     expect(await php(`echo '[', Option::get('harness.direct', 'url'), ']';`)).toBe('[http://new]');
   });
 
+  it('Option::delete removes a name (global and per-site rows) or a whole module, and clears the cache', async () => {
+    await php(
+      `Option::set('harness.del', 'a', '1'); Option::set('harness.del', 'a', '1-s1', 's1'); Option::set('harness.del', 'b', '2');`,
+    );
+    expect(await php(`echo Option::get('harness.del', 'a'), Option::get('harness.del', 'b');`)).toBe('1-s12');
+    await php(`Option::delete('harness.del', ['name' => 'a']);`);
+    expect(
+      await php(`echo '[', Option::get('harness.del', 'a'), '|', Option::get('harness.del', 'b'), ']';`),
+    ).toBe('[|2]');
+    await php(`Option::delete('harness.del');`);
+    expect(await php(`echo '[', Option::get('harness.del', 'b'), ']';`)).toBe('[]');
+    expect(
+      await php(
+        `try { Option::delete('main'); } catch (\\Bitrix\\Main\\ArgumentNullException $e) { echo 'refused'; }`,
+      ),
+    ).toBe('refused');
+  });
+
+  it('the legacy COption API reads and writes the same values', async () => {
+    await php(`COption::SetOptionString('harness.legacy', 'x', 'via-legacy');`);
+    expect(
+      await php(
+        `echo Option::get('harness.legacy', 'x'), '|', COption::GetOptionString('harness.legacy', 'missing', 'dflt');`,
+      ),
+    ).toBe('via-legacy|dflt');
+  });
+
   it('Option::set clears the cache it changed', async () => {
     expect(await php(`echo Option::get('harness.setter', 'v', 'unset');`)).toBe('unset');
     await php(`Option::set('harness.setter', 'v', 'written');`);
@@ -123,6 +150,23 @@ describe('Debug::writeToFile', () => {
       `\\Bitrix\\Main\\Diag\\Debug::writeToFile(['a' => 1], 'Label', 'bitrix/log/kaspi_payment_service.log');`,
     );
     expect(readFileSync(guideLog, 'utf8')).toMatch(/Label:\nArray\n\(\n {4}\[a\] => 1\n\)\n/);
+  });
+
+  it('dumpToFile writes var_dump output under the label', async () => {
+    await php(`\\Bitrix\\Main\\Diag\\Debug::dumpToFile(['n' => 1], 'Dumped', 'bitrix/log/dump.log');`);
+    expect(readFileSync(join(docroot, 'bitrix/log/dump.log'), 'utf8')).toMatch(
+      /^Dumped:\narray\(1\) \{\n {2}\["n"\]=>\n {2}int\(1\)\n\}\n/,
+    );
+  });
+
+  it('AddMessage2Log appends to LOG_FILENAME when the site defines it', async () => {
+    const file = join(docroot, 'bitrix/log/site.log');
+    await php(
+      `define('LOG_FILENAME', '${file}'); $_SERVER['HTTP_HOST'] = 'cvety.kz'; AddMessage2Log('config lookup failed', 'onelab.kaspipay');`,
+    );
+    expect(readFileSync(file, 'utf8')).toMatch(
+      /^Host: cvety\.kz\nDate: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\nModule: onelab\.kaspipay\nconfig lookup failed\n----------\n$/,
+    );
   });
 
   it('AddMessage2Log does nothing without LOG_FILENAME', async () => {

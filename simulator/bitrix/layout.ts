@@ -58,7 +58,7 @@ export async function layOutDocumentRoot(
   if (files.phpInitFile) {
     await cp(resolve(files.phpInitFile), join(documentRoot, 'local', 'php_interface', 'init.php'));
   }
-  for (const dir of ['bitrix/log', 'bitrix/cache', 'bitrix/managed_cache']) {
+  for (const dir of ['bitrix/php_interface', 'bitrix/log', 'bitrix/cache', 'bitrix/managed_cache']) {
     await mkdir(join(documentRoot, dir), { recursive: true });
   }
   await writeFile(join(documentRoot, 'bitrix', 'php_interface', 'dbconn.php'), dbconnPhp(mariadb), {

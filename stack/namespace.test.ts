@@ -1,0 +1,72 @@
+/**
+ * The production layout: PHP (php -S and the CLI) sees the run's tree at /home/bitrix/..., while the
+ * host's /home stays as it was; stopping the server ends it; where a namespace is impossible the
+ * layout says why and falls back.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveProductionLayout } from './namespace.ts';
+import { writeMaterializedFiles } from './php-files.ts';
+import { startPhpServer, type RunningPhpServer } from './php.ts';
+
+let runDir: string;
+let server: RunningPhpServer;
+const hostHomeBefore = readdirSync('/home');
+
+beforeAll(async () => {
+  runDir = mkdtempSync(join(tmpdir(), 'kh-ns-'));
+  const layout = resolveProductionLayout(runDir, 'namespace');
+  const www = join(layout.hostHome, 'bitrix', 'www');
+  mkdirSync(www, { recursive: true });
+  writeFileSync(
+    join(www, 'index.php'),
+    `<?php echo json_encode(['root' => $_SERVER['DOCUMENT_ROOT'], 'cert' => @file_get_contents('/home/bitrix/kaspi_certificates/client.crt'), 'cwd' => getcwd()]);`,
+  );
+  await writeMaterializedFiles(layout.hostHome, [
+    { path: '/home/bitrix/kaspi_certificates/client.crt', content: 'TEST CERT' },
+  ]);
+  server = await startPhpServer({
+    documentRoot: www,
+    visibleDocumentRoot: layout.toVisible(www),
+    wrap: layout.wrap,
+    logFile: join(runDir, 'php.log'),
+  });
+});
+
+afterAll(async () => {
+  await server?.stop();
+  rmSync(runDir, { recursive: true, force: true });
+});
+
+describe('production layout in a mount namespace', () => {
+  it('PHP sees DOCUMENT_ROOT=/home/bitrix/www and files at absolute /home/bitrix paths', async () => {
+    const seen = await (await fetch(`${server.url}/index.php`)).json();
+    expect(seen).toEqual({ root: '/home/bitrix/www', cert: 'TEST CERT', cwd: '/home/bitrix/www' });
+  });
+
+  it("leaves the host's /home untouched", () => {
+    expect(readdirSync('/home')).toEqual(hostHomeBefore);
+    expect(existsSync('/home/bitrix/kaspi_certificates/client.crt')).toBe(false);
+  });
+
+  it('keeps the pid: stopping the process group ends the server', async () => {
+    const pid = server.process.pid;
+    expect(spawnSync('cat', [`/proc/${pid}/comm`], { encoding: 'utf8' }).stdout.trim()).toBe('php');
+    await server.stop();
+    expect(existsSync(`/proc/${pid}`)).toBe(false);
+  });
+});
+
+describe('fallback', () => {
+  it('a run directory under /home cannot use the namespace: auto says why, namespace refuses', () => {
+    const layout = resolveProductionLayout('/home/someone/run', 'auto');
+    expect(layout.kind).toBe('relocatable');
+    expect(layout.note).toMatch(/is itself under \/home.*absolute \/home\/bitrix paths do not resolve/);
+    expect(() => resolveProductionLayout('/home/someone/run', 'namespace')).toThrow(
+      /production layout unavailable/,
+    );
+  });
+});
