@@ -21,6 +21,7 @@ export default defineConfig({
             'stack/**/*.test.ts',
             'cli/**/*.test.ts',
             'scenarios/support/**/*.test.ts',
+            'scenarios/report/**/*.test.ts',
           ],
           testTimeout: 30_000,
           hookTimeout: 60_000,

@@ -12,6 +12,8 @@ export interface ScenarioRunOptions {
   phpClassesDir?: string;
   /** vitest name filter (`-t`). */
   filter?: string;
+  /** Scenario files to run (all of `scenarios/*.test.ts` when absent). */
+  files?: string[];
   reportsDir?: string;
   quiet?: boolean;
 }
@@ -38,6 +40,7 @@ export async function runScenarios(options: ScenarioRunOptions): Promise<number>
   const args = ['run', '--project', 'scenarios', '--reporter', options.quiet ? 'dot' : 'default'];
   args.push('--reporter', './scenarios/report/reporter.ts');
   if (options.filter) args.push('-t', options.filter);
+  if (options.files) args.push(...options.files);
   const vitest = join(repoRoot, 'node_modules', '.bin', 'vitest');
   const child = spawn(vitest, args, { cwd: repoRoot, env, stdio: 'inherit' });
   // Ctrl-C reaches the child through the terminal's process group; SIGTERM sent to us alone is passed on.

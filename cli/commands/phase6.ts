@@ -30,6 +30,7 @@ Options:
       phpClassesDir: values['php-classes'],
       reportsDir: values['reports-dir'],
       quiet: values.quiet,
+      files: ['scenarios/phase6.test.ts'],
     });
   },
 };

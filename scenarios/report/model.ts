@@ -2,6 +2,7 @@
  * The report's data model: what `results.json` holds (documented in reports/README.md). Tokens are
  * masked before anything is written.
  */
+import type { Finding } from '../support/suite.ts';
 import type { RoutingResult, Verdict } from '../support/verdict.ts';
 
 export const reportSchemaVersion = 1;
@@ -14,6 +15,7 @@ export interface ReportedTest {
   durationMs: number;
   errors: string[];
   routing?: RoutingResult;
+  findings?: Finding[];
 }
 
 export interface RunReport {

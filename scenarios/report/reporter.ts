@@ -6,11 +6,13 @@
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
+import { renderHtml } from './html.ts';
 import { renderJunit } from './junit.ts';
 import { reportSchemaVersion, summarizeTotals, type ReportedTest, type RunReport } from './model.ts';
 import { renderSummary } from './summary.ts';
 import { maskToken } from '../../fixtures/organizations.ts';
 import '../support/routing.ts';
+import '../support/suite.ts';
 
 /** `reports/` of the repository, unless KASPI_HARNESS_REPORTS_DIR names another place (nested runs). */
 export const reportsRoot =
@@ -22,7 +24,7 @@ export function reportDirFor(runId: string): string {
 
 function describeTest(test: TestCase, root: string): ReportedTest {
   const result = test.result();
-  const routing = test.meta().routing;
+  const { routing, findings } = test.meta();
   return {
     name: test.fullName,
     file: relative(root, test.module.moduleId),
@@ -32,7 +34,13 @@ function describeTest(test: TestCase, root: string): ReportedTest {
     routing: routing
       ? { ...routing, receivedToken: routing.receivedToken && maskToken(routing.receivedToken) }
       : undefined,
+    findings: findings?.length ? findings : undefined,
   };
+}
+
+/** The global teardown copies the stack's logs after this reporter runs; link where they will be. */
+function expectedLogFiles(): string[] {
+  return ['logs/'];
 }
 
 export default class RoutingReporter implements Reporter {
@@ -61,6 +69,7 @@ export default class RoutingReporter implements Reporter {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
     writeFileSync(join(dir, 'junit.xml'), renderJunit(report));
+    writeFileSync(join(dir, 'report.html'), renderHtml(report, { logFiles: expectedLogFiles() }));
     const summary = renderSummary(report, { color: false, reportDir: relative(process.cwd(), dir) });
     writeFileSync(join(dir, 'summary.txt'), `${summary}\n`);
     const latest = join(reportsRoot, 'latest');

@@ -53,6 +53,6 @@ export function renderSummary(report: RunReport, options: { color: boolean; repo
         (names.length ? ` Money went astray for: ${names.join(', ')}.` : ''),
     );
   }
-  lines.push(`Report: ${options.reportDir}/ (results.json, junit.xml, logs/)`);
+  lines.push(`Report: ${options.reportDir}/ (report.html, results.json, junit.xml, logs/)`);
   return lines.join('\n');
 }

@@ -8,6 +8,7 @@ import { fallbackOrganization, type Seller } from '../../fixtures/organizations.
 import type { Purchase } from '../../simulator/kaspi/index.ts';
 import type { StackClients } from './stack-context.ts';
 import { basketFor, checkout, type CheckoutAttempt, type PaymentMethod, type Product } from './storefront.ts';
+import { collectTrace } from './trace.ts';
 import { judge, type Expectation, type RoutingResult } from './verdict.ts';
 
 declare module 'vitest' {
@@ -36,11 +37,13 @@ export async function tracePayment(
 ): Promise<TracedPayment> {
   const { seller, faker } = options;
   const items = basketFor(seller, options.catalogue, faker);
+  const from = new Date();
   const attempt = await checkout(stack.info.bitrix.url, {
     items,
     paymentMethod: options.method ?? 'qr',
     faker,
   });
+  const to = new Date();
   let purchase: Purchase | null = null;
   let failure: string | undefined;
   if (attempt.body.ok) {
@@ -58,6 +61,18 @@ export async function tracePayment(
     landed: purchase,
     failure,
   });
+  const trace = await collectTrace(
+    stack,
+    { from, to },
+    {
+      request: `POST /local/api/checkout.php (${items.length} item(s), ${options.method ?? 'qr'})`,
+      answer: attempt.body.ok
+        ? `HTTP ${attempt.httpStatus}, order ${attempt.body.order.id}`
+        : `HTTP ${attempt.httpStatus} ${attempt.body.error.code}`,
+      ms: attempt.elapsedMs,
+    },
+    purchase?.organizationBin ?? null,
+  );
   const result: RoutingResult = {
     scenario: options.scenario,
     sellerName: seller.name,
@@ -73,6 +88,7 @@ export async function tracePayment(
     orderId: attempt.body.ok ? attempt.body.order.id : null,
     amount: purchase?.amount ?? null,
     durationMs: attempt.elapsedMs,
+    trace,
   };
   if (options.meta) options.meta.routing = result;
   return { result, attempt, purchase };

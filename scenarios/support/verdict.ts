@@ -2,6 +2,7 @@
  * Where did the money land, and is that what this scenario expects? The verdict is about the
  * organization that received the payment, not about whether code ran.
  */
+import type { TraceHop } from './trace.ts';
 import {
   maskToken,
   organizationByBin,
@@ -39,6 +40,10 @@ export interface RoutingResult {
   orderId: number | null;
   amount: number | null;
   durationMs: number;
+  /** The payment's hops, customer → Bitrix → payment-service → Kaspi, with timings and answers. */
+  trace?: TraceHop[];
+  /** PHP log lines the payment caused (the fallback's log entry, say). */
+  phpLog?: string;
 }
 
 export interface VerdictInput {

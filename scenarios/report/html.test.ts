@@ -1,0 +1,118 @@
+/**
+ * The HTML report as a person sees it: rendered in real Chromium from a file (no server), the routing
+ * matrix shows each seller's received BIN in the right colour, failures stand out.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fallbackOrganization, sellers } from '../../fixtures/organizations.ts';
+import { launchChromium } from '../support/browser.ts';
+import type { RoutingResult, Verdict } from '../support/verdict.ts';
+import { renderHtml } from './html.ts';
+import { summarizeTotals, type ReportedTest, type RunReport } from './model.ts';
+
+const [eileen, vlvt, santini] = sellers as [(typeof sellers)[0], (typeof sellers)[0], (typeof sellers)[0]];
+
+function payment(
+  scenario: string,
+  seller: typeof eileen,
+  receivedBin: string | null,
+  verdict: Verdict,
+  passed: boolean,
+): ReportedTest {
+  const routing: RoutingResult = {
+    scenario,
+    sellerName: seller.name,
+    shopId: seller.shopId,
+    sellerBin: seller.bin,
+    expectedBin: seller.bin,
+    receivedBin,
+    receivedToken: 'abcd…wxyz',
+    verdict,
+    passed,
+    reason: passed ? 'ok' : `money landed on ${receivedBin}`,
+    qrPaymentId: 1,
+    orderId: 1,
+    amount: 1000,
+    durationMs: 12,
+    trace: [
+      {
+        at: '2026-01-01T00:00:00.000Z',
+        from: 'Bitrix',
+        to: 'Kaspi',
+        request: 'POST /r3/v01/qr/create',
+        answer: 'StatusCode 0',
+        ms: 3,
+      },
+    ],
+  };
+  return {
+    name: `${scenario} › ${seller.name}`,
+    file: 'scenarios/x.test.ts',
+    state: passed ? 'passed' : 'failed',
+    durationMs: 12,
+    errors: passed ? [] : ['AssertionError: wrong BIN'],
+    routing,
+  };
+}
+
+const tests = [
+  payment('routing', eileen, eileen.bin, 'correct', true),
+  payment('routing', vlvt, eileen.bin, 'astray', false),
+  payment('routing', santini, null, 'not-paid', false),
+  payment('fallback', eileen, fallbackOrganization.bin, 'diverted', true),
+];
+const report: RunReport = {
+  schemaVersion: 1,
+  runId: 'test-run',
+  startedAt: '2026-01-01T00:00:00.000Z',
+  finishedAt: '2026-01-01T00:00:01.000Z',
+  seed: 1,
+  verdict: 'fail',
+  totals: summarizeTotals(tests),
+  tests,
+};
+
+let browser: Browser;
+let dir: string;
+beforeAll(async () => {
+  browser = await launchChromium();
+  dir = mkdtempSync(join(tmpdir(), 'kaspi-harness-html-'));
+});
+afterAll(async () => {
+  await browser?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('report.html in Chromium', () => {
+  it('shows the routing matrix: received BINs, colours and failures at a glance', async () => {
+    const file = join(dir, 'report.html');
+    writeFileSync(file, renderHtml(report));
+    const page = await browser.newPage();
+    await page.goto(pathToFileURL(file).href);
+    await expect(page.locator('#verdict').textContent()).resolves.toBe('FAIL');
+    const cell = (shopId: number, scenario: string) =>
+      page.locator(`#routing-matrix tr[data-seller="${shopId}"] td[data-scenario="${scenario}"]`);
+    const background = (shopId: number, scenario: string) =>
+      cell(shopId, scenario).evaluate((el) => getComputedStyle(el).backgroundColor);
+
+    expect(await cell(eileen.shopId, 'routing').innerText()).toContain(eileen.bin);
+    expect(await background(eileen.shopId, 'routing')).toBe('rgb(218, 251, 225)');
+    expect(await cell(vlvt.shopId, 'routing').innerText()).toContain(
+      `${eileen.bin}\nwrong organization · FAIL`,
+    );
+    expect(await background(vlvt.shopId, 'routing')).toBe('rgb(255, 216, 211)');
+    expect(await cell(santini.shopId, 'routing').innerText()).toContain('not paid');
+    expect(await cell(eileen.shopId, 'fallback').innerText()).toContain(fallbackOrganization.bin);
+    expect(await background(eileen.shopId, 'fallback')).toBe('rgb(255, 241, 194)');
+    expect(await page.locator('#routing-matrix td[data-passed="false"]').count()).toBe(2);
+    await page.close();
+  });
+
+  it('never prints a full device token', () => {
+    expect(renderHtml(report)).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/);
+  });
+});
