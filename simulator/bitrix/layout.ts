@@ -4,6 +4,7 @@
  * with this run's credentials, and the files the team's code opens by absolute path.
  */
 import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunningMariadb } from '../../stack/mariadb.ts';
@@ -13,6 +14,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const wwwTemplateDir = join(here, 'www');
 export const referenceClassesDir = join(here, 'integration');
 export const routerScript = join(here, 'router.php');
+/** The order page draws the Kaspi QR in the browser; the encoder is served by the stub (no CDN). */
+const qrEncoderScript = createRequire(import.meta.url).resolve('qrcode-generator');
 
 function phpString(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
@@ -58,6 +61,8 @@ export async function layOutDocumentRoot(
   if (files.phpInitFile) {
     await cp(resolve(files.phpInitFile), join(documentRoot, 'local', 'php_interface', 'init.php'));
   }
+  await mkdir(join(documentRoot, 'local', 'js'), { recursive: true });
+  await cp(qrEncoderScript, join(documentRoot, 'local', 'js', 'qrcode.js'));
   for (const dir of ['bitrix/php_interface', 'bitrix/log', 'bitrix/cache', 'bitrix/managed_cache']) {
     await mkdir(join(documentRoot, dir), { recursive: true });
   }
