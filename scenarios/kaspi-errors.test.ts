@@ -1,0 +1,152 @@
+/**
+ * [kaspi-errors] When Kaspi refuses or fails the purchase — the seller's device deleted, its trade
+ * point disabled, a wrong amount, Kaspi unavailable (-999), a broken socket — the customer gets a
+ * non-2xx answer with a message, the order stays unpaid and carries no Kaspi payment, and no money
+ * is moved anywhere else (no retry on the marketplace's BIN or another seller's).
+ */
+import type { RowDataPacket } from 'mysql2/promise';
+import { afterAll, afterEach, beforeAll, describe, expect } from 'vitest';
+import { seededFaker } from '../fixtures/customers.ts';
+import type { Seller } from '../fixtures/organizations.ts';
+import type { FaultSpec } from '../simulator/kaspi/control-client.ts';
+import { forEachSeller } from './support/each-seller.ts';
+import { connectToStack } from './support/stack-context.ts';
+import { basketFor, fetchCatalogue, type Product } from './support/storefront.ts';
+import { customerCheckout, judgeAttempt, kaspiR3, resetStack } from './support/suite.ts';
+import type { TestContext } from 'vitest';
+
+const stack = connectToStack();
+const faker = seededFaker(stack.info.seed);
+let catalogue: Product[] = [];
+
+beforeAll(async () => {
+  await resetStack(stack);
+  catalogue = await fetchCatalogue(stack.info.bitrix.url);
+});
+
+// Every test breaks Kaspi for one seller: back to the seeded merchants, no faults.
+afterEach(() => stack.kaspi.reset());
+
+afterAll(() => stack.close());
+
+async function lastOrderId(): Promise<number> {
+  const [rows] = await stack.mysql.query<RowDataPacket[]>(
+    'SELECT COALESCE(MAX(ID), 0) AS id FROM b_sale_order',
+  );
+  return Number(rows[0]?.id ?? 0);
+}
+
+async function ordersAfter(id: number) {
+  const [rows] = await stack.mysql.query<RowDataPacket[]>(
+    `SELECT o.ID, o.PAYED,
+            (SELECT VALUE FROM b_sale_order_props_value p WHERE p.ORDER_ID = o.ID AND p.CODE = 'KASPI_PAYMENT_ID') AS PAYMENT
+       FROM b_sale_order o WHERE o.ID > ? ORDER BY o.ID`,
+    [id],
+  );
+  return rows.map((row) => ({
+    id: Number(row.ID),
+    payed: String(row.PAYED),
+    payment: row.PAYMENT as string | null,
+  }));
+}
+
+/** Checks out the seller's basket with Kaspi broken and asserts what the customer and the stores show. */
+async function expectRefusedCheckout(
+  seller: Seller,
+  task: TestContext['task'],
+  scenario: string,
+  messageShows?: RegExp,
+): Promise<void> {
+  const mark = await lastOrderId();
+  const attempt = await customerCheckout(stack, faker, { items: basketFor(seller, catalogue, faker) });
+  const { result } = await judgeAttempt(stack, {
+    scenario,
+    seller,
+    attempt,
+    expectation: 'seller',
+    meta: task.meta,
+  });
+
+  expect(attempt.body.ok, `the customer must not be shown a payment (${result.reason})`).toBe(false);
+  if (attempt.body.ok) return;
+  expect(attempt.httpStatus, 'checkout answers non-2xx').toBeGreaterThanOrEqual(400);
+  expect(attempt.body.error.message, 'the customer sees a message').not.toBe('');
+  if (messageShows) expect(attempt.body.error.message).toMatch(messageShows);
+
+  const orders = await ordersAfter(mark);
+  expect(orders.length, 'at most the one order of this checkout').toBeLessThanOrEqual(1);
+  for (const order of orders) {
+    expect(order.payed, `order ${order.id} not marked paid`).toBe('N');
+    expect(order.payment ?? '', `order ${order.id} refers to no Kaspi payment`).toBe('');
+  }
+  const elsewhere = (await stack.kaspi.purchases()).filter((p) => p.organizationBin !== seller.bin);
+  expect(
+    elsewhere.map((p) => p.organizationBin),
+    'no purchase moved to the marketplace or another seller',
+  ).toEqual([]);
+}
+
+describe('[kaspi-errors] the seller’s Kaspi device or trade point is unusable', () => {
+  forEachSeller('%s: device deleted at Kaspi → customer told, order unpaid', async (seller, task) => {
+    const deleted = await kaspiR3(stack, 'POST', 'device/delete', {
+      DeviceToken: seller.deviceToken,
+      OrganizationBin: seller.bin,
+    });
+    expect(deleted.StatusCode, 'Kaspi deleted the device').toBe(0);
+    await expectRefusedCheckout(seller, task, 'kaspi error: device deleted', /-150[12]/);
+  });
+
+  forEachSeller(
+    '%s: trade point disabled → customer told (990000018), order unpaid',
+    async (seller, task) => {
+      const tradePoint = await stack.kaspi.updateTradePoint(seller.tradePointId, { enabled: false });
+      expect(tradePoint.enabled).toBe(false);
+      await expectRefusedCheckout(seller, task, 'kaspi error: trade point disabled', /990000018/);
+    },
+  );
+});
+
+describe('[kaspi-errors] Kaspi refuses the purchase', () => {
+  forEachSeller(
+    '%s: Kaspi answers 990000028 (wrong amount) → customer told, order unpaid',
+    async (seller, task) => {
+      // What Kaspi itself answers to a wrong amount on the seller's device, then the client's handling of it.
+      const direct = await kaspiR3(stack, 'POST', 'qr/create', {
+        DeviceToken: seller.deviceToken,
+        OrganizationBin: seller.bin,
+        Amount: 0,
+        ExternalId: 'wrong-amount-probe',
+      });
+      expect(direct.StatusCode, 'Kaspi refuses Amount 0').toBe(990000028);
+      await stack.kaspi.addFault({
+        match: { path: 'qr/create', bin: seller.bin },
+        fault: { kind: 'status-code', statusCode: 990000028, message: 'Wrong amount' },
+      });
+      await expectRefusedCheckout(seller, task, 'kaspi error: wrong amount', /990000028/);
+    },
+  );
+
+  forEachSeller('%s: Kaspi unavailable (-999) → customer told, order unpaid', async (seller, task) => {
+    await stack.kaspi.addFault({
+      match: { path: 'qr/create', bin: seller.bin },
+      fault: { kind: 'status-code', statusCode: -999, message: 'Service temporarily unavailable' },
+    });
+    await expectRefusedCheckout(seller, task, 'kaspi error: -999', /-999/);
+  });
+});
+
+const socketFaults: { name: string; fault: FaultSpec }[] = [
+  { name: 'connection reset', fault: { kind: 'reset' } },
+  { name: 'empty reply', fault: { kind: 'empty-reply' } },
+  { name: 'garbage instead of JSON', fault: { kind: 'garbage', bytes: 64 } },
+  { name: 'HTTP 503', fault: { kind: 'status-code', statusCode: -999, httpStatus: 503 } },
+];
+
+describe('[kaspi-errors] socket and transport faults on qr/create', () => {
+  for (const { name, fault } of socketFaults) {
+    forEachSeller(`%s: ${name} → customer told, order unpaid`, async (seller, task) => {
+      await stack.kaspi.addFault({ match: { path: 'qr/create', bin: seller.bin }, fault });
+      await expectRefusedCheckout(seller, task, `kaspi error: ${name}`);
+    });
+  }
+});

@@ -1,0 +1,112 @@
+/**
+ * [tampering] The customer's browser controls the query string, the body and the headers of the
+ * checkout. The deployment guide's ApiClient reads `$_REQUEST['shop_id']` and `X-Shop-Id` when it
+ * is not told the seller, so a customer who adds them must still pay the seller whose products are
+ * in the basket — never another seller. A basket mixing two sellers is split or refused, never paid
+ * to one of them.
+ */
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { seededFaker } from '../fixtures/customers.ts';
+import { sellers, type Seller } from '../fixtures/organizations.ts';
+import { forEachSeller } from './support/each-seller.ts';
+import { paymentLogRows } from './support/evidence.ts';
+import { connectToStack } from './support/stack-context.ts';
+import { basketFor, fetchCatalogue, type Product } from './support/storefront.ts';
+import { customerCheckout, judgeAttempt, resetStack, type CustomerRequest } from './support/suite.ts';
+
+const stack = connectToStack();
+const faker = seededFaker(stack.info.seed);
+let catalogue: Product[] = [];
+
+beforeAll(async () => {
+  await resetStack(stack);
+  catalogue = await fetchCatalogue(stack.info.bitrix.url);
+});
+
+afterAll(() => stack.close());
+
+/** The seller a tampering customer tries to pay instead: the next one in the fixtures. */
+const victimOf = (seller: Seller): Seller =>
+  sellers[(sellers.indexOf(seller) + 1) % sellers.length] as Seller;
+
+const purchaseCount = async (bin: string) => (await stack.kaspi.purchases({ bin })).length;
+
+const vectors: { name: string; tamper: (victim: Seller) => Partial<CustomerRequest> }[] = [
+  { name: '?shop_id= in the query', tamper: (victim) => ({ query: `?shop_id=${victim.shopId}` }) },
+  { name: 'shop_id in the JSON body', tamper: (victim) => ({ bodyExtra: { shop_id: victim.shopId } }) },
+  { name: 'X-Shop-Id header', tamper: (victim) => ({ headers: { 'X-Shop-Id': String(victim.shopId) } }) },
+  {
+    name: 'query, body and header together',
+    tamper: (victim) => ({
+      query: `?shop_id=${victim.shopId}`,
+      bodyExtra: { shop_id: victim.shopId, SHOP_ID: victim.shopId },
+      headers: { 'X-Shop-Id': String(victim.shopId) },
+    }),
+  },
+];
+
+for (const vector of vectors) {
+  describe(`[tampering] ${vector.name}`, () => {
+    forEachSeller(`%s: a customer naming another seller still pays this one`, async (seller, task) => {
+      const victim = victimOf(seller);
+      const victimBefore = await purchaseCount(victim.bin);
+      const attempt = await customerCheckout(stack, faker, {
+        items: basketFor(seller, catalogue, faker),
+        ...vector.tamper(victim),
+      });
+      const { result, purchase } = await judgeAttempt(stack, {
+        scenario: `tampering: ${vector.name}`,
+        seller,
+        attempt,
+        expectation: 'seller',
+        meta: task.meta,
+      });
+      expect(result.passed, result.reason).toBe(true);
+      expect(await purchaseCount(victim.bin), `${victim.name}'s BIN received nothing`).toBe(victimBefore);
+      const logs = await paymentLogRows(stack, String(purchase?.qrPaymentId));
+      expect(logs.map((row) => [row.shop_id, row.organization_bin])).toEqual([[seller.shopId, seller.bin]]);
+    });
+  });
+}
+
+describe('[tampering] a basket mixing two sellers', () => {
+  forEachSeller('%s + the next seller: split per seller or refused, never paid to one', async (seller) => {
+    const other = victimOf(seller);
+    const own = catalogue.find((product) => product.shopId === seller.shopId);
+    const theirs = catalogue.find((product) => product.shopId === other.shopId);
+    if (!own || !theirs) throw new Error('the catalogue lacks a product of one of the two sellers');
+    const before = {
+      own: await stack.kaspi.purchases({ bin: seller.bin }),
+      other: await purchaseCount(other.bin),
+    };
+    const fallbackBefore = await purchaseCount(stack.info.fallback.bin);
+
+    const attempt = await customerCheckout(stack, faker, {
+      items: [
+        { productId: own.id, quantity: 1 },
+        { productId: theirs.id, quantity: 2 },
+      ],
+    });
+
+    const ownAfter = await stack.kaspi.purchases({ bin: seller.bin });
+    const otherAfter = await purchaseCount(other.bin);
+    expect(await purchaseCount(stack.info.fallback.bin), 'nothing on the marketplace BIN').toBe(
+      fallbackBefore,
+    );
+    if (!attempt.body.ok) {
+      // Refused: the customer is told, and neither seller has a purchase.
+      expect(attempt.httpStatus).toBeGreaterThanOrEqual(400);
+      expect(attempt.body.error.message).not.toBe('');
+      expect(ownAfter.length, `no purchase on ${seller.name}`).toBe(before.own.length);
+      expect(otherAfter, `no purchase on ${other.name}`).toBe(before.other);
+    } else {
+      // Split: each seller's BIN gets exactly its own share, and nothing the size of the whole basket.
+      const created = ownAfter.slice(before.own.length);
+      expect(
+        created.map((p) => p.amount),
+        `${seller.name} is paid for its item only`,
+      ).toEqual([own.price]);
+      expect(otherAfter - before.other, `${other.name} is paid too`).toBe(1);
+    }
+  });
+});
