@@ -3,7 +3,7 @@
  * certificate, and the SNI/hostname a real client would use (`mtokentest.kaspi.kz`), so hostname
  * verification is exercised too. Answers must be JSON: anything else fails the test.
  */
-import { request } from 'node:https';
+import { Agent, request } from 'node:https';
 import type { IssuedCertificate } from '../../stack/tls/ca.ts';
 
 export interface TlsAnswer {
@@ -24,6 +24,15 @@ export type TlsCall = (method: 'GET' | 'POST', path: string, body?: unknown) => 
 
 export function tlsClient(options: TlsClientOptions): TlsCall {
   const base = new URL(options.baseUrl);
+  // One keep-alive agent per client: a handshake per call would dominate the tests' time. The
+  // simulator's close() drops these connections.
+  const agent = new Agent({
+    keepAlive: true,
+    ca: options.caPem,
+    cert: options.clientCertificate?.certPem,
+    key: options.clientCertificate?.keyPem,
+    servername: options.servername ?? 'mtokentest.kaspi.kz',
+  });
   return (method, path, body) =>
     new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
@@ -37,7 +46,7 @@ export function tlsClient(options: TlsClientOptions): TlsCall {
           ca: options.caPem,
           cert: options.clientCertificate?.certPem,
           key: options.clientCertificate?.keyPem,
-          agent: false,
+          agent,
           headers: {
             'content-type': 'application/json',
             'x-request-id': crypto.randomUUID(),

@@ -85,7 +85,12 @@ describe('r1 Api-Key', () => {
     tlsClient({ baseUrl: sim.listeners.r1, caPem: sim.ca.certPem, headers });
 
   it('answers -10000 without a key, with a production key or an empty test key', async () => {
-    for (const headers of [{}, { 'Api-Key': 'prod_abcdef' }, { 'Api-Key': 'test_' }, { 'Api-Key': 'abc' }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { 'Api-Key': 'prod_abcdef' },
+      { 'Api-Key': 'test_' },
+      { 'Api-Key': 'abc' },
+    ]) {
       const answer = await r1(headers)('GET', '/r1/v01/partner/tradepoints');
       expect(answer.httpStatus).toBe(200);
       expect(answer.body.StatusCode).toBe(-10000);
