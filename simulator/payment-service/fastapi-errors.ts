@@ -100,3 +100,57 @@ export function notAnObject(input: unknown): ValidationIssue {
     input,
   };
 }
+
+const floatPattern = /^\s*[+-]?(\d+(_\d+)*(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/;
+
+/** Pydantic's lax float: numbers, bools and numeric strings. */
+export function laxFloat(input: unknown, loc: Loc): Parsed<number> {
+  if (typeof input === 'number') return { value: input };
+  if (typeof input === 'boolean') return { value: input ? 1 : 0 };
+  if (typeof input === 'string') {
+    if (floatPattern.test(input)) return { value: Number(input.trim().replaceAll('_', '')) };
+    return {
+      issue: {
+        type: 'float_parsing',
+        loc,
+        msg: 'Input should be a valid number, unable to parse string as a number',
+        input,
+      },
+    };
+  }
+  return { issue: { type: 'float_type', loc, msg: 'Input should be a valid number', input } };
+}
+
+const truthy = new Set(['1', 'on', 't', 'true', 'y', 'yes']);
+const falsy = new Set(['0', 'off', 'f', 'false', 'n', 'no']);
+
+/** Pydantic's lax bool: bools, 0/1, and the usual yes/no words. */
+export function laxBool(input: unknown, loc: Loc): Parsed<boolean> {
+  if (typeof input === 'boolean') return { value: input };
+  if (input === 0 || input === 1) return { value: input === 1 };
+  if (typeof input === 'string') {
+    const word = input.trim().toLowerCase();
+    if (truthy.has(word)) return { value: true };
+    if (falsy.has(word)) return { value: false };
+  }
+  if (typeof input === 'string' || typeof input === 'number') {
+    return {
+      issue: {
+        type: 'bool_parsing',
+        loc,
+        msg: 'Input should be a valid boolean, unable to interpret input',
+        input,
+      },
+    };
+  }
+  return { issue: { type: 'bool_type', loc, msg: 'Input should be a valid boolean', input } };
+}
+
+/** `Field(gt=…)` failing. */
+export const greaterThan = (loc: Loc, input: unknown, gt: number): ValidationIssue => ({
+  type: 'greater_than',
+  loc,
+  msg: `Input should be greater than ${gt}`,
+  input,
+  ctx: { gt },
+});

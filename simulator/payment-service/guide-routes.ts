@@ -3,23 +3,15 @@
  * Errors are FastAPI's, byte for byte where the reference pins them down.
  */
 import type pg from 'pg';
-import { jsonInvalid, laxInt, missing, type ValidationIssue } from './fastapi-errors.ts';
+import { intParam, readJsonBody, unprocessable } from './contracts/body-model.ts';
 import type { JsonResponse, Route } from './http.ts';
 import { parseLogBody } from './log-body.ts';
 import { findConfig, insertLog } from './store.ts';
 
-const unprocessable = (issues: ValidationIssue[]): JsonResponse => ({
-  status: 422,
-  body: { detail: issues },
+export const configNotFound = (shopId: string | number): JsonResponse => ({
+  status: 404,
+  body: { detail: `Payment config not found for shop_id=${shopId}` },
 });
-
-/** Where the JSON decoder stopped: FastAPI puts it in loc. */
-function jsonErrorPosition(text: string, error: unknown): number {
-  const message = error instanceof Error ? error.message : '';
-  const position = /position (\d+)/.exec(message)?.[1];
-  if (position !== undefined) return Number(position);
-  return /end of JSON input/.test(message) ? text.length : 0;
-}
 
 export function guideRoutes(pool: pg.Pool): Route[] {
   return [
@@ -27,17 +19,13 @@ export function guideRoutes(pool: pg.Pool): Route[] {
     {
       method: 'GET',
       path: '/api/payment/config',
-      handle: async ({ url }) => {
+      handle: async ({ url, scope }) => {
         // Starlette keeps the last of repeated query parameters.
-        const raw = url.searchParams.getAll('shop_id').at(-1);
-        const loc = ['query', 'shop_id'];
-        if (raw === undefined) return unprocessable([missing(loc)]);
-        const shopId = laxInt(raw, loc);
-        if (shopId.issue || shopId.value === undefined)
-          return unprocessable(shopId.issue ? [shopId.issue] : []);
-        const config = await findConfig(pool, shopId.value);
-        if (!config)
-          return { status: 404, body: { detail: `Payment config not found for shop_id=${shopId.value}` } };
+        const shopId = intParam(url.searchParams.getAll('shop_id').at(-1), ['query', 'shop_id']);
+        if ('response' in shopId) return shopId.response;
+        const stored = await findConfig(pool, shopId.value);
+        if (!stored) return configNotFound(shopId.value);
+        const config = scope.adjustConfig?.(stored) ?? stored;
         // Served as stored, inactive included: deciding what an inactive config means is the client's job.
         return {
           status: 200,
@@ -54,16 +42,10 @@ export function guideRoutes(pool: pg.Pool): Route[] {
     {
       method: 'POST',
       path: '/api/payment/log',
-      handle: async ({ text }) => {
-        const raw = await text();
-        if (raw.trim() === '') return unprocessable([missing(['body'])]);
-        let body: unknown;
-        try {
-          body = JSON.parse(raw);
-        } catch (error) {
-          return unprocessable([jsonInvalid(jsonErrorPosition(raw, error))]);
-        }
-        const parsed = parseLogBody(body);
+      handle: async (ctx) => {
+        const read = await readJsonBody(ctx);
+        if ('response' in read) return read.response;
+        const parsed = parseLogBody(read.body);
         if (!parsed.ok) return unprocessable(parsed.issues);
         return { status: 200, body: await insertLog(pool, parsed.log) };
       },

@@ -4,6 +4,7 @@
  * configured 500 answer (never a stack trace, never a crashed process).
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { PaymentConfigRow } from './store.ts';
 
 export interface JsonResponse {
   status: number;
@@ -17,6 +18,20 @@ export interface RouteContext {
   params: Record<string, string>;
   /** The request body as text; throws BodyTooLarge past the limit. */
   text(): Promise<string>;
+  /** Per-request adjustments the fault layer makes (a stale config); absent in the normal case. */
+  scope: RequestScope;
+}
+
+export interface RequestScope {
+  /** Rewrites a config as read from the database, before the route uses or serves it. */
+  adjustConfig?: (row: PaymentConfigRow) => PaymentConfigRow;
+}
+
+/** What the service knows about a request before answering it; faults and drift read it. */
+export interface RouteMatch {
+  outcome: 'matched' | 'not-found' | 'method-not-allowed';
+  /** `GET /admin/configs/{shop_id}` for a matched route. */
+  key?: string;
 }
 
 export interface Route {
@@ -30,8 +45,15 @@ export interface Served {
   time: string;
   method: string;
   path: string;
+  /** 0 when no answer was sent (a blackholed, reset or truncated request). */
   status: number;
   latencyMs: number;
+  /** The served route (`GET /admin/configs/{shop_id}`), absent for unknown routes. */
+  route?: string;
+  /** The injected fault that shaped this answer (`slow+status`), if any. */
+  fault?: string;
+  /** Set when the route is not served by the current profile: contract drift. */
+  drift?: boolean;
 }
 
 export interface RouterOptions {
@@ -52,7 +74,14 @@ export class BodyTooLarge extends Error {
 interface CompiledRoute extends Route {
   regex: RegExp;
   names: string[];
+  key: string;
 }
+
+/** `/admin/configs/:shop_id` → `/admin/configs/{shop_id}` (OpenAPI's spelling, used in reports). */
+export const openApiStyle = (path: string): string => path.replace(/:([^/]+)/g, '{$1}');
+
+export const routeKey = (route: Pick<Route, 'method' | 'path'>): string =>
+  `${route.method} ${openApiStyle(route.path)}`;
 
 function compile(route: Route): CompiledRoute {
   const names: string[] = [];
@@ -64,7 +93,7 @@ function compile(route: Route): CompiledRoute {
       return '([^/]+)';
     })
     .join('/');
-  return { ...route, regex: new RegExp(`^${source}$`), names };
+  return { ...route, regex: new RegExp(`^${source}$`), names, key: routeKey(route) };
 }
 
 export function sendJson(res: ServerResponse, response: JsonResponse): void {
@@ -95,30 +124,66 @@ function readText(req: IncomingMessage, limit: number): Promise<string> {
   });
 }
 
-export function jsonRouter(routes: readonly Route[], options: RouterOptions): RequestListener {
+export interface Dispatcher {
+  match(method: string, pathname: string): RouteMatch;
+  /** Routes the request and runs its handler; throws what the handler throws. */
+  answer(req: IncomingMessage, url: URL, scope?: RequestScope): Promise<JsonResponse>;
+  readonly keys: readonly string[];
+}
+
+type DispatchOptions = Pick<RouterOptions, 'notFound' | 'methodNotAllowed' | 'maxBodyBytes'>;
+
+export function createDispatcher(routes: readonly Route[], options: DispatchOptions): Dispatcher {
   const compiled = routes.map(compile);
   const maxBodyBytes = options.maxBodyBytes ?? 1_048_576;
-
-  const answer = async (req: IncomingMessage): Promise<JsonResponse> => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const method = req.method ?? 'GET';
+  const find = (method: string, pathname: string) => {
     const matches = compiled
-      .map((route) => ({ route, match: route.regex.exec(url.pathname) }))
+      .map((route) => ({ route, match: route.regex.exec(pathname) }))
       .filter((candidate) => candidate.match !== null);
-    if (matches.length === 0) return options.notFound;
-    const chosen = matches.find((candidate) => candidate.route.method === method);
-    if (!chosen) {
-      const allow = [...new Set(matches.map((candidate) => candidate.route.method))].join(', ');
-      return { ...options.methodNotAllowed, headers: { allow } };
-    }
-    const params: Record<string, string> = {};
-    chosen.route.names.forEach((name, index) => {
-      params[name] = decodeURIComponent(chosen.match?.[index + 1] ?? '');
-    });
-    let body: Promise<string> | undefined;
-    return chosen.route.handle({ req, url, params, text: () => (body ??= readText(req, maxBodyBytes)) });
+    return { matches, chosen: matches.find((candidate) => candidate.route.method === method) };
   };
+  return {
+    keys: compiled.map((route) => route.key),
+    match(method, pathname) {
+      const { matches, chosen } = find(method, pathname);
+      if (chosen) return { outcome: 'matched', key: chosen.route.key };
+      return { outcome: matches.length === 0 ? 'not-found' : 'method-not-allowed' };
+    },
+    async answer(req, url, scope = {}) {
+      const { matches, chosen } = find(req.method ?? 'GET', url.pathname);
+      if (matches.length === 0) return options.notFound;
+      if (!chosen) {
+        const allow = [...new Set(matches.map((candidate) => candidate.route.method))].join(', ');
+        return { ...options.methodNotAllowed, headers: { allow } };
+      }
+      const params: Record<string, string> = {};
+      chosen.route.names.forEach((name, index) => {
+        params[name] = decodeURIComponent(chosen.match?.[index + 1] ?? '');
+      });
+      let body: Promise<string> | undefined;
+      return chosen.route.handle({
+        req,
+        url,
+        params,
+        scope,
+        text: () => (body ??= readText(req, maxBodyBytes)),
+      });
+    },
+  };
+}
 
+/** A handler's failure as the configured answer: 413 for an oversized body, else the 500 answer. */
+export function failureAnswer(
+  error: unknown,
+  options: Pick<RouterOptions, 'internalError' | 'tooLarge'>,
+): JsonResponse {
+  if (error instanceof BodyTooLarge) return options.tooLarge;
+  const { internalError } = options;
+  return typeof internalError === 'function' ? internalError(error) : internalError;
+}
+
+export function jsonRouter(routes: readonly Route[], options: RouterOptions): RequestListener {
+  const dispatcher = createDispatcher(routes, options);
   return (req, res) => {
     const started = performance.now();
     res.once('finish', () =>
@@ -130,12 +195,9 @@ export function jsonRouter(routes: readonly Route[], options: RouterOptions): Re
         latencyMs: Math.round((performance.now() - started) * 100) / 100,
       }),
     );
-    answer(req)
-      .catch((error: unknown): JsonResponse => {
-        if (error instanceof BodyTooLarge) return options.tooLarge;
-        const { internalError } = options;
-        return typeof internalError === 'function' ? internalError(error) : internalError;
-      })
+    dispatcher
+      .answer(req, new URL(req.url ?? '/', 'http://localhost'))
+      .catch((error: unknown): JsonResponse => failureAnswer(error, options))
       .then((response) => {
         if (!res.headersSent && !res.destroyed) sendJson(res, response);
       })
