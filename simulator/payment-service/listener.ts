@@ -3,8 +3,8 @@
  * connections are refused) and destroys open keep-alive sockets, so a client sees the outage on its
  * very next request instead of reusing a live connection; up() listens again on the same port.
  */
-import { createServer, type RequestListener, type Server } from 'node:http';
-import type { Socket } from 'node:net';
+import { createServer, type RequestListener } from 'node:http';
+import type { Server, Socket } from 'node:net';
 import { once } from 'node:events';
 
 export class SwitchableListener {
@@ -17,6 +17,9 @@ export class SwitchableListener {
   constructor(
     private readonly handler: RequestListener,
     private readonly host = '127.0.0.1',
+    /** Builds the server on every up(): plain HTTP by default, HTTPS for the TLS listener. */
+    private readonly createServerFor: (handler: RequestListener) => Server = (h) =>
+      createServer({ keepAliveTimeout: 5_000 }, h),
   ) {}
 
   get port(): number {
@@ -51,7 +54,7 @@ export class SwitchableListener {
 
   private async open(): Promise<number> {
     if (this.server) return this.boundPort;
-    const server = createServer({ keepAliveTimeout: 5_000 }, this.handler);
+    const server = this.createServerFor(this.handler);
     server.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
