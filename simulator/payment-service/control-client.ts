@@ -3,15 +3,31 @@ import type {
   ConfigAnswer,
   ConfigPatchBody,
   ConfigsAnswer,
-  ControlState,
+  ControlStateDetail as ControlState,
   DeleteAnswer,
   LogsAnswer,
   RequestsAnswer,
 } from './control-schemas.ts';
 import type { Served } from './http.ts';
 import type { LogFilter, PaymentConfigRow, PaymentLogRow } from './store.ts';
+import type { DriftEntry } from './contracts/drift.ts';
+import type { Profile } from './contracts/profile.ts';
+import type { FaultInput, FaultSpec, InstalledFault } from './faults/spec.ts';
+import type { PollRun } from './payments/poller.ts';
+import type { ClockSnapshot } from '../kaspi/time.ts';
+import type { ClockChange } from '../kaspi/control-clock.ts';
 
-export type { ConfigPatchBody as ConfigPatch, ControlState, Served as ServedRequest };
+export type {
+  ConfigPatchBody as ConfigPatch,
+  ControlState,
+  Served as ServedRequest,
+  DriftEntry,
+  FaultInput,
+  FaultSpec,
+  InstalledFault,
+  PollRun,
+  Profile,
+};
 
 export class PaymentServiceControlClient {
   private readonly base: string;
@@ -64,6 +80,52 @@ export class PaymentServiceControlClient {
   async requests(limit?: number): Promise<Served[]> {
     const suffix = limit === undefined ? '' : `?limit=${limit}`;
     return (await this.call<RequestsAnswer>('GET', `/control/requests${suffix}`)).requests;
+  }
+
+  async profile(): Promise<string> {
+    return (await this.call<{ profile: string }>('GET', '/control/profile')).profile;
+  }
+
+  /** Serve another contract from now on: guide, deployed, both, or `{ openapi: path | JSON text | object }`. */
+  async setProfile(profile: Profile): Promise<string> {
+    return (await this.call<{ profile: string }>('PUT', '/control/profile', { profile })).profile;
+  }
+
+  /** Requests to routes the profile does not serve, with the nearest served routes. */
+  async drift(): Promise<DriftEntry[]> {
+    return (await this.call<{ drift: DriftEntry[] }>('GET', '/control/drift')).drift;
+  }
+
+  async clearDrift(): Promise<void> {
+    await this.call('DELETE', '/control/drift');
+  }
+
+  /** Installs a fault; returns its id. */
+  async addFault(input: FaultInput): Promise<string> {
+    return (await this.call<{ id: string }>('POST', '/control/faults', input)).id;
+  }
+
+  async faults(): Promise<InstalledFault[]> {
+    return (await this.call<{ faults: InstalledFault[] }>('GET', '/control/faults')).faults;
+  }
+
+  /** Removes one fault, or all of them; returns how many were removed. */
+  async removeFaults(id?: string): Promise<number> {
+    const path = id === undefined ? '/control/faults' : `/control/faults/${encodeURIComponent(id)}`;
+    return (await this.call<{ removed: number }>('DELETE', path)).removed;
+  }
+
+  async clock(): Promise<ClockSnapshot> {
+    return (await this.call<{ clock: ClockSnapshot }>('GET', '/control/clock')).clock;
+  }
+
+  /** Freezes, sets or advances the clock; answers once the poller has run what became due. */
+  async changeClock(change: ClockChange): Promise<{ clock: ClockSnapshot; polls: PollRun[] }> {
+    return this.call('POST', '/control/clock', change);
+  }
+
+  async polls(): Promise<PollRun[]> {
+    return (await this.call<{ polls: PollRun[] }>('GET', '/control/polls')).polls;
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -20,6 +20,11 @@ export const shopIdSchema = z.coerce.number().int().min(-2_147_483_648).max(2_14
 export interface ControlState {
   up: boolean;
 }
+
+export interface ControlStateDetail extends ControlState {
+  /** The contract being served: guide, deployed, both or openapi. */
+  profile: string;
+}
 export interface LogsAnswer {
   logs: PaymentLogRow[];
 }

@@ -6,28 +6,36 @@ import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { once } from 'node:events';
 import type pg from 'pg';
-import type { Seller } from '../../fixtures/organizations.ts';
 import {
   configPatchSchema,
   shopIdSchema,
   type ConfigAnswer,
   type ConfigsAnswer,
-  type ControlState,
+  type ControlStateDetail,
   type DeleteAnswer,
   type LogsAnswer,
   type RequestsAnswer,
 } from './control-schemas.ts';
 import { jsonRouter, type JsonResponse, type Route } from './http.ts';
 import type { RequestJournal } from './journal.ts';
-import type { SwitchableListener } from './listener.ts';
-import { resetData } from './seed.ts';
+import { toolRoutes, type ToolDeps } from './control-tools.ts';
 import { ConfigError, deleteConfig, listConfigs, listLogs, upsertConfig } from './store.ts';
+
+/** The service's lifecycle as the control API drives it (server.ts owns the details). */
+export interface Lifecycle {
+  isUp(): boolean;
+  down(): Promise<void>;
+  /** Up again: clears /control/down and any whole-service down fault. */
+  up(): Promise<void>;
+  /** Back to the start state: fixtures, empty logs/journal/drift, no faults, start profile, real clock, up. */
+  reset(): Promise<void>;
+}
 
 export interface ControlDependencies {
   pool: pg.Pool;
-  sellers: readonly Seller[];
-  listener: SwitchableListener;
   journal: RequestJournal;
+  lifecycle: Lifecycle;
+  tools: ToolDeps;
 }
 
 const ok = <T>(body: T): JsonResponse => ({ status: 200, body });
@@ -38,15 +46,15 @@ function shopIdParam(raw: string | undefined): number | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
-export function controlRoutes({ pool, sellers, listener, journal }: ControlDependencies): Route[] {
-  const state = (): ControlState => ({ up: listener.isUp });
+export function controlRoutes({ pool, journal, lifecycle, tools }: ControlDependencies): Route[] {
+  const state = (): ControlStateDetail => ({ up: lifecycle.isUp(), profile: tools.profile() });
   return [
     { method: 'GET', path: '/control/state', handle: () => ok(state()) },
     {
       method: 'POST',
       path: '/control/down',
       handle: async () => {
-        await listener.down();
+        await lifecycle.down();
         return ok(state());
       },
     },
@@ -54,18 +62,15 @@ export function controlRoutes({ pool, sellers, listener, journal }: ControlDepen
       method: 'POST',
       path: '/control/up',
       handle: async () => {
-        await listener.up();
+        await lifecycle.up();
         return ok(state());
       },
     },
     {
       method: 'POST',
       path: '/control/reset',
-      // Back to the start state of a scenario: fixtures' configs, no logs, empty journal, service up.
       handle: async () => {
-        await resetData(pool, sellers);
-        journal.clear();
-        await listener.up();
+        await lifecycle.reset();
         return ok(state());
       },
     },
@@ -130,6 +135,7 @@ export function controlRoutes({ pool, sellers, listener, journal }: ControlDepen
         return ok<RequestsAnswer>({ requests: journal.recent(limit) });
       },
     },
+    ...toolRoutes(tools),
   ];
 }
 

@@ -8,7 +8,15 @@ export {
   type ConfigPatch,
   type ControlState,
   type ServedRequest,
+  type DriftEntry,
+  type FaultInput,
+  type FaultSpec,
+  type InstalledFault,
+  type PollRun,
+  type Profile,
 } from './control-client.ts';
+export { tlsHostnames } from './tls.ts';
+export { faultKinds } from './faults/spec.ts';
 export { migrate, loadMigrations, type Migration } from './migrate.ts';
 export { seedConfigs, resetData } from './seed.ts';
 export type { PaymentConfigRow, PaymentLogRow, LogFilter } from './store.ts';

@@ -1,16 +1,32 @@
 /**
- * startPaymentServiceSimulator: the payment-service as the Bitrix client sees it, on a real
- * PostgreSQL with the production schema, plus a control API to change its data and take it down.
+ * startPaymentServiceSimulator: the payment-service on a real PostgreSQL with the production schema,
+ * serving the guide's contract, the deployed one, both, or an OpenAPI document's routes; calling
+ * Kaspi (directly or through a simulated Bitrix proxy); polling payment statuses on a controllable
+ * clock; with faults, drift and a request journal behind a control API on its own port.
  */
+import { randomUUID } from 'node:crypto';
 import { sellers as fixtureSellers, type Seller } from '../../fixtures/organizations.ts';
+import type { CertificateAuthority } from '../../stack/tls/ca.ts';
+import { SimulatorClock, type Clock } from '../kaspi/time.ts';
+import { deployedAdminRoutes } from './contracts/deployed-admin.ts';
+import { DriftLog } from './contracts/drift.ts';
+import { resolveProfile, type Catalogue, type Profile } from './contracts/profile.ts';
 import { startControlServer, type ControlServer } from './control.ts';
 import { createPool } from './db.ts';
+import { FaultRegistry } from './faults/registry.ts';
 import { fastapiFallbacks, guideRoutes } from './guide-routes.ts';
-import { jsonRouter } from './http.ts';
+import { createDispatcher } from './http.ts';
 import { RequestJournal } from './journal.ts';
 import { SwitchableListener } from './listener.ts';
 import { migrate } from './migrate.ts';
-import { seedConfigs } from './seed.ts';
+import { proxyGateway, startBitrixProxy, type BitrixProxy } from './payments/bitrix-proxy.ts';
+import { absentGateway, directGateway, type KaspiGateway } from './payments/gateway.ts';
+import { StatusPoller } from './payments/poller.ts';
+import { paymentRoutes } from './payments/routes.ts';
+import { resetData, seedConfigs } from './seed.ts';
+import { serviceHandler, type ActiveContract } from './service.ts';
+import { ServiceSwitch } from './switch.ts';
+import { createTlsListener, type TlsListener } from './tls.ts';
 
 export interface PaymentServiceSimulatorOptions {
   databaseUrl: string;
@@ -18,44 +34,141 @@ export interface PaymentServiceSimulatorOptions {
   sellers?: readonly Seller[];
   port?: number;
   controlPort?: number;
+  /** The contract(s) served; `guide` by default. Changeable at run time (`PUT /control/profile`). */
+  profile?: Profile;
+  /** Kaspi base URL for the deployed payment routes and the poller (r3 paths). */
+  kaspi?: { url: string };
+  /** `direct` (default): r3 calls to `kaspi.url`; `bitrix-proxy`: through a simulated cvety.kz PHP proxy. */
+  kaspiVia?: 'direct' | 'bitrix-proxy';
+  /** Base clock (epoch ms) under the simulator clock that `/control/clock` freezes and advances. */
+  clock?: Clock;
+  /** An extra HTTPS listener with a certificate for payment-service.up.railway.app from this CA. */
+  tls?: { ca: CertificateAuthority; port?: number };
 }
 
 export interface PaymentServiceSimulator {
   /** http://127.0.0.1:PORT; the guide's routes live under /api (the PHP client's base URL is `${url}/api`). */
   url: string;
   controlUrl: string;
+  /** https://127.0.0.1:PORT when `tls` was given. */
+  tlsUrl?: string;
+  tlsPort?: number;
+  /** The simulated Bitrix proxy, when `kaspiVia` is `bitrix-proxy`. */
+  bitrixProxyUrl?: string;
   close(): Promise<void>;
+}
+
+function catalogue(deps: Parameters<typeof paymentRoutes>[0]): Catalogue {
+  return {
+    guide: guideRoutes(deps.pool),
+    deployed: [...deployedAdminRoutes(deps.pool), ...paymentRoutes(deps)],
+  };
+}
+
+function activate(profile: Profile, routes: Catalogue): ActiveContract {
+  const served = resolveProfile(profile, routes);
+  return { served, dispatcher: createDispatcher(served.routes, fastapiFallbacks) };
 }
 
 export async function startPaymentServiceSimulator(
   options: PaymentServiceSimulatorOptions,
 ): Promise<PaymentServiceSimulator> {
   const sellers = options.sellers ?? fixtureSellers;
+  const startProfile = options.profile ?? 'guide';
   const pool = createPool(options.databaseUrl);
+  const clock = new SimulatorClock(options.clock);
   const journal = new RequestJournal();
-  const listener = new SwitchableListener(
-    jsonRouter(guideRoutes(pool), { ...fastapiFallbacks, onServed: (served) => journal.record(served) }),
-  );
+  const drift = new DriftLog();
+  let kaspi: KaspiGateway = absentGateway;
+  const routes = catalogue({ pool, kaspi: () => kaspi, now: clock.now });
+  let contract = activate(startProfile, routes);
+
+  let service: ServiceSwitch | undefined;
+  let tls: TlsListener | undefined;
+  const faults = new FaultRegistry(async () => {
+    tls?.setFailing(faults.has('tls-failure', 'any'));
+    await service?.apply();
+  });
+  const handler = serviceHandler({ contract: () => contract, faults, journal, drift });
+  const listener = new SwitchableListener(handler);
+  const poller = new StatusPoller(pool, () => kaspi, clock.now);
+  let proxy: BitrixProxy | undefined;
   let control: ControlServer | undefined;
+  const stopAll = async (): Promise<void> => {
+    await poller.stop();
+    await Promise.allSettled([control?.close(), listener.down(), tls?.listener.down(), proxy?.close()]);
+    await pool.end().catch(() => undefined);
+  };
   try {
+    if (options.tls) {
+      tls = await createTlsListener(options.tls.ca, handler, () => faults.takeTlsFailure());
+    }
+    if (options.kaspi) {
+      const direct = directGateway(options.kaspi.url);
+      if (options.kaspiVia === 'bitrix-proxy') {
+        const accessToken = randomUUID();
+        proxy = await startBitrixProxy(direct, accessToken);
+        kaspi = proxyGateway(proxy.url, accessToken);
+      } else kaspi = direct;
+    }
     await migrate(pool);
     await seedConfigs(pool, sellers);
     const port = await listener.start(options.port ?? 0);
-    control = await startControlServer({ pool, sellers, listener, journal }, options.controlPort ?? 0);
-    const controlServer = control;
+    const tlsPort = tls ? await tls.listener.start(options.tls?.port ?? 0) : undefined;
+    const switchable = new ServiceSwitch(tls ? [listener, tls.listener] : [listener], () =>
+      faults.has('down'),
+    );
+    service = switchable;
+    poller.start();
+    control = await startControlServer(
+      {
+        pool,
+        journal,
+        lifecycle: {
+          isUp: () => switchable.isUp,
+          down: () => switchable.setManualDown(true),
+          up: async () => {
+            for (const fault of faults.list()) {
+              if (fault.fault.kind === 'down' && (fault.route === undefined || fault.route.trim() === '*')) {
+                await faults.remove(fault.id);
+              }
+            }
+            await switchable.setManualDown(false);
+          },
+          reset: async () => {
+            await resetData(pool, sellers);
+            journal.clear();
+            drift.clear();
+            await faults.remove();
+            contract = activate(startProfile, routes);
+            clock.reset();
+            poller.resetSchedule();
+            await switchable.setManualDown(false);
+          },
+        },
+        tools: {
+          drift,
+          faults,
+          clock,
+          poller,
+          profile: () => contract.served.name,
+          setProfile: (profile) => {
+            contract = activate(profile, routes);
+          },
+        },
+      },
+      options.controlPort ?? 0,
+    );
     let closing: Promise<void> | undefined;
     return {
       url: `http://127.0.0.1:${port}`,
       controlUrl: `http://127.0.0.1:${control.port}`,
-      close: () =>
-        (closing ??= (async () => {
-          await Promise.all([controlServer.close(), listener.down()]);
-          await pool.end();
-        })()),
+      ...(tlsPort === undefined ? {} : { tlsUrl: `https://127.0.0.1:${tlsPort}`, tlsPort }),
+      ...(proxy ? { bitrixProxyUrl: proxy.url } : {}),
+      close: () => (closing ??= stopAll()),
     };
   } catch (error) {
-    await Promise.allSettled([control?.close(), listener.down()]);
-    await pool.end().catch(() => undefined);
+    await stopAll();
     throw error;
   }
 }

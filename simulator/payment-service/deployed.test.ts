@@ -1,0 +1,311 @@
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sellers } from '../../fixtures/organizations.ts';
+import { startKaspiSimulator, KaspiControlClient, type KaspiSimulator } from '../kaspi/index.ts';
+import { PaymentServiceControlClient } from './control-client.ts';
+import { startPaymentServiceSimulator, type PaymentServiceSimulator } from './server.ts';
+import { usePostgres } from './test-support.ts';
+
+const postgres = usePostgres();
+let kaspi: KaspiSimulator;
+let kaspiControl: KaspiControlClient;
+let simulator: PaymentServiceSimulator;
+let control: PaymentServiceControlClient;
+const seller = sellers[1]!;
+
+beforeAll(async () => {
+  kaspi = await startKaspiSimulator();
+  kaspiControl = new KaspiControlClient(kaspi.controlUrl);
+  simulator = await startPaymentServiceSimulator({
+    databaseUrl: postgres.server.url,
+    profile: 'deployed',
+    kaspi: { url: kaspi.url },
+  });
+  control = new PaymentServiceControlClient(simulator.controlUrl);
+});
+afterAll(async () => {
+  await simulator?.close();
+  await kaspi?.close();
+});
+beforeEach(async () => {
+  await Promise.all([control.reset(), kaspiControl.reset()]);
+});
+
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(`${simulator.url}${path}`, {
+    method,
+    headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+describe('deployed contract: service and admin routes', () => {
+  it('health and info, no /api prefix', async () => {
+    expect(await call('GET', '/health')).toEqual({
+      status: 200,
+      body: { status: 'ok', service: 'payment-service', version: '1.0.0' },
+    });
+    expect(await call('GET', '/')).toMatchObject({ status: 200, body: { service: 'payment-service' } });
+  });
+
+  it('an unknown route is FastAPI 404 {"detail":"Not Found"}, a guide route included', async () => {
+    expect(await call('GET', '/api/payment/config?shop_id=1')).toEqual({
+      status: 404,
+      body: { detail: 'Not Found' },
+    });
+  });
+
+  it('lists configs, reads one, 404 for a missing one, 422 int_parsing for a bad path id', async () => {
+    const list = await call('GET', '/admin/configs');
+    expect((list.body as unknown[]).length).toBe(sellers.length);
+    expect(await call('GET', `/admin/configs/${seller.shopId}`)).toMatchObject({
+      status: 200,
+      body: {
+        shop_id: seller.shopId,
+        organization_bin: seller.bin,
+        device_token: seller.deviceToken,
+        is_active: true,
+      },
+    });
+    expect(await call('GET', '/admin/configs/999999')).toEqual({
+      status: 404,
+      body: { detail: 'Payment config not found for shop_id=999999' },
+    });
+    expect(await call('GET', '/admin/configs/abc')).toEqual({
+      status: 422,
+      body: {
+        detail: [
+          {
+            type: 'int_parsing',
+            loc: ['path', 'shop_id'],
+            msg: 'Input should be a valid integer, unable to parse string as an integer',
+            input: 'abc',
+          },
+        ],
+      },
+    });
+  });
+
+  it('by-bin: the owner, 404 for an unknown BIN, 403 once inactive', async () => {
+    expect(await call('GET', `/admin/configs/by-bin/${seller.bin}`)).toMatchObject({
+      status: 200,
+      body: { shop_id: seller.shopId },
+    });
+    expect((await call('GET', '/admin/configs/by-bin/000000000000')).status).toBe(404);
+    await control.putConfig(seller.shopId, { is_active: false });
+    expect((await call('GET', `/admin/configs/by-bin/${seller.bin}`)).status).toBe(403);
+  });
+
+  it('creates a config, 400 for a duplicate, 422 in FastAPI shape for a missing field', async () => {
+    const created = await call('POST', '/admin/configs', {
+      shop_id: 424242,
+      organization_bin: '123456789012',
+    });
+    expect(created).toMatchObject({
+      status: 200,
+      body: {
+        shop_id: 424242,
+        organization_bin: '123456789012',
+        device_token: null,
+        is_active: true,
+        provider: 'kaspi',
+      },
+    });
+    expect(await call('POST', '/admin/configs', { shop_id: seller.shopId, organization_bin: '1' })).toEqual({
+      status: 400,
+      body: { detail: `Payment config for shop_id=${seller.shopId} already exists` },
+    });
+    const body = { organization_bin: '123456789012' };
+    expect(await call('POST', '/admin/configs', body)).toEqual({
+      status: 422,
+      body: { detail: [{ type: 'missing', loc: ['body', 'shop_id'], msg: 'Field required', input: body }] },
+    });
+  });
+
+  it('updates partially, and DELETE is a soft delete', async () => {
+    expect(
+      await call('PUT', `/admin/configs/${seller.shopId}`, { organization_bin: '111111111111' }),
+    ).toMatchObject({
+      status: 200,
+      body: { organization_bin: '111111111111', device_token: seller.deviceToken, is_active: true },
+    });
+    expect((await call('DELETE', `/admin/configs/${seller.shopId}`)).status).toBe(200);
+    expect(await call('GET', `/admin/configs/${seller.shopId}`)).toMatchObject({
+      status: 200,
+      body: { is_active: false },
+    });
+    expect((await call('PUT', '/admin/configs/999999', { is_active: true })).status).toBe(404);
+  });
+
+  it('payment validation errors are FastAPI 422s (gt 0, float parsing, several at once)', async () => {
+    expect(
+      await call('POST', '/payments/kaspi/create-link', { shop_id: seller.shopId, amount: 0, message: 'x' }),
+    ).toEqual({
+      status: 422,
+      body: {
+        detail: [
+          {
+            type: 'greater_than',
+            loc: ['body', 'amount'],
+            msg: 'Input should be greater than 0',
+            input: 0,
+            ctx: { gt: 0 },
+          },
+        ],
+      },
+    });
+    const body = { shop_id: 'x', amount: 'abc' };
+    expect(await call('POST', '/payments/kaspi/create-link', body)).toEqual({
+      status: 422,
+      body: {
+        detail: [
+          {
+            type: 'int_parsing',
+            loc: ['body', 'shop_id'],
+            msg: 'Input should be a valid integer, unable to parse string as an integer',
+            input: 'x',
+          },
+          {
+            type: 'float_parsing',
+            loc: ['body', 'amount'],
+            msg: 'Input should be a valid number, unable to parse string as a number',
+            input: 'abc',
+          },
+          { type: 'missing', loc: ['body', 'message'], msg: 'Field required', input: body },
+        ],
+      },
+    });
+    expect((await call('POST', '/payments/kaspi/create', '{"shop_id": ')).status).toBe(422);
+  });
+
+  it('lists the newest logs first, limited', async () => {
+    for (let i = 0; i < 3; i += 1) {
+      await call('POST', '/payments/kaspi/create-link', {
+        shop_id: seller.shopId,
+        amount: 100 + i,
+        message: 'm',
+      });
+    }
+    const logs = (await call('GET', `/admin/logs?shop_id=${seller.shopId}&limit=2`)).body as {
+      amount: number;
+    }[];
+    expect(logs.map((l) => l.amount)).toEqual([10_200, 10_100]);
+  });
+});
+
+describe('deployed contract: payment routes call Kaspi with the config BIN', () => {
+  it('create-link: money routed to the seller, logged; 404 / 403 / 400 for no / inactive / tokenless config', async () => {
+    const answer = await call('POST', '/payments/kaspi/create-link', {
+      shop_id: seller.shopId,
+      amount: 1500,
+      message: 'order 1',
+    });
+    expect(answer).toMatchObject({
+      status: 200,
+      body: { success: true, organization_bin: seller.bin, error: null },
+    });
+    const paymentId = Number((answer.body as { payment_id: string }).payment_id);
+    expect(await kaspiControl.purchase(paymentId)).toMatchObject({
+      organizationBin: seller.bin,
+      amount: 1500,
+    });
+    expect(await control.logs({ shop_id: seller.shopId })).toMatchObject([
+      {
+        operation_type: 'create-link',
+        external_id: String(paymentId),
+        amount: 150_000,
+        status: 'QrTokenCreated',
+      },
+    ]);
+    expect(
+      (await call('POST', '/payments/kaspi/create-link', { shop_id: 999, amount: 1, message: 'm' })).status,
+    ).toBe(404);
+    await control.putConfig(seller.shopId, { is_active: false });
+    expect(
+      (await call('POST', '/payments/kaspi/create-link', { shop_id: seller.shopId, amount: 1, message: 'm' }))
+        .status,
+    ).toBe(403);
+    await control.putConfig(seller.shopId, { is_active: true, device_token: null });
+    expect(
+      (await call('POST', '/payments/kaspi/create-link', { shop_id: seller.shopId, amount: 1, message: 'm' }))
+        .status,
+    ).toBe(400);
+  });
+
+  it('create (remote invoice), status, refund', async () => {
+    const created = await call('POST', '/payments/kaspi/create', {
+      shop_id: seller.shopId,
+      amount: 2000,
+      phone: '77001234567',
+      message: 'invoice',
+    });
+    expect(created).toMatchObject({ status: 200, body: { success: true, organization_bin: seller.bin } });
+    const externalId = (created.body as { external_id: string }).external_id;
+    await kaspiControl.emulate(Number(externalId), 'confirm').catch(() => undefined);
+    const status = await call('GET', `/payments/kaspi/status/${externalId}`);
+    expect(status).toMatchObject({ status: 200, body: { success: true, external_id: externalId } });
+    expect((await call('GET', '/payments/kaspi/status/123')).status).toBe(404);
+  });
+
+  it('a Kaspi failure is a 500 with FastAPI detail, logged as Error', async () => {
+    await kaspiControl.addFault({
+      match: { path: 'qr/create-link' },
+      fault: { kind: 'status-code', statusCode: -1501 },
+    });
+    const answer = await call('POST', '/payments/kaspi/create-link', {
+      shop_id: seller.shopId,
+      amount: 10,
+      message: 'm',
+    });
+    expect(answer.status).toBe(500);
+    expect((answer.body as { detail: string }).detail).toMatch(/^Kaspi API error/);
+    expect(await control.logs({ shop_id: seller.shopId })).toMatchObject([{ status: 'Error' }]);
+  });
+});
+
+describe('contract drift and profiles', () => {
+  it('records the guide client calling the deployed service, with the nearest routes', async () => {
+    await fetch(`${simulator.url}/api/payment/config?shop_id=${seller.shopId}`);
+    await fetch(`${simulator.url}/api/health`);
+    const drift = await control.drift();
+    expect(drift[0]).toMatchObject({
+      method: 'GET',
+      path: `/api/payment/config?shop_id=${seller.shopId}`,
+      profile: 'deployed',
+    });
+    expect(drift[0]!.nearest[0]).toBe('GET /admin/configs/{shop_id}');
+    expect(drift[1]!.nearest[0]).toBe('GET /health');
+    expect((await control.requests()).at(-1)).toMatchObject({ drift: true, status: 404 });
+  });
+
+  it('both: serves the guide and the deployed routes', async () => {
+    await control.setProfile('both');
+    expect((await call('GET', '/api/health')).status).toBe(200);
+    expect((await call('GET', '/health')).status).toBe(200);
+    expect(await control.drift()).toEqual([]);
+  });
+
+  it('openapi: serves exactly the document routes', async () => {
+    const file = join(tmpdir(), `kh-openapi-${process.pid}.json`);
+    await writeFile(
+      file,
+      JSON.stringify({
+        openapi: '3.1.0',
+        paths: { '/health': { get: {} }, '/admin/configs/{config_shop}': { get: {} } },
+      }),
+    );
+    expect(await control.setProfile({ openapi: file })).toBe('openapi');
+    expect((await call('GET', '/health')).status).toBe(200);
+    expect((await call('GET', `/admin/configs/${seller.shopId}`)).status).toBe(200);
+    expect(await call('GET', '/admin/configs')).toEqual({ status: 404, body: { detail: 'Not Found' } });
+    expect((await call('GET', '/api/health')).status).toBe(404);
+    await expect(control.setProfile({ openapi: '{"nopaths": 1}' })).rejects.toThrow(/paths/);
+  });
+});

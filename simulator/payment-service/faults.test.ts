@@ -1,0 +1,216 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sellers } from '../../fixtures/organizations.ts';
+import { createCertificateAuthority, type CertificateAuthority } from '../../stack/tls/ca.ts';
+import { PaymentServiceControlClient } from './control-client.ts';
+import { startPaymentServiceSimulator, type PaymentServiceSimulator } from './server.ts';
+import { fetchErrorCode, usePostgres } from './test-support.ts';
+import { request as httpsRequest } from 'node:https';
+
+const postgres = usePostgres();
+let simulator: PaymentServiceSimulator;
+let control: PaymentServiceControlClient;
+let ca: CertificateAuthority;
+const seller = sellers[0]!;
+const configPath = `/api/payment/config?shop_id=${seller.shopId}`;
+
+beforeAll(async () => {
+  ca = await createCertificateAuthority();
+  simulator = await startPaymentServiceSimulator({ databaseUrl: postgres.server.url, tls: { ca } });
+  control = new PaymentServiceControlClient(simulator.controlUrl);
+});
+afterAll(async () => {
+  await simulator?.close();
+});
+beforeEach(async () => {
+  await control.reset();
+});
+
+const getConfig = (init: RequestInit = {}) => fetch(`${simulator.url}${configPath}`, init);
+
+/** GET over the TLS listener, trusting the harness CA, sending SNI like curl through the proxy does. */
+function tlsGet(path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      {
+        host: '127.0.0.1',
+        port: simulator.tlsPort,
+        path,
+        ca: ca.certPem,
+        servername: 'payment-service.up.railway.app',
+        agent: false,
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const lastJournalEntry = async () => (await control.requests()).at(-1);
+
+describe('faults, per route, at run time', () => {
+  it('down: connection refused on every listener while installed, back after DELETE', async () => {
+    const id = await control.addFault({ fault: { kind: 'down' } });
+    expect(await fetchErrorCode(getConfig())).toBe('ECONNREFUSED');
+    await expect(tlsGet('/api/health')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    expect((await control.state()).up).toBe(false);
+    await control.removeFaults(id);
+    expect((await getConfig()).status).toBe(200);
+    expect((await tlsGet('/api/health')).status).toBe(200);
+  });
+
+  it('down on one route: that route resets, the others answer', async () => {
+    await control.addFault({ route: 'GET /api/payment/config', fault: { kind: 'down' } });
+    expect(await fetchErrorCode(getConfig())).toMatch(/ECONNRESET|UND_ERR_SOCKET/);
+    expect((await fetch(`${simulator.url}/api/health`)).status).toBe(200);
+  });
+
+  it('blackhole: accepted, never answered; the client timeout fires and the journal says so', async () => {
+    await control.addFault({ route: 'GET /api/payment/*', fault: { kind: 'blackhole' } });
+    const started = Date.now();
+    const error = await getConfig({ signal: AbortSignal.timeout(300) }).catch((e: unknown) => e);
+    expect((error as Error).name).toBe('TimeoutError');
+    expect(Date.now() - started).toBeLessThan(2_000);
+    await control.removeFaults();
+    await expect.poll(lastJournalEntry).toMatchObject({ fault: 'blackhole', status: 0 });
+  });
+
+  it('slow: fixed latency, then seeded jitter added on top', async () => {
+    await control.addFault({ route: configPath.split('?')[0], fault: { kind: 'slow', ms: 300 } });
+    let started = performance.now();
+    expect((await getConfig()).status).toBe(200);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+    await control.removeFaults();
+    await control.addFault({
+      fault: { kind: 'slow', ms: 50, jitterMs: 100, distribution: 'normal', seed: 7 },
+    });
+    started = performance.now();
+    expect((await getConfig()).status).toBe(200);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(45);
+    expect(await lastJournalEntry()).toMatchObject({ fault: 'slow', status: 200 });
+  });
+
+  it('status: the given status and body, for `times` requests only', async () => {
+    await control.addFault({
+      route: 'GET /api/payment/config',
+      fault: { kind: 'status', status: 503, body: { detail: 'Service Unavailable' } },
+      times: 1,
+    });
+    const first = await getConfig();
+    expect(first.status).toBe(503);
+    expect(await first.json()).toEqual({ detail: 'Service Unavailable' });
+    expect((await getConfig()).status).toBe(200);
+    expect(await control.faults()).toEqual([]);
+  });
+
+  it('status with a string body: a load balancer page, as text', async () => {
+    await control.addFault({ fault: { kind: 'status', status: 502, body: '<html>Bad Gateway</html>' } });
+    const response = await getConfig();
+    expect(response.status).toBe(502);
+    expect(response.headers.get('content-type')).toContain('text/html');
+    expect(await response.text()).toBe('<html>Bad Gateway</html>');
+  });
+
+  it('invalid-json: status 200, a body JSON cannot parse (Python repr of the config)', async () => {
+    await control.addFault({ route: 'GET /api/payment/config', fault: { kind: 'invalid-json' } });
+    const response = await getConfig();
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(() => JSON.parse(text) as unknown).toThrow();
+    expect(text).toContain(`'organization_bin': '${seller.bin}'`);
+    expect(text).toContain("'is_active': True");
+  });
+
+  it('truncated: full content-length announced, half the body sent, connection closed', async () => {
+    await control.addFault({ route: 'GET /api/payment/config', fault: { kind: 'truncated' } });
+    const error = await getConfig()
+      .then((response) => response.text())
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    await expect.poll(lastJournalEntry).toMatchObject({ fault: 'truncated', status: 200 });
+  });
+
+  it('missing-field: a valid body without the named field', async () => {
+    await control.addFault({
+      route: 'GET /api/payment/config',
+      fault: { kind: 'missing-field', field: 'is_active' },
+    });
+    const body = (await (await getConfig()).json()) as Record<string, unknown>;
+    expect(body).toEqual({
+      shop_id: seller.shopId,
+      organization_bin: seller.bin,
+      device_token: seller.deviceToken,
+      provider: 'kaspi',
+    });
+  });
+
+  it('stale-config: one shop is served a wrong BIN and token; the others are untouched', async () => {
+    const other = sellers[1]!;
+    await control.addFault({
+      fault: { kind: 'stale-config', shopId: seller.shopId, organizationBin: other.bin, deviceToken: null },
+    });
+    expect(await (await getConfig()).json()).toMatchObject({
+      organization_bin: other.bin,
+      device_token: null,
+    });
+    const untouched = await fetch(`${simulator.url}/api/payment/config?shop_id=${other.shopId}`);
+    expect(await untouched.json()).toMatchObject({
+      organization_bin: other.bin,
+      device_token: other.deviceToken,
+    });
+    // The database still holds the truth.
+    expect((await control.configs()).find((c) => c.shop_id === seller.shopId)?.organization_bin).toBe(
+      seller.bin,
+    );
+  });
+
+  it('flapping: a seeded share of requests fail, the same ones for the same seed', async () => {
+    const run = async (): Promise<number[]> => {
+      await control.removeFaults();
+      await control.addFault({
+        fault: { kind: 'flapping', probability: 0.5, seed: 42, fault: { kind: 'status', status: 500 } },
+      });
+      const statuses: number[] = [];
+      for (let i = 0; i < 20; i += 1) statuses.push((await fetch(`${simulator.url}/api/health`)).status);
+      return statuses;
+    };
+    const first = await run();
+    const failures = first.filter((status) => status === 500).length;
+    expect(failures).toBeGreaterThan(3);
+    expect(failures).toBeLessThan(17);
+    expect(await run()).toEqual(first);
+    expect((await control.requests()).some((r) => r.fault === 'flapping:status')).toBe(true);
+  });
+
+  it('tls-failure: the HTTPS listener presents a foreign certificate until the fault is spent', async () => {
+    expect(await tlsGet('/api/health')).toEqual({ status: 200, body: '{"status":"ok"}' });
+    await control.addFault({ fault: { kind: 'tls-failure' }, times: 1 });
+    await expect(tlsGet('/api/health')).rejects.toMatchObject({ code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' });
+    await expect.poll(() => control.faults()).toEqual([]);
+    expect((await tlsGet('/api/health')).status).toBe(200);
+  });
+
+  it('refuses what it cannot do, with the reason', async () => {
+    await expect(
+      control.addFault({ route: 'GET /api/health', fault: { kind: 'tls-failure' } }),
+    ).rejects.toThrow(/before any route is known/);
+    await expect(control.addFault({ fault: { kind: 'down' }, times: 2 })).rejects.toThrow(
+      /cannot be counted/,
+    );
+    await expect(
+      fetch(`${simulator.controlUrl}/control/faults`, {
+        method: 'POST',
+        body: '{"fault":{"kind":"nope"}}',
+      }).then((r) => r.status),
+    ).resolves.toBe(400);
+  });
+
+  it('the TLS certificate names the Railway host and 127.0.0.1', async () => {
+    expect(simulator.tlsUrl).toBe(`https://127.0.0.1:${simulator.tlsPort}`);
+    expect((await tlsGet(configPath)).status).toBe(200);
+  });
+});
