@@ -1,5 +1,12 @@
-export { startKaspiSimulator, type KaspiSimulator, type KaspiSimulatorOptions } from './server.ts';
-export { createKaspiHandlers, kaspiAnswer } from './handlers.ts';
+export {
+  kaspiHostnames,
+  startKaspiSimulator,
+  type KaspiSimulator,
+  type KaspiSimulatorOptions,
+} from './server.ts';
+export { createKaspiHandlers, kaspiAnswer, type KaspiHandlerOptions } from './handlers.ts';
+export { clientCertificateHeader, defaultApiKeyPolicy, type ApiKeyPolicy } from './auth.ts';
+export { endpoints, type Endpoint, type EndpointId } from './endpoints.ts';
 export {
   createMswNodeListener,
   type Exchange,
@@ -14,21 +21,38 @@ export {
   paymentMethods,
   type CreatedPurchase,
   type CreatePurchaseInput,
+  type CreatedReturn,
   type DeviceView,
   type KaspiStateOptions,
   type Outcome,
+  type PaymentDetails,
+  type RefundInput,
+  type ReturnOperation,
+  type StatusDetails,
+  type TradePointChange,
   type TradePointView,
 } from './state.ts';
 export { Journal, defaultJournalSize } from './journal.ts';
 export { StatusCode } from './status-codes.ts';
-export { kaspiDate, manualClock, systemClock, type Clock } from './time.ts';
+export {
+  SimulatorClock,
+  defaultUtcOffsetMinutes,
+  kaspiDate,
+  manualClock,
+  systemClock,
+  type Clock,
+  type ClockSnapshot,
+} from './time.ts';
 export { buildOpenApiDocument } from './openapi.ts';
 export type {
+  ErrorReason,
   JournalEntry,
   JournalFilter,
   LedgerRow,
   Purchase,
   PurchaseFilter,
+  Refund,
+  ReturnStatus,
   PurchaseKind,
   PurchaseStatus,
   Scheme,
