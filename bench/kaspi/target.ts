@@ -21,6 +21,7 @@ export interface TargetMemory {
 }
 
 const name = process.argv[2] as TargetName;
+const stockHandlers = () => createKaspiHandlers(new KaspiState({ organizations: allOrganizations }));
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 const send = (message: unknown) => process.send?.(message);
 
@@ -45,7 +46,8 @@ if (name === 'simulator') {
   const server =
     name === 'stock'
       ? createServer(
-          createStockServer(...createKaspiHandlers(new KaspiState({ organizations: allOrganizations }))),
+          // http-middleware resolves its own copy of msw's types; the handlers are the same objects.
+          createStockServer(...(stockHandlers() as unknown as Parameters<typeof createStockServer>)),
         )
       : createServer((req, res) => {
           req.resume();
