@@ -220,3 +220,57 @@ export async function boundedAll<T, R>(
   await Promise.all(runners);
   return results;
 }
+
+/**
+ * `POST /control/clock` of the Kaspi simulator (`{freeze?, advanceSeconds?, set?}`): every Kaspi
+ * timeout is measured on it; `kaspi.reset()` puts it back on real time.
+ */
+export async function kaspiClock(
+  stack: StackClients,
+  change: { freeze?: boolean; advanceSeconds?: number; set?: string },
+): Promise<{ now: string; frozen: boolean }> {
+  const response = await fetch(`${stack.info.kaspi.controlUrl}/control/clock`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(change),
+  });
+  if (!response.ok)
+    throw new Error(`Kaspi /control/clock answered HTTP ${response.status}: ${await response.text()}`);
+  return ((await response.json()) as { clock: { now: string; frozen: boolean } }).clock;
+}
+
+/** Kaspi's own test-host emulator (`/test/payment/scan|confirm|scanerror|confirmerror`) on the Kaspi URL. */
+export async function kaspiTestEmulator(
+  stack: StackClients,
+  transition: 'scan' | 'confirm' | 'scanerror' | 'confirmerror',
+  qrPaymentId: number,
+): Promise<{ StatusCode: number | null }> {
+  const response = await fetch(`${stack.info.kaspi.url}/test/payment/${transition}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ qrPaymentId: String(qrPaymentId) }),
+  });
+  const body = (await response.json().catch(() => ({}))) as { StatusCode?: number };
+  return { StatusCode: body.StatusCode ?? null };
+}
+
+/** What the storefront's status poll answers (`GET /local/api/order-status.php?id=`). */
+export interface OrderStatus {
+  id: number;
+  accountNumber: string;
+  payed: 'Y' | 'N';
+  statusId: string;
+  display: 'Pending' | 'Paid' | 'Failed' | 'Expired';
+  kaspiStatus: string;
+  pollingInterval: number;
+  final: boolean;
+  webhook: string;
+}
+
+export async function pollOrderStatus(stack: StackClients, orderId: number): Promise<OrderStatus> {
+  const response = await fetch(`${stack.info.bitrix.url}/local/api/order-status.php?id=${orderId}`);
+  const body = (await response.json()) as { ok: boolean; order?: OrderStatus };
+  if (!response.ok || !body.order)
+    throw new Error(`order-status.php?id=${orderId} answered HTTP ${response.status}`);
+  return body.order;
+}
