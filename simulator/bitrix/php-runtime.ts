@@ -5,6 +5,8 @@
  * and the production layout wrapper.
  */
 import { spawn } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
 import type { ProductionLayout } from '../../stack/namespace.ts';
 
 /** Nothing listens on port 9: without an egress proxy, outbound calls fail fast instead of leaving. */
@@ -51,18 +53,39 @@ export interface PhpCliRunner {
   ): Promise<PhpCliResult>;
 }
 
-export function phpCliRunner(settings: {
+export interface LayoutRunner {
+  /** Runs any command as the site's processes run (env, layout), e.g. `bash -c` for a pasted runbook snippet. */
+  (
+    command: string,
+    args: readonly string[],
+    options?: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string },
+  ): Promise<PhpCliResult>;
+}
+
+/**
+ * The ini settings as a scan-dir file, so a `php` a user types (the runbook's `php -r "..."`) gets
+ * them too through PHP_INI_SCAN_DIR (a leading ':' keeps the system's own conf.d).
+ */
+export async function writeHarnessIni(dir: string, ini: Record<string, string>): Promise<NodeJS.ProcessEnv> {
+  await mkdir(dir, { recursive: true });
+  const lines = Object.entries(ini).map(([key, value]) => `${key} = "${value.replace(/"/g, '')}"`);
+  await writeFile(
+    join(dir, '99-kaspi-harness.ini'),
+    `; written by the kaspi-harness for this run\n${lines.join('\n')}\n`,
+  );
+  return { PHP_INI_SCAN_DIR: `${delimiter}${dir}` };
+}
+
+export function layoutRunner(settings: {
   env: NodeJS.ProcessEnv;
-  ini: Record<string, string>;
   layout: ProductionLayout;
   defaultCwd: string;
-}): PhpCliRunner {
-  return (args, options = {}) => {
-    const phpArgs = [...Object.entries(settings.ini).flatMap(([k, v]) => ['-d', `${k}=${v}`]), ...args];
+}): LayoutRunner {
+  return (command, commandArgs, options = {}) => {
     const cwd = options.cwd ?? settings.defaultCwd;
-    const { command, args: argv } = settings.layout.wrap('php', phpArgs, cwd);
+    const { command: program, args: argv } = settings.layout.wrap(command, commandArgs, cwd);
     return new Promise((resolve, reject) => {
-      const child = spawn(command, argv, {
+      const child = spawn(program, argv, {
         env: { ...settings.env, ...options.env },
         // In a namespace the wrapper changes directory itself; the host path is the relocatable one.
         cwd: settings.layout.kind === 'namespace' ? '/' : cwd,
@@ -77,4 +100,15 @@ export function phpCliRunner(settings: {
       child.stdin.end(options.input ?? '');
     });
   };
+}
+
+export function phpCliRunner(settings: {
+  env: NodeJS.ProcessEnv;
+  ini: Record<string, string>;
+  layout: ProductionLayout;
+  defaultCwd: string;
+}): PhpCliRunner {
+  const run = layoutRunner(settings);
+  return (args, options) =>
+    run('php', [...Object.entries(settings.ini).flatMap(([k, v]) => ['-d', `${k}=${v}`]), ...args], options);
 }

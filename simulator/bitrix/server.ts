@@ -11,7 +11,15 @@ import { startPhpServer } from '../../stack/php.ts';
 import { join, resolve } from 'node:path';
 import { clearBitrixCache } from './cache.ts';
 import { installRouter, layOutDocumentRoot } from './layout.ts';
-import { bitrixPhpEnv, bitrixPhpIni, phpCliRunner, type PhpCliRunner } from './php-runtime.ts';
+import {
+  bitrixPhpEnv,
+  bitrixPhpIni,
+  layoutRunner,
+  phpCliRunner,
+  writeHarnessIni,
+  type LayoutRunner,
+  type PhpCliRunner,
+} from './php-runtime.ts';
 import { connectAsApp, seedBitrix } from './seed.ts';
 
 export { bitrixPhpEnv } from './php-runtime.ts';
@@ -63,6 +71,13 @@ export interface BitrixStub {
   logFiles: { php: string; bxLog: string; kaspiPaymentServiceLog: string };
   /** `php <args>` as the site runs it (same env, ini, layout); cwd defaults to the document root. */
   runCli: PhpCliRunner;
+  /**
+   * Any command in the site's environment and layout; a `php` it starts reads the harness ini
+   * (CA, …) through PHP_INI_SCAN_DIR, as a shell user on the server would get the server's php.ini.
+   */
+  runCommand: LayoutRunner;
+  /** This run's application database (what the guide's `mysql -u usercvety -p dbcvety` reaches). */
+  database: { host: string; port: number; name: string; user: string; password: string };
   /** Empties bitrix/cache and bitrix/managed_cache, like the admin panel's "Clear cache". */
   clearCache(): Promise<void>;
   close(): Promise<void>;
@@ -104,18 +119,26 @@ export async function startBitrix(options: StartBitrixOptions): Promise<BitrixSt
     iniOverrides: ini,
     logFile: logFiles.php,
   });
+  const cliEnv = {
+    ...env,
+    DOCUMENT_ROOT: visibleDocumentRoot,
+    ...(await writeHarnessIni(resolve(options.runDir, 'bitrix-php', 'conf.d'), ini)),
+  };
   return {
     url: php.url,
     documentRoot,
     visibleDocumentRoot,
     layout: { kind: layout.kind, ...(layout.note ? { note: layout.note } : {}) },
     logFiles,
-    runCli: phpCliRunner({
-      env: { ...env, DOCUMENT_ROOT: visibleDocumentRoot },
-      ini,
-      layout,
-      defaultCwd: visibleDocumentRoot,
-    }),
+    runCli: phpCliRunner({ env: cliEnv, ini, layout, defaultCwd: visibleDocumentRoot }),
+    runCommand: layoutRunner({ env: cliEnv, layout, defaultCwd: visibleDocumentRoot }),
+    database: {
+      host: options.mariadb.host,
+      port: options.mariadb.port,
+      name: options.mariadb.database.name,
+      user: options.mariadb.database.user,
+      password: options.mariadb.database.password,
+    },
     clearCache: () => clearBitrixCache(documentRoot),
     close: () => php.stop(),
   };
