@@ -1,55 +1,85 @@
 /**
- * Runs the scenario suites in a vitest child process, with the run's id, seed and team classes
- * passed through the environment that the global setup and the reporter read.
+ * Runs scenario suites in a vitest child process. What the run needs (its id, seed, the team's PHP,
+ * the stack provider, seller filter) travels through the environment that the global setup and the
+ * reporter read.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { newRunId } from '../stack/run-dir.ts';
+import { UsageError } from './command.ts';
+import type { StackProvider } from './config.ts';
 
 export interface ScenarioRunOptions {
   seed?: number;
   phpClassesDir?: string;
-  /** vitest name filter (`-t`). */
-  filter?: string;
-  /** Scenario files to run (all of `scenarios/*.test.ts` when absent). */
-  files?: string[];
+  phpInitFile?: string;
   reportsDir?: string;
   quiet?: boolean;
+  /** Scenario files to run (all of `scenarios/*.test.ts` when absent). */
+  files?: string[];
+  /** Only these shop ids. */
+  sellers?: number[];
+  stack?: StackProvider;
+  stackFile?: string;
+  /** How many stacks to boot (one per parallel worker). */
+  stacks?: number;
 }
 
 export const repoRoot = join(import.meta.dirname, '..');
 
-export function checkPhpClassesDir(dir: string): string {
-  const absolute = resolve(dir);
-  if (!existsSync(absolute) || !statSync(absolute).isDirectory()) {
-    throw new Error(`--php-classes ${dir}: no such directory (give the team's local/classes tree)`);
-  }
+export function existingPath(flag: string, path: string, kind: 'file' | 'directory'): string {
+  const absolute = resolve(path);
+  const ok =
+    existsSync(absolute) &&
+    (kind === 'file' ? statSync(absolute).isFile() : statSync(absolute).isDirectory());
+  if (!ok) throw new UsageError(`${flag} ${path}: no such ${kind}`);
   return absolute;
 }
 
-export async function runScenarios(options: ScenarioRunOptions): Promise<number> {
-  const runId = newRunId();
-  const env: NodeJS.ProcessEnv = { ...process.env, KASPI_HARNESS_RUN_ID: runId };
+/** `fallback` → scenarios/fallback.test.ts, checked to exist. */
+export function suiteFiles(suites: readonly string[]): string[] {
+  return suites.map((suite) => {
+    const file = join('scenarios', `${suite}.test.ts`);
+    if (!existsSync(join(repoRoot, file)))
+      throw new UsageError(`--suite ${suite}: no scenarios/${suite}.test.ts`);
+    return file;
+  });
+}
+
+export function scenarioEnv(options: ScenarioRunOptions): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, KASPI_HARNESS_RUN_ID: newRunId() };
   if (options.seed !== undefined) env.KASPI_HARNESS_SEED = String(options.seed);
-  if (options.phpClassesDir) env.KASPI_HARNESS_PHP_CLASSES = checkPhpClassesDir(options.phpClassesDir);
+  if (options.phpClassesDir)
+    env.KASPI_HARNESS_PHP_CLASSES = existingPath('--php-classes', options.phpClassesDir, 'directory');
+  if (options.phpInitFile)
+    env.KASPI_HARNESS_PHP_INIT = existingPath('--php-init', options.phpInitFile, 'file');
   if (options.reportsDir) env.KASPI_HARNESS_REPORTS_DIR = resolve(options.reportsDir);
   if (options.quiet) env.KASPI_HARNESS_QUIET = '1';
-  // Phase 6 is one file: one stack is enough.
-  env.KASPI_HARNESS_STACKS ??= '1';
+  if (options.sellers?.length) env.KASPI_HARNESS_SELLERS = options.sellers.join(',');
+  if (options.stack) env.KASPI_HARNESS_STACK = options.stack;
+  if (options.stackFile)
+    env.KASPI_HARNESS_STACK_FILE = existingPath('--stack-file', options.stackFile, 'file');
+  const files = options.files?.length ?? Infinity;
+  env.KASPI_HARNESS_STACKS = String(options.stacks ?? Math.min(2, files));
+  return env;
+}
+
+export async function runScenarios(options: ScenarioRunOptions): Promise<number> {
+  const env = scenarioEnv(options);
   const args = ['run', '--project', 'scenarios', '--reporter', options.quiet ? 'dot' : 'default'];
-  args.push('--reporter', './scenarios/report/reporter.ts');
-  if (options.filter) args.push('-t', options.filter);
-  if (options.files) args.push(...options.files);
+  args.push('--reporter', './scenarios/report/reporter.ts', ...(options.files ?? []));
   const vitest = join(repoRoot, 'node_modules', '.bin', 'vitest');
   const child = spawn(vitest, args, { cwd: repoRoot, env, stdio: 'inherit' });
-  // Ctrl-C reaches the child through the terminal's process group; SIGTERM sent to us alone is passed on.
+  // Ctrl-C reaches the child through the terminal's process group; a SIGTERM sent to us alone is passed on.
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
+  const ignore = () => undefined;
   process.on('SIGTERM', forward);
-  process.on('SIGINT', () => undefined);
+  process.on('SIGINT', ignore);
   return new Promise((resolvePromise) => {
     child.once('exit', (code, signal) => {
       process.off('SIGTERM', forward);
+      process.off('SIGINT', ignore);
       resolvePromise(code ?? (signal === 'SIGINT' ? 130 : 1));
     });
   });

@@ -9,6 +9,27 @@ import { seedFromEnv } from '../fixtures/customers.ts';
 import { bootStack, type Stack } from '../stack/stack.ts';
 import { reportDirFor } from './report/reporter.ts';
 import { stackCount } from './support/stack-pool.ts';
+import { readFileSync } from 'node:fs';
+import type { StackOptions } from '../stack/stack.ts';
+
+/**
+ * The stack provider named by KASPI_HARNESS_STACK: local processes (native), or an already running
+ * stack described by the JSON that `kaspi-harness up --json` printed (external; left running).
+ */
+async function provideStack(options: StackOptions): Promise<Stack> {
+  const provider = process.env.KASPI_HARNESS_STACK ?? 'native';
+  if (provider === 'native') return bootStack(options);
+  if (provider === 'external') {
+    const file = process.env.KASPI_HARNESS_STACK_FILE;
+    if (!file)
+      throw new Error(
+        'KASPI_HARNESS_STACK=external needs KASPI_HARNESS_STACK_FILE (kaspi-harness up --json)',
+      );
+    const info = JSON.parse(readFileSync(file, 'utf8')) as Stack['info'];
+    return { info, stop: async () => undefined };
+  }
+  throw new Error(`stack provider "${provider}" is not available in this build: use --stack native`);
+}
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const runId = process.env.KASPI_HARNESS_RUN_ID ?? 'unnamed';
@@ -32,7 +53,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   const booted = await Promise.allSettled(
     Array.from({ length: count }, (_, index) =>
-      bootStack({
+      provideStack({
         runId: count > 1 ? `${runId}-${index + 1}` : runId,
         seed: seedFromEnv(),
         phpClassesDir: process.env.KASPI_HARNESS_PHP_CLASSES || undefined,

@@ -1,35 +1,30 @@
-import { parseArgs } from 'node:util';
-import { integerFlag, type Command } from '../command.ts';
+import type { Command } from '../command.ts';
+import { parseRunOptions, runFlagsHelp } from '../run-options.ts';
 import { runScenarios } from '../scenario-run.ts';
-
-const options = {
-  seed: { type: 'string' },
-  'php-classes': { type: 'string' },
-  'reports-dir': { type: 'string' },
-  quiet: { type: 'boolean', default: false },
-} as const;
 
 export const phase6Command: Command = {
   name: 'phase6',
-  summary: 'boot the stack, pay once per seller (service up, down warm, down cold, back), report, tear down',
+  summary: "the guide's Phase 6: pay once per seller (service up, down warm, down cold, back), report",
   help: `Usage: kaspi-harness phase6 [options]
 
-The deployment guide's Phase 6: one order per seller through the Bitrix checkout, proved at the Kaspi
-simulator, in MySQL and in the paymentlog; then with the payment-service down (warm cache, then cold
-cache: the documented fallback), then back up. Exits non-zero when any payment landed elsewhere.
+The deployment guide's Phase 6: boot the stack, place one order per seller through the Bitrix checkout,
+prove it at the Kaspi simulator, in MySQL and in the paymentlog; then with the payment-service down
+(warm cache, then cold cache: the documented fallback), then back up. Writes reports/<run>/ and exits
+non-zero when any payment landed anywhere else.
 
 Options:
-  --seed N             seed for customers and baskets (default 20251103; the same seed replays a run)
-  --php-classes DIR    the team's own local/classes tree instead of the reference classes
-  --reports-dir DIR    write <run>/ under DIR instead of ./reports
-  --quiet              less progress output`,
+${runFlagsHelp}`,
   async run(argv) {
-    const { values } = parseArgs({ args: argv, options, strict: true });
+    const options = await parseRunOptions(argv);
     return runScenarios({
-      seed: integerFlag('seed', values.seed),
-      phpClassesDir: values['php-classes'],
-      reportsDir: values['reports-dir'],
-      quiet: values.quiet,
+      seed: options.seed,
+      phpClassesDir: options.phpClasses,
+      phpInitFile: options.phpInit,
+      reportsDir: options.reportsDir,
+      quiet: options.quiet,
+      sellers: options.sellers,
+      stack: options.stack,
+      stackFile: options.stackFile,
       files: ['scenarios/phase6.test.ts'],
     });
   },

@@ -1,0 +1,35 @@
+import type { Command } from '../command.ts';
+import { parseRunOptions, runFlagsHelp } from '../run-options.ts';
+import { runScenarios, suiteFiles } from '../scenario-run.ts';
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'boot the stack, run scenario suites (all, or --suite NAME), report, tear down',
+  help: `Usage: kaspi-harness run [options]
+
+Boots the stack (one per parallel worker), runs the scenario suites — every scenarios/*.test.ts, or
+the ones named with --suite — writes reports/<run>/ (report.html, results.json, junit.xml, logs/), and
+tears everything down. Exit code 0 only when every check passed: CI can gate a deploy on it.
+
+Examples:
+  kaspi-harness run --php-classes ../site/local/classes
+  kaspi-harness run --suite fallback --seller 121038
+
+Options:
+  --suite NAME         only scenarios/NAME.test.ts (repeatable)
+${runFlagsHelp}`,
+  async run(argv) {
+    const options = await parseRunOptions(argv);
+    return runScenarios({
+      seed: options.seed,
+      phpClassesDir: options.phpClasses,
+      phpInitFile: options.phpInit,
+      reportsDir: options.reportsDir,
+      quiet: options.quiet,
+      sellers: options.sellers,
+      stack: options.stack,
+      stackFile: options.stackFile,
+      files: options.suites ? suiteFiles(options.suites) : undefined,
+    });
+  },
+};

@@ -1,0 +1,116 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { sellers } from '../../fixtures/organizations.ts';
+import { startKaspiSimulator } from '../../simulator/kaspi/index.ts';
+import { startPaymentServiceSimulator } from '../../simulator/payment-service/index.ts';
+import { startPostgres } from '../../stack/postgres.ts';
+import { integerFlag, UsageError, type Command } from '../command.ts';
+import { untilSignal } from '../wait-for-signal.ts';
+
+const options = {
+  port: { type: 'string' },
+  'control-port': { type: 'string' },
+  'database-url': { type: 'string' },
+  plain: { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+} as const;
+
+/** `[jsonKey, label, url]`: labels for people, keys for the --json ready line. */
+type Endpoint = [string, string, string];
+
+function print(json: boolean, endpoints: Endpoint[]): void {
+  if (json) {
+    const urls = Object.fromEntries(endpoints.map(([key, , url]) => [key, url]));
+    console.log(JSON.stringify({ ready: true, pid: process.pid, ...urls }));
+  } else {
+    for (const [, label, url] of endpoints) console.log(`  ${label.padEnd(36)} ${url}`);
+  }
+}
+
+async function kaspi(values: { port?: string; 'control-port'?: string; plain: boolean; json: boolean }) {
+  const simulator = await startKaspiSimulator({
+    port: integerFlag('port', values.port) ?? 0,
+    controlPort: integerFlag('control-port', values['control-port']) ?? 0,
+    tls: !values.plain,
+  });
+  if (!values.json)
+    console.log('Kaspi simulator up (seeded with fixtures/sellers.json and the fallback organization):');
+  print(values.json, [
+    ['url', 'Kaspi API (plain HTTP, all schemes)', simulator.url],
+    ...(['r1', 'r2', 'r3'] as const).map((scheme): Endpoint => [
+      scheme,
+      `Kaspi ${scheme} (TLS)`,
+      simulator.listeners[scheme],
+    ]),
+    ['controlUrl', 'Dashboard + control API', simulator.controlUrl],
+    ['openapiUrl', 'OpenAPI document', `${simulator.controlUrl}/openapi.json`],
+  ]);
+  return untilSignal(() => simulator.close());
+}
+
+async function paymentService(values: {
+  port?: string;
+  'control-port'?: string;
+  'database-url'?: string;
+  json: boolean;
+}) {
+  let databaseUrl = values['database-url'];
+  let stopPostgres = async () => undefined;
+  if (!databaseUrl) {
+    const runDir = mkdtempSync(join(tmpdir(), 'kaspi-harness-sim-'));
+    const postgres = await startPostgres({ runDir });
+    databaseUrl = postgres.url;
+    stopPostgres = async () => {
+      await postgres.stop();
+      rmSync(runDir, { recursive: true, force: true });
+    };
+  }
+  const simulator = await startPaymentServiceSimulator({
+    databaseUrl,
+    sellers,
+    port: integerFlag('port', values.port),
+    controlPort: integerFlag('control-port', values['control-port']),
+  });
+  if (!values.json) console.log('payment-service simulator up (configs seeded from fixtures/sellers.json):');
+  print(values.json, [
+    ['url', 'payment-service (guide contract)', `${simulator.url}/api`],
+    ['controlUrl', 'Control API', simulator.controlUrl],
+    ['databaseUrl', 'PostgreSQL', databaseUrl],
+  ]);
+  return untilSignal(async () => {
+    await simulator.close();
+    await stopPostgres();
+  });
+}
+
+export const simCommand: Command = {
+  name: 'sim',
+  summary: 'start one simulator alone: `sim kaspi` or `sim payment-service`',
+  help: `Usage: kaspi-harness sim kaspi|payment-service [options]
+
+Starts one simulator on 127.0.0.1 and keeps it up until Ctrl-C, printing its URLs.
+
+  sim kaspi              the Kaspi QR API (plain HTTP for every scheme, plus r1/r2/r3 TLS listeners),
+                         its dashboard, control API and OpenAPI document
+  sim payment-service    the payment-service on PostgreSQL (a private one unless --database-url)
+
+Options:
+  --port N               the API port (default: a free one)
+  --control-port N       the control API port (default: a free one)
+  --database-url URL     payment-service: use this PostgreSQL (it must be a throwaway database)
+  --plain                kaspi: no TLS listeners
+  --json                 one JSON ready line instead of the table`,
+  async run(argv) {
+    const { values, positionals } = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
+    switch (positionals[0]) {
+      case 'kaspi':
+        return kaspi(values);
+      case 'payment-service':
+        return paymentService(values);
+      default:
+        throw new UsageError(`sim needs a target: kaspi or payment-service (got "${positionals[0] ?? ''}")`);
+    }
+  },
+};

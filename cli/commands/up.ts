@@ -1,0 +1,63 @@
+import { parseArgs } from 'node:util';
+import { bootStack, type StackInfo } from '../../stack/stack.ts';
+import { announceUp } from '../../stack/up-state.ts';
+import type { Command } from '../command.ts';
+import { parseRunOptions, runFlags, runFlagsHelp } from '../run-options.ts';
+import { existingPath } from '../scenario-run.ts';
+
+export function stackUrls(info: StackInfo): [string, string][] {
+  return [
+    ['Storefront (Bitrix stub)', info.bitrix.url],
+    ['Kaspi simulator', info.kaspi.url],
+    ['Kaspi dashboard + control API', info.kaspi.controlUrl],
+    ['payment-service simulator', info.paymentService.apiBaseUrl],
+    ['payment-service control API', info.paymentService.controlUrl],
+    ['PostgreSQL', info.postgres.url],
+    [
+      'MariaDB',
+      `mysql://${info.mariadb.user}@${info.mariadb.host}:${info.mariadb.port}/${info.mariadb.database}`,
+    ],
+  ];
+}
+
+export const upCommand: Command = {
+  name: 'up',
+  summary: 'boot the stack and stay up; print the URLs (--json: one machine-readable ready line)',
+  help: `Usage: kaspi-harness up [options]
+
+Boots the whole stack on loopback and keeps it up until Ctrl-C, SIGTERM or \`kaspi-harness down\`.
+Prints the storefront, simulator, dashboard and control URLs. With --json, prints exactly one line,
+{"ready":true,...} with the stack's coordinates, which \`run --stack external --stack-file\` accepts.
+
+Options:
+  --json               one JSON ready line instead of the table
+${runFlagsHelp}`,
+  async run(argv) {
+    parseArgs({ args: argv, options: runFlags, strict: true });
+    const options = await parseRunOptions(argv);
+    const log =
+      options.json || options.quiet ? () => undefined : (line: string) => console.error(`[stack] ${line}`);
+    const stack = await bootStack({
+      seed: options.seed,
+      phpClassesDir: options.phpClasses && existingPath('--php-classes', options.phpClasses, 'directory'),
+      log,
+    });
+    const forget = announceUp(stack.info);
+    if (options.json) {
+      console.log(JSON.stringify({ ready: true, pid: process.pid, ...stack.info }));
+    } else {
+      console.log(`Stack up in ${stack.info.bootMs} ms (run ${stack.info.runId}):`);
+      for (const [name, url] of stackUrls(stack.info)) console.log(`  ${name.padEnd(30)} ${url}`);
+      console.log('Ctrl-C or `kaspi-harness down` stops it.');
+    }
+    return new Promise<number>((resolve) => {
+      const stop = (signal: NodeJS.Signals) => {
+        log(`${signal}: stopping`);
+        forget();
+        void stack.stop().finally(() => resolve(0));
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+  },
+};

@@ -1,0 +1,47 @@
+/**
+ * `kaspi-harness.config.ts`: one typed file for what the flags hold, found in the working directory
+ * (like playwright.config.ts). Flags override it.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+export type StackProvider = 'native' | 'docker' | 'external';
+
+export interface HarnessConfig {
+  /** Seed for customers and baskets; the same seed replays a run. */
+  seed?: number;
+  /** The team's own `local/classes` tree instead of the reference classes. */
+  phpClasses?: string;
+  /** The team's own `local/php_interface/init.php`. */
+  phpInit?: string;
+  /** Where `<run>/` report folders go (default ./reports). */
+  reportsDir?: string;
+  /** How the stack runs: local processes (default), containers, or an already running stack. */
+  stack?: StackProvider;
+  /** For `stack: 'external'`: the StackInfo JSON that `kaspi-harness up --json` printed. */
+  stackFile?: string;
+  /** Suites `run` runs by default (file names under scenarios/, without `.test.ts`). */
+  suites?: string[];
+  /** Only these shop ids (default: every seller of fixtures/sellers.json). */
+  sellers?: number[];
+}
+
+export function defineConfig(config: HarnessConfig): HarnessConfig {
+  return config;
+}
+
+export const configFileName = 'kaspi-harness.config.ts';
+
+export async function loadConfig(cwd = process.cwd(), explicit?: string): Promise<HarnessConfig> {
+  const file = explicit ? resolve(cwd, explicit) : join(cwd, configFileName);
+  if (!existsSync(file)) {
+    if (explicit) throw new Error(`--config ${explicit}: no such file`);
+    return {};
+  }
+  const loaded = (await import(pathToFileURL(file).href)) as { default?: HarnessConfig };
+  if (!loaded.default || typeof loaded.default !== 'object') {
+    throw new Error(`${file} must \`export default defineConfig({ … })\``);
+  }
+  return loaded.default;
+}

@@ -1,0 +1,68 @@
+/**
+ * The options shared by `phase6`, `run` and `up`: flags parsed strictly, laid over
+ * kaspi-harness.config.ts.
+ */
+import { parseArgs } from 'node:util';
+import { integerFlag, UsageError } from './command.ts';
+import { loadConfig, type HarnessConfig, type StackProvider } from './config.ts';
+
+export const runFlags = {
+  config: { type: 'string' },
+  seed: { type: 'string' },
+  'php-classes': { type: 'string' },
+  'php-init': { type: 'string' },
+  'reports-dir': { type: 'string' },
+  stack: { type: 'string' },
+  'stack-file': { type: 'string' },
+  seller: { type: 'string', multiple: true },
+  suite: { type: 'string', multiple: true },
+  quiet: { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+} as const;
+
+export const runFlagsHelp = `  --config FILE        config file (default ./kaspi-harness.config.ts when present)
+  --seed N             seed for customers and baskets (default 20251103; the same seed replays a run)
+  --php-classes DIR    the team's own local/classes tree instead of the reference classes
+  --php-init FILE      the team's own local/php_interface/init.php
+  --reports-dir DIR    write <run>/ under DIR instead of ./reports
+  --stack KIND         native (local processes, default), docker, or external (with --stack-file)
+  --stack-file FILE    for --stack external: the JSON that \`kaspi-harness up --json\` printed
+  --seller ID          only this shop_id (repeatable; default every seller of fixtures/sellers.json)
+  --quiet              less progress output`;
+
+export interface RunOptions extends Required<Pick<HarnessConfig, 'seed'>> {
+  phpClasses?: string;
+  phpInit?: string;
+  reportsDir?: string;
+  stack: StackProvider;
+  stackFile?: string;
+  sellers?: number[];
+  suites?: string[];
+  quiet: boolean;
+  json: boolean;
+}
+
+const providers: readonly StackProvider[] = ['native', 'docker', 'external'];
+
+export async function parseRunOptions(argv: string[]): Promise<RunOptions> {
+  const { values } = parseArgs({ args: argv, options: runFlags, strict: true });
+  const config = await loadConfig(process.cwd(), values.config);
+  const stack = (values.stack ?? config.stack ?? 'native') as StackProvider;
+  if (!providers.includes(stack))
+    throw new UsageError(`--stack must be one of ${providers.join(', ')}, got "${stack}"`);
+  const sellers = values.seller?.map((raw) => integerFlag('seller', raw)!) ?? config.sellers;
+  const stackFile = values['stack-file'] ?? config.stackFile;
+  if (stack === 'external' && !stackFile) throw new UsageError('--stack external needs --stack-file FILE');
+  return {
+    seed: integerFlag('seed', values.seed) ?? config.seed ?? 20251103,
+    phpClasses: values['php-classes'] ?? config.phpClasses,
+    phpInit: values['php-init'] ?? config.phpInit,
+    reportsDir: values['reports-dir'] ?? config.reportsDir,
+    stack,
+    stackFile,
+    sellers,
+    suites: values.suite ?? config.suites,
+    quiet: values.quiet,
+    json: values.json,
+  };
+}
