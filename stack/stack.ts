@@ -4,7 +4,7 @@
  * part explicitly, and always returns a stack that `stop()` tears down completely — or throws after
  * having torn down whatever had started.
  */
-import { cpSync, existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   allOrganizations,
@@ -18,6 +18,8 @@ import { startBitrix } from '../simulator/bitrix/index.ts';
 import { startMariadb } from './mariadb.ts';
 import { startPostgres } from './postgres.ts';
 import { cleanLeftovers, RunRegistry } from './leftovers.ts';
+import { watchService } from './health.ts';
+import { copyRunLogs, saveJournal } from './keep-logs.ts';
 import { onProcessSpawn } from './process.ts';
 import { createRunDir, newRunId } from './run-dir.ts';
 
@@ -43,6 +45,8 @@ export interface StackInfo {
   postgres: { url: string };
   mariadb: { host: string; port: number; database: string; user: string; password: string };
   fallback: { bin: string; deviceToken: string };
+  /** Deaths of stack services during the run (stack/health.ts), one JSON line each. */
+  healthFile: string;
   bootMs: number;
 }
 
@@ -64,18 +68,36 @@ export async function bootStack(options: StackOptions): Promise<Stack> {
   const stoppers: Stopper[] = [];
   let stopped = false;
 
+  let info: StackInfo | undefined;
   const stop = async (stopOptions: { keepLogsIn?: string } = {}): Promise<void> => {
     if (stopped) return;
     stopped = true;
+    const keep = stopOptions.keepLogsIn;
+    if (keep && info) {
+      mkdirSync(keep, { recursive: true });
+      await Promise.all([
+        saveJournal(`${info.kaspi.controlUrl}/control/journal/download`, join(keep, 'kaspi-journal.json')),
+        saveJournal(
+          `${info.paymentService.controlUrl}/control/requests`,
+          join(keep, 'payment-service-requests.json'),
+        ),
+      ]);
+    }
     for (const part of stoppers.reverse()) {
       const begun = Date.now();
       await part.stop().catch((error: unknown) => log(`stopping ${part.name} failed: ${String(error)}`));
       log(`stopped ${part.name} in ${Date.now() - begun} ms`);
     }
     unsubscribe();
-    if (stopOptions.keepLogsIn && existsSync(runDir.logs)) {
-      mkdirSync(stopOptions.keepLogsIn, { recursive: true });
-      cpSync(runDir.logs, stopOptions.keepLogsIn, { recursive: true });
+    if (keep) {
+      const documentRoot = info?.bitrix.documentRoot;
+      const phpLogs = documentRoot
+        ? [
+            join(documentRoot, '__bx_log.log'),
+            join(documentRoot, 'bitrix', 'log', 'kaspi_payment_service.log'),
+          ]
+        : [];
+      copyRunLogs(runDir.path, phpLogs, keep);
     }
     runDir.remove();
     registry.release();
@@ -95,6 +117,9 @@ export async function bootStack(options: StackOptions): Promise<Stack> {
         (s) => (stoppers.push({ name: 'Kaspi simulator', stop: s.close }), s),
       ),
     ]);
+    const healthFile = join(runDir.path, 'health.jsonl');
+    watchService(healthFile, 'MariaDB', mariadb.process);
+    watchService(healthFile, 'PostgreSQL', postgres.process);
     log('starting the payment-service simulator…');
     const paymentService = await startPaymentServiceSimulator({ databaseUrl: postgres.url, sellers });
     stoppers.push({ name: 'payment-service simulator', stop: paymentService.close });
@@ -110,7 +135,7 @@ export async function bootStack(options: StackOptions): Promise<Stack> {
     });
     stoppers.push({ name: 'Bitrix stub', stop: bitrix.close });
 
-    const info: StackInfo = {
+    info = {
       runId: runDir.runId,
       runDir: runDir.path,
       logsDir: runDir.logs,
@@ -127,6 +152,7 @@ export async function bootStack(options: StackOptions): Promise<Stack> {
         password: mariadb.database.password,
       },
       fallback: { bin: fallbackOrganization.bin, deviceToken: fallbackOrganization.deviceToken },
+      healthFile,
       bootMs: Date.now() - started,
     };
     return { info, stop };

@@ -8,6 +8,8 @@ import { fallbackOrganization, type Seller } from '../../fixtures/organizations.
 import type { Purchase } from '../../simulator/kaspi/index.ts';
 import type { StackClients } from './stack-context.ts';
 import { basketFor, checkout, type CheckoutAttempt, type PaymentMethod, type Product } from './storefront.ts';
+import { serviceDeaths } from '../../stack/health.ts';
+import { recordFinding } from './suite.ts';
 import { collectTrace } from './trace.ts';
 import { judge, type Expectation, type RoutingResult } from './verdict.ts';
 
@@ -53,6 +55,22 @@ export async function tracePayment(
       failure = `checkout reported Kaspi payment ${attempt.body.payment.qrPaymentId}, but Kaspi has no such purchase`;
   } else {
     failure = `checkout answered HTTP ${attempt.httpStatus}: ${attempt.body.error.code} — ${attempt.body.error.message}`;
+    const deaths = serviceDeaths(stack.info.healthFile);
+    if (deaths.length) {
+      // Not a routing verdict: the stack itself broke. Say which service, with its last log lines.
+      failure = `STACK FAILURE, not a routing result: ${deaths.map((d) => d.service).join(', ')} died during the run (${failure})`;
+      if (options.meta) {
+        for (const death of deaths) {
+          recordFinding(options.meta, {
+            suite: options.scenario,
+            key: `service-died:${death.service}`,
+            severity: 'defect',
+            message: `${death.service} died at ${death.at}; payments after that are not routing results`,
+            evidence: { log: death.message },
+          });
+        }
+      }
+    }
   }
   const verdict = judge({
     seller,
