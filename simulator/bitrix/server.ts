@@ -8,7 +8,10 @@ import type { RunningMariadb } from '../../stack/mariadb.ts';
 import { resolveProductionLayout, type ProductionLayoutRequest } from '../../stack/namespace.ts';
 import type { MaterializedFile } from '../../stack/php-files.ts';
 import { startPhpServer } from '../../stack/php.ts';
+import { readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { commandLineOf } from '../../stack/egress/client-process.ts';
 import { clearBitrixCache } from './cache.ts';
 import { installRouter, layOutDocumentRoot } from './layout.ts';
 import {
@@ -76,11 +79,25 @@ export interface BitrixStub {
    * (CA, …) through PHP_INI_SCAN_DIR, as a shell user on the server would get the server's php.ini.
    */
   runCommand: LayoutRunner;
+  /**
+   * For the egress proxy (`egress.setClientDescriber(stub.describeEgressClient)`): the PHP code behind
+   * a process id — `php -S: POST /local/api/checkout.php` for a web request, the command for a CLI run.
+   */
+  describeEgressClient(pid: number): string | undefined;
   /** This run's application database (what the guide's `mysql -u usercvety -p dbcvety` reaches). */
   database: { host: string; port: number; name: string; user: string; password: string };
   /** Empties bitrix/cache and bitrix/managed_cache, like the admin panel's "Clear cache". */
   clearCache(): Promise<void>;
   close(): Promise<void>;
+}
+
+function describePhpProcess(traceDir: string, pid: number): string | undefined {
+  try {
+    return `php -S: ${readFileSync(join(traceDir, String(pid)), 'utf8')}`;
+  } catch {
+    const command = commandLineOf(pid);
+    return command?.startsWith('php') ? `php CLI: ${command}` : undefined;
+  }
 }
 
 export async function startBitrix(options: StartBitrixOptions): Promise<BitrixStub> {
@@ -106,7 +123,9 @@ export async function startBitrix(options: StartBitrixOptions): Promise<BitrixSt
     bxLog: join(documentRoot, '__bx_log.log'),
     kaspiPaymentServiceLog: join(documentRoot, 'bitrix', 'log', 'kaspi_payment_service.log'),
   };
-  const env = bitrixPhpEnv(process.env, options.egressProxyUrl);
+  const traceDir = resolve(options.runDir, 'bitrix-php', 'requests');
+  await mkdir(traceDir, { recursive: true });
+  const env = { ...bitrixPhpEnv(process.env, options.egressProxyUrl), KH_REQUEST_TRACE_DIR: traceDir };
   const ini = bitrixPhpIni(options.caCertFile);
   const php = await startPhpServer({
     documentRoot,
@@ -132,6 +151,7 @@ export async function startBitrix(options: StartBitrixOptions): Promise<BitrixSt
     logFiles,
     runCli: phpCliRunner({ env: cliEnv, ini, layout, defaultCwd: visibleDocumentRoot }),
     runCommand: layoutRunner({ env: cliEnv, layout, defaultCwd: visibleDocumentRoot }),
+    describeEgressClient: (pid) => describePhpProcess(traceDir, pid),
     database: {
       host: options.mariadb.host,
       port: options.mariadb.port,

@@ -144,6 +144,7 @@ beforeAll(async () => {
     caCertFile,
     productionLayout: 'auto',
   });
+  egress.setClientDescriber(stub.describeEgressClient);
 }, 60_000);
 
 afterAll(async () => {
@@ -253,5 +254,40 @@ describe('storefront', () => {
     await connection.end();
     expect(await pollStatus(id)).toMatchObject({ display: 'Expired', statusId: 'E', final: true });
     expect(await orderRow(id)).toMatchObject({ PAYED: 'N', STATUS_ID: 'E' });
+  });
+
+  it('a webhook to a host nobody routed is unexpected egress, named with the request that sent it', async () => {
+    const connection = await connectAsApp(mariadb);
+    await connection.query(
+      "UPDATE b_option SET VALUE = 'https://hooks.unknown-crm.example/kaspi' WHERE MODULE_ID = 'onelab.kaspipay' AND NAME = 'webhook_url'",
+    );
+    await connection.end();
+    await stub.clearCache();
+    egress.setScenario('webhook to an unlisted host');
+    const { html } = await page('/index.php');
+    await page('/cart.php', { action: 'add', product_id: /data-testid="product-(\d+)"/.exec(html)![1]! });
+    const placed = await page('/checkout.php', {
+      name: 'Aru',
+      phone: '+77010000000',
+      email: '',
+      paymentMethod: 'qr',
+    });
+    const id = Number(/id=(\d+)/.exec(placed.location ?? '')![1]);
+    const qrPaymentId = /data-testid="kaspi-payment-id">(\d+)</.exec(
+      (await page(`/order.php?id=${id}`)).html,
+    )![1]!;
+    statuses.set(qrPaymentId, 'Processed');
+    expect(await pollStatus(id)).toMatchObject({
+      display: 'Paid',
+      webhook: expect.stringMatching(/^error: /),
+    });
+    expect(egress.unexpected({ scenario: 'webhook to an unlisted host' })).toMatchObject([
+      {
+        host: 'hooks.unknown-crm.example',
+        port: 443,
+        method: 'CONNECT',
+        codePath: `php -S: GET /local/api/order-status.php?id=${id}`,
+      },
+    ]);
   });
 });

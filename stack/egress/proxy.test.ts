@@ -173,6 +173,15 @@ describe('unexpected egress', () => {
     ]);
   });
 
+  it('names the local process that asked', async () => {
+    proxy.setClientDescriber((pid) => `described ${pid}`);
+    await phpCurl('https://api.real-bank.example/v1/transfer');
+    proxy.setClientDescriber(undefined);
+    const [event] = proxy.unexpected();
+    expect(event?.client?.command).toMatch(/^php -d curl\.cainfo=/);
+    expect(event?.codePath).toBe(`described ${event?.client?.pid}`);
+  });
+
   it('matches the port of a route: Kaspi on another port is unexpected', async () => {
     await phpCurl('https://qrapi-cert-ip.kaspi.kz:8443/r3/v01/health/ping');
     expect(proxy.unexpected()).toMatchObject([{ host: 'qrapi-cert-ip.kaspi.kz', port: 8443 }]);

@@ -10,6 +10,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import type { CertificateAuthority } from '../tls/ca.ts';
+import { commandLineOf, findClientPid } from './client-process.ts';
 import { findRoute, normalizeHost, type EgressRoute } from './routes.ts';
 import { forwardHttp, TlsTerminator } from './terminate.ts';
 
@@ -23,7 +24,14 @@ export interface UnexpectedEgress {
   url?: string;
   /** The scenario running when it happened (see setScenario). */
   scenario?: string;
+  /** The local process that asked (pid and command line), when it could be found. */
+  client?: { pid: number; command?: string };
+  /** The code that asked, as the client describer knows it (for PHP: the request or script). */
+  codePath?: string;
 }
+
+/** Turns the pid of a refused client into the code path that caused it (e.g. the PHP request). */
+export type ClientDescriber = (pid: number) => string | undefined;
 
 export interface StartEgressProxyOptions {
   routes?: readonly EgressRoute[];
@@ -32,6 +40,7 @@ export interface StartEgressProxyOptions {
   port?: number;
   /** Called once per refused destination (for a live log line). */
   onUnexpected?: (event: UnexpectedEgress) => void;
+  describeClient?: ClientDescriber;
 }
 
 export interface EgressProxy {
@@ -42,6 +51,8 @@ export interface EgressProxy {
   routes(): readonly EgressRoute[];
   /** Labels what is refused from now on, so a report can name the scenario that caused it. */
   setScenario(name: string | undefined): void;
+  /** Set after start, when the service whose code path it knows (the Bitrix stub) is up. */
+  setClientDescriber(describe: ClientDescriber | undefined): void;
   unexpected(filter?: { scenario?: string }): UnexpectedEgress[];
   clearUnexpected(): void;
   close(): Promise<void>;
@@ -62,11 +73,24 @@ export async function startEgressProxy(options: StartEgressProxyOptions = {}): P
   const sockets = new Set<Socket>();
   const terminator = options.ca ? new TlsTerminator(options.ca) : undefined;
   let scenario: string | undefined;
+  let describeClient = options.describeClient;
 
-  const refuse = (host: string, port: number, method: string, url?: string): void => {
+  const refuse = (
+    host: string,
+    port: number,
+    method: string,
+    clientPort: number | undefined,
+    url?: string,
+  ): void => {
     const event: UnexpectedEgress = { time: new Date().toISOString(), host, port, method, url, scenario };
     if (url === undefined) delete event.url;
     if (scenario === undefined) delete event.scenario;
+    const pid = clientPort === undefined ? undefined : findClientPid(clientPort);
+    if (pid !== undefined) {
+      event.client = { pid, command: commandLineOf(pid) };
+      const codePath = describeClient?.(pid);
+      if (codePath !== undefined) event.codePath = codePath;
+    }
     refused.push(event);
     options.onUnexpected?.(event);
   };
@@ -103,7 +127,7 @@ export async function startEgressProxy(options: StartEgressProxyOptions = {}): P
     const host = normalizeHost(target.hostname);
     const route = target.protocol === 'http:' ? findRoute(routes, host, port) : undefined;
     if (!route) {
-      refuse(host, port, req.method ?? 'GET', raw);
+      refuse(host, port, req.method ?? 'GET', req.socket.remotePort, raw);
       res.writeHead(403, { 'content-type': 'text/plain', 'x-harness-egress': 'refused' });
       res.end(`egress proxy: ${host}:${port} is not a harness destination (unexpected egress)\n`);
       return;
@@ -121,7 +145,7 @@ export async function startEgressProxy(options: StartEgressProxyOptions = {}): P
     const authority = hostAndPort(req.url ?? '', 443);
     const route = authority ? findRoute(routes, authority.host, authority.port) : undefined;
     if (!authority || !route) {
-      refuse(authority?.host ?? String(req.url), authority?.port ?? 0, 'CONNECT');
+      refuse(authority?.host ?? String(req.url), authority?.port ?? 0, 'CONNECT', socket.remotePort);
       socket.end('HTTP/1.1 403 Forbidden\r\nX-Harness-Egress: refused\r\nContent-Length: 0\r\n\r\n');
       return;
     }
@@ -166,6 +190,7 @@ export async function startEgressProxy(options: StartEgressProxyOptions = {}): P
     addRoute: (route) => void routes.push(route),
     routes: () => [...routes],
     setScenario: (name) => void (scenario = name),
+    setClientDescriber: (describe) => void (describeClient = describe),
     unexpected: (filter) =>
       refused.filter((e) => filter?.scenario === undefined || e.scenario === filter.scenario),
     clearUnexpected: () => void (refused.length = 0),
