@@ -13,7 +13,7 @@
  * Generated keys are unencrypted PKCS#8, which libcurl loads whatever CURLOPT_SSLKEYPASSWD says, so
  * the team's passphrase handling runs unmodified. `source` copies a file (relative to the config).
  */
-import { readFile, chmod, mkdir, writeFile } from 'node:fs/promises';
+import { access, chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, resolve } from 'node:path';
 import { z } from 'zod';
 import { issueClientCertificate, type CertificateAuthority, type IssuedCertificate } from './tls/ca.ts';
@@ -134,4 +134,34 @@ export async function writeMaterializedFiles(
     written.push(hostPath);
   }
   return written;
+}
+
+export const harnessFilesConfigName = 'harness-files.json';
+
+/**
+ * The files for a run, in one call for stack wiring: an explicit config file wins; else a team's
+ * classes dir may carry `harness-files.json`; else (reference classes, or a team without a config)
+ * the reference ApiClient's client.crt / client.key.
+ */
+export async function resolveMaterializedFiles(options: {
+  ca: CertificateAuthority;
+  phpClassesDir?: string;
+  configFile?: string;
+}): Promise<MaterializedFile[]> {
+  const candidates = [
+    options.configFile,
+    options.phpClassesDir ? join(options.phpClassesDir, harnessFilesConfigName) : undefined,
+  ];
+  for (const candidate of candidates) {
+    if (candidate === undefined) continue;
+    try {
+      await access(candidate);
+    } catch {
+      if (candidate === options.configFile)
+        throw new Error(`harness files config ${candidate} does not exist`);
+      continue;
+    }
+    return loadHarnessFiles(candidate, options.ca);
+  }
+  return referenceCertificateFiles(options.ca);
 }

@@ -1,0 +1,87 @@
+/**
+ * Materialised files: a config names files at absolute /home paths, the harness fills them with test
+ * material (a client certificate and its key that belong together, the CA), and writes them under the
+ * run's home tree only.
+ */
+import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadHarnessFiles, resolveMaterializedFiles, writeMaterializedFiles } from './php-files.ts';
+import { createCertificateAuthority, type CertificateAuthority } from './tls/ca.ts';
+
+let dir: string;
+let ca: CertificateAuthority;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'kh-php-files-'));
+  ca = await createCertificateAuthority();
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const config = (files: unknown[]): string => {
+  const file = join(dir, `config-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(file, JSON.stringify({ files }));
+  return file;
+};
+
+describe('harness files', () => {
+  it('generates a client certificate and key that match, signed by the run CA', async () => {
+    const files = await loadHarnessFiles(
+      config([
+        {
+          path: '/home/bitrix/kaspi_certificates/c.pem',
+          generate: 'client-cert',
+          commonName: 'team partner',
+        },
+        { path: '/home/bitrix/kaspi_certificates/k.pem', generate: 'client-key', commonName: 'team partner' },
+        { path: '/home/bitrix/kaspi_certificates/ca.pem', generate: 'ca-cert' },
+        { path: '/home/bitrix/.env', content: 'X=1\n', mode: 0o600 },
+      ]),
+      ca,
+    );
+    const cert = new X509Certificate(files[0]!.content);
+    expect(cert.subject).toBe('CN=team partner');
+    expect(cert.verify(new X509Certificate(ca.certPem).publicKey)).toBe(true);
+    const publicOfKey = createPublicKey(createPrivateKey(files[1]!.content)).export({
+      format: 'pem',
+      type: 'spki',
+    });
+    expect(cert.publicKey.export({ format: 'pem', type: 'spki' })).toBe(publicOfKey);
+    expect(files.map((f) => f.mode)).toEqual([0o644, 0o600, 0o644, 0o600]);
+
+    const home = join(dir, 'home');
+    const written = await writeMaterializedFiles(home, files);
+    expect(written[3]).toBe(join(home, 'bitrix/.env'));
+    expect(readFileSync(written[3]!, 'utf8')).toBe('X=1\n');
+    expect(statSync(written[1]!).mode & 0o777).toBe(0o600);
+  });
+
+  it('refuses paths outside /home, traversal, and specs that are not exactly one kind', async () => {
+    await expect(loadHarnessFiles(config([{ path: '/etc/passwd', content: 'x' }]), ca)).rejects.toThrow(
+      /under \/home/,
+    );
+    await expect(loadHarnessFiles(config([{ path: '/home/../etc/x', content: 'x' }]), ca)).rejects.toThrow(
+      /under \/home/,
+    );
+    await expect(
+      loadHarnessFiles(config([{ path: '/home/bitrix/x', content: 'x', generate: 'ca-cert' }]), ca),
+    ).rejects.toThrow(/exactly one/);
+    await expect(
+      writeMaterializedFiles(join(dir, 'home'), [{ path: '/home/../../x', content: 'x' }]),
+    ).rejects.toThrow();
+  });
+
+  it('without a config, provides what the reference ApiClient opens', async () => {
+    const files = await resolveMaterializedFiles({ ca, phpClassesDir: dir });
+    expect(files.map((f) => f.path)).toEqual([
+      '/home/bitrix/kaspi_certificates/client.crt',
+      '/home/bitrix/kaspi_certificates/client.key',
+    ]);
+    await expect(resolveMaterializedFiles({ ca, configFile: join(dir, 'missing.json') })).rejects.toThrow(
+      /does not exist/,
+    );
+  });
+});
