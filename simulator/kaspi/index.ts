@@ -13,7 +13,26 @@ export {
   type FastAnswer,
   type MswNodeListenerOptions,
 } from './http-adapter.ts';
-export { KaspiControlClient, KaspiControlError, type TradePointState } from './control-client.ts';
+export {
+  KaspiControlClient,
+  KaspiControlError,
+  type SimulatorInfo,
+  type TradePointState,
+} from './control-client.ts';
+export {
+  FaultRegistry,
+  faultRuleInput,
+  type FaultDecision,
+  type FaultMatch,
+  type FaultRule,
+  type FaultRuleInput,
+  type FaultSpec,
+} from './faults.ts';
+export { createFastPath } from './fast-path.ts';
+export { runKaspiSimulatorStandalone } from './main.ts';
+export { runParity, formatReport, type ParityOptions, type ParityReport } from './parity/run.ts';
+export { runParityCli } from './parity/cli.ts';
+export type { Difference } from './parity/compare.ts';
 export {
   KaspiState,
   behaviour,
