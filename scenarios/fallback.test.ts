@@ -1,0 +1,193 @@
+/**
+ * [fallback] The payment-service fails in every way the guide's client must survive — refused
+ * connections, 5xx, an HTML error page, invalid or truncated JSON, a missing field, an unknown shop,
+ * an inactive config, a config without a device token, a blackhole, a slow answer. For each, with
+ * the seller's config cached (warm) and not (cold): where the money lands, whether the checkout still
+ * works, how long it takes, and whether the failure is logged where Bitrix writes it
+ * (bitrix/log/kaspi_payment_service.log). Warm: the seller keeps its money. Cold: the documented
+ * fallback to the marketplace BIN, reported as 'diverted' — or the seller's BIN when the answer is
+ * only slow.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { seededFaker } from '../fixtures/customers.ts';
+import { fallbackOrganization, sellers, type Seller } from '../fixtures/organizations.ts';
+import type { FaultSpec } from '../simulator/payment-service/control-client.ts';
+import { appendedSince, fileMark } from './support/bitrix-files.ts';
+import { forEachSeller } from './support/each-seller.ts';
+import { tracePayment } from './support/routing.ts';
+import { connectToStack } from './support/stack-context.ts';
+import { basketFor, checkout, fetchCatalogue, type Product } from './support/storefront.ts';
+import { clearCache, resetStack } from './support/suite.ts';
+
+const stack = connectToStack();
+const faker = seededFaker(stack.info.seed);
+let catalogue: Product[] = [];
+const logFile = () => stack.info.bitrix.logFiles.kaspiPaymentServiceLog ?? '';
+const configRoute = 'GET /api/payment/config';
+
+beforeAll(async () => {
+  await resetStack(stack);
+  catalogue = await fetchCatalogue(stack.info.bitrix.url);
+});
+
+afterAll(async () => {
+  await stack.paymentService.reset();
+  await stack.close();
+});
+
+interface Outage {
+  name: string;
+  /** Breaks the service for everyone (a fault, the listener down), once per describe. */
+  global?: () => Promise<unknown>;
+  /** Breaks only this seller's config; the test installs it. */
+  perSeller?: (seller: Seller) => Promise<unknown>;
+}
+
+const fault =
+  (spec: FaultSpec, route = configRoute) =>
+  () =>
+    stack.paymentService.addFault({ route, fault: spec });
+
+const outages: Outage[] = [
+  { name: 'service down (connection refused)', global: () => stack.paymentService.down() },
+  {
+    name: 'HTTP 500',
+    global: fault({ kind: 'status', status: 500, body: { detail: 'Internal Server Error' } }),
+  },
+  {
+    name: 'HTTP 502 HTML page',
+    global: fault({ kind: 'status', status: 502, body: '<html><body>502 Bad Gateway</body></html>' }),
+  },
+  { name: 'invalid JSON', global: fault({ kind: 'invalid-json' }) },
+  { name: 'truncated answer', global: fault({ kind: 'truncated' }) },
+  { name: 'missing organization_bin', global: fault({ kind: 'missing-field', field: 'organization_bin' }) },
+  { name: 'missing is_active', global: fault({ kind: 'missing-field', field: 'is_active' }) },
+  {
+    name: 'unknown shop (config deleted)',
+    perSeller: (seller) => stack.paymentService.deleteConfig(seller.shopId),
+  },
+  {
+    name: 'inactive config',
+    perSeller: (seller) => stack.paymentService.putConfig(seller.shopId, { is_active: false }),
+  },
+  {
+    name: 'config without device token',
+    perSeller: (seller) => stack.paymentService.putConfig(seller.shopId, { device_token: null }),
+  },
+];
+
+/** Installs the outage's global part before its tests and restores the service after them. */
+function withOutage(outage: Outage): void {
+  beforeAll(async () => {
+    await stack.paymentService.reset();
+    await outage.global?.();
+  });
+  afterAll(() => stack.paymentService.reset());
+}
+
+const mentions = (text: string, shopId: number) => new RegExp(`\\b${shopId}\\b`).test(text);
+
+/** A checkout per seller with the service healthy: caches every seller's config. */
+async function warmAll(): Promise<void> {
+  for (const seller of sellers) {
+    const attempt = await checkout(stack.info.bitrix.url, {
+      items: basketFor(seller, catalogue, faker),
+      paymentMethod: 'qr',
+      faker,
+    });
+    if (!attempt.body.ok) throw new Error(`warming ${seller.name} failed: ${attempt.body.error.message}`);
+  }
+}
+
+describe('[fallback] warm cache: the seller keeps its money', () => {
+  beforeAll(async () => {
+    await resetStack(stack);
+    await warmAll();
+  });
+
+  for (const outage of outages) {
+    describe(outage.name, () => {
+      withOutage(outage);
+      // The sellers of one outage run together (PHP serves a few requests at once); outages run in turn.
+      describe.concurrent('sellers together', () => {
+        forEachSeller(`%s is paid on its own BIN from the cached config`, async (seller, task) => {
+          await outage.perSeller?.(seller);
+          const { result, attempt } = await tracePayment(stack, {
+            scenario: `fallback warm: ${outage.name}`,
+            seller,
+            catalogue,
+            faker,
+            expectation: 'seller',
+            meta: task.meta,
+          });
+          expect(result.passed, result.reason).toBe(true);
+          expect(attempt.httpStatus).toBe(200);
+        });
+      });
+    });
+  }
+});
+
+describe('[fallback] cold cache: the documented fallback BIN', () => {
+  // A failed lookup is never cached, so one clear keeps every broken seller cold.
+  beforeAll(() => clearCache(stack));
+
+  for (const outage of outages) {
+    describe(outage.name, () => {
+      withOutage(outage);
+      describe.concurrent('sellers together', () => {
+        forEachSeller(
+          `%s checks out, is diverted to ${fallbackOrganization.bin}, and the failure is logged`,
+          async (seller, task) => {
+            await outage.perSeller?.(seller);
+            const mark = fileMark(logFile());
+            const { result, attempt } = await tracePayment(stack, {
+              scenario: `fallback cold: ${outage.name}`,
+              seller,
+              catalogue,
+              faker,
+              expectation: 'fallback',
+              meta: task.meta,
+            });
+            expect(result.passed, result.reason).toBe(true);
+            expect(result.verdict).toBe('diverted');
+            expect(attempt.httpStatus, 'the checkout still works').toBe(200);
+            expect(attempt.elapsedMs, 'a fast failure falls back fast').toBeLessThan(5_000);
+            const logged = appendedSince(logFile(), mark);
+            expect(mentions(logged, seller.shopId), `a line for shop ${seller.shopId} in ${logFile()}`).toBe(
+              true,
+            );
+            expect(logged).toContain(fallbackOrganization.bin);
+          },
+        );
+      });
+    });
+  }
+});
+
+describe('[fallback] slow answer within the client timeout', () => {
+  const slowMs = 2_000;
+  beforeAll(async () => {
+    await resetStack(stack);
+    await stack.paymentService.addFault({ route: configRoute, fault: { kind: 'slow', ms: slowMs } });
+  });
+  afterAll(() => stack.paymentService.reset());
+
+  for (const seller of sellers) {
+    test.concurrent(
+      `${seller.name} (${seller.shopId}), cold cache: still paid on its own BIN, ${slowMs} ms later`,
+      async ({ task }) => {
+        const { result, attempt } = await tracePayment(stack, {
+          scenario: 'fallback cold: slow 2 s',
+          seller,
+          catalogue,
+          faker,
+          expectation: 'seller',
+          meta: task.meta,
+        });
+        expect(result.passed, result.reason).toBe(true);
+        expect(attempt.elapsedMs, 'the slow answer was waited for').toBeGreaterThanOrEqual(slowMs - 50);
+      },
+    );
+  }
+});
