@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { integerFlag, UsageError } from './command.ts';
 import { loadConfig, type HarnessConfig, type StackProvider } from './config.ts';
+import type { ScenarioRunOptions } from './scenario-run.ts';
 
 export const runFlags = {
   config: { type: 'string' },
@@ -64,5 +65,20 @@ export async function parseRunOptions(argv: string[]): Promise<RunOptions> {
     suites: values.suite ?? config.suites,
     quiet: values.quiet,
     json: values.json,
+  };
+}
+
+/** What a `phase6` or `run` invocation hands to the scenario runner. */
+export function scenarioRunOptions(options: RunOptions, files: string[] | undefined): ScenarioRunOptions {
+  return {
+    seed: options.seed,
+    phpClassesDir: options.phpClasses,
+    phpInitFile: options.phpInit,
+    reportsDir: options.reportsDir,
+    quiet: options.quiet,
+    sellers: options.sellers,
+    stack: options.stack,
+    stackFile: options.stackFile,
+    files,
   };
 }

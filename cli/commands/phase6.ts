@@ -1,5 +1,5 @@
 import type { Command } from '../command.ts';
-import { parseRunOptions, runFlagsHelp } from '../run-options.ts';
+import { parseRunOptions, runFlagsHelp, scenarioRunOptions } from '../run-options.ts';
 import { runScenarios } from '../scenario-run.ts';
 
 export const phase6Command: Command = {
@@ -16,16 +16,6 @@ Options:
 ${runFlagsHelp}`,
   async run(argv) {
     const options = await parseRunOptions(argv);
-    return runScenarios({
-      seed: options.seed,
-      phpClassesDir: options.phpClasses,
-      phpInitFile: options.phpInit,
-      reportsDir: options.reportsDir,
-      quiet: options.quiet,
-      sellers: options.sellers,
-      stack: options.stack,
-      stackFile: options.stackFile,
-      files: ['scenarios/phase6.test.ts'],
-    });
+    return runScenarios(scenarioRunOptions(options, ['scenarios/phase6.test.ts']));
   },
 };

@@ -1,0 +1,148 @@
+import { parseArgs } from 'node:util';
+import {
+  PaymentServiceControlClient,
+  faultKinds,
+  type FaultSpec,
+} from '../../simulator/payment-service/index.ts';
+import { UsageError, integerFlag, type Command } from '../command.ts';
+
+const options = {
+  'control-url': { type: 'string' },
+  route: { type: 'string' },
+  times: { type: 'string' },
+  ms: { type: 'string' },
+  'jitter-ms': { type: 'string' },
+  distribution: { type: 'string' },
+  status: { type: 'string' },
+  body: { type: 'string' },
+  field: { type: 'string' },
+  'shop-id': { type: 'string' },
+  bin: { type: 'string' },
+  'device-token': { type: 'string' },
+  probability: { type: 'string' },
+  seed: { type: 'string' },
+  inner: { type: 'string' },
+} as const;
+
+type Values = { [K in keyof typeof options]?: string };
+
+/** A fault kind and its flags as the payment-service control API takes it. */
+function paymentServiceFault(kind: string, v: Values): FaultSpec {
+  const need = (name: keyof Values): string => {
+    const value = v[name];
+    if (value === undefined) throw new UsageError(`${kind} needs --${name}`);
+    return value;
+  };
+  const int = (name: keyof Values): number => integerFlag(name, need(name)) ?? 0;
+  switch (kind) {
+    case 'down':
+    case 'blackhole':
+    case 'invalid-json':
+    case 'truncated':
+    case 'tls-failure':
+      return { kind };
+    case 'slow': {
+      const distribution = v.distribution;
+      if (distribution !== undefined && !['uniform', 'normal', 'exponential'].includes(distribution)) {
+        throw new UsageError(`--distribution must be uniform, normal or exponential, got "${distribution}"`);
+      }
+      return {
+        kind,
+        ms: int('ms'),
+        ...(v['jitter-ms'] === undefined ? {} : { jitterMs: int('jitter-ms') }),
+        ...(distribution === undefined
+          ? {}
+          : { distribution: distribution as 'uniform' | 'normal' | 'exponential' }),
+        ...(v.seed === undefined ? {} : { seed: int('seed') }),
+      };
+    }
+    case 'status': {
+      let body: unknown;
+      if (v.body !== undefined) {
+        try {
+          body = JSON.parse(v.body) as unknown;
+        } catch {
+          body = v.body; // not JSON: sent as text, like an error page
+        }
+      }
+      return { kind, status: int('status'), ...(body === undefined ? {} : { body }) };
+    }
+    case 'missing-field':
+      return { kind, field: need('field') };
+    case 'stale-config':
+      return {
+        kind,
+        ...(v['shop-id'] === undefined ? {} : { shopId: int('shop-id') }),
+        ...(v.bin === undefined ? {} : { organizationBin: v.bin }),
+        ...(v['device-token'] === undefined ? {} : { deviceToken: v['device-token'] }),
+      };
+    case 'flapping': {
+      const probability = Number(need('probability'));
+      if (!(probability >= 0 && probability <= 1))
+        throw new UsageError('--probability must be between 0 and 1');
+      const inner = paymentServiceFault(need('inner'), v);
+      if (inner.kind === 'flapping' || inner.kind === 'tls-failure') {
+        throw new UsageError(`--inner ${inner.kind} cannot flap per request`);
+      }
+      return { kind, probability, seed: int('seed'), fault: inner };
+    }
+    default:
+      throw new UsageError(`unknown fault "${kind}" (one of ${faultKinds.join(', ')}, or list, clear)`);
+  }
+}
+
+interface ChaosTarget {
+  envVar: string;
+  run(controlUrl: string, action: string, values: Values, rest: string[]): Promise<string>;
+}
+
+/** One entry per simulator; `kaspi` joins here once its fault vocabulary is mapped. */
+const targets: Record<string, ChaosTarget> = {
+  'payment-service': {
+    envVar: 'KASPI_HARNESS_PAYMENT_SERVICE_CONTROL_URL',
+    async run(controlUrl, action, values, rest) {
+      const client = new PaymentServiceControlClient(controlUrl);
+      if (action === 'list') return JSON.stringify(await client.faults(), null, 2);
+      if (action === 'clear') return `removed ${await client.removeFaults(rest[0])}`;
+      const fault = paymentServiceFault(action, values);
+      const id = await client.addFault({
+        fault,
+        ...(values.route === undefined ? {} : { route: values.route }),
+        ...(values.times === undefined ? {} : { times: integerFlag('times', values.times) }),
+      });
+      return `fault ${id}: ${action}${values.route ? ` on ${values.route}` : ' on every route'} (remove: kaspi-harness chaos payment-service clear ${id})`;
+    },
+  },
+};
+
+export const chaosCommand: Command = {
+  name: 'chaos',
+  summary: 'switch a fault on (or list / clear faults) in a running simulator',
+  help: `Usage: kaspi-harness chaos <target> <fault|list|clear [id]> [options]
+
+Targets: ${Object.keys(targets).join(', ')}
+Faults (payment-service): ${faultKinds.join(', ')}
+
+Options:
+  --control-url URL     the simulator's control API (default: $KASPI_HARNESS_PAYMENT_SERVICE_CONTROL_URL)
+  --route R             e.g. "GET /api/payment/config" or "/admin/*" (default: every route)
+  --times N             fire for the next N requests only
+  --ms N --jitter-ms N --distribution uniform|normal|exponential --seed N     (slow)
+  --status N --body JSON|TEXT                                                  (status)
+  --field NAME                                                                 (missing-field)
+  --shop-id N --bin BIN --device-token T                                       (stale-config)
+  --probability P --seed N --inner FAULT (+ the inner fault's flags)           (flapping)`,
+  async run(argv) {
+    const { values, positionals } = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
+    const [targetName, action, ...rest] = positionals;
+    if (!targetName || !action)
+      throw new UsageError('give a target and a fault, e.g. chaos payment-service blackhole');
+    const target = targets[targetName];
+    if (!target)
+      throw new UsageError(`unknown target "${targetName}" (one of ${Object.keys(targets).join(', ')})`);
+    const controlUrl = values['control-url'] ?? process.env[target.envVar];
+    if (!controlUrl) throw new UsageError(`--control-url is required (or set ${target.envVar})`);
+    console.log(await target.run(controlUrl, action, values, rest));
+    return 0;
+  },
+};
