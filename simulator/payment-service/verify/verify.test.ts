@@ -1,0 +1,203 @@
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { UsageError } from '../../../cli/command.ts';
+import { chaosCommand } from '../../../cli/commands/chaos.ts';
+import { verifyCommand } from '../../../cli/commands/verify.ts';
+import { sellers } from '../../../fixtures/organizations.ts';
+import { PaymentServiceControlClient } from '../control-client.ts';
+import { startPaymentServiceSimulator, type PaymentServiceSimulator } from '../server.ts';
+import { usePostgres } from '../test-support.ts';
+import { verifyDeployment } from './checks.ts';
+
+const postgres = usePostgres();
+let simulator: PaymentServiceSimulator;
+let control: PaymentServiceControlClient;
+let verifierUrl: string;
+let reportsDir: string;
+
+beforeAll(async () => {
+  simulator = await startPaymentServiceSimulator({ databaseUrl: postgres.server.url, profile: 'both' });
+  control = new PaymentServiceControlClient(simulator.controlUrl);
+  // A role that can read the two tables and nothing else.
+  const admin = new pg.Client({ connectionString: postgres.server.url });
+  await admin.connect();
+  await admin.query('CREATE ROLE verifier LOGIN');
+  await admin.query('GRANT SELECT ON paymentconfig, paymentlog TO verifier');
+  await admin.end();
+  verifierUrl = postgres.server.url.replace('postgres://postgres@', 'postgres://verifier@');
+  reportsDir = await mkdtemp(join(tmpdir(), 'kh-verify-'));
+});
+afterAll(async () => {
+  await simulator?.close();
+  if (reportsDir) await rm(reportsDir, { recursive: true, force: true });
+});
+beforeEach(async () => {
+  await control.reset();
+  await control.setProfile('both');
+});
+
+const commands = { verify: verifyCommand, chaos: chaosCommand };
+
+/** Runs a CLI command in-process (spawning tsx costs seconds), capturing what it prints. */
+async function cli([name, ...args]: string[]): Promise<{ code: number; stdout: string }> {
+  const lines: string[] = [];
+  const spy = vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => {
+    lines.push(parts.map(String).join(' '));
+  });
+  try {
+    const code = await commands[name as keyof typeof commands].run(args);
+    return { code, stdout: lines.join('\n') };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+describe('verify: a read-only check of a running payment-service', () => {
+  it('passes against a matching service and database, read by a SELECT-only role, with GETs only', async () => {
+    const report = await verifyDeployment({
+      serviceUrl: `${simulator.url}/api`,
+      databaseUrl: verifierUrl,
+      sellers,
+    });
+    expect(report.checks.filter((c) => !c.passed)).toEqual([]);
+    expect(report.contract).toMatchObject({ guide: true, deployed: true, drift: [] });
+    expect(report.checks.filter((c) => c.group === 'database').length).toBe(sellers.length + 2);
+    const methods = new Set((await control.requests()).map((r) => r.method));
+    expect([...methods]).toEqual(['GET']);
+  });
+
+  it('the verifier role really cannot write, so the database checks above were SELECT-only', async () => {
+    const client = new pg.Client({ connectionString: verifierUrl });
+    await client.connect();
+    await expect(client.query("UPDATE paymentconfig SET organization_bin = 'x'")).rejects.toThrow(
+      /permission denied/,
+    );
+    await client.end();
+  });
+
+  it('fails and names the shop when a config changed (BIN, inactive, token gone)', async () => {
+    const [a, b, c] = sellers;
+    await control.putConfig(a!.shopId, { organization_bin: '000000000001' });
+    await control.putConfig(b!.shopId, { is_active: false });
+    await control.putConfig(c!.shopId, { device_token: null });
+    await control.putConfig(999001, { organization_bin: '123456789012' });
+    const report = await verifyDeployment({ serviceUrl: simulator.url, databaseUrl: verifierUrl, sellers });
+    const failed = report.checks.filter((check) => !check.passed);
+    expect(report.passed).toBe(false);
+    expect(failed.map((check) => check.name)).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining(`shop ${a!.shopId}`),
+        expect.stringContaining(`shop ${b!.shopId}`),
+        expect.stringContaining(`shop ${c!.shopId}`),
+      ]),
+    );
+    expect(failed.find((check) => check.name.includes(`shop ${a!.shopId}) →`))?.detail).toContain(
+      `organization_bin is 000000000001, expected ${a!.bin}`,
+    );
+    expect(failed.some((check) => check.detail.includes('unexpected shops: 999001'))).toBe(true);
+  });
+
+  it('reports drift when the service serves only the deployed contract', async () => {
+    await control.setProfile('deployed');
+    const report = await verifyDeployment({ serviceUrl: simulator.url, sellers });
+    expect(report.contract.guide).toBe(false);
+    const contract = report.checks.find((check) => check.group === 'contract');
+    expect(contract?.passed).toBe(false);
+    expect(contract?.detail).toContain(
+      'the client calls GET /api/payment/config; this service has GET /admin/configs/{shop_id}',
+    );
+    // The sellers are still checked, through the deployed routes.
+    expect(report.checks.filter((c) => c.group === 'sellers').every((c) => c.passed)).toBe(true);
+  });
+
+  it('CLI: exit 0 / 1, JSON and JUnit written, device tokens masked everywhere', async () => {
+    const ok = await cli([
+      'verify',
+      '--payment-service-url',
+      simulator.url,
+      '--database-url',
+      verifierUrl,
+      '--reports-dir',
+      reportsDir,
+    ]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('PASS');
+
+    await control.putConfig(sellers[4]!.shopId, { organization_bin: '999999999999' });
+    const bad = await cli(['verify', '--payment-service-url', simulator.url, '--reports-dir', reportsDir]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain(`shop ${sellers[4]!.shopId}`);
+
+    const runs = await readdir(reportsDir);
+    expect(runs.length).toBeGreaterThanOrEqual(1);
+    const texts = [ok.stdout, bad.stdout];
+    for (const dir of runs) {
+      const json = await readFile(join(reportsDir, dir, 'verify.json'), 'utf8');
+      const junit = await readFile(join(reportsDir, dir, 'junit.xml'), 'utf8');
+      expect(JSON.parse(json)).toHaveProperty('checks');
+      expect(junit).toContain('<testsuites name="kaspi-harness verify"');
+      texts.push(json, junit);
+    }
+    for (const text of texts) for (const seller of sellers) expect(text).not.toContain(seller.deviceToken);
+    expect(new Set((await control.requests()).map((r) => r.method))).toEqual(new Set(['GET']));
+  });
+});
+
+describe('chaos CLI', () => {
+  it('switches a fault on a running simulator, lists and clears it', async () => {
+    const url = simulator.controlUrl;
+    const on = await cli([
+      'chaos',
+      'payment-service',
+      'slow',
+      '--ms',
+      '200',
+      '--route',
+      'GET /api/*',
+      '--control-url',
+      url,
+    ]);
+    expect(on.code).toBe(0);
+    expect(await control.faults()).toMatchObject([{ route: 'GET /api/*', fault: { kind: 'slow', ms: 200 } }]);
+    const flap = await cli([
+      'chaos',
+      'payment-service',
+      'flapping',
+      '--probability',
+      '0.3',
+      '--seed',
+      '1',
+      '--inner',
+      'status',
+      '--status',
+      '503',
+      '--control-url',
+      url,
+    ]);
+    expect(flap.code).toBe(0);
+    expect((await control.faults())[1]?.fault).toEqual({
+      kind: 'flapping',
+      probability: 0.3,
+      seed: 1,
+      fault: { kind: 'status', status: 503 },
+    });
+    expect((await cli(['chaos', 'payment-service', 'clear', '--control-url', url])).stdout).toContain(
+      'removed 2',
+    );
+    await expect(cli(['chaos', 'payment-service', 'slow', '--control-url', url])).rejects.toThrow(UsageError);
+  });
+});
+
+describe('maskSecrets', () => {
+  it('masks UUIDs and anything labelled device token', async () => {
+    const { maskSecrets } = await import('./output.ts');
+    const token = sellers[0]!.deviceToken;
+    const masked = maskSecrets(`{"device_token": "${token}", "deviceToken=secret-value-123"}`);
+    expect(masked).not.toContain(token);
+    expect(masked).not.toContain('secret-value-123');
+    expect(masked).toContain(`${token.slice(0, 4)}…${token.slice(-4)}`);
+  });
+});
