@@ -3,15 +3,14 @@
  * fixtures/php-clients/third-party hard-codes https://qrapi-cert-ip.kaspi.kz and the Railway URL,
  * opens its client certificate at /home/bitrix/kaspi_certificates/..., does its own curl and reads
  * a passphrase constant from its own init.php. The egress proxy sends Kaspi (mutual TLS, end to end)
- * to a recording fake and the payment-service (TLS terminated) to another.
- *
- * The Kaspi simulator has no TLS listener yet, so Kaspi r3 is a small mutual-TLS fake here.
+ * to the Kaspi simulator's r3 TLS listener and the payment-service (TLS terminated) to a recording fake.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sellerByShopId } from '../../fixtures/organizations.ts';
+import { allOrganizations, sellerByShopId } from '../../fixtures/organizations.ts';
+import { startKaspiSimulator, type KaspiSimulator } from '../kaspi/index.ts';
 import { startEgressProxy, type EgressProxy } from '../../stack/egress/index.ts';
 import { startMariadb, type RunningMariadb } from '../../stack/mariadb.ts';
 import { loadHarnessFiles } from '../../stack/php-files.ts';
@@ -23,7 +22,7 @@ const clientDir = resolve(import.meta.dirname, '../../fixtures/php-clients/third
 let runDir: string;
 let mariadb: RunningMariadb;
 let stub: BitrixStub;
-let kaspi: FakeServer;
+let kaspi: KaspiSimulator;
 let paymentService: FakeServer;
 let egress: EgressProxy;
 
@@ -31,21 +30,7 @@ beforeAll(async () => {
   runDir = mkdtempSync(join(tmpdir(), 'kh-third-party-'));
   const ca = await createCertificateAuthority();
   const { 'ca.pem': caCertFile } = await writePemFiles(join(runDir, 'tls'), { 'ca.pem': ca.certPem });
-  kaspi = await startFake(
-    (request) => ({
-      status: 200,
-      body: {
-        StatusCode: 0,
-        Data: {
-          QrToken: 'https://qr.kaspi.kz/test',
-          QrPaymentId: 777,
-          ExpireDate: '2030-01-01T00:00:00+06',
-          echo: request.body,
-        },
-      },
-    }),
-    { mutualTls: { ca, hostnames: ['qrapi-cert-ip.kaspi.kz'] } },
-  );
+  kaspi = await startKaspiSimulator({ organizations: allOrganizations, certificateAuthority: ca });
   paymentService = await startFake((request) => {
     const seller = sellerByShopId(Number(new URL(request.url, 'http://x').searchParams.get('shop_id')));
     return seller
@@ -63,7 +48,11 @@ beforeAll(async () => {
   egress = await startEgressProxy({
     ca,
     routes: [
-      { match: 'qrapi-cert-ip.kaspi.kz', port: 443, target: { host: '127.0.0.1', port: kaspi.port } },
+      {
+        match: 'qrapi-cert-ip.kaspi.kz',
+        port: 443,
+        target: { host: '127.0.0.1', port: Number(new URL(kaspi.listeners.r3).port) },
+      },
       {
         match: '*.up.railway.app',
         target: { host: '127.0.0.1', port: paymentService.port, mode: 'terminate' },
@@ -119,21 +108,17 @@ describe('a third-party-style client, unmodified', () => {
       ok: boolean;
       payment: { organizationBin: string; qrPaymentId: number };
     };
-    expect(body).toMatchObject({
-      ok: true,
-      payment: { organizationBin: sellerByShopId(576631)!.bin, qrPaymentId: 777 },
-    });
+    expect(body).toMatchObject({ ok: true, payment: { organizationBin: sellerByShopId(576631)!.bin } });
 
-    expect(kaspi.requests).toHaveLength(1);
-    expect(kaspi.requests[0]).toMatchObject({
-      method: 'POST',
-      url: '/r3/v01/qr/create',
-      clientCn: 'cvety.kz partner',
-      body: {
-        OrganizationBin: sellerByShopId(576631)!.bin,
-        DeviceToken: sellerByShopId(576631)!.deviceToken,
+    // The simulator answered over mutual TLS (a missing or foreign client certificate gets -10000).
+    expect(kaspi.state.purchases()).toMatchObject([
+      {
+        scheme: 'r3',
+        kind: 'qr',
+        organizationBin: sellerByShopId(576631)!.bin,
+        qrPaymentId: body.payment.qrPaymentId,
       },
-    });
+    ]);
     expect(paymentService.requests.map((r) => [r.headers.host, r.url])).toEqual([
       ['payment-service.up.railway.app', '/api/payment/config?shop_id=576631'],
     ]);
@@ -151,5 +136,16 @@ describe('a third-party-style client, unmodified', () => {
     expect(readFileSync(join(stub.documentRoot, 'bitrix/log/kaspi.log'), 'utf8')).toContain(
       'payment-service failed for shop 121038: Payment-service returned HTTP 500',
     );
+  });
+
+  it('the same tunnel without a client certificate gets -10000 from Kaspi: TLS really is end to end', async () => {
+    const out = await stub.runCli([
+      '-r',
+      `$ch = curl_init('https://qrapi-cert-ip.kaspi.kz/r3/v01/qr/create');
+       curl_setopt_array($ch, [CURLOPT_RETURNTRANSFER => true, CURLOPT_POST => true, CURLOPT_POSTFIELDS => '{}',
+         CURLOPT_HTTPHEADER => ['Content-Type: application/json']]);
+       echo curl_exec($ch);`,
+    ]);
+    expect(JSON.parse(out.stdout)).toMatchObject({ StatusCode: -10000 });
   });
 });
