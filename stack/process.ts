@@ -143,7 +143,9 @@ export async function runToCompletion(
   args: string[],
   options: { env?: NodeJS.ProcessEnv; cwd?: string; user?: string; input?: string } = {},
 ): Promise<string> {
-  const [cmd, argv] = options.user ? ['runuser', ['-u', options.user, '--', command, ...args]] : [command, args];
+  const [cmd, argv] = options.user
+    ? ['runuser', ['-u', options.user, '--', command, ...args]]
+    : [command, args];
   const child = spawn(cmd, argv, { env: options.env ?? process.env, cwd: options.cwd, stdio: 'pipe' });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -30,7 +30,9 @@ export async function waitUntil(
       }
       if (Date.now() > deadline) {
         const reason = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
-        throw new Error(`${service} did not become ready within ${timeoutMs} ms: waited for ${what}${reason}`);
+        throw new Error(
+          `${service} did not become ready within ${timeoutMs} ms: waited for ${what}${reason}`,
+        );
       }
       await sleep(intervalMs);
     }
@@ -53,7 +55,11 @@ export function waitForPort(port: number, options: WaitOptions): Promise<void> {
   return waitUntil(() => portAccepts(port), `a TCP listener on 127.0.0.1:${port}`, options);
 }
 
-export function waitForHttp(url: string, options: WaitOptions, accept = (status: number) => status < 500): Promise<void> {
+export function waitForHttp(
+  url: string,
+  options: WaitOptions,
+  accept = (status: number) => status < 500,
+): Promise<void> {
   return waitUntil(
     async () => accept((await fetch(url, { signal: AbortSignal.timeout(2_000) })).status),
     `an HTTP answer from ${url}`,

@@ -34,7 +34,12 @@ function newestPostgresBin() {
 
 function phpExtensions() {
   const result = spawnSync('php', ['-m'], { encoding: 'utf8' });
-  return result.status === 0 ? result.stdout.toLowerCase().split('\n').map((l) => l.trim()) : undefined;
+  return result.status === 0
+    ? result.stdout
+        .toLowerCase()
+        .split('\n')
+        .map((l) => l.trim())
+    : undefined;
 }
 
 /** Each system part: how to tell it is there, and the Debian packages that bring it. */
@@ -92,7 +97,8 @@ function ensureSystemPackages() {
   const fix = `apt-get install -y ${packages.join(' ')}`;
   if (checkOnly) fail(`${names} missing: run \`npm run setup\` or \`${fix}\`.`);
   const isRoot = process.getuid?.() === 0;
-  if (!existsSync('/usr/bin/apt-get')) fail(`${names} missing and this is not Debian/Ubuntu: install them by hand.`);
+  if (!existsSync('/usr/bin/apt-get'))
+    fail(`${names} missing and this is not Debian/Ubuntu: install them by hand.`);
   const sudo = isRoot ? [] : ['sudo', '-n'];
   if (!isRoot && !commandWorks('sudo', ['-n', 'true'])) {
     fail(`${names} missing: run \`sudo ${fix}\` (the harness needs them installed once).`);
@@ -103,7 +109,8 @@ function ensureSystemPackages() {
   run([...sudo, 'apt-get', 'update', '-qq']);
   run([...sudo, 'apt-get', 'install', '-y', '-qq', ...packages]);
   const stillMissing = systemParts.filter((part) => !part.present());
-  if (stillMissing.length) fail(`still missing after apt-get: ${stillMissing.map((p) => p.name).join(', ')}.`);
+  if (stillMissing.length)
+    fail(`still missing after apt-get: ${stillMissing.map((p) => p.name).join(', ')}.`);
 }
 
 ensureNodeVersion();
