@@ -1,0 +1,195 @@
+/**
+ * The stack under abuse: the harness stopped by SIGTERM or SIGINT at any moment, killed with SIGKILL,
+ * two runs at once, a database dying mid-run. Each test runs real `kaspi-harness up` processes.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { sellers } from '../fixtures/organizations.ts';
+import { serviceDeaths } from './health.ts';
+import { cleanLeftovers } from './leftovers.ts';
+import { signalGroup } from './process.ts';
+import { bootStack, type Stack, type StackInfo } from './stack.ts';
+
+const repoRoot = join(import.meta.dirname, '..');
+const registryDir = join(tmpdir(), 'kaspi-harness-registry');
+const started: ChildProcess[] = [];
+const stacks: Stack[] = [];
+
+afterEach(async () => {
+  for (const child of started.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  await Promise.all(stacks.splice(0).map((stack) => stack.stop()));
+  cleanLeftovers();
+});
+
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+  } catch {
+    return false;
+  }
+  // Zombies (unreaped by a container's PID 1) count as gone.
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .some((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return Number(fields[2]) === pgid && fields[0] !== 'Z';
+      } catch {
+        return false;
+      }
+    });
+}
+
+interface RunRecord {
+  harnessPid: number;
+  runDir: string;
+  groups: number[];
+}
+
+function recordOf(harnessPid: number): RunRecord | undefined {
+  if (!existsSync(registryDir)) return undefined;
+  for (const file of readdirSync(registryDir)) {
+    try {
+      const record = JSON.parse(readFileSync(join(registryDir, file), 'utf8')) as RunRecord;
+      if (record.harnessPid === harnessPid) return record;
+    } catch {
+      // a record being written right now
+    }
+  }
+  return undefined;
+}
+
+/** `kaspi-harness up --json`; resolves with the child and, once it printed it, its ready line. */
+function startUp(): { child: ChildProcess; ready: Promise<StackInfo & { pid: number }> } {
+  const child = spawn(process.execPath, ['cli/bin.mjs', 'up', '--json'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  started.push(child);
+  const ready = new Promise<StackInfo & { pid: number }>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line) resolve(JSON.parse(line) as StackInfo & { pid: number });
+    });
+    let err = '';
+    child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`up exited with ${code}: ${err}`)));
+  });
+  return { child, ready };
+}
+
+async function exitWithin(child: ChildProcess, ms: number): Promise<number> {
+  const begun = Date.now();
+  if (child.exitCode === null && child.signalCode === null) {
+    await Promise.race([new Promise((resolve) => child.once('exit', resolve)), sleep(ms)]);
+  }
+  return Date.now() - begun;
+}
+
+async function everyGroupGoneWithin(groups: number[], ms: number): Promise<number[]> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline && groups.some(groupAlive)) await sleep(50);
+  return groups.filter(groupAlive);
+}
+
+describe('stopping the harness', () => {
+  for (const [signal, delayMs] of [
+    ['SIGTERM', 700],
+    ['SIGINT', 1_500],
+    ['SIGTERM', -1],
+  ] as const) {
+    const when = delayMs < 0 ? 'once it is up' : `${delayMs} ms into the boot`;
+    it(`${signal} ${when}: every child process is gone within 5 s and the run directory is removed`, async () => {
+      const { child, ready } = startUp();
+      if (delayMs < 0) await ready;
+      else {
+        ready.catch(() => undefined);
+        await sleep(delayMs);
+      }
+      const record = recordOf(child.pid!);
+      child.kill(signal);
+      const tookMs = await exitWithin(child, 5_000);
+      expect(child.exitCode ?? child.signalCode, 'the harness exited').not.toBeNull();
+      expect(tookMs).toBeLessThan(5_000);
+      if (record) {
+        expect(await everyGroupGoneWithin(record.groups, 500), 'process groups still alive').toEqual([]);
+        expect(existsSync(record.runDir), `${record.runDir} removed`).toBe(false);
+      }
+    }, 90_000);
+  }
+
+  it('SIGKILL: the next run finds the leftovers by recorded process group and ends them', async () => {
+    const { child, ready } = startUp();
+    await ready;
+    const record = recordOf(child.pid!);
+    expect(record?.groups.length, 'the run recorded its process groups').toBeGreaterThanOrEqual(3);
+    child.kill('SIGKILL');
+    await exitWithin(child, 5_000);
+    expect(record!.groups.filter(groupAlive).length, 'children outlive a SIGKILLed harness').toBeGreaterThan(
+      0,
+    );
+    expect(cleanLeftovers()).toBeGreaterThanOrEqual(1);
+    expect(await everyGroupGoneWithin(record!.groups, 3_000)).toEqual([]);
+    expect(existsSync(record!.runDir)).toBe(false);
+  }, 90_000);
+});
+
+describe('two runs at once', () => {
+  it('use different ports and directories, and both take payments', async () => {
+    const [a, b] = [startUp(), startUp()];
+    const [infoA, infoB] = await Promise.all([a.ready, b.ready]);
+    expect(infoA.runDir).not.toBe(infoB.runDir);
+    const ports = (info: StackInfo) => [
+      info.bitrix.url,
+      info.kaspi.url,
+      info.paymentService.url,
+      String(info.mariadb.port),
+      info.postgres.url,
+    ];
+    expect(ports(infoA).filter((p) => ports(infoB).includes(p))).toEqual([]);
+    for (const info of [infoA, infoB]) {
+      const catalogue = (await (await fetch(`${info.bitrix.url}/local/api/catalogue.php`)).json()) as {
+        products: { id: number; shopId: number }[];
+      };
+      const product = catalogue.products.find((p) => p.shopId === sellers[0]!.shopId)!;
+      const response = await fetch(`${info.bitrix.url}/local/api/checkout.php`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          items: [{ productId: product.id, quantity: 1 }],
+          customer: { name: 'A B', phone: '77001234567', email: 'a@example.test' },
+          paymentMethod: 'qr',
+        }),
+      });
+      const body = (await response.json()) as { ok: boolean; payment?: { organizationBin: string } };
+      expect(body.payment?.organizationBin).toBe(sellers[0]!.bin);
+    }
+    a.child.kill('SIGTERM');
+    b.child.kill('SIGTERM');
+    await Promise.all([exitWithin(a.child, 5_000), exitWithin(b.child, 5_000)]);
+  }, 120_000);
+});
+
+describe('a service that dies mid-run', () => {
+  it('is reported by name with its last log lines', async () => {
+    const stack = await bootStack({ seed: 1 });
+    stacks.push(stack);
+    const record = recordOf(process.pid)!;
+    const mariadbGroup = record.groups.find((pgid) =>
+      readFileSync(`/proc/${pgid}/cmdline`, 'utf8').includes('mariadbd'),
+    );
+    expect(mariadbGroup).toBeDefined();
+    signalGroup(mariadbGroup!, 'SIGKILL');
+    await sleep(300);
+    const deaths = serviceDeaths(stack.info.healthFile);
+    expect(deaths.map((death) => death.service)).toEqual(['MariaDB']);
+    expect(deaths[0]!.message).toMatch(/exited unexpectedly[\s\S]*Last log lines/i);
+  }, 90_000);
+});
