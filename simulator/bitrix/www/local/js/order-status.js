@@ -1,3 +1,4 @@
+/* global document, fetch, setTimeout, qrcode -- a browser script served by the PHP stub */
 // Order page: draws the Kaspi QR from its token (qrcode.js is served by the stub, no CDN) and polls
 // /local/api/order-status.php every StatusPollingInterval seconds until the order is final.
 (function () {
