@@ -1,0 +1,79 @@
+/**
+ * The bitrix-init container's job: lay out the stub's document root in the shared /home volume (as
+ * PHP in the bitrix container sees it: /home/bitrix/www) and seed MariaDB, with the native stack's
+ * own code, then exit. Re-running it on an already seeded database only refreshes the files.
+ */
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Connection, RowDataPacket } from 'mysql2/promise';
+import { defaultSeed } from '../../fixtures/customers.ts';
+import { layOutDocumentRoot, routerScript } from '../../simulator/bitrix/layout.ts';
+import { connectAsApp, seedBitrix } from '../../simulator/bitrix/seed.ts';
+import type { RunningMariadb } from '../mariadb.ts';
+import { waitUntil } from '../wait.ts';
+import {
+  mariadbDatabase,
+  mariadbPasswordFile,
+  peerHost,
+  type DockerPorts,
+  type NetworkMode,
+} from './settings.ts';
+
+/** /kh/home in this container is /home in the bitrix container (layOutDocumentRoot adds `home/`). */
+const runDir = '/kh';
+const phpClassesDir = '/kh/php-classes';
+
+async function alreadySeeded(connection: Connection): Promise<boolean> {
+  const [rows] = await connection.query<RowDataPacket[]>(
+    "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'b_iblock'",
+  );
+  if (Number(rows[0]?.n) === 0) return false;
+  const [iblocks] = await connection.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM b_iblock');
+  return Number(iblocks[0]?.n) > 0;
+}
+
+export async function initBitrix(
+  mode: NetworkMode,
+  ports: DockerPorts,
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
+  const password = (await readFile(mariadbPasswordFile, 'utf8')).trim();
+  // Only the coordinates are read by the layout (dbconn.php) and the seed; there is no local process.
+  const mariadb = {
+    host: peerHost('mariadb', mode),
+    port: ports.mariadb,
+    database: { name: mariadbDatabase.name, user: mariadbDatabase.user, password },
+  } as unknown as RunningMariadb;
+
+  const documentRoot = await layOutDocumentRoot(runDir, mariadb, phpClassesDir);
+  await copyFile(routerScript, join(runDir, 'home', 'bitrix', 'router.php'));
+  await mkdir(join(runDir, 'home', 'bitrix', 'logs'), { recursive: true });
+  console.log(`document root laid out in ${documentRoot} (/home/bitrix/www in the bitrix container)`);
+
+  // compose waits for MariaDB's healthcheck; this covers engines that start dependents early.
+  let connection: Connection | undefined;
+  await waitUntil(
+    async () => {
+      connection = await connectAsApp(mariadb);
+      return true;
+    },
+    `a connection to ${mariadb.host}:${mariadb.port}`,
+    { service: 'mariadb', timeoutMs: 60_000, intervalMs: 250 },
+  );
+  try {
+    if (await alreadySeeded(connection!)) {
+      console.log('database already seeded: kept as it is');
+      return;
+    }
+    const seed = env.KASPI_HARNESS_SEED ? Number(env.KASPI_HARNESS_SEED) : defaultSeed;
+    const result = await seedBitrix(connection!, {
+      seed,
+      // As PHP in the bitrix container reaches them.
+      kaspiUrl: `http://${peerHost('kaspi', mode)}:${ports.kaspi}`,
+      paymentServiceUrl: `http://${peerHost('payment-service', mode)}:${ports.paymentService}/api`,
+    });
+    console.log(`seeded ${result.products.length} products (seed ${seed})`);
+  } finally {
+    await connection!.end();
+  }
+}
