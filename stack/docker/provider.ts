@@ -1,0 +1,225 @@
+/**
+ * The docker stack provider: the same stack as stack/stack.ts boots natively, from
+ * docker-compose.yml, driven by testcontainers (compose support, explicit wait strategies). It
+ * returns the same `Stack` (`StackInfo` shape), so the scenarios run unchanged.
+ *
+ * Every published port is a free loopback port picked here, so parallel runs do not collide. On an
+ * engine without a bridge network the containers share the host's network and bind 127.0.0.1
+ * themselves; otherwise compose's bridge with ports published on 127.0.0.1.
+ */
+import { randomBytes } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } from 'testcontainers';
+import { fallbackOrganization } from '../../fixtures/organizations.ts';
+import { freePort } from '../ports.ts';
+import { createRunDir, newRunId } from '../run-dir.ts';
+import type { Stack, StackInfo, StackOptions } from '../stack.ts';
+import { waitForHttp } from '../wait.ts';
+import { buildImages, imageEnvironment, imageSettings } from './images.ts';
+import { watchContainers, type HealthWatch } from './health.ts';
+import { cleanDockerLeftovers, composeDown, recordProject } from './leftovers.ts';
+import {
+  composeCommand,
+  dockerAvailable,
+  hasBridgeNetwork,
+  noRuntimeMessage,
+  tryRun,
+  type ComposeCommand,
+} from './runtime.ts';
+import { mariadbDatabase, portVariables, readyLine, type DockerPorts, type NetworkMode } from './settings.ts';
+
+export { dockerAvailable, noRuntimeMessage } from './runtime.ts';
+
+export const composeDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const services = ['mariadb', 'postgres', 'kaspi', 'payment-service', 'bitrix-init', 'bitrix'] as const;
+
+async function pickPorts(): Promise<DockerPorts> {
+  const ports = {} as DockerPorts;
+  const taken = new Set<number>();
+  for (const key of Object.keys(portVariables) as (keyof DockerPorts)[]) {
+    let port = await freePort();
+    // The kernel may hand the same released port out twice in a row.
+    while (taken.has(port)) port = await freePort();
+    taken.add(port);
+    ports[key] = port;
+  }
+  return ports;
+}
+
+/** compose v1 keeps only [a-z0-9] of a project name; this keeps the name the same in both versions. */
+export function projectNameFor(runId: string): string {
+  return `kh${runId.toLowerCase().replace(/[^a-z0-9]/g, '')}`.slice(0, 48);
+}
+
+async function networkMode(env: NodeJS.ProcessEnv): Promise<NetworkMode> {
+  if (env.KASPI_HARNESS_NETWORK_MODE === 'host' || env.KASPI_HARNESS_NETWORK_MODE === 'bridge')
+    return env.KASPI_HARNESS_NETWORK_MODE;
+  return (await hasBridgeNetwork()) ? 'bridge' : 'host';
+}
+
+/** testcontainers settings for engines like these CI machines': no Ryuk image, no bridge. */
+function configureTestcontainers(mode: NetworkMode): void {
+  // Ryuk's image cannot be pulled everywhere; containers are stopped explicitly, and a crashed
+  // harness's projects are downed by the next boot (leftovers.ts).
+  process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+  if (mode === 'host') process.env.TESTCONTAINERS_HOST_OVERRIDE ??= 'localhost';
+}
+
+/** Each container's output, for the run's logs (bitrix-init's too, although it has exited). */
+async function collectLogs(compose: ComposeCommand, project: string, logsDir: string): Promise<void> {
+  mkdirSync(logsDir, { recursive: true });
+  await Promise.all(
+    services.map(async (service) => {
+      const name = compose.containerName(project, service);
+      const output = await tryRun('docker', ['logs', '--timestamps', name], 10_000);
+      if (output !== undefined) writeFileSync(join(logsDir, `docker-${service}.log`), output);
+    }),
+  );
+}
+
+export async function bootDockerStack(options: StackOptions): Promise<Stack> {
+  const started = Date.now();
+  const log = options.log ?? (() => undefined);
+  if (!(await dockerAvailable())) throw new Error(noRuntimeMessage);
+  const compose = await composeCommand();
+  await cleanDockerLeftovers(compose, log);
+
+  const mode = await networkMode(process.env);
+  configureTestcontainers(mode);
+  const runDir = createRunDir(options.runId ?? newRunId());
+  const project = projectNameFor(runDir.runId);
+  const files =
+    mode === 'host' ? ['docker-compose.yml'] : ['docker-compose.yml', 'docker-compose.override.yml'];
+  const ports = await pickPorts();
+  const password = randomBytes(18).toString('base64url');
+  const home = join(runDir.path, 'home');
+  mkdirSync(home, { recursive: true });
+  const uid = process.getuid?.() ?? 0;
+  const gid = process.getgid?.() ?? 0;
+
+  const images = await imageSettings(process.env, mode === 'host');
+  const environment: Record<string, string> = {
+    ...imageEnvironment(images),
+    KASPI_HARNESS_NETWORK_MODE: mode,
+    ...Object.fromEntries(
+      (Object.keys(portVariables) as (keyof DockerPorts)[]).map((key) => [
+        portVariables[key],
+        String(ports[key]),
+      ]),
+    ),
+    KASPI_HARNESS_MARIADB_PASSWORD: password,
+    KASPI_HARNESS_SEED: String(options.seed),
+    KASPI_HARNESS_BITRIX_HOME: home,
+    // The stub's files are this user's, so the run directory can be removed without root.
+    KASPI_HARNESS_USER: `${uid}:${gid}`,
+    ...(options.phpClassesDir ? { KASPI_HARNESS_PHP_CLASSES: resolve(options.phpClassesDir) } : {}),
+  };
+
+  const healthFile = join(runDir.path, 'health.jsonl');
+  let health: HealthWatch | undefined;
+  let environmentUp: StartedDockerComposeEnvironment | undefined;
+  let forgetProject: (() => void) | undefined;
+  let stopped = false;
+  const stop = async (stopOptions: { keepLogsIn?: string } = {}): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    const begun = Date.now();
+    health?.close();
+    if (forgetProject) {
+      await collectLogs(compose, project, runDir.logs);
+      // Explicitly: no reaper stops them otherwise. `down` also removes the project's volumes.
+      if (environmentUp) await environmentUp.down({ removeVolumes: true, timeout: 5_000 });
+      else await composeDown(compose, { project, composeDir, files });
+      forgetProject();
+    }
+    log(`stopped the docker stack (project ${project}) in ${Date.now() - begun} ms`);
+    if (stopOptions.keepLogsIn && existsSync(runDir.logs)) {
+      mkdirSync(stopOptions.keepLogsIn, { recursive: true });
+      cpSync(runDir.logs, stopOptions.keepLogsIn, { recursive: true });
+    }
+    runDir.remove();
+  };
+
+  try {
+    log(`building the stack's images (FROM ${images.baseImage}, Node from ${images.nodeImage})…`);
+    const buildMs = await buildImages(
+      compose,
+      composeDir,
+      imageEnvironment(images),
+      join(runDir.logs, 'docker-build.log'),
+    );
+    log(`images ready in ${buildMs} ms; starting project ${project} (${mode} network)…`);
+
+    forgetProject = recordProject({ project, composeDir, files });
+    health = watchContainers(project, healthFile, ['bitrix-init']);
+    const key = (service: string) => compose.waitKey(project, service);
+    environmentUp = await new DockerComposeEnvironment(composeDir, files)
+      .withProjectName(project)
+      .withEnvironment(environment)
+      .withClientOptions(compose.standalone ? { executable: { standalone: true } } : {})
+      .withWaitStrategy(key('mariadb'), Wait.forHealthCheck())
+      .withWaitStrategy(key('postgres'), Wait.forHealthCheck())
+      .withWaitStrategy(
+        key('kaspi'),
+        Wait.forAll([Wait.forLogMessage(readyLine('kaspi')), Wait.forHealthCheck()]),
+      )
+      .withWaitStrategy(
+        key('payment-service'),
+        Wait.forAll([Wait.forLogMessage(readyLine('payment-service')), Wait.forHealthCheck()]),
+      )
+      .withWaitStrategy(key('bitrix'), Wait.forHealthCheck())
+      .withStartupTimeout(300_000)
+      .up();
+
+    const loopback = (port: number) => `http://127.0.0.1:${port}`;
+    const bitrixUrl = loopback(ports.bitrix);
+    // From this side of the network too: the harness reaches the storefront over loopback.
+    await waitForHttp(
+      `${bitrixUrl}/local/api/catalogue.php`,
+      { service: 'bitrix', timeoutMs: 30_000 },
+      (s) => s === 200,
+    );
+
+    const documentRoot = join(home, 'bitrix', 'www');
+    const paymentServiceUrl = loopback(ports.paymentService);
+    const info: StackInfo = {
+      runId: runDir.runId,
+      runDir: runDir.path,
+      logsDir: runDir.logs,
+      seed: options.seed,
+      bitrix: {
+        url: bitrixUrl,
+        documentRoot,
+        logFiles: {
+          php: join(home, 'bitrix', 'logs', 'php.log'),
+          bxLog: join(documentRoot, '__bx_log.log'),
+          kaspiPaymentServiceLog: join(documentRoot, 'bitrix', 'log', 'kaspi_payment_service.log'),
+        },
+      },
+      kaspi: { url: loopback(ports.kaspi), controlUrl: loopback(ports.kaspiControl) },
+      paymentService: {
+        url: paymentServiceUrl,
+        apiBaseUrl: `${paymentServiceUrl}/api`,
+        controlUrl: loopback(ports.paymentServiceControl),
+      },
+      postgres: { url: `postgres://postgres@127.0.0.1:${ports.postgres}/postgres` },
+      mariadb: {
+        host: '127.0.0.1',
+        port: ports.mariadb,
+        database: mariadbDatabase.name,
+        user: mariadbDatabase.user,
+        password,
+      },
+      fallback: { bin: fallbackOrganization.bin, deviceToken: fallbackOrganization.deviceToken },
+      healthFile,
+      bootMs: Date.now() - started,
+    };
+    log(`docker stack ready in ${info.bootMs} ms (images ${buildMs} ms)`);
+    return { info, stop };
+  } catch (error) {
+    await stop({ keepLogsIn: join(process.cwd(), 'reports', 'failed-boot', runDir.runId) });
+    throw error;
+  }
+}
