@@ -7,7 +7,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  allOrganizations,
   fallbackOrganization,
   sellers as fixtureSellers,
   type Seller,
@@ -113,7 +112,7 @@ export async function bootStack(options: StackOptions): Promise<Stack> {
       startPostgres({ runDir: runDir.path }).then(
         (s) => (stoppers.push({ name: 'PostgreSQL', stop: s.stop }), s),
       ),
-      startKaspiSimulator({ organizations: allOrganizations }).then(
+      startKaspiSimulator({ organizations: [...sellers, fallbackOrganization] }).then(
         (s) => (stoppers.push({ name: 'Kaspi simulator', stop: s.close }), s),
       ),
     ]);
