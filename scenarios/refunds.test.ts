@@ -1,0 +1,135 @@
+/**
+ * [refunds] A purchase routed by the Bitrix checkout is paid, then refunded — fully or in part — on
+ * the same BIN and trade point as the purchase; refunds beyond the purchase, beyond what is left,
+ * of an unpaid purchase, or from another organization's device each get Kaspi's own StatusCode.
+ *
+ * The Bitrix stub has no refund endpoint yet, so the refund is the r3 `payment/return` exactly as
+ * `ApiClient::paymentReturn` sends it (the seller's DeviceToken and OrganizationBin from its config),
+ * made directly against the Kaspi simulator. The purchase itself goes through the Bitrix checkout.
+ */
+import { afterAll, beforeAll, describe, expect, type TaskMeta } from 'vitest';
+import { seededFaker } from '../fixtures/customers.ts';
+import { fallbackOrganization, sellers, type Organization, type Seller } from '../fixtures/organizations.ts';
+import type { Purchase } from '../simulator/kaspi/index.ts';
+import { forEachSeller } from './support/each-seller.ts';
+import { tracePayment } from './support/routing.ts';
+import { connectToStack } from './support/stack-context.ts';
+import { fetchCatalogue, type Product } from './support/storefront.ts';
+import { kaspiR3, resetStack, type KaspiAnswer } from './support/suite.ts';
+
+const stack = connectToStack();
+const faker = seededFaker(stack.info.seed);
+let catalogue: Product[] = [];
+
+beforeAll(async () => {
+  await resetStack(stack);
+  catalogue = await fetchCatalogue(stack.info.bitrix.url);
+});
+
+afterAll(() => stack.close());
+
+/** A Bitrix checkout on the seller's BIN; paid at Kaspi unless `paid` is false. */
+async function purchaseFor(seller: Seller, meta: TaskMeta, scenario: string, paid = true): Promise<Purchase> {
+  const { result, purchase } = await tracePayment(stack, {
+    scenario,
+    seller,
+    catalogue,
+    faker,
+    expectation: 'seller',
+    meta,
+  });
+  expect(result.passed, result.reason).toBe(true);
+  if (!purchase) throw new Error('unreachable: a passed result has a purchase');
+  if (!paid) return purchase;
+  await stack.kaspi.emulate(purchase.qrPaymentId, 'scan');
+  return stack.kaspi.emulate(purchase.qrPaymentId, 'confirm');
+}
+
+/** `payment/return` as ApiClient::paymentReturn sends it, from the given organization's device. */
+const refund = (device: Organization, qrPaymentId: number, amount: number) =>
+  kaspiR3<{ ReturnOperationId: number }>(stack, 'POST', 'payment/return', {
+    DeviceToken: device.deviceToken,
+    OrganizationBin: device.bin,
+    QrPaymentId: qrPaymentId,
+    Amount: amount,
+  });
+
+const ok = (answer: KaspiAnswer<{ ReturnOperationId: number }>) => {
+  expect(answer.StatusCode, `Kaspi answered ${answer.StatusCode} ${answer.Message ?? ''}`).toBe(0);
+  expect(answer.Data?.ReturnOperationId).toEqual(expect.any(Number));
+};
+
+const balanceOf = async (bin: string) =>
+  (await stack.kaspi.ledger()).find((row) => row.organizationBin === bin)?.balance ?? 0;
+
+describe('[refunds] the money goes back from where it came', () => {
+  forEachSeller('%s: a full refund is made on its BIN and trade point', async (seller, task) => {
+    const purchase = await purchaseFor(seller, task.meta, 'refunds: full');
+    const balance = await balanceOf(seller.bin);
+    ok(await refund(seller, purchase.qrPaymentId, purchase.amount));
+
+    const refunds = await stack.kaspi.refunds({ qrPaymentId: purchase.qrPaymentId });
+    expect(refunds.map((r) => [r.organizationBin, r.deviceToken, r.amount])).toEqual([
+      [seller.bin, seller.deviceToken, purchase.amount],
+    ]);
+    const after = await stack.kaspi.purchase(purchase.qrPaymentId);
+    expect(after?.refundedAmount).toBeCloseTo(purchase.amount, 2);
+    expect(after?.tradePointId, "the purchase's own trade point").toBe(seller.tradePointId);
+    expect(await balanceOf(seller.bin), "debited from the seller's balance").toBeCloseTo(
+      balance - purchase.amount,
+      2,
+    );
+  });
+
+  forEachSeller(
+    '%s: a partial refund, then the rest; a second refund beyond what is left is refused',
+    async (seller, task) => {
+      const purchase = await purchaseFor(seller, task.meta, 'refunds: partial');
+      const part = Math.round(purchase.amount * 40) / 100;
+      const rest = Math.round((purchase.amount - part) * 100) / 100;
+      ok(await refund(seller, purchase.qrPaymentId, part));
+      expect((await refund(seller, purchase.qrPaymentId, rest + 1)).StatusCode, 'beyond what is left').toBe(
+        -99000005,
+      );
+      ok(await refund(seller, purchase.qrPaymentId, rest));
+      const refunds = await stack.kaspi.refunds({ qrPaymentId: purchase.qrPaymentId });
+      expect(refunds.map((r) => r.organizationBin)).toEqual([seller.bin, seller.bin]);
+      expect(refunds.reduce((sum, r) => sum + r.amount, 0)).toBeCloseTo(purchase.amount, 2);
+    },
+  );
+});
+
+describe('[refunds] refused with Kaspi’s code', () => {
+  forEachSeller('%s: more than the purchase → -99000005', async (seller, task) => {
+    const purchase = await purchaseFor(seller, task.meta, 'refunds: over-refund');
+    const answer = await refund(seller, purchase.qrPaymentId, purchase.amount + 1);
+    expect(answer.StatusCode).toBe(-99000005);
+    expect(await stack.kaspi.refunds({ qrPaymentId: purchase.qrPaymentId })).toEqual([]);
+  });
+
+  forEachSeller('%s: an unpaid purchase → -99000011 (wrong status)', async (seller, task) => {
+    const purchase = await purchaseFor(seller, task.meta, 'refunds: unpaid', false);
+    expect((await refund(seller, purchase.qrPaymentId, purchase.amount)).StatusCode).toBe(-99000011);
+    expect(await stack.kaspi.refunds({ qrPaymentId: purchase.qrPaymentId })).toEqual([]);
+  });
+
+  forEachSeller(
+    '%s: from the marketplace fallback device (what a cold-cache outage would send) → refused, nothing refunded',
+    async (seller, task) => {
+      const purchase = await purchaseFor(seller, task.meta, 'refunds: from the fallback device');
+      const answer = await refund(fallbackOrganization, purchase.qrPaymentId, purchase.amount);
+      expect(answer.StatusCode, `Kaspi answered ${answer.StatusCode}`).not.toBe(0);
+      expect(answer.StatusCode, "purchase's trade point does not match the device").toBe(-99000003);
+      expect(await stack.kaspi.refunds({ qrPaymentId: purchase.qrPaymentId })).toEqual([]);
+    },
+  );
+
+  forEachSeller("%s: from another seller's device → refused, nothing refunded", async (seller, task) => {
+    const purchase = await purchaseFor(seller, task.meta, "refunds: from another seller's device");
+    const other = sellers[(sellers.indexOf(seller) + 1) % sellers.length] as Seller;
+    const answer = await refund(other, purchase.qrPaymentId, purchase.amount);
+    expect(answer.StatusCode, `Kaspi answered ${answer.StatusCode}`).not.toBe(0);
+    expect(answer.StatusCode, "purchase's trade point does not match the device").toBe(-99000003);
+    expect(await stack.kaspi.refunds({ qrPaymentId: purchase.qrPaymentId })).toEqual([]);
+  });
+});
