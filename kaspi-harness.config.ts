@@ -4,5 +4,4 @@ import { defineConfig } from './cli/config.ts';
 export default defineConfig({
   seed: 20251103,
   reportsDir: 'reports',
-  stack: 'native',
 });

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-export type StackProvider = 'native' | 'docker' | 'external';
+export type StackProvider = 'auto' | 'native' | 'docker' | 'external';
 
 export interface HarnessConfig {
   /** Seed for customers and baskets; the same seed replays a run. */
@@ -17,7 +17,7 @@ export interface HarnessConfig {
   phpInit?: string;
   /** Where `<run>/` report folders go (default ./reports). */
   reportsDir?: string;
-  /** How the stack runs: local processes (default), containers, or an already running stack. */
+  /** How the stack runs: local processes, containers, an already running stack, or auto (default: native where PHP and the databases are installed, else docker). */
   stack?: StackProvider;
   /** For `stack: 'external'`: the StackInfo JSON that `kaspi-harness up --json` printed. */
   stackFile?: string;

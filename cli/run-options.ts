@@ -26,7 +26,8 @@ export const runFlagsHelp = `  --config FILE        config file (default ./kaspi
   --php-classes DIR    the team's own local/classes tree instead of the reference classes
   --php-init FILE      the team's own local/php_interface/init.php
   --reports-dir DIR    write <run>/ under DIR instead of ./reports
-  --stack KIND         native (local processes, default), docker, or external (with --stack-file)
+  --stack KIND         native (local processes), docker (containers), external (with --stack-file), or
+                       auto (default: native where PHP, MariaDB and PostgreSQL are installed, else docker)
   --stack-file FILE    for --stack external: the JSON that \`kaspi-harness up --json\` printed
   --seller ID          only this shop_id (repeatable; default every seller of fixtures/sellers.json)
   --quiet              less progress output`;
@@ -43,12 +44,12 @@ export interface RunOptions extends Required<Pick<HarnessConfig, 'seed'>> {
   json: boolean;
 }
 
-const providers: readonly StackProvider[] = ['native', 'docker', 'external'];
+const providers: readonly StackProvider[] = ['auto', 'native', 'docker', 'external'];
 
 export async function parseRunOptions(argv: string[]): Promise<RunOptions> {
   const { values } = parseArgs({ args: argv, options: runFlags, strict: true });
   const config = await loadConfig(process.cwd(), values.config);
-  const stack = (values.stack ?? config.stack ?? 'native') as StackProvider;
+  const stack = (values.stack ?? config.stack ?? 'auto') as StackProvider;
   if (!providers.includes(stack))
     throw new UsageError(`--stack must be one of ${providers.join(', ')}, got "${stack}"`);
   const sellers = values.seller?.map((raw) => integerFlag('seller', raw)!) ?? config.sellers;

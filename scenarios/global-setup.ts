@@ -6,20 +6,21 @@
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { seedFromEnv } from '../fixtures/customers.ts';
-import { bootStack, type Stack } from '../stack/stack.ts';
+import { bootStackWith, type Stack } from '../stack/stack.ts';
+import { chooseStackKind } from '../stack/docker/choose.ts';
 import { reportDirFor } from './report/reporter.ts';
 import { stackCount } from './support/stack-pool.ts';
 import { readFileSync } from 'node:fs';
 import type { StackOptions } from '../stack/stack.ts';
 
 /**
- * The stack provider named by KASPI_HARNESS_STACK: local processes (native), or an already running
- * stack described by the JSON that `kaspi-harness up --json` printed (external; left running).
+ * The stack provider named by KASPI_HARNESS_STACK: local processes (native), containers (docker), an
+ * already running stack described by the JSON that `kaspi-harness up --json` printed (external; left
+ * running), or — by default — native where PHP and the databases are installed, else docker.
  */
 async function provideStack(options: StackOptions): Promise<Stack> {
-  const provider = process.env.KASPI_HARNESS_STACK ?? 'native';
-  if (provider === 'native') return bootStack(options);
-  if (provider === 'external') {
+  const requested = process.env.KASPI_HARNESS_STACK ?? 'auto';
+  if (requested === 'external') {
     const file = process.env.KASPI_HARNESS_STACK_FILE;
     if (!file)
       throw new Error(
@@ -28,7 +29,7 @@ async function provideStack(options: StackOptions): Promise<Stack> {
     const info = JSON.parse(readFileSync(file, 'utf8')) as Stack['info'];
     return { info, stop: async () => undefined };
   }
-  throw new Error(`stack provider "${provider}" is not available in this build: use --stack native`);
+  return bootStackWith(await chooseStackKind(requested === 'auto' ? undefined : requested), options);
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { seededFaker } from '../fixtures/customers.ts';
-import { fallbackOrganization, sellers } from '../fixtures/organizations.ts';
+import { fallbackOrganization } from '../fixtures/organizations.ts';
 import { clearBitrixCache as clearCacheOf } from '../simulator/bitrix/index.ts';
 import { appendedSince, fileMark } from './support/bitrix-files.ts';
 import { paymentLogRows, storedOrder } from './support/evidence.ts';

@@ -6,11 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  fallbackOrganization,
-  sellers as fixtureSellers,
-  type Seller,
-} from '../fixtures/organizations.ts';
+import { fallbackOrganization, sellers as fixtureSellers, type Seller } from '../fixtures/organizations.ts';
 import { startKaspiSimulator } from '../simulator/kaspi/index.ts';
 import { startPaymentServiceSimulator } from '../simulator/payment-service/index.ts';
 import { startBitrix } from '../simulator/bitrix/index.ts';
@@ -159,4 +155,10 @@ export async function bootStack(options: StackOptions): Promise<Stack> {
     await stop({ keepLogsIn: join(process.cwd(), 'reports', 'failed-boot', runDir.runId) });
     throw error;
   }
+}
+
+/** Boots the stack with the named provider; testcontainers is loaded only when docker is asked for. */
+export async function bootStackWith(kind: 'native' | 'docker', options: StackOptions): Promise<Stack> {
+  if (kind === 'docker') return (await import('./docker/provider.ts')).bootDockerStack(options);
+  return bootStack(options);
 }

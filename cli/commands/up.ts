@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
-import { bootStack, type StackInfo } from '../../stack/stack.ts';
+import { chooseStackKind } from '../../stack/docker/choose.ts';
+import { bootStackWith, type StackInfo } from '../../stack/stack.ts';
 import { announceUp } from '../../stack/up-state.ts';
-import type { Command } from '../command.ts';
+import { UsageError, type Command } from '../command.ts';
 import { parseRunOptions, runFlags, runFlagsHelp } from '../run-options.ts';
 import { existingPath } from '../scenario-run.ts';
 
@@ -37,7 +38,10 @@ ${runFlagsHelp}`,
     const options = await parseRunOptions(argv);
     const log =
       options.json || options.quiet ? () => undefined : (line: string) => console.error(`[stack] ${line}`);
-    const stack = await bootStack({
+    if (options.stack === 'external')
+      throw new UsageError('up boots a stack: --stack external makes no sense here');
+    const kind = await chooseStackKind(options.stack === 'auto' ? undefined : options.stack);
+    const stack = await bootStackWith(kind, {
       seed: options.seed,
       phpClassesDir: options.phpClasses && existingPath('--php-classes', options.phpClasses, 'directory'),
       log,
