@@ -5,14 +5,14 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEgressProxy, type EgressProxy } from '../../stack/egress/index.ts';
 import type { RunningMariadb } from '../../stack/mariadb.ts';
 import { layOutDocumentRoot } from './layout.ts';
-import { bitrixPhpEnv } from './php-runtime.ts';
+import { bitrixPhpEnv, bitrixPhpIni, writeEgressPrepend } from './php-runtime.ts';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
@@ -22,6 +22,7 @@ let docroot: string;
 let server: Server;
 let base: string;
 let egress: EgressProxy;
+let ini: string[];
 const seen: { method: string; url: string; type?: string; body: string; ua?: string; custom?: string }[] = [];
 
 // The HttpClient never touches the database: a document root with unused credentials is enough.
@@ -31,11 +32,14 @@ const noDatabase = {
   database: { name: 'x', user: 'x', password: 'x' },
 } as RunningMariadb;
 
+/** Runs the code as a script file: auto_prepend_file (the stream-wrapper proxy) does not apply to `php -r`. */
 async function php(code: string): Promise<unknown> {
-  const script = `$_SERVER['DOCUMENT_ROOT'] = getenv('DOCUMENT_ROOT'); require $_SERVER['DOCUMENT_ROOT'] . '/bitrix/modules/main/include/prolog_before.php';
+  const script = `<?php $_SERVER['DOCUMENT_ROOT'] = getenv('DOCUMENT_ROOT'); require $_SERVER['DOCUMENT_ROOT'] . '/bitrix/modules/main/include/prolog_before.php';
 use Bitrix\\Main\\Web\\HttpClient;
 echo json_encode((function () { ${code} })());`;
-  const { stdout } = await execFileAsync('php', ['-d', 'display_errors=stderr', '-r', script], {
+  const file = join(runDir, `snippet-${Math.random().toString(36).slice(2)}.php`);
+  writeFileSync(file, script);
+  const { stdout } = await execFileAsync('php', [...ini, '-d', 'display_errors=stderr', file], {
     env: { ...bitrixPhpEnv(process.env, egress.url), DOCUMENT_ROOT: docroot },
   });
   return JSON.parse(stdout);
@@ -75,6 +79,9 @@ beforeAll(async () => {
       },
     ],
   });
+  ini = Object.entries(
+    bitrixPhpIni(undefined, await writeEgressPrepend(join(runDir, 'php'), egress.url)),
+  ).flatMap(([key, value]) => ['-d', `${key}=${value}`]);
 });
 
 afterAll(async () => {
@@ -131,5 +138,16 @@ describe('Bitrix\\Main\\Web\\HttpClient', () => {
       return [$ra, $b->getStatus(), $rb];`);
     expect(out).toEqual(['hello GET', 403, expect.stringContaining('unexpected egress')]);
     expect(egress.unexpected()).toMatchObject([{ host: 'api.telegram.org', port: 80, method: 'GET' }]);
+  });
+
+  it('file_get_contents goes through the egress proxy too (stream wrappers ignore HTTPS_PROXY)', async () => {
+    egress.clearUnexpected();
+    const out = await php(
+      `return [file_get_contents('http://crm.example.kz/ok'), @file_get_contents('https://api.real-bank.example/')];`,
+    );
+    expect(out).toEqual(['hello GET', false]);
+    expect(egress.unexpected()).toMatchObject([
+      { host: 'api.real-bank.example', port: 443, method: 'CONNECT' },
+    ]);
   });
 });

@@ -34,9 +34,34 @@ export function bitrixPhpEnv(
   };
 }
 
-/** PHP trusts the harness CA only: a real bank's certificate would not even verify. */
-export function bitrixPhpIni(caCertFile?: string): Record<string, string> {
-  return caCertFile ? { 'curl.cainfo': caCertFile, 'openssl.cafile': caCertFile } : {};
+/**
+ * PHP's http:// and https:// stream wrappers (file_get_contents, fopen) ignore HTTPS_PROXY: a
+ * prepended file makes the egress proxy their default too, so they cannot go direct either.
+ * Not covered: raw sockets (fsockopen, stream_socket_client) and `php -r` code, to which PHP does
+ * not apply auto_prepend_file; only a network namespace would close those.
+ */
+export async function writeEgressPrepend(dir: string, egressProxyUrl?: string): Promise<string> {
+  const proxy = new URL(egressProxyUrl ?? deadProxy);
+  const file = join(dir, 'egress-prepend.php');
+  await mkdir(dir, { recursive: true });
+  await writeFile(
+    file,
+    [
+      '<?php',
+      '// Written by the kaspi-harness: PHP stream wrappers ignore HTTPS_PROXY; send them through the egress proxy.',
+      `stream_context_set_default(['http' => ['proxy' => 'tcp://${proxy.hostname}:${proxy.port}', 'request_fulluri' => true]]);`,
+      '',
+    ].join('\n'),
+  );
+  return file;
+}
+
+/** PHP trusts the harness CA only (a real bank's certificate would not even verify); stream wrappers use the proxy. */
+export function bitrixPhpIni(caCertFile?: string, prependFile?: string): Record<string, string> {
+  return {
+    ...(caCertFile ? { 'curl.cainfo': caCertFile, 'openssl.cafile': caCertFile } : {}),
+    ...(prependFile ? { auto_prepend_file: prependFile } : {}),
+  };
 }
 
 export interface PhpCliResult {

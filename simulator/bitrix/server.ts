@@ -19,6 +19,7 @@ import {
   bitrixPhpIni,
   layoutRunner,
   phpCliRunner,
+  writeEgressPrepend,
   writeHarnessIni,
   type LayoutRunner,
   type PhpCliRunner,
@@ -126,7 +127,10 @@ export async function startBitrix(options: StartBitrixOptions): Promise<BitrixSt
   const traceDir = resolve(options.runDir, 'bitrix-php', 'requests');
   await mkdir(traceDir, { recursive: true });
   const env = { ...bitrixPhpEnv(process.env, options.egressProxyUrl), KH_REQUEST_TRACE_DIR: traceDir };
-  const ini = bitrixPhpIni(options.caCertFile);
+  const ini = bitrixPhpIni(
+    options.caCertFile,
+    await writeEgressPrepend(resolve(options.runDir, 'bitrix-php'), options.egressProxyUrl),
+  );
   const php = await startPhpServer({
     documentRoot,
     visibleDocumentRoot,

@@ -69,7 +69,10 @@ export class TlsTerminator {
     const server = createServer((req, res) => {
       const peer = tlsSocket.getPeerCertificate();
       const subject = tlsSocket.authorized && peer.subject ? `CN=${String(peer.subject.CN)}` : '';
-      forwardHttp(req, res, target, req.url ?? '/', { [clientCertHeader]: subject });
+      // PHP's stream wrapper sends the absolute URI inside the tunnel too (request_fulluri).
+      const raw = req.url ?? '/';
+      const path = /^https?:\/\//i.test(raw) ? `${new URL(raw).pathname}${new URL(raw).search}` : raw;
+      forwardHttp(req, res, target, path, { [clientCertHeader]: subject });
     });
     this.servers.add(server);
     tlsSocket.on('close', () => {
