@@ -38,11 +38,18 @@ export function copyRunLogs(runDir: string, extraFiles: readonly string[], targe
   return copied;
 }
 
+const uuid = /\b([0-9a-f]{4})[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{8}([0-9a-f]{4})\b/gi;
+
+/** Device tokens are UUIDs: reports show `7cbf…c4b6`, enough to tell them apart, never the token. */
+export function maskUuids(text: string): string {
+  return text.replace(uuid, '$1…$2');
+}
+
 /** Saves a simulator journal fetched over its control API; a simulator that no longer answers is noted. */
 export async function saveJournal(url: string, file: string): Promise<void> {
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-    writeFileSync(file, await response.text());
+    writeFileSync(file, maskUuids(await response.text()));
   } catch (error) {
     writeFileSync(file, JSON.stringify({ error: `journal not available: ${String(error)}` }));
   }

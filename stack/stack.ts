@@ -14,6 +14,8 @@ import { startMariadb } from './mariadb.ts';
 import { startPostgres } from './postgres.ts';
 import { cleanLeftovers, RunRegistry } from './leftovers.ts';
 import { watchService } from './health.ts';
+import { resolveMaterializedFiles } from './php-files.ts';
+import { createRunCa, defaultWebhookHosts, startSandbox } from './sandbox.ts';
 import { copyRunLogs, saveJournal } from './keep-logs.ts';
 import { onProcessSpawn } from './process.ts';
 import { createRunDir, newRunId } from './run-dir.ts';
@@ -24,6 +26,14 @@ export interface StackOptions {
   sellers?: readonly Seller[];
   /** The team's own `local/classes` tree instead of the reference integration classes. */
   phpClassesDir?: string;
+  /** The team's own local/php_interface/init.php. */
+  phpInitFile?: string;
+  /** harness-files.json: files the code opens by absolute path, made from test material. */
+  phpFilesConfig?: string;
+  /** More hostnames the payment-service simulator answers for (a team's own deployment). */
+  paymentServiceHosts?: readonly string[];
+  /** Where the storefront sends its "payment completed" webhook (routed to the sink). */
+  webhookUrl?: string;
   /** Progress lines ("starting MariaDB…"). */
   log?: (line: string) => void;
 }
@@ -34,7 +44,18 @@ export interface StackInfo {
   runDir: string;
   logsDir: string;
   seed: number;
-  bitrix: { url: string; documentRoot: string; logFiles: Record<string, string> };
+  bitrix: {
+    url: string;
+    /** Host path of the document root. */
+    documentRoot: string;
+    /** The document root as PHP sees it: /home/bitrix/www in the production layout. */
+    visibleDocumentRoot: string;
+    layout: 'namespace' | 'relocatable';
+    logFiles: Record<string, string>;
+  };
+  /** The PHP runtime's only way out (stack/egress): its control paths report unexpected egress. */
+  egress?: { url: string };
+  webhookSink?: { url: string };
   kaspi: { url: string; controlUrl: string };
   paymentService: { url: string; apiBaseUrl: string; controlUrl: string };
   postgres: { url: string };
@@ -101,6 +122,7 @@ export async function bootStack(options: StackOptions): Promise<Stack> {
   try {
     const sellers = options.sellers ?? fixtureSellers;
     log('starting MariaDB, PostgreSQL and the Kaspi simulator…');
+    const { ca, caCertFile } = await createRunCa(runDir.path);
     const [mariadb, postgres, kaspi] = await Promise.all([
       startMariadb({ runDir: runDir.path }).then(
         (s) => (stoppers.push({ name: 'MariaDB', stop: s.stop }), s),
@@ -108,34 +130,71 @@ export async function bootStack(options: StackOptions): Promise<Stack> {
       startPostgres({ runDir: runDir.path }).then(
         (s) => (stoppers.push({ name: 'PostgreSQL', stop: s.stop }), s),
       ),
-      startKaspiSimulator({ organizations: [...sellers, fallbackOrganization] }).then(
-        (s) => (stoppers.push({ name: 'Kaspi simulator', stop: s.close }), s),
-      ),
+      startKaspiSimulator({
+        organizations: [...sellers, fallbackOrganization],
+        certificateAuthority: ca,
+      }).then((s) => (stoppers.push({ name: 'Kaspi simulator', stop: s.close }), s)),
     ]);
     const healthFile = join(runDir.path, 'health.jsonl');
     watchService(healthFile, 'MariaDB', mariadb.process);
     watchService(healthFile, 'PostgreSQL', postgres.process);
-    log('starting the payment-service simulator…');
-    const paymentService = await startPaymentServiceSimulator({ databaseUrl: postgres.url, sellers });
+    log('starting the payment-service simulator and the egress sandbox…');
+    const paymentService = await startPaymentServiceSimulator({
+      databaseUrl: postgres.url,
+      sellers,
+      tls: { ca },
+      kaspi: { url: kaspi.url },
+    });
     stoppers.push({ name: 'payment-service simulator', stop: paymentService.close });
+    const sandbox = await startSandbox({
+      ca,
+      caCertFile,
+      kaspiListeners: kaspi.listeners,
+      paymentServiceTlsUrl: paymentService.tlsUrl!,
+      paymentServiceHosts: options.paymentServiceHosts,
+      log,
+    });
+    stoppers.push({ name: 'egress proxy and webhook sink', stop: sandbox.close });
     const apiBaseUrl = `${paymentService.url}/api`;
     log('starting the Bitrix stub (PHP)…');
+    // No Kaspi or payment-service URL is configured: the integration code calls its production hosts
+    // (https://qrapi-cert-ip.kaspi.kz, https://payment-service.up.railway.app/api), as on the real
+    // site, and the egress proxy is what sends those calls to the simulators.
     const bitrix = await startBitrix({
       runDir: runDir.path,
       mariadb,
-      kaspiUrl: kaspi.url,
-      paymentServiceUrl: apiBaseUrl,
       seed: options.seed,
+      sellers,
       phpClassesDir: options.phpClassesDir,
+      phpInitFile: options.phpInitFile,
+      materializedFiles: await resolveMaterializedFiles({
+        ca,
+        phpClassesDir: options.phpClassesDir,
+        configFile: options.phpFilesConfig,
+      }),
+      egressProxyUrl: sandbox.egress.url,
+      caCertFile,
+      productionLayout: 'auto',
+      webhookUrl: options.webhookUrl ?? `https://${defaultWebhookHosts[0]}/hooks/kaspi`,
     });
     stoppers.push({ name: 'Bitrix stub', stop: bitrix.close });
+    sandbox.egress.setClientDescriber(bitrix.describeEgressClient);
+    if (bitrix.layout.note) log(bitrix.layout.note);
 
     info = {
       runId: runDir.runId,
       runDir: runDir.path,
       logsDir: runDir.logs,
       seed: options.seed,
-      bitrix: { url: bitrix.url, documentRoot: bitrix.documentRoot, logFiles: { ...bitrix.logFiles } },
+      bitrix: {
+        url: bitrix.url,
+        documentRoot: bitrix.documentRoot,
+        visibleDocumentRoot: bitrix.visibleDocumentRoot,
+        layout: bitrix.layout.kind,
+        logFiles: { ...bitrix.logFiles },
+      },
+      egress: { url: sandbox.egress.url },
+      webhookSink: { url: sandbox.sink.url },
       kaspi: { url: kaspi.url, controlUrl: kaspi.controlUrl },
       paymentService: { url: paymentService.url, apiBaseUrl, controlUrl: paymentService.controlUrl },
       postgres: { url: postgres.url },

@@ -8,6 +8,7 @@ import { fallbackOrganization, type Seller } from '../../fixtures/organizations.
 import type { Purchase } from '../../simulator/kaspi/index.ts';
 import type { StackClients } from './stack-context.ts';
 import { basketFor, checkout, type CheckoutAttempt, type PaymentMethod, type Product } from './storefront.ts';
+import { egressControl } from '../../stack/egress/index.ts';
 import { serviceDeaths } from '../../stack/health.ts';
 import { recordFinding } from './suite.ts';
 import { collectTrace } from './trace.ts';
@@ -39,6 +40,9 @@ export async function tracePayment(
 ): Promise<TracedPayment> {
   const { seller, faker } = options;
   const items = basketFor(seller, options.catalogue, faker);
+  const egress = stack.info.egress ? egressControl(stack.info.egress.url) : undefined;
+  await egress?.setScenario(options.scenario);
+  const egressBefore = (await egress?.unexpected(options.scenario))?.length ?? 0;
   const from = new Date();
   const attempt = await checkout(stack.info.bitrix.url, {
     items,
@@ -108,6 +112,23 @@ export async function tracePayment(
     durationMs: attempt.elapsedMs,
     trace,
   };
+  const refused = (await egress?.unexpected(options.scenario))?.slice(egressBefore) ?? [];
+  if (refused.length) {
+    // The sandbox stopped the code from reaching a host it does not route: the scenario fails.
+    result.passed = false;
+    result.reason = `unexpected egress refused: ${refused.map((e) => `${e.host}:${e.port}`).join(', ')}; ${result.reason}`;
+    for (const event of refused) {
+      if (options.meta) {
+        recordFinding(options.meta, {
+          suite: options.scenario,
+          key: `unexpected-egress:${event.host}:${event.port}`,
+          severity: 'defect',
+          message: `the PHP code tried to reach ${event.host}:${event.port}, which the sandbox does not route; it was refused`,
+          evidence: { method: event.method, url: event.url ?? null, codePath: event.codePath ?? null },
+        });
+      }
+    }
+  }
   if (options.meta) options.meta.routing = result;
   return { result, attempt, purchase };
 }

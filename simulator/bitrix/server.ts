@@ -4,6 +4,7 @@
  * PHP sees /home/bitrix/www, with every outbound connection going through the egress proxy and the
  * harness CA as PHP's only trust anchor.
  */
+import type { Seller } from '../../fixtures/organizations.ts';
 import type { RunningMariadb } from '../../stack/mariadb.ts';
 import { resolveProductionLayout, type ProductionLayoutRequest } from '../../stack/namespace.ts';
 import type { MaterializedFile } from '../../stack/php-files.ts';
@@ -47,6 +48,8 @@ export interface StartBitrixOptions {
   /** Full base URL of the payment-service including /api (option payment_service_url); omit as above. */
   paymentServiceUrl?: string;
   seed: number;
+  /** The marketplace's sellers (default: fixtures/sellers.json). */
+  sellers?: readonly Seller[];
   /** A local/classes tree (containing Integration/...) to run instead of the reference classes. */
   phpClassesDir?: string;
   /** The team's init.php (installed as local/php_interface/init.php). */
@@ -112,6 +115,7 @@ export async function startBitrix(options: StartBitrixOptions): Promise<BitrixSt
   try {
     await seedBitrix(connection, {
       seed: options.seed,
+      sellers: options.sellers,
       kaspiUrl: options.kaspiUrl,
       paymentServiceUrl: options.paymentServiceUrl,
       webhookUrl: options.webhookUrl,

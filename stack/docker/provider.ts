@@ -192,6 +192,8 @@ export async function bootDockerStack(options: StackOptions): Promise<Stack> {
       bitrix: {
         url: bitrixUrl,
         documentRoot,
+        visibleDocumentRoot: '/home/bitrix/www',
+        layout: 'namespace',
         logFiles: {
           php: join(home, 'bitrix', 'logs', 'php.log'),
           bxLog: join(documentRoot, '__bx_log.log'),

@@ -1,0 +1,70 @@
+/**
+ * The network sandbox of the PHP runtime: the run's CA (PHP trusts it), the egress proxy whose route
+ * table sends Kaspi's and Railway's hostnames to the simulators' TLS listeners (so TLS and the client
+ * certificate run end to end), and the webhook sink for the team's own hosts. Everything else PHP
+ * tries to reach is refused and recorded as unexpected egress.
+ */
+import { join } from 'node:path';
+import {
+  defaultEgressRoutes,
+  startEgressProxy,
+  startWebhookSink,
+  type EgressProxy,
+  type WebhookSink,
+} from './egress/index.ts';
+import type { EgressTarget } from './egress/routes.ts';
+import { createCertificateAuthority, writePemFiles, type CertificateAuthority } from './tls/ca.ts';
+
+export interface Sandbox {
+  ca: CertificateAuthority;
+  caCertFile: string;
+  egress: EgressProxy;
+  sink: WebhookSink;
+  close(): Promise<void>;
+}
+
+/** Hosts a team marks as its own (CRM webhooks): served by the sink, never by the internet. */
+export const defaultWebhookHosts = ['crm.cvety.kz'];
+
+export async function createRunCa(runDir: string): Promise<{ ca: CertificateAuthority; caCertFile: string }> {
+  const ca = await createCertificateAuthority();
+  const files = await writePemFiles(join(runDir, 'tls'), { 'ca.pem': ca.certPem });
+  return { ca, caCertFile: files['ca.pem']! };
+}
+
+const loopback = (url: string): EgressTarget => ({ host: '127.0.0.1', port: Number(new URL(url).port) });
+
+export async function startSandbox(options: {
+  ca: CertificateAuthority;
+  caCertFile: string;
+  kaspiListeners: { r1: string; r2: string; r3: string };
+  paymentServiceTlsUrl: string;
+  paymentServiceHosts?: readonly string[];
+  webhookHosts?: readonly string[];
+  log: (line: string) => void;
+}): Promise<Sandbox> {
+  const sink = await startWebhookSink();
+  const { r1, r2, r3 } = options.kaspiListeners;
+  const egress = await startEgressProxy({
+    ca: options.ca,
+    routes: defaultEgressRoutes({
+      kaspi: { r1: loopback(r1), r2: loopback(r2), r3: loopback(r3) },
+      paymentService: loopback(options.paymentServiceTlsUrl),
+      paymentServiceHosts: options.paymentServiceHosts,
+      sink: { target: sink.target, hosts: options.webhookHosts ?? defaultWebhookHosts },
+    }),
+    onUnexpected: (event) =>
+      options.log(
+        `UNEXPECTED EGRESS refused: ${event.method} ${event.host}:${event.port} ${event.codePath ?? ''}`,
+      ),
+  });
+  return {
+    ca: options.ca,
+    caCertFile: options.caCertFile,
+    egress,
+    sink,
+    close: async () => {
+      await Promise.all([egress.close(), sink.close()]);
+    },
+  };
+}
