@@ -5,8 +5,9 @@
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import type { StackInfo } from '../../stack/stack.ts';
-import { KaspiControlClient } from '../../simulator/kaspi/index.ts';
-import { PaymentServiceControlClient } from '../../simulator/payment-service/index.ts';
+// The control clients' own modules, not the simulators' index: a test file need not load the servers.
+import { KaspiControlClient } from '../../simulator/kaspi/control-client.ts';
+import { PaymentServiceControlClient } from '../../simulator/payment-service/control-client.ts';
 import { stackForThisWorker } from './stack-pool.ts';
 
 export interface StackClients {

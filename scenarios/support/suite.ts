@@ -11,7 +11,7 @@ import type { Faker } from '@faker-js/faker';
 import type { TaskMeta } from 'vitest';
 import { testCustomer } from '../../fixtures/customers.ts';
 import { fallbackOrganization, type Seller } from '../../fixtures/organizations.ts';
-import { clearBitrixCache } from '../../simulator/bitrix/index.ts';
+import { clearBitrixCache } from '../../simulator/bitrix/cache.ts';
 import type { Purchase } from '../../simulator/kaspi/index.ts';
 import type { StackClients } from './stack-context.ts';
 import type { CheckoutAttempt, CheckoutFailure, CheckoutSuccess, PaymentMethod } from './storefront.ts';
