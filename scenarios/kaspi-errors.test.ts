@@ -24,9 +24,6 @@ beforeAll(async () => {
   catalogue = await fetchCatalogue(stack.info.bitrix.url);
 });
 
-// Every test breaks Kaspi for one seller: back to the seeded merchants, no faults.
-afterEach(() => stack.kaspi.reset());
-
 afterAll(() => stack.close());
 
 async function lastOrderId(): Promise<number> {
@@ -36,12 +33,15 @@ async function lastOrderId(): Promise<number> {
   return Number(rows[0]?.id ?? 0);
 }
 
-async function ordersAfter(id: number) {
+/** The seller's orders placed after `id` (other sellers' tests run at the same time). */
+async function ordersAfter(id: number, shopId: number) {
   const [rows] = await stack.mysql.query<RowDataPacket[]>(
     `SELECT o.ID, o.PAYED,
             (SELECT VALUE FROM b_sale_order_props_value p WHERE p.ORDER_ID = o.ID AND p.CODE = 'KASPI_PAYMENT_ID') AS PAYMENT
-       FROM b_sale_order o WHERE o.ID > ? ORDER BY o.ID`,
-    [id],
+       FROM b_sale_order o
+       JOIN b_sale_order_props_value s ON s.ORDER_ID = o.ID AND s.CODE = 'SHOP_ID' AND s.VALUE = ?
+      WHERE o.ID > ? ORDER BY o.ID`,
+    [String(shopId), id],
   );
   return rows.map((row) => ({
     id: Number(row.ID),
@@ -73,7 +73,7 @@ async function expectRefusedCheckout(
   expect(attempt.body.error.message, 'the customer sees a message').not.toBe('');
   if (messageShows) expect(attempt.body.error.message).toMatch(messageShows);
 
-  const orders = await ordersAfter(mark);
+  const orders = await ordersAfter(mark, seller.shopId);
   expect(orders.length, 'at most the one order of this checkout').toBeLessThanOrEqual(1);
   for (const order of orders) {
     expect(order.payed, `order ${order.id} not marked paid`).toBe('N');
@@ -86,7 +86,9 @@ async function expectRefusedCheckout(
   ).toEqual([]);
 }
 
-describe('[kaspi-errors] the seller’s Kaspi device or trade point is unusable', () => {
+describe('[kaspi-errors] the seller’s Kaspi device is deleted', () => {
+  // A deleted device cannot be put back as it was: back to the seeded merchants after each test.
+  afterEach(() => stack.kaspi.reset());
   forEachSeller('%s: device deleted at Kaspi → customer told, order unpaid', async (seller, task) => {
     const deleted = await kaspiR3(stack, 'POST', 'device/delete', {
       DeviceToken: seller.deviceToken,
@@ -95,43 +97,71 @@ describe('[kaspi-errors] the seller’s Kaspi device or trade point is unusable'
     expect(deleted.StatusCode, 'Kaspi deleted the device').toBe(0);
     await expectRefusedCheckout(seller, task, 'kaspi error: device deleted', /-150[12]/);
   });
-
-  forEachSeller(
-    '%s: trade point disabled → customer told (990000018), order unpaid',
-    async (seller, task) => {
-      const tradePoint = await stack.kaspi.updateTradePoint(seller.tradePointId, { enabled: false });
-      expect(tradePoint.enabled).toBe(false);
-      await expectRefusedCheckout(seller, task, 'kaspi error: trade point disabled', /990000018/);
-    },
-  );
 });
 
-describe('[kaspi-errors] Kaspi refuses the purchase', () => {
-  forEachSeller(
-    '%s: Kaspi answers 990000028 (wrong amount) → customer told, order unpaid',
-    async (seller, task) => {
-      // What Kaspi itself answers to a wrong amount on the seller's device, then the client's handling of it.
-      const direct = await kaspiR3(stack, 'POST', 'qr/create', {
-        DeviceToken: seller.deviceToken,
-        OrganizationBin: seller.bin,
-        Amount: 0,
-        ExternalId: 'wrong-amount-probe',
-      });
-      expect(direct.StatusCode, 'Kaspi refuses Amount 0').toBe(990000028);
-      await stack.kaspi.addFault({
-        match: { path: 'qr/create', bin: seller.bin },
-        fault: { kind: 'status-code', statusCode: 990000028, message: 'Wrong amount' },
-      });
-      await expectRefusedCheckout(seller, task, 'kaspi error: wrong amount', /990000028/);
-    },
-  );
+// The other breakages are per seller (its trade point, faults matched on its BIN) and undone by the
+// test itself, so the sellers run together.
+describe('[kaspi-errors] the seller’s trade point is disabled', () => {
+  describe.concurrent('sellers together', () => {
+    forEachSeller(
+      '%s: trade point disabled → customer told (990000018), order unpaid',
+      async (seller, task) => {
+        const tradePoint = await stack.kaspi.updateTradePoint(seller.tradePointId, { enabled: false });
+        expect(tradePoint.enabled).toBe(false);
+        try {
+          await expectRefusedCheckout(seller, task, 'kaspi error: trade point disabled', /990000018/);
+        } finally {
+          await stack.kaspi.updateTradePoint(seller.tradePointId, { enabled: true });
+        }
+      },
+    );
+  });
+});
 
-  forEachSeller('%s: Kaspi unavailable (-999) → customer told, order unpaid', async (seller, task) => {
-    await stack.kaspi.addFault({
-      match: { path: 'qr/create', bin: seller.bin },
-      fault: { kind: 'status-code', statusCode: -999, message: 'Service temporarily unavailable' },
+/** Installs a Kaspi fault on the seller's BIN for the duration of `body`. */
+async function withFault(seller: Seller, fault: FaultSpec, body: () => Promise<void>): Promise<void> {
+  const id = await stack.kaspi.addFault({ match: { path: 'qr/create', bin: seller.bin }, fault });
+  try {
+    await body();
+  } finally {
+    await stack.kaspi.removeFaults(id);
+  }
+}
+
+describe('[kaspi-errors] Kaspi refuses the purchase', () => {
+  describe('wrong amount', () => {
+    describe.concurrent('sellers together', () => {
+      forEachSeller(
+        '%s: Kaspi answers 990000028 (wrong amount) → customer told, order unpaid',
+        async (seller, task) => {
+          // What Kaspi itself answers to a wrong amount on the seller's device, then the client's handling of it.
+          const direct = await kaspiR3(stack, 'POST', 'qr/create', {
+            DeviceToken: seller.deviceToken,
+            OrganizationBin: seller.bin,
+            Amount: 0,
+            ExternalId: 'wrong-amount-probe',
+          });
+          expect(direct.StatusCode, 'Kaspi refuses Amount 0').toBe(990000028);
+          await withFault(
+            seller,
+            { kind: 'status-code', statusCode: 990000028, message: 'Wrong amount' },
+            () => expectRefusedCheckout(seller, task, 'kaspi error: wrong amount', /990000028/),
+          );
+        },
+      );
     });
-    await expectRefusedCheckout(seller, task, 'kaspi error: -999', /-999/);
+  });
+
+  describe('Kaspi unavailable', () => {
+    describe.concurrent('sellers together', () => {
+      forEachSeller('%s: Kaspi unavailable (-999) → customer told, order unpaid', (seller, task) =>
+        withFault(
+          seller,
+          { kind: 'status-code', statusCode: -999, message: 'Service temporarily unavailable' },
+          () => expectRefusedCheckout(seller, task, 'kaspi error: -999', /-999/),
+        ),
+      );
+    });
   });
 });
 
@@ -144,9 +174,12 @@ const socketFaults: { name: string; fault: FaultSpec }[] = [
 
 describe('[kaspi-errors] socket and transport faults on qr/create', () => {
   for (const { name, fault } of socketFaults) {
-    forEachSeller(`%s: ${name} → customer told, order unpaid`, async (seller, task) => {
-      await stack.kaspi.addFault({ match: { path: 'qr/create', bin: seller.bin }, fault });
-      await expectRefusedCheckout(seller, task, `kaspi error: ${name}`);
+    describe(name, () => {
+      describe.concurrent('sellers together', () => {
+        forEachSeller(`%s: ${name} → customer told, order unpaid`, (seller, task) =>
+          withFault(seller, fault, () => expectRefusedCheckout(seller, task, `kaspi error: ${name}`)),
+        );
+      });
     });
   }
 });
