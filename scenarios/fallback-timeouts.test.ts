@@ -82,6 +82,9 @@ describe('[fallback] blackhole: the client’s own timeouts', () => {
   test.concurrent(
     `${warm.name} (${warm.shopId}), warm cache: paid on its own BIN; the wait is measured`,
     async ({ task }) => {
+      // php -S workers may accept two simultaneous connections and serve them one after the other:
+      // start once the cold checkout holds its worker, so each wait is the request's own.
+      await new Promise((resolve) => setTimeout(resolve, 500));
       const { result, attempt } = await tracePayment(stack, {
         scenario: 'fallback warm: blackhole',
         seller: warm,
@@ -91,6 +94,10 @@ describe('[fallback] blackhole: the client’s own timeouts', () => {
         meta: task.meta,
       });
       expect(result.passed, result.reason).toBe(true);
+      const lookups = (await stack.paymentService.requests()).filter((entry) =>
+        entry.path.includes(`payment/config?shop_id=${warm.shopId}`),
+      );
+      expect(lookups.length, 'only the warm-up looked the config up; the cache answered since').toBe(1);
       expect(attempt.elapsedMs, 'bounded by the audit log write timeout').toBeLessThan(15_000);
       recordFinding(task.meta, {
         suite: 'fallback',
