@@ -15,6 +15,8 @@ export interface HarnessConfig {
   phpClasses?: string;
   /** The team's own `local/php_interface/init.php`. */
   phpInit?: string;
+  /** harness-files.json: files the team's code opens by absolute path, made from test material. */
+  phpFiles?: string;
   /** Where `<run>/` report folders go (default ./reports). */
   reportsDir?: string;
   /** How the stack runs: local processes, containers, an already running stack, or auto (default: native where PHP and the databases are installed, else docker). */

@@ -12,6 +12,7 @@ export const runFlags = {
   seed: { type: 'string' },
   'php-classes': { type: 'string' },
   'php-init': { type: 'string' },
+  'php-files': { type: 'string' },
   'reports-dir': { type: 'string' },
   stack: { type: 'string' },
   'stack-file': { type: 'string' },
@@ -25,6 +26,8 @@ export const runFlagsHelp = `  --config FILE        config file (default ./kaspi
   --seed N             seed for customers and baskets (default 20251103; the same seed replays a run)
   --php-classes DIR    the team's own local/classes tree instead of the reference classes
   --php-init FILE      the team's own local/php_interface/init.php
+  --php-files FILE     harness-files.json: files the code opens by absolute path (certificates), made
+                       from test material (default: the one in --php-classes, else client.crt/.key)
   --reports-dir DIR    write <run>/ under DIR instead of ./reports
   --stack KIND         native (local processes), docker (containers), external (with --stack-file), or
                        auto (default: native where PHP, MariaDB and PostgreSQL are installed, else docker)
@@ -35,6 +38,7 @@ export const runFlagsHelp = `  --config FILE        config file (default ./kaspi
 export interface RunOptions extends Required<Pick<HarnessConfig, 'seed'>> {
   phpClasses?: string;
   phpInit?: string;
+  phpFiles?: string;
   reportsDir?: string;
   stack: StackProvider;
   stackFile?: string;
@@ -59,6 +63,7 @@ export async function parseRunOptions(argv: string[]): Promise<RunOptions> {
     seed: integerFlag('seed', values.seed) ?? config.seed ?? 20251103,
     phpClasses: values['php-classes'] ?? config.phpClasses,
     phpInit: values['php-init'] ?? config.phpInit,
+    phpFiles: values['php-files'] ?? config.phpFiles,
     reportsDir: values['reports-dir'] ?? config.reportsDir,
     stack,
     stackFile,
@@ -75,6 +80,7 @@ export function scenarioRunOptions(options: RunOptions, files: string[] | undefi
     seed: options.seed,
     phpClassesDir: options.phpClasses,
     phpInitFile: options.phpInit,
+    phpFilesConfig: options.phpFiles,
     reportsDir: options.reportsDir,
     quiet: options.quiet,
     sellers: options.sellers,

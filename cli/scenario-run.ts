@@ -14,6 +14,7 @@ export interface ScenarioRunOptions {
   seed?: number;
   phpClassesDir?: string;
   phpInitFile?: string;
+  phpFilesConfig?: string;
   reportsDir?: string;
   quiet?: boolean;
   /** Scenario files to run (all of `scenarios/*.test.ts` when absent). */
@@ -54,6 +55,8 @@ export function scenarioEnv(options: ScenarioRunOptions): NodeJS.ProcessEnv {
     env.KASPI_HARNESS_PHP_CLASSES = existingPath('--php-classes', options.phpClassesDir, 'directory');
   if (options.phpInitFile)
     env.KASPI_HARNESS_PHP_INIT = existingPath('--php-init', options.phpInitFile, 'file');
+  if (options.phpFilesConfig)
+    env.KASPI_HARNESS_PHP_FILES = existingPath('--php-files', options.phpFilesConfig, 'file');
   if (options.reportsDir) env.KASPI_HARNESS_REPORTS_DIR = resolve(options.reportsDir);
   if (options.quiet) env.KASPI_HARNESS_QUIET = '1';
   if (options.sellers?.length) env.KASPI_HARNESS_SELLERS = options.sellers.join(',');

@@ -58,6 +58,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
         runId: count > 1 ? `${runId}-${index + 1}` : runId,
         seed: seedFromEnv(),
         phpClassesDir: process.env.KASPI_HARNESS_PHP_CLASSES || undefined,
+        phpInitFile: process.env.KASPI_HARNESS_PHP_INIT || undefined,
+        phpFilesConfig: process.env.KASPI_HARNESS_PHP_FILES || undefined,
         log: count > 1 ? (line) => log(`#${index + 1} ${line}`) : log,
       }),
     ),

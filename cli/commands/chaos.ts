@@ -117,7 +117,6 @@ const targets: Record<string, ChaosTarget> = {
 
 export const chaosCommand: Command = {
   name: 'chaos',
-  summary: 'switch a fault on (or list / clear faults) in a running simulator',
   help: `Usage: kaspi-harness chaos <target> <fault|list|clear [id]> [options]
 
 Targets: ${Object.keys(targets).join(', ')}

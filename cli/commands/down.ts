@@ -5,7 +5,6 @@ import type { Command } from '../command.ts';
 
 export const downCommand: Command = {
   name: 'down',
-  summary: 'stop the stacks that `kaspi-harness up` started on this machine',
   help: `Usage: kaspi-harness down
 
 Sends SIGTERM to every \`kaspi-harness up\` of this machine (found by the pid it recorded) and waits

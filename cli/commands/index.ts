@@ -1,21 +1,45 @@
-/** Every command of the CLI. A new command is a file in this folder and one line here. */
-import type { Command } from '../command.ts';
-import { chaosCommand } from './chaos.ts';
-import { downCommand } from './down.ts';
-import { phase6Command } from './phase6.ts';
-import { reportCommand } from './report.ts';
-import { runCommand } from './run.ts';
-import { simCommand } from './sim.ts';
-import { upCommand } from './up.ts';
-import { verifyCommand } from './verify.ts';
+/** Every command of the CLI: a file in this folder and one entry here. */
+import type { CommandEntry } from '../command.ts';
 
-export const commands: readonly Command[] = [
-  phase6Command,
-  runCommand,
-  upCommand,
-  downCommand,
-  simCommand,
-  reportCommand,
-  verifyCommand,
-  chaosCommand,
+export const commands: readonly CommandEntry[] = [
+  {
+    name: 'phase6',
+    summary: "the guide's Phase 6: pay once per seller (service up, down warm, down cold, back), report",
+    load: async () => (await import('./phase6.ts')).phase6Command,
+  },
+  {
+    name: 'run',
+    summary: 'boot the stack, run scenario suites (all, or --suite NAME), report, tear down',
+    load: async () => (await import('./run.ts')).runCommand,
+  },
+  {
+    name: 'up',
+    summary: 'boot the stack and stay up; print the URLs (--json: one machine-readable ready line)',
+    load: async () => (await import('./up.ts')).upCommand,
+  },
+  {
+    name: 'down',
+    summary: 'stop the stacks that `kaspi-harness up` started on this machine',
+    load: async () => (await import('./down.ts')).downCommand,
+  },
+  {
+    name: 'sim',
+    summary: 'start one simulator alone: `sim kaspi` or `sim payment-service`',
+    load: async () => (await import('./sim.ts')).simCommand,
+  },
+  {
+    name: 'verify',
+    summary: 'check a running payment-service (and its PostgreSQL) against the fixtures, read-only',
+    load: async () => (await import('./verify.ts')).verifyCommand,
+  },
+  {
+    name: 'chaos',
+    summary: 'switch a fault on (or list / clear faults) in a running simulator',
+    load: async () => (await import('./chaos.ts')).chaosCommand,
+  },
+  {
+    name: 'report',
+    summary: "re-render a run's report.html from its results.json, print its summary, or open it",
+    load: async () => (await import('./report.ts')).reportCommand,
+  },
 ];

@@ -4,7 +4,6 @@ import { runScenarios } from '../scenario-run.ts';
 
 export const phase6Command: Command = {
   name: 'phase6',
-  summary: "the guide's Phase 6: pay once per seller (service up, down warm, down cold, back), report",
   help: `Usage: kaspi-harness phase6 [options]
 
 The deployment guide's Phase 6: boot the stack, place one order per seller through the Bitrix checkout,

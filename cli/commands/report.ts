@@ -9,7 +9,6 @@ import { UsageError, type Command } from '../command.ts';
 
 export const reportCommand: Command = {
   name: 'report',
-  summary: "re-render a run's report.html from its results.json, print its summary, or open it",
   help: `Usage: kaspi-harness report [RUN] [options]
 
 RUN is a folder under the reports directory, a path to a run folder, or "latest" (default).

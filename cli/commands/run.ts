@@ -4,7 +4,6 @@ import { runScenarios, suiteFiles } from '../scenario-run.ts';
 
 export const runCommand: Command = {
   name: 'run',
-  summary: 'boot the stack, run scenario suites (all, or --suite NAME), report, tear down',
   help: `Usage: kaspi-harness run [options]
 
 Boots the stack (one per parallel worker), runs the scenario suites — every scenarios/*.test.ts, or

@@ -87,7 +87,6 @@ async function paymentService(values: {
 
 export const simCommand: Command = {
   name: 'sim',
-  summary: 'start one simulator alone: `sim kaspi` or `sim payment-service`',
   help: `Usage: kaspi-harness sim kaspi|payment-service [options]
 
 Starts one simulator on 127.0.0.1 and keeps it up until Ctrl-C, printing its URLs.

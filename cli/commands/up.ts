@@ -23,7 +23,6 @@ export function stackUrls(info: StackInfo): [string, string][] {
 
 export const upCommand: Command = {
   name: 'up',
-  summary: 'boot the stack and stay up; print the URLs (--json: one machine-readable ready line)',
   help: `Usage: kaspi-harness up [options]
 
 Boots the whole stack on loopback and keeps it up until Ctrl-C, SIGTERM or \`kaspi-harness down\`.
@@ -44,6 +43,8 @@ ${runFlagsHelp}`,
     const stack = await bootStackWith(kind, {
       seed: options.seed,
       phpClassesDir: options.phpClasses && existingPath('--php-classes', options.phpClasses, 'directory'),
+      phpInitFile: options.phpInit && existingPath('--php-init', options.phpInit, 'file'),
+      phpFilesConfig: options.phpFiles && existingPath('--php-files', options.phpFiles, 'file'),
       log,
     });
     const forget = announceUp(stack.info);

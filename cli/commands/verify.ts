@@ -19,7 +19,6 @@ const contracts = ['guide', 'deployed', 'both'] as const;
 
 export const verifyCommand: Command = {
   name: 'verify',
-  summary: 'check a running payment-service (and its PostgreSQL) against the fixtures, read-only',
   help: `Usage: kaspi-harness verify --payment-service-url URL [--database-url URL] [options]
 
 The deployment guide's pre-deployment checks and "test each seller" step, automated: health, the
