@@ -29,7 +29,9 @@ $state = \Harness\Api\refreshPaymentStatus($order->getId());
 $props = Order::load($order->getId())->getPropertyCollection()->getArray();
 
 pageStart('Заказ №' . $state['accountNumber'], array_sum(cartRead()));
-echo '<p>Сумма: <strong data-testid="order-amount">', money($order->getPrice()), '</strong></p>',
+$shopId = (int) ($props['SHOP_ID'] ?? 0);
+echo '<p>Продавец: <span data-testid="order-seller" data-shop-id="', $shopId, '">', h(sellerNames()[$shopId] ?? ('Shop ' . $shopId)), '</span></p>',
+    '<p>Сумма: <strong data-testid="order-amount">', money($order->getPrice()), '</strong></p>',
     '<p>Kaspi: <span data-testid="kaspi-payment-id">', h($props['KASPI_PAYMENT_ID'] ?? ''), '</span>, БИН получателя ',
     '<span data-testid="organization-bin">', h($props['KASPI_ORGANIZATION_BIN'] ?? ''), '</span></p>',
     '<p>Статус: <span class="status" data-testid="order-status" data-order-id="', $state['id'], '" data-status-id="', h($state['statusId']),

@@ -1,0 +1,48 @@
+/**
+ * The browser scenarios (scenarios/browser): the storefront's checkout for every seller in Debian's
+ * Chromium (no browser download). One stack for the whole run, booted by the global setup; a failed
+ * test keeps its trace and screenshot under reports/<run>/playwright/.
+ */
+import { join } from 'node:path';
+import { defineConfig } from '@playwright/test';
+import { defaultSeed } from './fixtures/customers.ts';
+import { chromiumArgs, chromiumPath } from './scenarios/support/browser.ts';
+import { newRunId } from './stack/run-dir.ts';
+
+// One id and seed for the run, shared by the global setup (runner process) and the test workers.
+process.env.KASPI_HARNESS_RUN_ID ||= newRunId();
+process.env.KASPI_HARNESS_SEED ||= String(defaultSeed);
+
+const reportsRoot = process.env.KASPI_HARNESS_REPORTS_DIR ?? join(import.meta.dirname, 'reports');
+const runReports = join(reportsRoot, process.env.KASPI_HARNESS_RUN_ID, 'playwright');
+const quiet = process.env.KASPI_HARNESS_QUIET === '1';
+
+export default defineConfig({
+  testDir: 'scenarios/browser',
+  testMatch: '**/*.spec.ts',
+  globalSetup: './scenarios/browser/global-setup.ts',
+  outputDir: join(runReports, 'artifacts'),
+  // Each test mostly waits on the stack; two workers (two cores) share the one stack.
+  workers: 2,
+  fullyParallel: true,
+  forbidOnly: true,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [
+    [quiet ? 'dot' : 'list'],
+    ['junit', { outputFile: join(runReports, 'junit.xml') }],
+    ['html', { outputFolder: join(runReports, 'html'), open: 'never' }],
+    ['json', { outputFile: join(runReports, 'results.json') }],
+  ],
+  use: {
+    headless: true,
+    launchOptions: { executablePath: chromiumPath, args: chromiumArgs },
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    actionTimeout: 15_000,
+    navigationTimeout: 30_000,
+    locale: 'ru-RU',
+  },
+  projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+});

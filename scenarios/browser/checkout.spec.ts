@@ -1,0 +1,104 @@
+/**
+ * [browser] The storefront's checkout as a customer sees it, in Chromium, for every seller of
+ * fixtures/organizations.ts and both payment methods: catalogue → cart → checkout → the QR drawn on
+ * the order page (or the payment link) → the phone scans and confirms → the page shows Paid. And
+ * where the money went: Kaspi's purchase is on the seller's BIN. A cart mixing two sellers becomes
+ * one order and one purchase per seller, never one payment to one of them.
+ */
+import { sellers, type Seller } from '../../fixtures/organizations.ts';
+import { expect, selectedSellers, test, type PaymentMethod } from './fixtures.ts';
+
+const methods: readonly PaymentMethod[] = ['qr', 'link'];
+
+for (const seller of selectedSellers()) {
+  test.describe(`${seller.name} (shop ${seller.shopId}, BIN ${seller.bin})`, () => {
+    for (const [index, method] of methods.entries()) {
+      test(`pays by ${method === 'qr' ? 'QR' : 'payment link'}: Paid on the order page, money on the seller's BIN`, async ({
+        storefront,
+        phone,
+        kaspi,
+        customer,
+      }) => {
+        await storefront.openCatalogue();
+        const products = await storefront.productsOf(seller);
+        // QR and link take different products where the seller has several.
+        const product = products[index % products.length]!;
+        await storefront.addToCart(product.name);
+        await expect(storefront.page.getByTestId(`cart-item-${product.id}`)).toBeVisible();
+
+        const [orderId, ...others] = await storefront.checkout(method, customer);
+        expect(others, 'one seller, one order').toEqual([]);
+        const order = await storefront.orderPage(orderId);
+        await expect(order.status).toHaveText('Pending');
+        expect(await order.shopId()).toBe(seller.shopId);
+        if (method === 'qr') await order.expectQrRendered();
+        else await order.expectPaymentLink();
+
+        const qrPaymentId = await order.qrPaymentId();
+        const created = await kaspi.purchase(qrPaymentId);
+        expect(created, `Kaspi knows purchase ${qrPaymentId}`).toBeDefined();
+        expect(created!.kind).toBe(method);
+        expect(created!.status).toBe('QrTokenCreated');
+        expect(created!.amount).toBe(await order.amount());
+
+        const paid = await phone.pay(order);
+        await order.expectStatus('Paid');
+
+        expect(paid.organizationBin, "the money landed on the seller's BIN").toBe(seller.bin);
+        expect(paid.deviceToken, "through the seller's own device").toBe(seller.deviceToken);
+        expect(await order.organizationBin(), 'the order records the same BIN').toBe(seller.bin);
+        expect((await kaspi.purchase(qrPaymentId))?.status).toBe('Processed');
+      });
+    }
+  });
+}
+
+test('a cart mixing two sellers is split: one order and one payment per seller, each on its own BIN', async ({
+  storefront,
+  phone,
+  kaspi,
+  customer,
+}) => {
+  const chosen = selectedSellers();
+  const pair = (chosen.length >= 2 ? chosen : sellers).slice(0, 2);
+  test.skip(pair.length < 2, 'needs two sellers');
+
+  const picked = new Map<number, { seller: Seller; price: number }>();
+  for (const seller of pair) {
+    await storefront.openCatalogue();
+    const [product] = await storefront.productsOf(seller);
+    await storefront.addToCart(product!.id);
+    picked.set(seller.shopId, { seller, price: product!.price });
+  }
+  await storefront.page.goto('/cart.php');
+  for (const seller of pair)
+    await expect(storefront.page.getByTestId(`cart-seller-${seller.shopId}`)).toBeVisible();
+  await expect(storefront.page.getByTestId('cart-split-note')).toBeVisible();
+
+  const orderIds = await storefront.checkout('qr', customer);
+  expect(orderIds, 'one order per seller').toHaveLength(2);
+  expect(new Set(orderIds).size).toBe(2);
+
+  const paidBins: string[] = [];
+  for (const orderId of orderIds) {
+    const order = await storefront.orderPage(orderId);
+    const expected = picked.get(await order.shopId());
+    expect(expected, `order ${orderId} belongs to one of the two sellers`).toBeDefined();
+    const { seller, price } = expected!;
+    expect(await order.amount(), `${seller.name}'s order holds only ${seller.name}'s product`).toBe(price);
+    await order.expectQrRendered();
+    const created = await kaspi.purchase(await order.qrPaymentId());
+    expect(created?.organizationBin, `${seller.name}'s purchase is created on ${seller.name}'s BIN`).toBe(
+      seller.bin,
+    );
+    const paid = await phone.pay(order);
+    await order.expectStatus('Paid');
+    expect(paid.organizationBin, `${seller.name}'s share landed on ${seller.name}'s BIN`).toBe(seller.bin);
+    expect(paid.amount).toBe(price);
+    paidBins.push(paid.organizationBin);
+  }
+  expect(paidBins.sort()).toEqual(pair.map((seller) => seller.bin).sort());
+
+  await storefront.page.goto('/cart.php');
+  await expect(storefront.page.getByTestId('cart-empty'), 'the cart is empty after checkout').toBeVisible();
+});
