@@ -38,6 +38,11 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./chaos.ts')).chaosCommand,
   },
   {
+    name: 'parity',
+    summary: 'compare the simulator with a real Kaspi test host, answer by answer (snapshots kept)',
+    load: async () => (await import('./parity.ts')).parityCommand,
+  },
+  {
     name: 'report',
     summary: "re-render a run's report.html from its results.json, print its summary, or open it",
     load: async () => (await import('./report.ts')).reportCommand,
