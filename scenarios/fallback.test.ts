@@ -1,6 +1,6 @@
 /**
  * [fallback] The payment-service fails in every way the guide's client must survive — refused
- * connections, 5xx, an HTML error page, invalid or truncated JSON, a missing field, an unknown shop,
+ * connections, an untrusted TLS certificate, 5xx, an HTML error page, invalid or truncated JSON, a missing field, an unknown shop,
  * an inactive config, a config without a device token, a blackhole, a slow answer. For each, with
  * the seller's config cached (warm) and not (cold): where the money lands, whether the checkout still
  * works, how long it takes, and whether the failure is logged where Bitrix writes it
@@ -59,6 +59,10 @@ const outages: Outage[] = [
     global: fault({ kind: 'status', status: 502, body: '<html><body>502 Bad Gateway</body></html>' }),
   },
   { name: 'invalid JSON', global: fault({ kind: 'invalid-json' }) },
+  {
+    name: 'TLS certificate from a foreign CA',
+    global: () => stack.paymentService.addFault({ fault: { kind: 'tls-failure' } }),
+  },
   { name: 'truncated answer', global: fault({ kind: 'truncated' }) },
   { name: 'missing organization_bin', global: fault({ kind: 'missing-field', field: 'organization_bin' }) },
   { name: 'missing is_active', global: fault({ kind: 'missing-field', field: 'is_active' }) },
