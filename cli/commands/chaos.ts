@@ -4,6 +4,7 @@ import {
   faultKinds,
   type FaultSpec,
 } from '../../simulator/payment-service/index.ts';
+import { KaspiControlClient, type FaultRuleInput } from '../../simulator/kaspi/index.ts';
 import { UsageError, integerFlag, type Command } from '../command.ts';
 
 const options = {
@@ -22,6 +23,9 @@ const options = {
   probability: { type: 'string' },
   seed: { type: 'string' },
   inner: { type: 'string' },
+  'status-code': { type: 'string' },
+  path: { type: 'string' },
+  scheme: { type: 'string' },
 } as const;
 
 type Values = { [K in keyof typeof options]?: string };
@@ -91,13 +95,70 @@ function paymentServiceFault(kind: string, v: Values): FaultSpec {
   }
 }
 
+const kaspiFaultKinds = ['status-code', 'latency', 'reset', 'empty-reply', 'hang', 'garbage'] as const;
+
+/** A Kaspi fault rule from the flags: what answers (or breaks), for which requests, how often. */
+function kaspiFault(kind: string, v: Values): FaultRuleInput {
+  const number = (name: keyof Values): number => {
+    const value = integerFlag(name, v[name]);
+    if (value === undefined) throw new UsageError(`${kind} needs --${name}`);
+    return value;
+  };
+  const fault = ((): FaultRuleInput['fault'] => {
+    switch (kind) {
+      case 'status-code':
+        return { kind, statusCode: number('status-code') };
+      case 'latency':
+        return { kind, ms: number('ms') };
+      case 'reset':
+      case 'empty-reply':
+      case 'hang':
+      case 'garbage':
+        return { kind };
+      default:
+        throw new UsageError(
+          `unknown Kaspi fault "${kind}" (one of ${kaspiFaultKinds.join(', ')}, or list, clear)`,
+        );
+    }
+  })();
+  if (v.scheme !== undefined && !['r1', 'r2', 'r3'].includes(v.scheme)) {
+    throw new UsageError(`--scheme must be r1, r2 or r3, got "${v.scheme}"`);
+  }
+  const match = {
+    ...(v.path === undefined ? {} : { path: v.path }),
+    ...(v.scheme === undefined ? {} : { scheme: v.scheme as 'r1' | 'r2' | 'r3' }),
+    ...(v.bin === undefined ? {} : { bin: v.bin }),
+  };
+  const probability = v.probability === undefined ? undefined : Number(v.probability);
+  if (probability !== undefined && !(probability >= 0 && probability <= 1)) {
+    throw new UsageError('--probability must be between 0 and 1');
+  }
+  return {
+    fault,
+    ...(Object.keys(match).length ? { match } : {}),
+    ...(v.times === undefined ? {} : { times: number('times') }),
+    ...(probability === undefined ? {} : { probability }),
+    ...(v.seed === undefined ? {} : { seed: number('seed') }),
+  };
+}
+
 interface ChaosTarget {
   envVar: string;
   run(controlUrl: string, action: string, values: Values, rest: string[]): Promise<string>;
 }
 
-/** One entry per simulator; `kaspi` joins here once its fault vocabulary is mapped. */
+/** One entry per simulator. */
 const targets: Record<string, ChaosTarget> = {
+  kaspi: {
+    envVar: 'KASPI_HARNESS_KASPI_CONTROL_URL',
+    async run(controlUrl, action, values, rest) {
+      const client = new KaspiControlClient(controlUrl);
+      if (action === 'list') return JSON.stringify(await client.faults(), null, 2);
+      if (action === 'clear') return `removed ${await client.removeFaults(rest[0])}`;
+      const id = await client.addFault(kaspiFault(action, values));
+      return `fault ${id}: ${action}${values.path ? ` on ${values.path}` : ' on every endpoint'} (remove: kaspi-harness chaos kaspi clear ${id})`;
+    },
+  },
   'payment-service': {
     envVar: 'KASPI_HARNESS_PAYMENT_SERVICE_CONTROL_URL',
     async run(controlUrl, action, values, rest) {
@@ -121,9 +182,17 @@ export const chaosCommand: Command = {
 
 Targets: ${Object.keys(targets).join(', ')}
 Faults (payment-service): ${faultKinds.join(', ')}
+Faults (kaspi): ${kaspiFaultKinds.join(', ')}
+
+Examples:
+  kaspi-harness chaos payment-service down
+  kaspi-harness chaos kaspi status-code --status-code=-999 --path qr/create --times 3
 
 Options:
-  --control-url URL     the simulator's control API (default: $KASPI_HARNESS_PAYMENT_SERVICE_CONTROL_URL)
+  --control-url URL     the simulator's control API (\`kaspi-harness up\` prints it; default:
+                        $KASPI_HARNESS_PAYMENT_SERVICE_CONTROL_URL or $KASPI_HARNESS_KASPI_CONTROL_URL)
+  kaspi: --path P --scheme r1|r2|r3 --bin BIN (which requests), --status-code N (status-code),
+         --ms N (latency), --times N, --probability P --seed N
   --route R             e.g. "GET /api/payment/config" or "/admin/*" (default: every route)
   --times N             fire for the next N requests only
   --ms N --jitter-ms N --distribution uniform|normal|exponential --seed N     (slow)
