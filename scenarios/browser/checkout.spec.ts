@@ -19,30 +19,39 @@ for (const seller of selectedSellers()) {
         kaspi,
         customer,
       }) => {
-        await storefront.openCatalogue();
-        const products = await storefront.productsOf(seller);
-        // QR and link take different products where the seller has several.
-        const product = products[index % products.length]!;
-        await storefront.addToCart(product.name);
-        await expect(storefront.page.getByTestId(`cart-item-${product.id}`)).toBeVisible();
+        const product = await test.step('catalogue → cart', async () => {
+          await storefront.openCatalogue();
+          const products = await storefront.productsOf(seller);
+          // QR and link take different products where the seller has several.
+          const chosen = products[index % products.length]!;
+          await storefront.addToCart(chosen);
+          await expect(storefront.page.getByTestId(`cart-item-${chosen.id}`)).toBeVisible();
+          return chosen;
+        });
 
-        const [orderId, ...others] = await storefront.checkout(method, customer);
-        expect(others, 'one seller, one order').toEqual([]);
-        const order = await storefront.orderPage(orderId);
-        await expect(order.status).toHaveText('Pending');
-        expect(await order.shopId()).toBe(seller.shopId);
-        if (method === 'qr') await order.expectQrRendered();
-        else await order.expectPaymentLink();
+        const order = await test.step(`checkout, paying by ${method}`, async () => {
+          const [orderId, ...others] = await storefront.checkout(method, customer);
+          expect(others, 'one seller, one order').toEqual([]);
+          const page = await storefront.orderPage(orderId);
+          await expect(page.status).toHaveText('Pending');
+          expect(await page.shopId()).toBe(seller.shopId);
+          expect(await page.amount()).toBe(product.price);
+          if (method === 'qr') await page.expectQrRendered();
+          else await page.expectPaymentLink();
+          return page;
+        });
 
         const qrPaymentId = await order.qrPaymentId();
-        const created = await kaspi.purchase(qrPaymentId);
-        expect(created, `Kaspi knows purchase ${qrPaymentId}`).toBeDefined();
-        expect(created!.kind).toBe(method);
-        expect(created!.status).toBe('QrTokenCreated');
-        expect(created!.amount).toBe(await order.amount());
+        const paid = await test.step('the phone scans and confirms', async () => {
+          const created = await kaspi.purchase(qrPaymentId);
+          expect(created, `Kaspi knows purchase ${qrPaymentId}`).toBeDefined();
+          expect(created!.kind).toBe(method);
+          expect(created!.status).toBe('QrTokenCreated');
+          expect(created!.amount).toBe(product.price);
+          return phone.pay(order);
+        });
 
-        const paid = await phone.pay(order);
-        await order.expectStatus('Paid');
+        await test.step('the order page shows Paid', () => order.expectStatus('Paid'));
 
         expect(paid.organizationBin, "the money landed on the seller's BIN").toBe(seller.bin);
         expect(paid.deviceToken, "through the seller's own device").toBe(seller.deviceToken);
