@@ -30,6 +30,7 @@ th{background:#f3f4f6;font-weight:600}
 td.cell{font-family:ui-monospace,monospace;text-align:center;min-width:120px}
 td.correct{background:#dafbe1;color:#116329}td.diverted{background:#fff1c2;color:#7d4e00}
 td.astray,td.not-paid{background:#ffd8d3;color:#a40e26;font-weight:600}
+td.refused{background:#eaeef2;color:#57606a}
 td.failed{outline:3px solid #cf222e;outline-offset:-3px}
 td.cell small{display:block;font-family:system-ui,sans-serif;font-size:11px}
 .legend span{display:inline-block;margin-right:14px}.legend i{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:-1px;border:1px solid #aaa}
@@ -59,13 +60,15 @@ function matrix(tests: readonly ReportedTest[]): string {
       const worst = cellTests.find((test) => test.state === 'failed') ?? cellTests[0]!;
       const r = worst.routing!;
       const failed = cellTests.some((test) => test.state === 'failed');
+      // Refused on purpose (a Kaspi error scenario): grey, not red.
+      const refused = !failed && r.verdict === 'not-paid';
       const title = cellTests.map((test) => test.routing!.reason).join('\n');
-      return `<td class="cell ${r.verdict}${failed ? ' failed' : ''}" data-scenario="${escapeHtml(scenario)}" data-verdict="${r.verdict}" data-passed="${!failed}" title="${escapeHtml(title)}">${escapeHtml(r.receivedBin ?? '—')}<small>${escapeHtml(verdictLabels[r.verdict])}${failed ? ' · FAIL' : ''}${cellTests.length > 1 ? ` · ${cellTests.length} payments` : ''}</small></td>`;
+      return `<td class="cell ${refused ? 'refused' : r.verdict}${failed ? ' failed' : ''}" data-scenario="${escapeHtml(scenario)}" data-verdict="${r.verdict}" data-passed="${!failed}" title="${escapeHtml(title)}">${escapeHtml(r.receivedBin ?? '—')}<small>${refused ? 'refused, as expected' : escapeHtml(verdictLabels[r.verdict])}${failed ? ' · FAIL' : ''}${cellTests.length > 1 ? ` · ${cellTests.length} payments` : ''}</small></td>`;
     });
     return `<tr data-seller="${shopId}"><th scope="row">${escapeHtml(first.sellerName)}<br><span class="meta">shop ${shopId} · BIN ${first.sellerBin}</span></th>${cells.join('')}</tr>`;
   });
   return `<table id="routing-matrix"><thead><tr><th>seller</th>${header}</tr></thead><tbody>${rows.join('')}</tbody></table>
-<p class="legend"><span><i style="background:#dafbe1"></i>seller's BIN</span><span><i style="background:#fff1c2"></i>diverted to the fallback BIN</span><span><i style="background:#ffd8d3"></i>another organization, or not paid</span><span><i style="outline:2px solid #cf222e"></i>check failed</span></p>`;
+<p class="legend"><span><i style="background:#dafbe1"></i>seller's BIN</span><span><i style="background:#fff1c2"></i>diverted to the fallback BIN</span><span><i style="background:#ffd8d3"></i>another organization, or not paid</span><span><i style="background:#eaeef2"></i>refused, as the scenario expects</span><span><i style="outline:2px solid #cf222e"></i>check failed</span></p>`;
 }
 
 function findings(tests: readonly ReportedTest[]): string {

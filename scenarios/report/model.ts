@@ -2,7 +2,7 @@
  * The report's data model: what `results.json` holds (documented in reports/README.md). Tokens are
  * masked before anything is written.
  */
-import type { Finding } from '../support/suite.ts';
+import type { Finding } from '../support/findings.ts';
 import type { RoutingResult, Verdict } from '../support/verdict.ts';
 
 export const reportSchemaVersion = 1;

@@ -12,7 +12,7 @@ import { reportSchemaVersion, summarizeTotals, type ReportedTest, type RunReport
 import { renderSummary } from './summary.ts';
 import { maskToken } from '../../fixtures/organizations.ts';
 import '../support/routing.ts';
-import '../support/suite.ts';
+import '../support/findings.ts';
 
 /** `reports/` of the repository, unless KASPI_HARNESS_REPORTS_DIR names another place (nested runs). */
 export const reportsRoot =

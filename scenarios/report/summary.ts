@@ -24,9 +24,14 @@ export function renderSummary(report: RunReport, options: { color: boolean; repo
       );
     }
     const mark = marks[r.verdict];
-    const verdict =
-      test.state === 'passed' ? `${mark.symbol} ${mark.label}` : `✘ FAIL (${mark.label}): ${r.reason}`;
-    const color = test.state === 'passed' ? mark.color : 31;
+    // A payment the scenario expects to be refused (a Kaspi error, a mixed basket) passes as refused.
+    const refused = test.state === 'passed' && r.verdict === 'not-paid';
+    const verdict = refused
+      ? '✔ refused, as expected'
+      : test.state === 'passed'
+        ? `${mark.symbol} ${mark.label}`
+        : `✘ FAIL (${mark.label}): ${r.reason}`;
+    const color = refused ? 32 : test.state === 'passed' ? mark.color : 31;
     lines.push(
       `  ${r.sellerName.padEnd(16)} ${String(r.shopId).padStart(6)}  ${r.expectedBin.padEnd(12)}  ${(r.receivedBin ?? '—').padEnd(12)}  ${paint(color, verdict)}`,
     );

@@ -1,16 +1,17 @@
 /**
- * One payment, traced: check out a seller's basket, find what the Kaspi simulator recorded, judge
- * where the money landed, and attach that judgement to the test so the report can show it.
+ * One payment, traced: check out a seller's basket (or take a checkout a scenario made its own way),
+ * find what the Kaspi simulator recorded, judge where the money landed, and attach that judgement —
+ * with the payment's hops, stack deaths and unexpected egress — to the test for the report.
  */
 import type { Faker } from '@faker-js/faker';
 import type { TaskMeta } from 'vitest';
 import { fallbackOrganization, type Seller } from '../../fixtures/organizations.ts';
-import type { Purchase } from '../../simulator/kaspi/index.ts';
+import type { Purchase } from '../../simulator/kaspi/types.ts';
+import { egressControl } from '../../stack/egress/control-client.ts';
+import { serviceDeaths } from '../../stack/health.ts';
 import type { StackClients } from './stack-context.ts';
 import { basketFor, checkout, type CheckoutAttempt, type PaymentMethod, type Product } from './storefront.ts';
-import { egressControl } from '../../stack/egress/index.ts';
-import { serviceDeaths } from '../../stack/health.ts';
-import { recordFinding } from './suite.ts';
+import { recordFinding } from './findings.ts';
 import { collectTrace } from './trace.ts';
 import { judge, type Expectation, type RoutingResult } from './verdict.ts';
 
@@ -26,68 +27,87 @@ export interface TracedPayment {
   purchase: Purchase | null;
 }
 
-export async function tracePayment(
+/** Why nothing reached Kaspi; a dead stack service is named as such, never as a routing result. */
+function failureOf(stack: StackClients, attempt: CheckoutAttempt, scenario: string, meta?: TaskMeta): string {
+  const failure = attempt.body.ok
+    ? `checkout reported Kaspi payment ${attempt.body.payment.qrPaymentId}, but Kaspi has no such purchase`
+    : `checkout answered HTTP ${attempt.httpStatus}: ${attempt.body.error.code} — ${attempt.body.error.message}`;
+  const deaths = serviceDeaths(stack.info.healthFile);
+  if (deaths.length === 0) return failure;
+  for (const death of deaths) {
+    if (meta) {
+      recordFinding(meta, {
+        suite: scenario,
+        key: `service-died:${death.service}`,
+        severity: 'defect',
+        message: `${death.service} died at ${death.at}; payments after that are not routing results`,
+        evidence: { log: death.message },
+      });
+    }
+  }
+  return `STACK FAILURE, not a routing result: ${deaths.map((d) => d.service).join(', ')} died during the run (${failure})`;
+}
+
+/** Egress the sandbox refused while this checkout ran: it fails the scenario that caused it. */
+async function refusedEgress(
+  stack: StackClients,
+  attempt: CheckoutAttempt,
+  scenario: string,
+  meta?: TaskMeta,
+) {
+  if (!stack.info.egress) return [];
+  const from = attempt.startedAt.getTime() - 5;
+  const to = attempt.startedAt.getTime() + attempt.elapsedMs + 5;
+  const refused = (await egressControl(stack.info.egress.url).unexpected()).filter((event) => {
+    const at = Date.parse(event.time);
+    return at >= from && at <= to;
+  });
+  for (const event of refused) {
+    if (meta) {
+      recordFinding(meta, {
+        suite: scenario,
+        key: `unexpected-egress:${event.host}:${event.port}`,
+        severity: 'defect',
+        message: `the PHP code tried to reach ${event.host}:${event.port}, which the sandbox does not route; it was refused`,
+        evidence: { method: event.method, url: event.url ?? null, codePath: event.codePath ?? null },
+      });
+    }
+  }
+  return refused;
+}
+
+/**
+ * Judges a checkout the scenario made (the seller's BIN and token, the fallback's, or astray) and
+ * records it on the test for the routing matrix. `scenario` is the matrix column.
+ */
+export async function judgeAttempt(
   stack: StackClients,
   options: {
     scenario: string;
     seller: Seller;
-    catalogue: readonly Product[];
-    faker: Faker;
+    attempt: CheckoutAttempt;
     expectation: Expectation;
-    method?: PaymentMethod;
     meta?: TaskMeta;
+    /** How the checkout was described in the trace (defaults to the endpoint). */
+    request?: string;
   },
 ): Promise<TracedPayment> {
-  const { seller, faker } = options;
-  const items = basketFor(seller, options.catalogue, faker);
-  const egress = stack.info.egress ? egressControl(stack.info.egress.url) : undefined;
-  await egress?.setScenario(options.scenario);
-  const egressBefore = (await egress?.unexpected(options.scenario))?.length ?? 0;
-  const from = new Date();
-  const attempt = await checkout(stack.info.bitrix.url, {
-    items,
-    paymentMethod: options.method ?? 'qr',
-    faker,
-  });
-  const to = new Date();
-  let purchase: Purchase | null = null;
-  let failure: string | undefined;
-  if (attempt.body.ok) {
-    const purchases = await stack.kaspi.purchases({ qrPaymentId: attempt.body.payment.qrPaymentId });
-    purchase = purchases[0] ?? null;
-    if (!purchase)
-      failure = `checkout reported Kaspi payment ${attempt.body.payment.qrPaymentId}, but Kaspi has no such purchase`;
-  } else {
-    failure = `checkout answered HTTP ${attempt.httpStatus}: ${attempt.body.error.code} — ${attempt.body.error.message}`;
-    const deaths = serviceDeaths(stack.info.healthFile);
-    if (deaths.length) {
-      // Not a routing verdict: the stack itself broke. Say which service, with its last log lines.
-      failure = `STACK FAILURE, not a routing result: ${deaths.map((d) => d.service).join(', ')} died during the run (${failure})`;
-      if (options.meta) {
-        for (const death of deaths) {
-          recordFinding(options.meta, {
-            suite: options.scenario,
-            key: `service-died:${death.service}`,
-            severity: 'defect',
-            message: `${death.service} died at ${death.at}; payments after that are not routing results`,
-            evidence: { log: death.message },
-          });
-        }
-      }
-    }
-  }
+  const { attempt, seller, scenario, meta } = options;
+  const purchase = attempt.body.ok
+    ? ((await stack.kaspi.purchase(attempt.body.payment.qrPaymentId)) ?? null)
+    : null;
   const verdict = judge({
     seller,
     fallback: fallbackOrganization,
     expectation: options.expectation,
     landed: purchase,
-    failure,
+    failure: purchase ? undefined : failureOf(stack, attempt, scenario, meta),
   });
   const trace = await collectTrace(
     stack,
-    { from, to },
+    { from: attempt.startedAt, to: new Date(attempt.startedAt.getTime() + attempt.elapsedMs) },
     {
-      request: `POST /local/api/checkout.php (${items.length} item(s), ${options.method ?? 'qr'})`,
+      request: options.request ?? 'POST /local/api/checkout.php',
       answer: attempt.body.ok
         ? `HTTP ${attempt.httpStatus}, order ${attempt.body.order.id}`
         : `HTTP ${attempt.httpStatus} ${attempt.body.error.code}`,
@@ -96,7 +116,7 @@ export async function tracePayment(
     purchase?.organizationBin ?? null,
   );
   const result: RoutingResult = {
-    scenario: options.scenario,
+    scenario,
     sellerName: seller.name,
     shopId: seller.shopId,
     sellerBin: seller.bin,
@@ -112,23 +132,36 @@ export async function tracePayment(
     durationMs: attempt.elapsedMs,
     trace,
   };
-  const refused = (await egress?.unexpected(options.scenario))?.slice(egressBefore) ?? [];
+  const refused = await refusedEgress(stack, attempt, scenario, meta);
   if (refused.length) {
-    // The sandbox stopped the code from reaching a host it does not route: the scenario fails.
     result.passed = false;
     result.reason = `unexpected egress refused: ${refused.map((e) => `${e.host}:${e.port}`).join(', ')}; ${result.reason}`;
-    for (const event of refused) {
-      if (options.meta) {
-        recordFinding(options.meta, {
-          suite: options.scenario,
-          key: `unexpected-egress:${event.host}:${event.port}`,
-          severity: 'defect',
-          message: `the PHP code tried to reach ${event.host}:${event.port}, which the sandbox does not route; it was refused`,
-          evidence: { method: event.method, url: event.url ?? null, codePath: event.codePath ?? null },
-        });
-      }
-    }
   }
-  if (options.meta) options.meta.routing = result;
+  if (meta) meta.routing = result;
   return { result, attempt, purchase };
+}
+
+/** Checks out one or two of the seller's products and judges where the money went. */
+export async function tracePayment(
+  stack: StackClients,
+  options: {
+    scenario: string;
+    seller: Seller;
+    catalogue: readonly Product[];
+    faker: Faker;
+    expectation: Expectation;
+    method?: PaymentMethod;
+    meta?: TaskMeta;
+  },
+): Promise<TracedPayment> {
+  const { seller, faker } = options;
+  const items = basketFor(seller, options.catalogue, faker);
+  const method = options.method ?? 'qr';
+  if (stack.info.egress) await egressControl(stack.info.egress.url).setScenario(options.scenario);
+  const attempt = await checkout(stack.info.bitrix.url, { items, paymentMethod: method, faker });
+  return judgeAttempt(stack, {
+    ...options,
+    attempt,
+    request: `POST /local/api/checkout.php (${items.length} item(s), ${method})`,
+  });
 }

@@ -34,6 +34,7 @@ export interface CheckoutFailure {
 }
 
 export interface CheckoutAttempt {
+  startedAt: Date;
   httpStatus: number;
   body: CheckoutSuccess | CheckoutFailure;
   elapsedMs: number;
@@ -57,9 +58,16 @@ export function basketFor(seller: Seller, catalogue: readonly Product[], faker: 
 
 export async function checkout(
   bitrixUrl: string,
-  request: { items: { productId: number; quantity: number }[]; paymentMethod: PaymentMethod; faker: Faker },
+  request: {
+    items: { productId: number; quantity: number }[];
+    paymentMethod: PaymentMethod;
+    faker: Faker;
+    /** Extra top-level fields the customer's browser adds to the JSON body (`shop_id`, say). */
+    bodyExtra?: Record<string, unknown>;
+  },
   extra: { headers?: Record<string, string>; query?: string } = {},
 ): Promise<CheckoutAttempt> {
+  const startedAt = new Date();
   const started = performance.now();
   const response = await fetch(`${bitrixUrl}/local/api/checkout.php${extra.query ?? ''}`, {
     method: 'POST',
@@ -68,6 +76,7 @@ export async function checkout(
       items: request.items,
       customer: testCustomer(request.faker),
       paymentMethod: request.paymentMethod,
+      ...request.bodyExtra,
     }),
   });
   const text = await response.text();
@@ -81,5 +90,5 @@ export async function checkout(
       error: { code: 'not_json', message: `HTTP ${response.status}: ${text.slice(0, 300)}` },
     };
   }
-  return { httpStatus: response.status, body, elapsedMs };
+  return { startedAt, httpStatus: response.status, body, elapsedMs };
 }

@@ -1,6 +1,6 @@
 /**
- * Shared plumbing of the scenario catalogue (issue 6): a clean stack per file, a payment judged like
- * tracePayment() but with the customer's request under the scenario's control (tampering), direct r3
+ * Shared plumbing of the scenario catalogue: a clean stack per file, the customer's checkout under the
+ * scenario's control (tampering) judged by routing.ts's judgeAttempt(), direct r3
  * calls to Kaspi with a seller's own device (error codes a client cannot provoke), and the findings
  * a scenario reports besides where money went.
  *
@@ -8,37 +8,11 @@
  * `npx vitest run --project scenarios -t '\[fallback\]'` selects one suite.
  */
 import type { Faker } from '@faker-js/faker';
-import type { TaskMeta } from 'vitest';
-import { testCustomer } from '../../fixtures/customers.ts';
-import { fallbackOrganization, type Seller } from '../../fixtures/organizations.ts';
 import { clearBitrixCache } from '../../simulator/bitrix/cache.ts';
-import type { Purchase } from '../../simulator/kaspi/index.ts';
 import type { StackClients } from './stack-context.ts';
-import type { CheckoutAttempt, CheckoutFailure, CheckoutSuccess, PaymentMethod } from './storefront.ts';
-import { judge, type Expectation, type RoutingResult } from './verdict.ts';
+import { checkout, type CheckoutAttempt, type PaymentMethod } from './storefront.ts';
 
-/** Something a scenario found that is not a routing verdict: contract drift, a slow timeout, a log in the wrong place. */
-export interface Finding {
-  /** The suite that found it: `contract`, `fallback`, … */
-  suite: string;
-  /** Stable machine key, e.g. `drift:GET /api/payment/config` or `timeout:blackhole`. */
-  key: string;
-  severity: 'info' | 'warning' | 'defect';
-  /** One line a person can act on. */
-  message: string;
-  /** Measurements or raw evidence (ms, status codes, paths). */
-  evidence?: Record<string, string | number | boolean | null>;
-}
-
-declare module 'vitest' {
-  interface TaskMeta {
-    findings?: Finding[];
-  }
-}
-
-export function recordFinding(meta: TaskMeta, finding: Finding): void {
-  (meta.findings ??= []).push(finding);
-}
+export { recordFinding, type Finding } from './findings.ts';
 
 /** Kaspi, the payment-service and the Bitrix cache back to their seeded start state, service up. */
 export async function resetStack(stack: StackClients): Promise<void> {
@@ -59,98 +33,22 @@ export interface CustomerRequest {
   query?: string;
   /** Extra top-level fields in the JSON body (`shop_id`, say). */
   bodyExtra?: Record<string, unknown>;
-  /** Form-encoded instead of JSON (PHP fills `$_REQUEST` from form bodies only). */
-  form?: boolean;
 }
 
 /** The customer's checkout, with whatever the scenario wants the browser to add. */
-export async function customerCheckout(
+export function customerCheckout(
   stack: StackClients,
   faker: Faker,
   request: CustomerRequest,
 ): Promise<CheckoutAttempt> {
-  const payload = {
-    items: request.items,
-    customer: testCustomer(faker),
-    paymentMethod: request.method ?? 'qr',
-    ...request.bodyExtra,
-  };
-  const started = performance.now();
-  const response = await fetch(`${stack.info.bitrix.url}/local/api/checkout.php${request.query ?? ''}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', ...request.headers },
-    body: JSON.stringify(payload),
-  });
-  const text = await response.text();
-  const elapsedMs = Math.round(performance.now() - started);
-  let body: CheckoutSuccess | CheckoutFailure;
-  try {
-    body = JSON.parse(text) as CheckoutSuccess | CheckoutFailure;
-  } catch {
-    body = {
-      ok: false,
-      error: { code: 'not_json', message: `HTTP ${response.status}: ${text.slice(0, 300)}` },
-    };
-  }
-  return { httpStatus: response.status, body, elapsedMs };
+  return checkout(
+    stack.info.bitrix.url,
+    { items: request.items, paymentMethod: request.method ?? 'qr', faker, bodyExtra: request.bodyExtra },
+    { headers: request.headers, query: request.query },
+  );
 }
 
-export interface JudgedPayment {
-  result: RoutingResult;
-  attempt: CheckoutAttempt;
-  purchase: Purchase | null;
-}
-
-/**
- * Judges an attempt the way tracePayment() does (the seller's BIN and token, the fallback's, or
- * astray) and records it on the test for the routing matrix. `scenario` is the matrix column.
- */
-export async function judgeAttempt(
-  stack: StackClients,
-  options: {
-    scenario: string;
-    seller: Seller;
-    attempt: CheckoutAttempt;
-    expectation: Expectation;
-    meta?: TaskMeta;
-  },
-): Promise<JudgedPayment> {
-  const { attempt, seller } = options;
-  let purchase: Purchase | null = null;
-  let failure: string | undefined;
-  if (attempt.body.ok) {
-    purchase = (await stack.kaspi.purchase(attempt.body.payment.qrPaymentId)) ?? null;
-    if (!purchase)
-      failure = `checkout reported Kaspi payment ${attempt.body.payment.qrPaymentId}, but Kaspi has no such purchase`;
-  } else {
-    failure = `checkout answered HTTP ${attempt.httpStatus}: ${attempt.body.error.code} — ${attempt.body.error.message}`;
-  }
-  const verdict = judge({
-    seller,
-    fallback: fallbackOrganization,
-    expectation: options.expectation,
-    landed: purchase,
-    failure,
-  });
-  const result: RoutingResult = {
-    scenario: options.scenario,
-    sellerName: seller.name,
-    shopId: seller.shopId,
-    sellerBin: seller.bin,
-    expectedBin: verdict.expectedBin,
-    receivedBin: purchase?.organizationBin ?? null,
-    receivedToken: purchase?.deviceToken ?? null,
-    verdict: verdict.verdict,
-    passed: verdict.passed,
-    reason: verdict.reason,
-    qrPaymentId: purchase?.qrPaymentId ?? null,
-    orderId: attempt.body.ok ? attempt.body.order.id : null,
-    amount: purchase?.amount ?? null,
-    durationMs: attempt.elapsedMs,
-  };
-  if (options.meta) options.meta.routing = result;
-  return { result, attempt, purchase };
-}
+export { judgeAttempt, type TracedPayment as JudgedPayment } from './routing.ts';
 
 export interface KaspiAnswer<T = unknown> {
   httpStatus: number;
