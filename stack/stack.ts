@@ -13,6 +13,8 @@ import { startBitrix } from '../simulator/bitrix/index.ts';
 import { startMariadb } from './mariadb.ts';
 import { startPostgres } from './postgres.ts';
 import { cleanLeftovers, RunRegistry } from './leftovers.ts';
+import { runRunbookChecks } from '../simulator/bitrix/runbook.ts';
+import { startHarnessControl } from './harness-control.ts';
 import { watchService } from './health.ts';
 import { resolveMaterializedFiles } from './php-files.ts';
 import { createRunCa, defaultWebhookHosts, startSandbox } from './sandbox.ts';
@@ -56,6 +58,8 @@ export interface StackInfo {
   /** The PHP runtime's only way out (stack/egress): its control paths report unexpected egress. */
   egress?: { url: string };
   webhookSink?: { url: string };
+  /** What only the booting process can do: `POST /runbook` runs the guide's snippets (stack/harness-control.ts). */
+  harness?: { controlUrl: string };
   kaspi: { url: string; controlUrl: string };
   paymentService: { url: string; apiBaseUrl: string; controlUrl: string };
   postgres: { url: string };
@@ -179,6 +183,8 @@ export async function bootStack(options: StackOptions): Promise<Stack> {
     });
     stoppers.push({ name: 'Bitrix stub', stop: bitrix.close });
     sandbox.egress.setClientDescriber(bitrix.describeEgressClient);
+    const harness = await startHarnessControl({ 'POST /runbook': () => runRunbookChecks(bitrix) });
+    stoppers.push({ name: 'harness control API', stop: harness.close });
     if (bitrix.layout.note) log(bitrix.layout.note);
 
     info = {
@@ -194,6 +200,7 @@ export async function bootStack(options: StackOptions): Promise<Stack> {
         logFiles: { ...bitrix.logFiles },
       },
       egress: { url: sandbox.egress.url },
+      harness: { controlUrl: harness.url },
       webhookSink: { url: sandbox.sink.url },
       kaspi: { url: kaspi.url, controlUrl: kaspi.controlUrl },
       paymentService: { url: paymentService.url, apiBaseUrl, controlUrl: paymentService.controlUrl },

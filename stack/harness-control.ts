@@ -1,0 +1,43 @@
+/**
+ * The stack's own control API, for what only the process that booted the stack can do (it holds the
+ * Bitrix stub's PHP runners): run the deployment guide's runbook snippets. Loopback only, JSON only.
+ */
+import { createServer, type Server } from 'node:http';
+
+export type HarnessRoute = () => Promise<unknown>;
+
+export interface HarnessControl {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startHarnessControl(routes: Record<string, HarnessRoute>): Promise<HarnessControl> {
+  const server: Server = createServer((request, response) => {
+    const route = routes[`${request.method} ${request.url}`];
+    const answer = (status: number, body: unknown) => {
+      response.writeHead(status, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(body));
+    };
+    request.resume();
+    if (!route)
+      return answer(404, { error: `no route ${request.method} ${request.url}`, routes: Object.keys(routes) });
+    route().then(
+      (body) => answer(200, body),
+      (error: unknown) => answer(500, { error: error instanceof Error ? error.message : String(error) }),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
