@@ -4,13 +4,14 @@
  * the payment-service down (warm cache, then cold cache: the documented fallback), then back up.
  * The phases share the stack and run in order, as an operator would run them.
  */
-import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { afterAll, beforeAll, describe, expect, type TestContext } from 'vitest';
 import { seededFaker } from '../fixtures/customers.ts';
-import { fallbackOrganization } from '../fixtures/organizations.ts';
+import { fallbackOrganization, type Seller } from '../fixtures/organizations.ts';
 import { clearBitrixCache as clearCacheOf } from '../simulator/bitrix/index.ts';
 import { appendedSince, fileMark } from './support/bitrix-files.ts';
 import { paymentLogRows, storedOrder } from './support/evidence.ts';
 import { tracePayment } from './support/routing.ts';
+import type { Expectation } from './support/verdict.ts';
 import { connectToStack } from './support/stack-context.ts';
 import { forEachSeller } from './support/each-seller.ts';
 import { fetchCatalogue, type Product } from './support/storefront.ts';
@@ -31,17 +32,16 @@ afterAll(async () => {
 });
 
 const clearBitrixCache = () => clearCacheOf(stack.info.bitrix.documentRoot);
+const pay = (
+  scenario: string,
+  seller: Seller,
+  task: TestContext['task'],
+  expectation: Expectation = 'seller',
+) => tracePayment(stack, { scenario, seller, catalogue, faker, expectation, meta: task.meta });
 
 describe('routing: payment-service up', () => {
   forEachSeller('%s is paid on its own BIN, and MySQL and the paymentlog agree', async (seller, task) => {
-    const { result, attempt } = await tracePayment(stack, {
-      scenario: 'routing: payment-service up',
-      seller,
-      catalogue,
-      faker,
-      expectation: 'seller',
-      meta: task.meta,
-    });
+    const { result, attempt } = await pay('routing: payment-service up', seller, task);
     expect(result.passed, result.reason).toBe(true);
     if (!attempt.body.ok) throw new Error('unreachable: a passed routing result has a successful checkout');
     const order = await storedOrder(stack, attempt.body.order.id);
@@ -61,14 +61,7 @@ describe('payment-service down, config cache warm', () => {
   beforeAll(() => stack.paymentService.down());
 
   forEachSeller('%s is still paid on its own BIN from the cached config', async (seller, task) => {
-    const { result } = await tracePayment(stack, {
-      scenario: 'payment-service down, warm cache',
-      seller,
-      catalogue,
-      faker,
-      expectation: 'seller',
-      meta: task.meta,
-    });
+    const { result } = await pay('payment-service down, warm cache', seller, task);
     expect(result.passed, result.reason).toBe(true);
   });
 });
@@ -84,14 +77,7 @@ describe('payment-service down, config cache cleared: the documented fallback', 
     '%s checks out, is diverted to the fallback BIN, and the failure is logged',
     async (seller, task) => {
       const mark = fileMark(logFile());
-      const { result } = await tracePayment(stack, {
-        scenario: 'payment-service down, cold cache',
-        seller,
-        catalogue,
-        faker,
-        expectation: 'fallback',
-        meta: task.meta,
-      });
+      const { result } = await pay('payment-service down, cold cache', seller, task, 'fallback');
       expect(result.passed, result.reason).toBe(true);
       expect(result.verdict).toBe('diverted');
       expect(result.receivedBin).toBe(fallbackOrganization.bin);
@@ -108,14 +94,7 @@ describe('payment-service back: routing restored', () => {
   beforeAll(() => stack.paymentService.up());
 
   forEachSeller('%s is paid on its own BIN again', async (seller, task) => {
-    const { result } = await tracePayment(stack, {
-      scenario: 'payment-service back',
-      seller,
-      catalogue,
-      faker,
-      expectation: 'seller',
-      meta: task.meta,
-    });
+    const { result } = await pay('payment-service back', seller, task);
     expect(result.passed, result.reason).toBe(true);
   });
 });

@@ -15,7 +15,8 @@ interface RunRecord {
   groups: number[];
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid exists (EPERM: it does, and belongs to someone else). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -67,7 +68,7 @@ export function cleanLeftovers(log: (line: string) => void = () => undefined): n
       rmSync(file, { force: true });
       continue;
     }
-    if (isAlive(record.harnessPid)) continue;
+    if (processAlive(record.harnessPid)) continue;
     for (const group of record.groups) signalGroup(group, 'SIGKILL');
     rmSync(record.runDir, { recursive: true, force: true });
     rmSync(file, { force: true });

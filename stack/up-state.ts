@@ -5,6 +5,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processAlive } from './leftovers.ts';
 import type { StackInfo } from './stack.ts';
 
 const upDir = join(tmpdir(), 'kaspi-harness-up');
@@ -23,15 +24,6 @@ export function announceUp(info: StackInfo): () => void {
   return () => rmSync(file, { force: true });
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Stacks that are up now; records of dead processes are dropped on the way. */
 export function runningStacks(): UpRecord[] {
   let files: string[];
@@ -44,7 +36,7 @@ export function runningStacks(): UpRecord[] {
   for (const file of files) {
     try {
       const record = JSON.parse(readFileSync(join(upDir, file), 'utf8')) as UpRecord;
-      if (alive(record.pid)) records.push(record);
+      if (processAlive(record.pid)) records.push(record);
       else rmSync(join(upDir, file), { force: true });
     } catch {
       rmSync(join(upDir, file), { force: true });

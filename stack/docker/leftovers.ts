@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processAlive } from '../leftovers.ts';
 import type { ComposeCommand } from './runtime.ts';
 
 const registryDir = join(tmpdir(), 'kaspi-harness-docker-registry');
@@ -17,15 +18,6 @@ interface ProjectRecord {
   project: string;
   composeDir: string;
   files: string[];
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export function recordProject(record: Omit<ProjectRecord, 'harnessPid'>): () => void {
@@ -75,7 +67,7 @@ export async function cleanDockerLeftovers(
       rmSync(file, { force: true });
       continue;
     }
-    if (isAlive(record.harnessPid)) continue;
+    if (processAlive(record.harnessPid)) continue;
     log(`removing containers of an earlier run that did not stop them (project ${record.project})`);
     await composeDown(compose, record);
     rmSync(file, { force: true });
