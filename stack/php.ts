@@ -99,7 +99,7 @@ export async function startPhpServer(options: StartPhpServerOptions): Promise<Ru
     // Any HTTP answer (even a 404) means the server is accepting requests.
     await waitForHttp(
       `${url}/`,
-      { service: 'php', timeoutMs: 15_000, abort: server.unexpectedExit() },
+      { service: 'php', timeoutMs: 60_000, abort: server.unexpectedExit() },
       () => true,
     );
   } catch (error) {

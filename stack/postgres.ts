@@ -81,7 +81,7 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Runn
   try {
     await waitUntil(() => answersQuery(url), `SELECT 1 on ${url}`, {
       service: 'postgres',
-      timeoutMs: 15_000,
+      timeoutMs: 60_000,
       intervalMs: 20,
       abort: server.unexpectedExit(),
     });
