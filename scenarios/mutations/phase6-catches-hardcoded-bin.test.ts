@@ -24,7 +24,16 @@ async function phase6With(
   cleanup.push(classes, reportsDir);
   const child = spawn(
     process.execPath,
-    ['cli/bin.mjs', 'phase6', '--quiet', '--php-classes', classes, '--reports-dir', reportsDir],
+    [
+      'cli/bin.mjs',
+      'phase6',
+      '--no-browser',
+      '--quiet',
+      '--php-classes',
+      classes,
+      '--reports-dir',
+      reportsDir,
+    ],
     { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
