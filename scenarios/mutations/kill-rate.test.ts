@@ -32,8 +32,30 @@ interface SuiteRun {
   /** Last part of the run's output, for failure messages. */
   output: string;
   report: RunReport | null;
+  /** Failed tests: from results.json, else as vitest printed them (see failedInOutput). */
+  failed: ReportedTest[];
+  /** Where `failed` comes from: `none` when the run reached no test at all (its stack did not boot). */
+  source: 'results.json' | 'output' | 'none';
   reportsDir: string;
   ms: number;
+}
+
+const ansi = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+
+/**
+ * Failed tests as vitest prints them (` FAIL  scenarios  scenarios/x.test.ts > describe > test`).
+ * The reporter writes no results.json when no test got as far as a routing result — every test
+ * timed out, say, as with a 60 s lookup timeout against a blackhole — yet the run did fail there.
+ */
+function failedInOutput(output: string): ReportedTest[] {
+  const found = new Map<string, ReportedTest>();
+  for (const match of output
+    .replace(ansi, '')
+    .matchAll(/FAIL\s+(?:\S+\s+)?(scenarios\/[\w.-]+\.test\.ts) > (.+)$/gm)) {
+    const [, file, name] = match as unknown as [string, string, string];
+    found.set(`${file} > ${name}`, { file, name: name.trim(), state: 'failed', durationMs: 0, errors: [] });
+  }
+  return [...found.values()];
 }
 
 const workRoot = mkdtempSync(join(tmpdir(), 'kaspi-harness-kill-rate-'));
@@ -54,7 +76,7 @@ function runSuitesOnce(label: string, suites: readonly string[], classesDir?: st
   let tail = '';
   const keep = (chunk: Buffer) => {
     if (head.length < 10_000) head += chunk.toString();
-    else tail = (tail + chunk.toString()).slice(-10_000);
+    else tail = (tail + chunk.toString()).slice(-60_000);
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
@@ -66,7 +88,16 @@ function runSuitesOnce(label: string, suites: readonly string[], classesDir?: st
       const results = join(reportsDir, 'latest', 'results.json');
       const report = existsSync(results) ? (JSON.parse(readFileSync(results, 'utf8')) as RunReport) : null;
       const output = tail ? `${head}\n…\n${tail}` : head;
-      resolve({ code, output, report, reportsDir, ms: performance.now() - started });
+      const printed = report ? [] : failedInOutput(output);
+      resolve({
+        code,
+        output,
+        report,
+        failed: report ? report.tests.filter((t) => t.state === 'failed') : printed,
+        source: report ? 'results.json' : printed.length ? 'output' : 'none',
+        reportsDir,
+        ms: performance.now() - started,
+      });
     });
   });
 }
@@ -86,15 +117,15 @@ async function startGate(): Promise<void> {
 }
 
 /**
- * A run that wrote no results.json never got to a verdict (its stack did not boot): that is not a
- * routing result, so it is tried again, twice at most.
+ * A run that reached no test (no results.json, no failed test printed: its stack did not boot) never
+ * got to a verdict: that is not a routing result, so it is tried again, twice at most.
  */
 async function runSuites(label: string, suites: readonly string[], classesDir?: string): Promise<SuiteRun> {
   for (let attempt = 1; ; attempt++) {
     await startGate();
     const run = await runSuitesOnce(label, suites, classesDir);
-    if (run.report || attempt === 3) return run;
-    console.warn(`kill rate: ${label} wrote no results.json (exit ${run.code}); running it again`);
+    if (run.source !== 'none' || attempt === 3) return run;
+    console.warn(`kill rate: ${label} reached no test (exit ${run.code}); running it again`);
   }
 }
 
@@ -130,7 +161,7 @@ interface Outcome {
 
 function outcomeOf(variant: Variant, run: SuiteRun): Outcome {
   const { suite, test } = catcherOf(variant);
-  const failed = run.report?.tests.filter((t) => t.state === 'failed') ?? [];
+  const failed = run.failed;
   const catching = failed.filter((t) => t.file === `scenarios/${suite}.test.ts` && t.name.startsWith(test));
   return { variant, run, catching, failed };
 }
@@ -180,7 +211,7 @@ describe('kill rate: the suite fails on every broken variant, and passes on the 
     `the reference classes pass ${suitesUsed.join(', ')}`,
     async () => {
       const run = await reference;
-      const failed = run.report?.tests.filter((t) => t.state === 'failed').map((t) => `${t.file}: ${t.name}`);
+      const failed = run.failed.map((t) => `${t.file}: ${t.name}`);
       expect(failed, `reference failures (report in ${run.reportsDir})\n${gist(run)}`).toEqual([]);
       expect(run.code, gist(run)).toBe(0);
       expect(run.report?.verdict).toBe('pass');
@@ -199,7 +230,7 @@ describe('kill rate: the suite fails on every broken variant, and passes on the 
         const outcome = await outcomes.get(variant.name)!;
         const { run } = outcome;
         const context = `exit ${run.code}; report in ${run.reportsDir}\n${gist(run)}`;
-        expect(run.report, `the run wrote no results.json: ${context}`).not.toBeNull();
+        expect(run.source, `the run reached no test: ${context}`).not.toBe('none');
         if (survives) {
           expect(variant.reason, 'a survivor says why').toBeTruthy();
           expect(
@@ -232,6 +263,7 @@ describe('kill rate: the suite fails on every broken variant, and passes on the 
       failedTests: outcome.failed.length,
       suite: catcherOf(outcome.variant).suite,
       exitCode: outcome.run.code,
+      source: outcome.run.source,
       seconds: Math.round(outcome.run.ms / 1000),
       reason: outcome.variant.reason ?? null,
     }));
@@ -245,7 +277,7 @@ describe('kill rate: the suite fails on every broken variant, and passes on the 
         (row) =>
           `| \`${row.variant}\` | ${row.bug.replace(/\|/g, '\\|')} | ${
             row.caughtBy
-              ? `${row.suite}: ${row.caughtBy} (${row.catchingTests} failing test${row.catchingTests === 1 ? '' : 's'})`
+              ? `${row.suite}: ${row.caughtBy} (${row.catchingTests} failing test${row.catchingTests === 1 ? '' : 's'}${row.source === 'output' ? '; no results.json, as vitest printed it' : ''})`
               : `**SURVIVED** ${row.suite}${row.reason ? ` — ${row.reason}` : ''}`
           } |`,
       ),
