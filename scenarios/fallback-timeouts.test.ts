@@ -76,7 +76,7 @@ describe('[fallback] blackhole: the client’s own timeouts', () => {
         evidence: { elapsedMs: attempt.elapsedMs, receivedBin: result.receivedBin },
       });
     },
-    40_000,
+    90_000,
   );
 
   test.concurrent(
@@ -110,6 +110,6 @@ describe('[fallback] blackhole: the client’s own timeouts', () => {
         evidence: { elapsedMs: attempt.elapsedMs },
       });
     },
-    40_000,
+    90_000,
   );
 });

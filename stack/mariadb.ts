@@ -126,8 +126,10 @@ async function ensureTemplate(installDb: string, mariadbd: string): Promise<stri
   );
   if (existsSync(join(template, templateMarker))) return template;
   const staging = mkdtempSync(join(tmpdir(), 'kaspi-harness-mariadb-staging-'));
+  // Its own tmpdir: installs at the same moment otherwise collide on /tmp/#sql-temptable-* files.
+  mkdirSync(join(staging, 'tmp'));
   const args = ['--no-defaults', `--datadir=${join(staging, 'data')}`, '--user=root'];
-  args.push('--auth-root-authentication-method=normal', '--skip-test-db');
+  args.push('--auth-root-authentication-method=normal', '--skip-test-db', `--tmpdir=${join(staging, 'tmp')}`);
   try {
     try {
       await runToCompletion(installDb, args);
