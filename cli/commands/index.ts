@@ -4,7 +4,8 @@ import type { CommandEntry } from '../command.ts';
 export const commands: readonly CommandEntry[] = [
   {
     name: 'phase6',
-    summary: "the guide's Phase 6: pay per seller (service up, down warm/cold, back) + storefront in Chromium",
+    summary:
+      "the guide's Phase 6: pay per seller (service up, down warm/cold, back) + storefront in Chromium",
     load: async () => (await import('./phase6.ts')).phase6Command,
   },
   {
