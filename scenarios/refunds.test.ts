@@ -3,9 +3,10 @@
  * the same BIN and trade point as the purchase; refunds beyond the purchase, beyond what is left,
  * of an unpaid purchase, or from another organization's device each get Kaspi's own StatusCode.
  *
- * The Bitrix stub has no refund endpoint yet, so the refund is the r3 `payment/return` exactly as
- * `ApiClient::paymentReturn` sends it (the seller's DeviceToken and OrganizationBin from its config),
- * made directly against the Kaspi simulator. The purchase itself goes through the Bitrix checkout.
+ * Most refunds here are the r3 `payment/return` exactly as `ApiClient::paymentReturn` sends it (the
+ * seller's DeviceToken and OrganizationBin from its config), made directly against the Kaspi
+ * simulator; "through Bitrix" refunds go through the stub's `POST /local/api/refund.php`, which calls
+ * `ApiClient::paymentReturn` with the order's SHOP_ID. The purchase itself goes through the Bitrix checkout.
  */
 import { afterAll, beforeAll, describe, expect, type TaskMeta } from 'vitest';
 import { seededFaker } from '../fixtures/customers.ts';
@@ -132,4 +133,57 @@ describe('[refunds] refused with Kaspi’s code', () => {
     expect(answer.StatusCode, "purchase's trade point does not match the device").toBe(-99000003);
     expect(await stack.kaspi.refunds({ qrPaymentId: purchase.qrPaymentId })).toEqual([]);
   });
+});
+
+/** What `POST /local/api/refund.php` answers. */
+type BitrixRefundAnswer =
+  | { ok: true; refund: { returnOperationId: number; organizationBin: string; amount: number } }
+  | { ok: false; error: { code: string; kaspiStatusCode?: number | null; message: string } };
+
+const refundThroughBitrix = async (orderId: number, amount: number) => {
+  const response = await fetch(`${stack.info.bitrix.url}/local/api/refund.php`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ orderId, amount }),
+  });
+  return { httpStatus: response.status, body: (await response.json()) as BitrixRefundAnswer };
+};
+
+describe('[refunds] through Bitrix: refund.php refunds from the seller of the order', () => {
+  forEachSeller(
+    '%s: a partial refund through Bitrix (ApiClient::paymentReturn) lands on its BIN and trade point',
+    async (seller, task) => {
+      const { result, purchase } = await tracePayment(stack, {
+        scenario: 'refunds: through Bitrix',
+        seller,
+        catalogue,
+        faker,
+        expectation: 'seller',
+        meta: task.meta,
+      });
+      expect(result.passed, result.reason).toBe(true);
+      if (!purchase || result.orderId === null)
+        throw new Error('unreachable: a passed result has a purchase');
+      await stack.kaspi.emulate(purchase.qrPaymentId, 'scan');
+      expect((await stack.kaspi.emulate(purchase.qrPaymentId, 'confirm')).status).toBe('Processed');
+
+      const part = Math.round(purchase.amount * 40) / 100;
+      const answer = await refundThroughBitrix(result.orderId, part);
+      expect(answer.httpStatus, JSON.stringify(answer.body)).toBe(200);
+      if (!answer.body.ok) throw new Error('unreachable: HTTP 200 is ok');
+      expect(answer.body.refund).toEqual({
+        returnOperationId: expect.any(Number),
+        organizationBin: seller.bin,
+        amount: part,
+      });
+
+      const refunds = await stack.kaspi.refunds({ qrPaymentId: purchase.qrPaymentId });
+      expect(refunds.map((r) => [r.returnOperationId, r.organizationBin, r.deviceToken, r.amount])).toEqual([
+        [answer.body.refund.returnOperationId, seller.bin, seller.deviceToken, part],
+      ]);
+      const after = await stack.kaspi.purchase(purchase.qrPaymentId);
+      expect(after?.refundedAmount).toBeCloseTo(part, 2);
+      expect(after?.tradePointId, "the purchase's own trade point").toBe(seller.tradePointId);
+    },
+  );
 });

@@ -287,6 +287,11 @@ describe('HTTP surface', () => {
       ['/local/api/checkout.php', { method: 'POST', body: '{not json' }],
       ['/local/api/checkout.php', { method: 'POST', body: '{"items": "x"}' }],
       ['/local/api/checkout.php', { method: 'GET' }],
+      ['/local/api/refund.php', { method: 'GET' }],
+      ['/local/api/refund.php', { method: 'POST', body: '{not json' }],
+      ['/local/api/refund.php', { method: 'POST', body: '{"orderId": "x", "amount": 1}' }],
+      ['/local/api/refund.php', { method: 'POST', body: '{"orderId": 1, "amount": -5}' }],
+      ['/local/api/refund.php', { method: 'POST', body: '{"orderId": 999999, "amount": 1}' }],
     ] as const) {
       const response = await fetch(`${stub.url}${path}`, init);
       const text = await response.text();
