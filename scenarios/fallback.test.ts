@@ -8,7 +8,7 @@
  * fallback to the marketplace BIN, reported as 'diverted' — or the seller's BIN when the answer is
  * only slow.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { seededFaker } from '../fixtures/customers.ts';
 import { fallbackOrganization, sellers, type Seller } from '../fixtures/organizations.ts';
 import type { FaultSpec } from '../simulator/payment-service/control-client.ts';
@@ -194,4 +194,35 @@ describe('[fallback] slow answer within the client timeout', () => {
       },
     );
   }
+});
+
+describe("[fallback] cold cache, another shop's config: rejected, the fallback BIN", () => {
+  /** The shop the service mixes this seller up with: the next seller of the fixtures. */
+  const wrongShopOf = (seller: Seller): Seller => sellers[(sellers.indexOf(seller) + 1) % sellers.length]!;
+
+  beforeAll(() => resetStack(stack));
+  afterEach(() => stack.paymentService.removeFaults());
+  afterAll(() => stack.paymentService.reset());
+
+  forEachSeller(
+    `%s is not paid on the other shop's BIN: the mismatched answer is rejected, diverted to ${fallbackOrganization.bin}`,
+    async (seller, task) => {
+      const wrongShop = wrongShopOf(seller);
+      expect(wrongShop.shopId, 'the fixtures need two sellers').not.toBe(seller.shopId);
+      await clearCache(stack);
+      await stack.paymentService.addFault({ fault: { kind: 'wrong-shop', shopId: wrongShop.shopId } });
+      const { result, attempt, purchase } = await tracePayment(stack, {
+        scenario: "fallback cold: another shop's config",
+        seller,
+        catalogue,
+        faker,
+        expectation: 'fallback',
+        meta: task.meta,
+      });
+      expect(attempt.httpStatus, 'the checkout still works').toBe(200);
+      expect(purchase?.organizationBin, `not the BIN of shop ${wrongShop.shopId}`).not.toBe(wrongShop.bin);
+      expect(result.passed, result.reason).toBe(true);
+      expect(result.verdict).toBe('diverted');
+    },
+  );
 });

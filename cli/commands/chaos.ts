@@ -80,6 +80,8 @@ function paymentServiceFault(kind: string, v: Values): FaultSpec {
         ...(v.bin === undefined ? {} : { organizationBin: v.bin }),
         ...(v['device-token'] === undefined ? {} : { deviceToken: v['device-token'] }),
       };
+    case 'wrong-shop':
+      return { kind, shopId: int('shop-id') };
     case 'flapping': {
       const probability = Number(need('probability'));
       if (!(probability >= 0 && probability <= 1))
@@ -199,6 +201,7 @@ Options:
   --status N --body JSON|TEXT                                                  (status)
   --field NAME                                                                 (missing-field)
   --shop-id N --bin BIN --device-token T                                       (stale-config)
+  --shop-id N           config lookups answer with shop N's stored row                (wrong-shop)
   --probability P --seed N --inner FAULT (+ the inner fault's flags)           (flapping)`,
   async run(argv) {
     const { values, positionals } = parseArgs({ args: argv, options, strict: true, allowPositionals: true });

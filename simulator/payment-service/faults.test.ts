@@ -168,6 +168,30 @@ describe('faults, per route, at run time', () => {
     );
   });
 
+  it('wrong-shop: config lookups answer with the full stored row of another shop', async () => {
+    const other = sellers[1]!;
+    await control.addFault({ fault: { kind: 'wrong-shop', shopId: other.shopId } });
+    const otherRow = {
+      shop_id: other.shopId,
+      organization_bin: other.bin,
+      device_token: other.deviceToken,
+      is_active: true,
+    };
+    expect(await (await getConfig()).json()).toMatchObject(otherRow);
+    expect(await lastJournalEntry()).toMatchObject({ fault: 'wrong-shop', status: 200 });
+    await control.setProfile('deployed');
+    const deployed = await fetch(`${simulator.url}/admin/configs/${seller.shopId}`);
+    expect(deployed.status).toBe(200);
+    expect(await deployed.json()).toMatchObject(otherRow);
+    // The database still holds the truth, and the fault goes with DELETE.
+    expect((await control.configs()).find((c) => c.shop_id === seller.shopId)?.organization_bin).toBe(
+      seller.bin,
+    );
+    await control.removeFaults();
+    const own = await fetch(`${simulator.url}/admin/configs/${seller.shopId}`);
+    expect(await own.json()).toMatchObject({ shop_id: seller.shopId, organization_bin: seller.bin });
+  });
+
   it('flapping: a seeded share of requests fail, the same ones for the same seed', async () => {
     const run = async (): Promise<number[]> => {
       await control.removeFaults();

@@ -23,7 +23,7 @@ export function guideRoutes(pool: pg.Pool): Route[] {
         // Starlette keeps the last of repeated query parameters.
         const shopId = intParam(url.searchParams.getAll('shop_id').at(-1), ['query', 'shop_id']);
         if ('response' in shopId) return shopId.response;
-        const stored = await findConfig(pool, shopId.value);
+        const stored = await findConfig(pool, scope.lookupShopId ?? shopId.value);
         if (!stored) return configNotFound(shopId.value);
         const config = scope.adjustConfig?.(stored) ?? stored;
         // Served as stored, inactive included: deciding what an inactive config means is the client's job.

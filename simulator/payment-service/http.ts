@@ -18,13 +18,15 @@ export interface RouteContext {
   params: Record<string, string>;
   /** The request body as text; throws BodyTooLarge past the limit. */
   text(): Promise<string>;
-  /** Per-request adjustments the fault layer makes (a stale config); absent in the normal case. */
+  /** Per-request adjustments the fault layer makes (a stale config, another shop's row); absent in the normal case. */
   scope: RequestScope;
 }
 
 export interface RequestScope {
   /** Rewrites a config as read from the database, before the route uses or serves it. */
   adjustConfig?: (row: PaymentConfigRow) => PaymentConfigRow;
+  /** The shop whose stored row a config lookup reads instead of the requested one (a wrong-shop mix-up). */
+  lookupShopId?: number;
 }
 
 /** What the service knows about a request before answering it; faults and drift read it. */

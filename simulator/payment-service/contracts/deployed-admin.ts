@@ -87,7 +87,7 @@ export function deployedAdminRoutes(pool: pg.Pool): Route[] {
       handle: async (ctx) => {
         const shopId = shopIdOf(ctx);
         if ('response' in shopId) return shopId.response;
-        const config = await findConfig(pool, shopId.value);
+        const config = await findConfig(pool, ctx.scope.lookupShopId ?? shopId.value);
         return config ? { status: 200, body: adjusted(ctx, config) } : configNotFound(shopId.value);
       },
     },

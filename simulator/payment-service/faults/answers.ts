@@ -40,6 +40,7 @@ export function statusAnswer(fault: Extract<AnswerFault, { kind: 'status' }>): {
 
 /** The per-request scope a fault sets up before the route runs. */
 export function scopeFor(fault: AnswerFault | undefined): RequestScope {
+  if (fault?.kind === 'wrong-shop') return { lookupShopId: fault.shopId };
   if (fault?.kind !== 'stale-config') return {};
   return {
     adjustConfig: (row: PaymentConfigRow): PaymentConfigRow => {

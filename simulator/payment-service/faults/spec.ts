@@ -38,6 +38,12 @@ const httpFault = z.discriminatedUnion('kind', [
     deviceToken: z.string().max(50).nullable().optional(),
     isActive: z.boolean().optional(),
   }),
+  /**
+   * A mix-up in the service: config lookups (`GET /api/payment/config`, `GET /admin/configs/{shop_id}`)
+   * answer with the full stored row of shop `shopId` (its shop_id, BIN and token) instead of the
+   * requested one.
+   */
+  z.strictObject({ kind: z.literal('wrong-shop'), shopId: z.number().int() }),
 ]);
 
 export type HttpFault = z.infer<typeof httpFault>;
@@ -82,6 +88,7 @@ export const faultKinds = [
   'truncated',
   'missing-field',
   'stale-config',
+  'wrong-shop',
   'flapping',
   'tls-failure',
 ] as const satisfies readonly FaultSpec['kind'][];
