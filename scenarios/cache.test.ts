@@ -7,29 +7,18 @@
  */
 import { readdirSync, readFileSync, writeFileSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, type TaskMeta } from 'vitest';
-import { seededFaker } from '../fixtures/customers.ts';
+import { afterEach, describe, expect, type TaskMeta } from 'vitest';
 import { sellers, type Seller } from '../fixtures/organizations.ts';
 import { forEachSeller } from './support/each-seller.ts';
 import { tracePayment } from './support/routing.ts';
-import { connectToStack } from './support/stack-context.ts';
-import { basketFor, checkout, fetchCatalogue, type Product } from './support/storefront.ts';
-import { clearCache, resetStack } from './support/suite.ts';
+import { basketFor, checkout } from './support/storefront.ts';
+import { clearCache, resetStack, scenarioFile } from './support/suite.ts';
 
-const stack = connectToStack();
-const faker = seededFaker(stack.info.seed);
-let catalogue: Product[] = [];
+const { stack, faker, catalogue } = scenarioFile();
 const cacheRoot = () => join(stack.info.bitrix.documentRoot, 'bitrix', 'cache');
-
-beforeAll(async () => {
-  await resetStack(stack);
-  catalogue = await fetchCatalogue(stack.info.bitrix.url);
-});
 
 // Tests change configs and the service's state: back to the fixtures, service up, cold cache.
 afterEach(() => resetStack(stack));
-
-afterAll(() => stack.close());
 
 const configRequestsFor = async (shopId: number) =>
   (await stack.paymentService.requests()).filter(

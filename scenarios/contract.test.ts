@@ -8,28 +8,16 @@
  * that do serve the guide's routes ("guide", "both", an OpenAPI document listing them) there is no
  * drift and the seller is paid, so the drift check can come out either way.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, type TaskMeta } from 'vitest';
-import { seededFaker } from '../fixtures/customers.ts';
+import { afterEach, describe, expect, type TaskMeta } from 'vitest';
 import type { Seller } from '../fixtures/organizations.ts';
 import type { Profile } from '../simulator/payment-service/control-client.ts';
 import { forEachSeller } from './support/each-seller.ts';
 import { tracePayment } from './support/routing.ts';
-import { connectToStack } from './support/stack-context.ts';
-import { fetchCatalogue, type Product } from './support/storefront.ts';
-import { clearCache, recordFinding, resetStack } from './support/suite.ts';
+import { clearCache, recordFinding, scenarioFile } from './support/suite.ts';
 
-const stack = connectToStack();
-const faker = seededFaker(stack.info.seed);
-let catalogue: Product[] = [];
-
-beforeAll(async () => {
-  await resetStack(stack);
-  catalogue = await fetchCatalogue(stack.info.bitrix.url);
-});
+const { stack, faker, catalogue } = scenarioFile();
 
 afterEach(() => stack.paymentService.reset());
-
-afterAll(() => stack.close());
 
 const operation = (summary: string) => ({ summary, responses: { '200': { description: 'OK' } } });
 

@@ -5,28 +5,17 @@
  * in a file of their own so the wait overlaps with the other suites instead of adding to them.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { seededFaker } from '../fixtures/customers.ts';
 import { sellers, type Seller } from '../fixtures/organizations.ts';
 import { appendedSince, fileMark } from './support/bitrix-files.ts';
 import { tracePayment } from './support/routing.ts';
-import { connectToStack } from './support/stack-context.ts';
-import { basketFor, checkout, fetchCatalogue, type Product } from './support/storefront.ts';
-import { recordFinding, resetStack } from './support/suite.ts';
+import { basketFor, checkout } from './support/storefront.ts';
+import { recordFinding, scenarioFile } from './support/suite.ts';
 
-const stack = connectToStack();
-const faker = seededFaker(stack.info.seed);
-let catalogue: Product[] = [];
+const { stack, faker, catalogue } = scenarioFile();
 const logFile = () => stack.info.bitrix.logFiles.kaspiPaymentServiceLog ?? '';
 
-beforeAll(async () => {
-  await resetStack(stack);
-  catalogue = await fetchCatalogue(stack.info.bitrix.url);
-});
-
-afterAll(async () => {
-  await stack.paymentService.reset();
-  await stack.close();
-});
+// Runs before scenarioFile() closes the stack's clients (after hooks run newest first).
+afterAll(() => stack.paymentService.reset());
 
 /**
  * Faults that cost the client its timeouts (10 s total, 5 s connect in the guide's client). One or

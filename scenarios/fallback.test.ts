@@ -9,31 +9,20 @@
  * only slow.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { seededFaker } from '../fixtures/customers.ts';
 import { fallbackOrganization, sellers, type Seller } from '../fixtures/organizations.ts';
 import type { FaultSpec } from '../simulator/payment-service/control-client.ts';
 import { appendedSince, fileMark } from './support/bitrix-files.ts';
 import { forEachSeller } from './support/each-seller.ts';
 import { tracePayment } from './support/routing.ts';
-import { connectToStack } from './support/stack-context.ts';
-import { basketFor, checkout, fetchCatalogue, type Product } from './support/storefront.ts';
-import { clearCache, resetStack } from './support/suite.ts';
+import { basketFor, checkout } from './support/storefront.ts';
+import { clearCache, resetStack, scenarioFile } from './support/suite.ts';
 
-const stack = connectToStack();
-const faker = seededFaker(stack.info.seed);
-let catalogue: Product[] = [];
+const { stack, faker, catalogue } = scenarioFile();
 const logFile = () => stack.info.bitrix.logFiles.kaspiPaymentServiceLog ?? '';
 const configRoute = 'GET /api/payment/config';
 
-beforeAll(async () => {
-  await resetStack(stack);
-  catalogue = await fetchCatalogue(stack.info.bitrix.url);
-});
-
-afterAll(async () => {
-  await stack.paymentService.reset();
-  await stack.close();
-});
+// Runs before scenarioFile() closes the stack's clients (after hooks run newest first).
+afterAll(() => stack.paymentService.reset());
 
 interface Outage {
   name: string;

@@ -5,26 +5,15 @@
  * is moved anywhere else (no retry on the marketplace's BIN or another seller's).
  */
 import type { RowDataPacket } from 'mysql2/promise';
-import { afterAll, afterEach, beforeAll, describe, expect } from 'vitest';
-import { seededFaker } from '../fixtures/customers.ts';
+import { afterEach, describe, expect } from 'vitest';
 import type { Seller } from '../fixtures/organizations.ts';
 import type { FaultSpec } from '../simulator/kaspi/control-client.ts';
 import { forEachSeller } from './support/each-seller.ts';
-import { connectToStack } from './support/stack-context.ts';
-import { basketFor, fetchCatalogue, type Product } from './support/storefront.ts';
-import { customerCheckout, judgeAttempt, kaspiR3, resetStack } from './support/suite.ts';
+import { basketFor } from './support/storefront.ts';
+import { customerCheckout, judgeAttempt, kaspiR3, scenarioFile } from './support/suite.ts';
 import type { TestContext } from 'vitest';
 
-const stack = connectToStack();
-const faker = seededFaker(stack.info.seed);
-let catalogue: Product[] = [];
-
-beforeAll(async () => {
-  await resetStack(stack);
-  catalogue = await fetchCatalogue(stack.info.bitrix.url);
-});
-
-afterAll(() => stack.close());
+const { stack, faker, catalogue } = scenarioFile();
 
 async function lastOrderId(): Promise<number> {
   const [rows] = await stack.mysql.query<RowDataPacket[]>(

@@ -4,30 +4,19 @@
  * error, a confirmation error, a QR nobody scanned in time and a scan never confirmed in time (both
  * on the Kaspi simulator's clock) each leave the order unpaid and final with the right status.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, type TestContext } from 'vitest';
-import { seededFaker } from '../fixtures/customers.ts';
+import { afterEach, describe, expect, type TestContext } from 'vitest';
 import type { Seller } from '../fixtures/organizations.ts';
 import type { Purchase } from '../simulator/kaspi/index.ts';
 import { forEachSeller } from './support/each-seller.ts';
 import { storedOrder } from './support/evidence.ts';
 import { tracePayment } from './support/routing.ts';
-import { connectToStack } from './support/stack-context.ts';
-import { fetchCatalogue, type PaymentMethod, type Product } from './support/storefront.ts';
-import { kaspiClock, kaspiTestEmulator, pollOrderStatus, resetStack } from './support/suite.ts';
+import { type PaymentMethod } from './support/storefront.ts';
+import { kaspiClock, kaspiTestEmulator, pollOrderStatus, scenarioFile } from './support/suite.ts';
 
-const stack = connectToStack();
-const faker = seededFaker(stack.info.seed);
-let catalogue: Product[] = [];
-
-beforeAll(async () => {
-  await resetStack(stack);
-  catalogue = await fetchCatalogue(stack.info.bitrix.url);
-});
+const { stack, faker, catalogue } = scenarioFile();
 
 // Tests move the Kaspi clock and purchases: back to real time and an empty purchase book.
 afterEach(() => stack.kaspi.reset());
-
-afterAll(() => stack.close());
 
 async function placeOrder(
   seller: Seller,

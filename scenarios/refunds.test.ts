@@ -8,26 +8,14 @@
  * simulator; "through Bitrix" refunds go through the stub's `POST /local/api/refund.php`, which calls
  * `ApiClient::paymentReturn` with the order's SHOP_ID. The purchase itself goes through the Bitrix checkout.
  */
-import { afterAll, beforeAll, describe, expect, type TaskMeta } from 'vitest';
-import { seededFaker } from '../fixtures/customers.ts';
+import { describe, expect, type TaskMeta } from 'vitest';
 import { fallbackOrganization, sellers, type Organization, type Seller } from '../fixtures/organizations.ts';
 import type { Purchase } from '../simulator/kaspi/index.ts';
 import { forEachSeller } from './support/each-seller.ts';
 import { tracePayment } from './support/routing.ts';
-import { connectToStack } from './support/stack-context.ts';
-import { fetchCatalogue, type Product } from './support/storefront.ts';
-import { kaspiR3, resetStack, type KaspiAnswer } from './support/suite.ts';
+import { kaspiR3, type KaspiAnswer, scenarioFile } from './support/suite.ts';
 
-const stack = connectToStack();
-const faker = seededFaker(stack.info.seed);
-let catalogue: Product[] = [];
-
-beforeAll(async () => {
-  await resetStack(stack);
-  catalogue = await fetchCatalogue(stack.info.bitrix.url);
-});
-
-afterAll(() => stack.close());
+const { stack, faker, catalogue } = scenarioFile();
 
 /** A Bitrix checkout on the seller's BIN; paid at Kaspi unless `paid` is false. */
 async function purchaseFor(seller: Seller, meta: TaskMeta, scenario: string, paid = true): Promise<Purchase> {

@@ -4,28 +4,17 @@
  * and the money reconciles per BIN across all three stores.
  */
 import type { RowDataPacket } from 'mysql2/promise';
-import { afterAll, beforeAll, describe, expect, type TaskMeta } from 'vitest';
-import { seededFaker } from '../fixtures/customers.ts';
+import { describe, expect, type TaskMeta } from 'vitest';
 import type { Seller } from '../fixtures/organizations.ts';
 import { forEachSeller } from './support/each-seller.ts';
 import { paymentLogRows, storedOrder } from './support/evidence.ts';
 import { tracePayment } from './support/routing.ts';
-import { connectToStack } from './support/stack-context.ts';
-import { fetchCatalogue, type PaymentMethod, type Product } from './support/storefront.ts';
-import { resetStack } from './support/suite.ts';
+import { type PaymentMethod } from './support/storefront.ts';
+import { scenarioFile } from './support/suite.ts';
 
-const stack = connectToStack();
-const faker = seededFaker(stack.info.seed);
-let catalogue: Product[] = [];
+const { stack, faker, catalogue } = scenarioFile();
 /** Orders this file placed, per shop: the reconciliation covers exactly these. */
 const ordersOf = new Map<number, number[]>();
-
-beforeAll(async () => {
-  await resetStack(stack);
-  catalogue = await fetchCatalogue(stack.info.bitrix.url);
-});
-
-afterAll(() => stack.close());
 
 const operationOf: Record<PaymentMethod, string> = { qr: 'create', link: 'create-link' };
 

@@ -5,25 +5,14 @@
  * in the basket — never another seller. A basket mixing two sellers is split or refused, never paid
  * to one of them.
  */
-import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { seededFaker } from '../fixtures/customers.ts';
+import { describe, expect } from 'vitest';
 import { sellers, type Seller } from '../fixtures/organizations.ts';
 import { forEachSeller } from './support/each-seller.ts';
 import { paymentLogRows } from './support/evidence.ts';
-import { connectToStack } from './support/stack-context.ts';
-import { basketFor, fetchCatalogue, type Product } from './support/storefront.ts';
-import { customerCheckout, judgeAttempt, resetStack, type CustomerRequest } from './support/suite.ts';
+import { basketFor } from './support/storefront.ts';
+import { customerCheckout, judgeAttempt, type CustomerRequest, scenarioFile } from './support/suite.ts';
 
-const stack = connectToStack();
-const faker = seededFaker(stack.info.seed);
-let catalogue: Product[] = [];
-
-beforeAll(async () => {
-  await resetStack(stack);
-  catalogue = await fetchCatalogue(stack.info.bitrix.url);
-});
-
-afterAll(() => stack.close());
+const { stack, faker, catalogue } = scenarioFile();
 
 /** The seller a tampering customer tries to pay instead: the next one in the fixtures. */
 const victimOf = (seller: Seller): Seller =>

@@ -9,8 +9,16 @@
  */
 import type { Faker } from '@faker-js/faker';
 import { clearBitrixCache } from '../../simulator/bitrix/cache.ts';
-import type { StackClients } from './stack-context.ts';
-import { checkout, type CheckoutAttempt, type PaymentMethod } from './storefront.ts';
+import { afterAll, beforeAll } from 'vitest';
+import { seededFaker } from '../../fixtures/customers.ts';
+import { connectToStack, type StackClients } from './stack-context.ts';
+import {
+  checkout,
+  fetchCatalogue,
+  type CheckoutAttempt,
+  type PaymentMethod,
+  type Product,
+} from './storefront.ts';
 
 export { recordFinding, type Finding } from './findings.ts';
 
@@ -171,4 +179,20 @@ export async function pollOrderStatus(stack: StackClients, orderId: number): Pro
   if (!response.ok || !body.order)
     throw new Error(`order-status.php?id=${orderId} answered HTTP ${response.status}`);
   return body.order;
+}
+
+/**
+ * The usual start of a scenario file: this worker's stack, reset to its seeded state before the
+ * file's tests, the seeded faker, and the storefront's catalogue (filled before the first test).
+ */
+export function scenarioFile(): { stack: StackClients; faker: Faker; catalogue: Product[] } {
+  const stack = connectToStack();
+  const faker = seededFaker(stack.info.seed);
+  const catalogue: Product[] = [];
+  beforeAll(async () => {
+    await resetStack(stack);
+    catalogue.splice(0, catalogue.length, ...(await fetchCatalogue(stack.info.bitrix.url)));
+  });
+  afterAll(() => stack.close());
+  return { stack, faker, catalogue };
 }
