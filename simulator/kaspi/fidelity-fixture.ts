@@ -2,7 +2,7 @@
  * Shared setup of the fidelity tests: a simulator with TLS listeners, a partner client certificate
  * from its CA, callers for r2/r3 (mutual TLS) and the control API, and small purchase helpers.
  */
-import { expect } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import type { Organization } from '../../fixtures/organizations.ts';
 import { KaspiControlClient } from './control-client.ts';
 import { startKaspiSimulator, type KaspiSimulator, type KaspiSimulatorOptions } from './server.ts';
@@ -68,4 +68,18 @@ export async function startFixture(options: KaspiSimulatorOptions = {}): Promise
     emulate,
     close: () => sim.close(),
   };
+}
+
+/**
+ * A test file's simulator: started before its tests, reset before each one, closed after them. The
+ * returned object is filled in beforeAll, so tests use it as if it had been started synchronously.
+ */
+export function useFixture(options: KaspiSimulatorOptions = {}): Fixture {
+  const fixture = {} as Fixture;
+  beforeAll(async () => {
+    Object.assign(fixture, await startFixture(options));
+  });
+  afterAll(() => fixture.close?.());
+  beforeEach(() => fixture.control.reset());
+  return fixture;
 }

@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFixture, type Fixture } from './fidelity-fixture.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useFixture } from './fidelity-fixture.ts';
 import { sellerAt } from './test-helpers.ts';
 
 const org = sellerAt(0);
-let f: Fixture;
+const f = useFixture();
 
-beforeAll(async () => {
-  f = await startFixture();
-});
-afterAll(async () => {
-  await f.close();
-});
+// After the fixture's reset (hooks run in the order they were registered).
 beforeEach(async () => {
-  await f.control.reset();
   await f.controlCall('POST', '/control/clock', { set: '2024-05-01T10:30:00+06:00', freeze: true });
 });
 

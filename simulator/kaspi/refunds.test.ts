@@ -1,20 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFixture, type Fixture } from './fidelity-fixture.ts';
+import { describe, expect, it } from 'vitest';
+import { useFixture } from './fidelity-fixture.ts';
 import { sellerAt } from './test-helpers.ts';
 
 const orgA = sellerAt(0);
 const orgB = sellerAt(1);
-let f: Fixture;
-
-beforeAll(async () => {
-  f = await startFixture();
-});
-afterAll(async () => {
-  await f.close();
-});
-beforeEach(async () => {
-  await f.control.reset();
-});
+const f = useFixture();
 
 const refund = (id: number, amount: number, org = orgA) =>
   f.r3('POST', '/r3/v01/payment/return', {
