@@ -43,14 +43,23 @@ export class Merchants {
   private tradePointsById = new Map<number, TradePointView>();
   private devicesByToken = new Map<string, DeviceView>();
 
+  private organizations: readonly Organization[];
+
   constructor(
-    private readonly organizations: readonly Organization[],
+    organizations: readonly Organization[],
     /**
      * r3: refuse (-1501) a DeviceToken that is not registered under the named OrganizationBin.
      * Real Kaspi's behaviour here is undocumented; refusing is what protects sellers.
      */
     readonly requireBinOwnsDevice: boolean,
   ) {
+    this.organizations = [...organizations];
+    this.reset();
+  }
+
+  /** Replaces the seeded organizations; `reset()` rebuilds trade points and devices from them. */
+  reseed(organizations: readonly Organization[]): void {
+    this.organizations = [...organizations];
     this.reset();
   }
 

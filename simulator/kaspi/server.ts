@@ -101,10 +101,8 @@ function closeServer(server: Server): Promise<void> {
 const portOf = (server: Server): number => (server.address() as AddressInfo).port;
 
 export async function startKaspiSimulator(options: KaspiSimulatorOptions = {}): Promise<KaspiSimulator> {
-  // Owned here and mutated by `POST /control/seed`: the state rebuilds its merchants from it.
-  const organizations = [...(options.organizations ?? allOrganizations)];
   const state = new KaspiState({
-    organizations,
+    organizations: options.organizations ?? allOrganizations,
     now: options.now,
     utcOffsetMinutes: options.utcOffsetMinutes,
   });
@@ -119,7 +117,6 @@ export async function startKaspiSimulator(options: KaspiSimulatorOptions = {}): 
     state,
     journal,
     handlers: createKaspiHandlers(state),
-    organizations,
     openApiDocument: () => (openApi ??= buildOpenApiDocument()),
     extraControlRoutes: [...clockRoutes(state.clock), ...merchantRoutes(state)],
     urls: () => urls,

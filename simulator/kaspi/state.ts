@@ -128,6 +128,12 @@ export class KaspiState {
     this.clock.reset();
   }
 
+  /** Replaces the merchants with `organizations`, then resets as `reset()` does. */
+  seed(organizations: readonly Organization[]): void {
+    this.merchants.reseed(organizations);
+    this.reset();
+  }
+
   // --- merchants -------------------------------------------------------------------------------
 
   tradePoints(organizationBin?: string): Outcome<TradePointView[]> {

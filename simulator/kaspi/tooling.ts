@@ -5,7 +5,6 @@
  */
 import type { RequestListener } from 'node:http';
 import type { RequestHandler } from 'msw';
-import type { Organization } from '../../fixtures/organizations.ts';
 import { createControlListener } from './control.ts';
 import type { ControlRoute } from './control-http.ts';
 import { createFastPath } from './fast-path.ts';
@@ -21,11 +20,6 @@ export interface ToolingOptions {
   state: KaspiState;
   journal: Journal;
   handlers: readonly RequestHandler[];
-  /**
-   * The array the state was built from. Seeding replaces its contents in place and resets the
-   * state, which rebuilds its merchants from it.
-   */
-  organizations: Organization[];
   openApiDocument(): unknown;
   /** Off for comparisons against the pure msw path (fast-path.test.ts). Default on. */
   fastPath?: boolean;
@@ -72,8 +66,9 @@ export function createTooling(options: ToolingOptions): Tooling {
     faults,
     reset,
     seed: (organizations) => {
-      options.organizations.splice(0, options.organizations.length, ...organizations);
-      reset();
+      state.seed(organizations);
+      journal.clear();
+      faults.clear();
     },
     openApiDocument: options.openApiDocument,
     info: () => ({
