@@ -1,9 +1,16 @@
 #!/bin/sh
 # The Bitrix stub on `php -S`, with the document root bitrix-init laid out in /home/bitrix/www (the
-# production path). `bitrix-entrypoint healthcheck` answers 0 once the storefront serves its catalogue.
+# production path). `bitrix-entrypoint healthcheck` answers 0 once the storefront serves its catalogue;
+# `bitrix-entrypoint run php …` runs a command as the site's PHP runs (for `docker exec`: the
+# container's own environment lacks the proxy variables set here).
 set -eu
 port=${KASPI_HARNESS_BITRIX_PORT:-8080}
 root=/home/bitrix/www
+# Written by the sandbox container into the shared state volume (stack/docker/sandbox-service.ts):
+# the run's CA, and an ini with curl.cainfo/openssl.cafile and the stream wrappers' proxy prepend file.
+state=/run/kaspi-harness
+ca_file=$state/tls/ca.pem
+ini_dir=$state/php/conf.d
 
 if [ "${1:-}" = healthcheck ]; then
   exec php -r '$r = @file_get_contents("http://127.0.0.1:" . $argv[1] . "/local/api/catalogue.php"); exit($r === false ? 1 : 0);' "$port"
@@ -11,20 +18,36 @@ fi
 
 if [ "${KASPI_HARNESS_NETWORK_MODE:-bridge}" = host ]; then
   bind=127.0.0.1
-  peers=127.0.0.1,localhost
+  egress_host=127.0.0.1
 else
   bind=0.0.0.0
-  peers=127.0.0.1,localhost,kaspi,payment-service,mariadb
+  egress_host=sandbox
 fi
 
-# As in the native stack (simulator/bitrix/php-runtime.ts): every outbound connection goes to a
-# proxy that does not exist, so integration code naming a real host fails fast instead of leaving;
-# only the simulators are reached directly.
-dead_proxy=http://127.0.0.1:9
-export HTTP_PROXY=$dead_proxy HTTPS_PROXY=$dead_proxy http_proxy=$dead_proxy https_proxy=$dead_proxy
-export NO_PROXY=$peers no_proxy=$peers
+# As in the native stack (simulator/bitrix/php-runtime.ts): every outbound connection goes to the
+# egress proxy (HTTPS_PROXY for libcurl, lowercase http_proxy for http://, which libcurl reads only
+# in lowercase), which routes the production hosts to the simulators and refuses the rest. Only
+# loopback is direct; MariaDB is reached by mysqli, which no proxy variable affects.
+egress=http://$egress_host:${KASPI_HARNESS_EGRESS_PORT:-3128}
+export HTTP_PROXY=$egress HTTPS_PROXY=$egress http_proxy=$egress https_proxy=$egress
+export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
 unset ALL_PROXY all_proxy
+# A leading ':' keeps Debian's own conf.d (the extensions) before the harness's ini.
+export PHP_INI_SCAN_DIR=:$ini_dir
 export PHP_CLI_SERVER_WORKERS=${KASPI_HARNESS_PHP_WORKERS:-4}
+
+if [ "${1:-}" = run ]; then
+  shift
+  exec "$@"
+fi
+
+# Without the sandbox's files PHP would trust nothing and its stream wrappers would go direct: refuse.
+for file in "$ca_file" "$ini_dir/99-kaspi-harness.ini"; do
+  if [ ! -r "$file" ]; then
+    echo "bitrix: $file is missing or unreadable: the sandbox container has not prepared this run" >&2
+    exit 1
+  fi
+done
 
 log_dir=/home/bitrix/logs
 mkdir -p "$log_dir"
