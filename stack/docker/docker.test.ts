@@ -53,9 +53,11 @@ describe.skipIf(!compose && !dockerTestsRequired)(
       return stdout;
     };
 
-    it('validates with its defaults: bridge network, the default ports published on 127.0.0.1 only', async () => {
+    it('validates with its defaults: the project network, the default ports published on 127.0.0.1 only', async () => {
       const resolved = await config(['docker-compose.yml', 'docker-compose.override.yml'], {});
-      expect(resolved).toMatch(/network_mode: bridge/);
+      // Not Docker's default `bridge`: service names (the peers' hosts) resolve on the project network only.
+      expect(resolved).not.toMatch(/network_mode: ['"]?(bridge|host)/);
+      expect(resolved).toMatch(/KASPI_HARNESS_NETWORK_MODE: ['"]?bridge/);
       const published = publishedPorts(resolved);
       expect(published.map((p) => p.port).sort()).toEqual(
         ['3128', '8000', '8080', '8545', '9000', '9090', '9545', '33061', '54321'].sort(),

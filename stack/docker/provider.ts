@@ -113,7 +113,9 @@ export async function bootDockerStack(options: StackOptions): Promise<Stack> {
   const images = await imageSettings(process.env, mode === 'host');
   const environment: Record<string, string> = {
     ...imageEnvironment(images),
-    KASPI_HARNESS_NETWORK_MODE: mode,
+    // Bridge: empty, so compose uses the project's network (service names resolve there; on Docker's
+    // default `bridge` they would not); the containers read the empty value as bridge.
+    KASPI_HARNESS_NETWORK_MODE: mode === 'host' ? 'host' : '',
     ...Object.fromEntries(
       (Object.keys(portVariables) as (keyof DockerPorts)[]).map((key) => [
         portVariables[key],
