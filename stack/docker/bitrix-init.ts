@@ -8,7 +8,7 @@
  * hosts, and the sandbox container's egress proxy sends those calls to the simulators.
  */
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { defaultSeed } from '../../fixtures/customers.ts';
 import { layOutDocumentRoot, routerScript } from '../../simulator/bitrix/layout.ts';
@@ -29,6 +29,8 @@ import {
 /** /kh/home in this container is /home in the bitrix container (layOutDocumentRoot adds `home/`). */
 const runDir = '/kh';
 const phpClassesDir = '/kh/php-classes';
+/** KASPI_HARNESS_PHP_FILES_DIR, where KASPI_HARNESS_PHP_FILES_NAME names the harness-files config. */
+const phpFilesDir = '/kh/php-files';
 
 async function alreadySeeded(connection: Connection): Promise<boolean> {
   const [rows] = await connection.query<RowDataPacket[]>(
@@ -52,8 +54,14 @@ export async function initBitrix(
     database: { name: mariadbDatabase.name, user: mariadbDatabase.user, password },
   } as unknown as RunningMariadb;
 
-  // A team's classes may carry harness-files.json; otherwise the reference ApiClient's certificate.
-  const materializedFiles = await resolveMaterializedFiles({ ca: await loadRunCa(), phpClassesDir });
+  // As natively: an explicit config wins, else the classes' own harness-files.json, else the
+  // reference ApiClient's client certificate, all issued from the run's CA.
+  const configName = basename(env.KASPI_HARNESS_PHP_FILES_NAME ?? '');
+  const materializedFiles = await resolveMaterializedFiles({
+    ca: await loadRunCa(),
+    phpClassesDir,
+    configFile: configName === '' ? undefined : join(phpFilesDir, configName),
+  });
   const documentRoot = await layOutDocumentRoot(runDir, mariadb, phpClassesDir, { materializedFiles });
   await copyFile(routerScript, join(runDir, 'home', 'bitrix', 'router.php'));
   await mkdir(join(runDir, 'home', 'bitrix', 'logs'), { recursive: true });

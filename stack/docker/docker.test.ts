@@ -3,11 +3,14 @@
  * in one line; and (KASPI_HARNESS_DOCKER_TESTS=1, set by CI after .ci/docker-engine.sh) a docker
  * stack boots with PHP sandboxed as natively: every seller's checkout through the Bitrix container
  * reaches the simulators on the production hostnames through the egress proxy (no simulator URL in
- * b_option) and lands on that seller's BIN; a host nobody routed is refused and recorded; the
- * team's own host reaches the webhook sink; and every container is gone after stop().
+ * b_option) and lands on that seller's BIN, with the client certificate a team's harness-files config
+ * asked for; a host nobody routed is refused and recorded; the team's own host reaches the webhook
+ * sink; and every container is gone after stop().
  */
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { X509Certificate } from 'node:crypto';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createConnection, type RowDataPacket } from 'mysql2/promise';
@@ -97,13 +100,34 @@ describe.skipIf(!dockerTestsRequired)(
   'docker stack (skipped: set KASPI_HARNESS_DOCKER_TESTS=1; CI does, after .ci/docker-engine.sh)',
   () => {
     let stack: Stack | undefined;
+    let filesDir: string | undefined;
 
     beforeAll(async () => {
+      // A team's harness-files.json (not named so, not in its classes): the reference certificate
+      // paths, the CA, and a file copied from next to the config.
+      filesDir = await mkdtemp(join(tmpdir(), 'kh-docker-files-'));
+      await writeFile(join(filesDir, 'kaspi.env'), 'KASPI_ENV=test\n');
+      await writeFile(
+        join(filesDir, 'team-files.json'),
+        JSON.stringify({
+          files: [
+            { path: '/home/bitrix/kaspi_certificates/client.crt', generate: 'client-cert' },
+            { path: '/home/bitrix/kaspi_certificates/client.key', generate: 'client-key' },
+            { path: '/home/bitrix/kaspi_certificates/ca.pem', generate: 'ca-cert' },
+            { path: '/home/bitrix/.kaspi.env', source: 'kaspi.env' },
+          ],
+        }),
+      );
       // A cold image build on a slow mirror takes minutes; a warm boot well under one.
-      stack = await bootDockerStack({ seed: 20251103, log: (line) => console.log(`[docker] ${line}`) });
+      stack = await bootDockerStack({
+        seed: 20251103,
+        phpFilesConfig: join(filesDir, 'team-files.json'),
+        log: (line) => console.log(`[docker] ${line}`),
+      });
     }, 1_500_000);
 
     afterAll(async () => {
+      if (filesDir) await rm(filesDir, { recursive: true, force: true });
       if (!stack) return;
       const project = projectNameFor(stack.info.runId);
       await stack.stop();
@@ -172,6 +196,17 @@ describe.skipIf(!dockerTestsRequired)(
       expect(logsAfter - logsBefore).toBe(sellers.length);
       expect(await egress.unexpected()).toEqual([]);
     }, 180_000);
+
+    it('materialises the harness-files config with certificates from the run’s CA', async () => {
+      const home = join(stack!.info.bitrix.documentRoot, '..', '..');
+      const certificates = join(home, 'bitrix', 'kaspi_certificates');
+      const ca = new X509Certificate(await readFile(join(certificates, 'ca.pem')));
+      const client = new X509Certificate(await readFile(join(certificates, 'client.crt')));
+      expect(ca.ca).toBe(true);
+      expect(client.checkIssued(ca) && client.verify(ca.publicKey)).toBe(true);
+      expect((await stat(join(certificates, 'client.key'))).mode & 0o777).toBe(0o600);
+      expect(await readFile(join(home, 'bitrix', '.kaspi.env'), 'utf8')).toBe('KASPI_ENV=test\n');
+    });
 
     it('refuses and records a PHP request to a host nobody routed; the team’s host reaches the sink', async () => {
       const info = stack!.info;

@@ -12,7 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } from 'testcontainers';
 import { fallbackOrganization } from '../../fixtures/organizations.ts';
@@ -128,6 +128,12 @@ export async function bootDockerStack(options: StackOptions): Promise<Stack> {
     // The stub's files are this user's, so the run directory can be removed without root.
     KASPI_HARNESS_USER: `${uid}:${gid}`,
     ...(options.phpClassesDir ? { KASPI_HARNESS_PHP_CLASSES: resolve(options.phpClassesDir) } : {}),
+    ...(options.phpFilesConfig
+      ? {
+          KASPI_HARNESS_PHP_FILES_DIR: dirname(resolve(options.phpFilesConfig)),
+          KASPI_HARNESS_PHP_FILES_NAME: basename(options.phpFilesConfig),
+        }
+      : {}),
     ...(options.webhookUrl ? { KASPI_HARNESS_WEBHOOK_URL: options.webhookUrl } : {}),
     ...(options.paymentServiceHosts?.length
       ? { KASPI_HARNESS_PAYMENT_SERVICE_HOSTS: options.paymentServiceHosts.join(',') }
