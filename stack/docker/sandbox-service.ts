@@ -105,8 +105,9 @@ export async function startSandboxService(
   ports: DockerPorts,
   env: NodeJS.ProcessEnv,
 ): Promise<Sandbox> {
-  const ca = await createRunCaFiles(env);
+  // PHP's files first: the others wait for the CA certificate, so once it exists, everything does.
   await writePhpSandboxFiles(egressUrlFor(mode, ports));
+  const ca = await createRunCaFiles(env);
   const kaspi = peerHost('kaspi', mode);
   return startSandbox({
     ca,
