@@ -16,19 +16,18 @@ if [ "${1:-}" = healthcheck ]; then
   exec php -r '$r = @file_get_contents("http://127.0.0.1:" . $argv[1] . "/local/api/catalogue.php"); exit($r === false ? 1 : 0);' "$port"
 fi
 
-if [ "${KASPI_HARNESS_NETWORK_MODE:-bridge}" = host ]; then
-  bind=127.0.0.1
-  egress_host=127.0.0.1
-else
-  bind=0.0.0.0
-  egress_host=sandbox
-fi
+# This container has no network (network_mode: none): only its own loopback, where socat relays the
+# egress proxy's and MariaDB's ports to unix sockets the sandbox container serves, and the sandbox
+# relays the published Bitrix port to ours (stack/docker/relay.ts). Raw sockets reach nothing else.
+sockets=/run/kh-sockets
+egress_port=${KASPI_HARNESS_EGRESS_PORT:-3128}
+mariadb_port=${KASPI_HARNESS_MARIADB_PORT:-33061}
 
 # As in the native stack (simulator/bitrix/php-runtime.ts): every outbound connection goes to the
 # egress proxy (HTTPS_PROXY for libcurl, lowercase http_proxy for http://, which libcurl reads only
 # in lowercase), which routes the production hosts to the simulators and refuses the rest. Only
 # loopback is direct; MariaDB is reached by mysqli, which no proxy variable affects.
-egress=http://$egress_host:${KASPI_HARNESS_EGRESS_PORT:-3128}
+egress=http://127.0.0.1:$egress_port
 export HTTP_PROXY=$egress HTTPS_PROXY=$egress http_proxy=$egress https_proxy=$egress
 export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
 unset ALL_PROXY all_proxy
@@ -51,14 +50,26 @@ done
 
 log_dir=/home/bitrix/logs
 mkdir -p "$log_dir"
+rm -f "$sockets/bitrix-http.sock"
+socat -lf "$log_dir/socat-egress.log" "TCP-LISTEN:$egress_port,bind=127.0.0.1,reuseaddr,fork" \
+  "UNIX-CONNECT:$sockets/egress.sock" &
+relays=$!
+socat -lf "$log_dir/socat-mariadb.log" "TCP-LISTEN:$mariadb_port,bind=127.0.0.1,reuseaddr,fork" \
+  "UNIX-CONNECT:$sockets/mariadb.sock" &
+relays="$relays $!"
+socat -lf "$log_dir/socat-http.log" "UNIX-LISTEN:$sockets/bitrix-http.sock,mode=600,unlink-early,fork" \
+  "TCP:127.0.0.1:$port" &
+relays="$relays $!"
+
 cd "$root"
 # Not exec: php -S ignores SIGTERM as pid 1, so this shell forwards it and the container stops at once.
 php -d display_errors=0 -d display_startup_errors=0 -d html_errors=0 -d log_errors=1 \
   -d error_reporting=32767 -d "error_log=$log_dir/php.log" \
-  -S "$bind:$port" -t "$root" /home/bitrix/router.php &
+  -S "127.0.0.1:$port" -t "$root" /home/bitrix/router.php &
 server=$!
 stopping=0
-trap 'stopping=1; kill -TERM "$server" 2>/dev/null' TERM INT
+# shellcheck disable=SC2086 # $relays is a list of pids
+trap 'stopping=1; kill -TERM "$server" $relays 2>/dev/null' TERM INT
 while :; do
   status=0
   wait "$server" || status=$?

@@ -62,7 +62,13 @@ export async function initBitrix(
     phpClassesDir,
     configFile: configName === '' ? undefined : join(phpFilesDir, configName),
   });
-  const documentRoot = await layOutDocumentRoot(runDir, mariadb, phpClassesDir, { materializedFiles });
+  // PHP reaches MariaDB on its own loopback (the bitrix container has no network; socat relays it).
+  const documentRoot = await layOutDocumentRoot(
+    runDir,
+    { ...mariadb, host: '127.0.0.1' } as RunningMariadb,
+    phpClassesDir,
+    { materializedFiles },
+  );
   await copyFile(routerScript, join(runDir, 'home', 'bitrix', 'router.php'));
   await mkdir(join(runDir, 'home', 'bitrix', 'logs'), { recursive: true });
   console.log(`document root laid out in ${documentRoot} (/home/bitrix/www in the bitrix container)`);

@@ -208,7 +208,7 @@ describe.skipIf(!dockerTestsRequired)(
       expect(await readFile(join(home, 'bitrix', '.kaspi.env'), 'utf8')).toBe('KASPI_ENV=test\n');
     });
 
-    it('refuses and records a PHP request to a host nobody routed; the team’s host reaches the sink', async () => {
+    it('refuses and records a PHP request to a host nobody routed, reaches nothing by raw socket; the team’s host reaches the sink', async () => {
       const info = stack!.info;
       const egress = egressControl(info.egress!.url);
       const sink = webhookSinkControl(info.webhookSink!.url);
@@ -228,11 +228,14 @@ $curl = function (string $url, ?string $body = null): array {
     return ['connect' => curl_getinfo($ch, CURLINFO_HTTP_CONNECTCODE), 'status' => curl_getinfo($ch, CURLINFO_RESPONSE_CODE), 'error' => curl_error($ch), 'body' => $answer];
 };
 $stream = @file_get_contents('http://example.org/leak');
+// A raw socket ignores every proxy setting: the container's lack of a network is what stops it.
+$raw = @fsockopen('127.0.0.1', ${Number(new URL(info.kaspi.controlUrl).port)}, $errno, $errstr, 2);
 header('Content-Type: application/json');
 echo json_encode([
     'telegram' => $curl('https://api.telegram.org/bot1/sendMessage'),
     'stream' => [$stream, $http_response_header[0] ?? null],
     'crm' => $curl('https://crm.cvety.kz/hooks/probe', '{"probe":true}'),
+    'raw' => $raw !== false,
 ]);
 `,
       );
@@ -242,7 +245,9 @@ echo json_encode([
         telegram: { connect: number; error: string };
         stream: [string | false, string | null];
         crm: { status: number; error: string };
+        raw: boolean;
       };
+      expect(out.raw, 'a raw socket to the Kaspi simulator’s control port').toBe(false);
       expect(out.telegram.connect).toBe(403);
       expect(out.stream).toEqual([false, expect.stringContaining('403')]);
       // TLS to the team's host verified against the run CA (PHP trusts nothing else).

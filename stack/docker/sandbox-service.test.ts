@@ -4,7 +4,7 @@
  * docker.test.ts (KASPI_HARNESS_DOCKER_TESTS=1).
  */
 import { describe, expect, it } from 'vitest';
-import { egressUrlFor, hostList, ownerFrom } from './sandbox-service.ts';
+import { bitrixRelays, egressUrlFor, hostList, ownerFrom } from './sandbox-service.ts';
 import { defaultPorts } from './settings.ts';
 
 describe('sandbox service settings', () => {
@@ -15,9 +15,17 @@ describe('sandbox service settings', () => {
     expect(ownerFrom({ KASPI_HARNESS_USER: 'bitrix' })).toBeUndefined();
   });
 
-  it('points PHP at the proxy on loopback on the host network, by service name on the project network', () => {
-    expect(egressUrlFor('host', { ...defaultPorts, egress: 41000 })).toBe('http://127.0.0.1:41000');
-    expect(egressUrlFor('bridge', defaultPorts)).toBe('http://sandbox:3128');
+  it('points PHP at the proxy on its own loopback, and relays to MariaDB by service name on the project network', () => {
+    expect(egressUrlFor({ egress: 41000 })).toBe('http://127.0.0.1:41000');
+    const mariadb = (mode: 'host' | 'bridge') =>
+      bitrixRelays(mode, defaultPorts).find((r) => r.socketPath.endsWith('/mariadb.sock'));
+    expect(mariadb('host')).toMatchObject({ host: '127.0.0.1', port: 33061 });
+    expect(mariadb('bridge')).toMatchObject({ host: 'mariadb', port: 33061 });
+    expect(bitrixRelays('bridge', defaultPorts).map((r) => `${r.kind} ${r.socketPath}`)).toEqual([
+      'unix-to-tcp /run/kh-sockets/egress.sock',
+      'unix-to-tcp /run/kh-sockets/mariadb.sock',
+      'tcp-to-unix /run/kh-sockets/bitrix-http.sock',
+    ]);
   });
 
   it('reads extra payment-service hosts from a comma-separated list', () => {

@@ -6,7 +6,7 @@
  * from the volume (`loadRunCa`) for their TLS listeners and client certificates.
  */
 import { chmod, chown, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { bitrixPhpIni, writeEgressPrepend, writeHarnessIni } from '../../simulator/bitrix/php-runtime.ts';
 import { startSandbox, type Sandbox } from '../sandbox.ts';
 import {
@@ -15,6 +15,7 @@ import {
   type CertificateAuthority,
 } from '../tls/ca.ts';
 import { waitUntil } from '../wait.ts';
+import { startRelays, type Relay, type RelaySpec } from './relay.ts';
 import { peerHost, sandboxFiles, type DockerPorts, type NetworkMode } from './settings.ts';
 
 /** `uid:gid` of KASPI_HARNESS_USER; undefined for root or when unset. */
@@ -69,9 +70,36 @@ export async function loadRunCa(timeoutMs = 60_000): Promise<CertificateAuthorit
   return ca!;
 }
 
-/** The egress proxy as PHP in the bitrix container reaches it. */
-export function egressUrlFor(mode: NetworkMode, ports: DockerPorts): string {
-  return `http://${peerHost('sandbox', mode)}:${ports.egress}`;
+/**
+ * The egress proxy as PHP in the bitrix container reaches it: that container has no network, so on
+ * its own loopback, where socat relays to the sandbox's egress.sock (in every network mode).
+ */
+export function egressUrlFor(ports: Pick<DockerPorts, 'egress'>): string {
+  return `http://127.0.0.1:${ports.egress}`;
+}
+
+/** The unix-socket relays between the network-less bitrix container and everything it may reach. */
+export function bitrixRelays(mode: NetworkMode, ports: DockerPorts): RelaySpec[] {
+  const socket = (name: string) => join(sandboxFiles.socketDir, name);
+  return [
+    { kind: 'unix-to-tcp', socketPath: socket('egress.sock'), host: '127.0.0.1', port: ports.egress },
+    {
+      kind: 'unix-to-tcp',
+      socketPath: socket('mariadb.sock'),
+      host: peerHost('mariadb', mode),
+      port: ports.mariadb,
+    },
+    // The harness's (and a browser's) way in: this container's loopback port, published in bridge mode.
+    { kind: 'tcp-to-unix', socketPath: socket('bitrix-http.sock'), host: '127.0.0.1', port: ports.bitrix },
+  ];
+}
+
+async function prepareSocketDir(env: NodeJS.ProcessEnv): Promise<void> {
+  await mkdir(sandboxFiles.socketDir, { recursive: true });
+  // The bitrix container's user creates bitrix-http.sock there; nobody else needs in.
+  const owner = ownerFrom(env);
+  if (owner) await chown(sandboxFiles.socketDir, owner.uid, owner.gid);
+  await chmod(sandboxFiles.socketDir, 0o700);
 }
 
 /**
@@ -104,12 +132,12 @@ export async function startSandboxService(
   mode: NetworkMode,
   ports: DockerPorts,
   env: NodeJS.ProcessEnv,
-): Promise<Sandbox> {
+): Promise<Sandbox & { relays: Relay }> {
   // PHP's files first: the others wait for the CA certificate, so once it exists, everything does.
-  await writePhpSandboxFiles(egressUrlFor(mode, ports));
+  await writePhpSandboxFiles(egressUrlFor(ports));
   const ca = await createRunCaFiles(env);
   const kaspi = peerHost('kaspi', mode);
-  return startSandbox({
+  const sandbox = await startSandbox({
     ca,
     caCertFile: sandboxFiles.caCert,
     kaspiListeners: {
@@ -123,4 +151,12 @@ export async function startSandboxService(
     webhookSinkPort: ports.webhookSink,
     log: (line) => console.log(line),
   });
+  try {
+    await prepareSocketDir(env);
+    const relays = await startRelays(bitrixRelays(mode, ports));
+    return { ...sandbox, relays };
+  } catch (error) {
+    await sandbox.close();
+    throw error;
+  }
 }

@@ -25,9 +25,14 @@ async function start(service: string): Promise<Running | undefined> {
   switch (service) {
     case 'sandbox': {
       const sandbox = await startSandboxService(mode, ports, process.env);
-      const forwarder = await forward([ports.egress, ports.webhookSink]);
-      console.log(`egress proxy ${sandbox.egress.url}, webhook sink ${sandbox.sink.url}`);
-      return { close: async () => (await forwarder?.close(), sandbox.close()) };
+      // The bitrix port too: the bitrix container has no network, this container relays to it.
+      const forwarder = await forward([ports.egress, ports.webhookSink, ports.bitrix]);
+      console.log(
+        `egress proxy ${sandbox.egress.url}, webhook sink ${sandbox.sink.url}, bitrix relay 127.0.0.1:${ports.bitrix}`,
+      );
+      return {
+        close: async () => (await forwarder?.close(), await sandbox.relays.close(), sandbox.close()),
+      };
     }
     case 'kaspi': {
       // The run's CA from the sandbox container: PHP trusts it, and it signs the client certificates.

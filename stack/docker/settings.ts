@@ -80,6 +80,11 @@ export const sandboxFiles = {
   phpDir: '/run/kaspi-harness/php',
   /** PHP_INI_SCAN_DIR of the bitrix container (after a ':' that keeps Debian's own conf.d). */
   phpIniDir: '/run/kaspi-harness/php/conf.d',
+  /**
+   * The bitrix container's only connections (it has no network, stack/docker/relay.ts): a volume of
+   * unix sockets shared with the sandbox container, owned by KASPI_HARNESS_USER.
+   */
+  socketDir: '/run/kh-sockets',
 } as const;
 
 export function networkModeFrom(env: NodeJS.ProcessEnv): NetworkMode {
