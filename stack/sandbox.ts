@@ -32,7 +32,11 @@ export async function createRunCa(runDir: string): Promise<{ ca: CertificateAuth
   return { ca, caCertFile: files['ca.pem']! };
 }
 
-const loopback = (url: string): EgressTarget => ({ host: '127.0.0.1', port: Number(new URL(url).port) });
+/** A listener URL as a route target: natively 127.0.0.1, in the docker stack's bridge mode a service name. */
+const targetOf = (url: string): EgressTarget => {
+  const parsed = new URL(url);
+  return { host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(parsed.port) };
+};
 
 export async function startSandbox(options: {
   ca: CertificateAuthority;
@@ -41,15 +45,19 @@ export async function startSandbox(options: {
   paymentServiceTlsUrl: string;
   paymentServiceHosts?: readonly string[];
   webhookHosts?: readonly string[];
+  /** Fixed ports (the docker stack publishes them); default: free ones. */
+  egressPort?: number;
+  webhookSinkPort?: number;
   log: (line: string) => void;
 }): Promise<Sandbox> {
-  const sink = await startWebhookSink();
+  const sink = await startWebhookSink({ port: options.webhookSinkPort });
   const { r1, r2, r3 } = options.kaspiListeners;
   const egress = await startEgressProxy({
     ca: options.ca,
+    port: options.egressPort,
     routes: defaultEgressRoutes({
-      kaspi: { r1: loopback(r1), r2: loopback(r2), r3: loopback(r3) },
-      paymentService: loopback(options.paymentServiceTlsUrl),
+      kaspi: { r1: targetOf(r1), r2: targetOf(r2), r3: targetOf(r3) },
+      paymentService: targetOf(options.paymentServiceTlsUrl),
       paymentServiceHosts: options.paymentServiceHosts,
       sink: { target: sink.target, hosts: options.webhookHosts ?? defaultWebhookHosts },
     }),

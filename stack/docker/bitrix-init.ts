@@ -1,16 +1,23 @@
 /**
  * The bitrix-init container's job: lay out the stub's document root in the shared /home volume (as
- * PHP in the bitrix container sees it: /home/bitrix/www) and seed MariaDB, with the native stack's
- * own code, then exit. Re-running it on an already seeded database only refreshes the files.
+ * PHP in the bitrix container sees it: /home/bitrix/www) with the files the code opens by absolute
+ * path (client certificates from the run's CA), and seed MariaDB, with the native stack's own code,
+ * then exit. Re-running it on an already seeded database only refreshes the files.
+ *
+ * As natively, no Kaspi or payment-service URL is seeded: the integration code calls its production
+ * hosts, and the sandbox container's egress proxy sends those calls to the simulators.
  */
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { defaultSeed } from '../../fixtures/customers.ts';
 import { layOutDocumentRoot, routerScript } from '../../simulator/bitrix/layout.ts';
 import { connectAsApp, seedBitrix } from '../../simulator/bitrix/seed.ts';
 import type { RunningMariadb } from '../mariadb.ts';
+import { resolveMaterializedFiles } from '../php-files.ts';
+import { defaultWebhookHosts } from '../sandbox.ts';
 import { waitUntil } from '../wait.ts';
+import { loadRunCa } from './sandbox-service.ts';
 import {
   mariadbDatabase,
   mariadbPasswordFile,
@@ -22,6 +29,8 @@ import {
 /** /kh/home in this container is /home in the bitrix container (layOutDocumentRoot adds `home/`). */
 const runDir = '/kh';
 const phpClassesDir = '/kh/php-classes';
+/** KASPI_HARNESS_PHP_FILES_DIR, where KASPI_HARNESS_PHP_FILES_NAME names the harness-files config. */
+const phpFilesDir = '/kh/php-files';
 
 async function alreadySeeded(connection: Connection): Promise<boolean> {
   const [rows] = await connection.query<RowDataPacket[]>(
@@ -34,7 +43,7 @@ async function alreadySeeded(connection: Connection): Promise<boolean> {
 
 export async function initBitrix(
   mode: NetworkMode,
-  ports: DockerPorts,
+  ports: Pick<DockerPorts, 'mariadb'>,
   env: NodeJS.ProcessEnv,
 ): Promise<void> {
   const password = (await readFile(mariadbPasswordFile, 'utf8')).trim();
@@ -45,7 +54,21 @@ export async function initBitrix(
     database: { name: mariadbDatabase.name, user: mariadbDatabase.user, password },
   } as unknown as RunningMariadb;
 
-  const documentRoot = await layOutDocumentRoot(runDir, mariadb, phpClassesDir);
+  // As natively: an explicit config wins, else the classes' own harness-files.json, else the
+  // reference ApiClient's client certificate, all issued from the run's CA.
+  const configName = basename(env.KASPI_HARNESS_PHP_FILES_NAME ?? '');
+  const materializedFiles = await resolveMaterializedFiles({
+    ca: await loadRunCa(),
+    phpClassesDir,
+    configFile: configName === '' ? undefined : join(phpFilesDir, configName),
+  });
+  // PHP reaches MariaDB on its own loopback (the bitrix container has no network; socat relays it).
+  const documentRoot = await layOutDocumentRoot(
+    runDir,
+    { ...mariadb, host: '127.0.0.1' } as RunningMariadb,
+    phpClassesDir,
+    { materializedFiles },
+  );
   await copyFile(routerScript, join(runDir, 'home', 'bitrix', 'router.php'));
   await mkdir(join(runDir, 'home', 'bitrix', 'logs'), { recursive: true });
   console.log(`document root laid out in ${documentRoot} (/home/bitrix/www in the bitrix container)`);
@@ -68,9 +91,8 @@ export async function initBitrix(
     const seed = env.KASPI_HARNESS_SEED ? Number(env.KASPI_HARNESS_SEED) : defaultSeed;
     const result = await seedBitrix(connection!, {
       seed,
-      // As PHP in the bitrix container reaches them.
-      kaspiUrl: `http://${peerHost('kaspi', mode)}:${ports.kaspi}`,
-      paymentServiceUrl: `http://${peerHost('payment-service', mode)}:${ports.paymentService}/api`,
+      // The storefront's "payment completed" webhook: one of the team's hosts, served by the sink.
+      webhookUrl: env.KASPI_HARNESS_WEBHOOK_URL || `https://${defaultWebhookHosts[0]}/hooks/kaspi`,
     });
     console.log(`seeded ${result.products.length} products (seed ${seed})`);
   } finally {

@@ -6,10 +6,13 @@
  * Every published port is a free loopback port picked here, so parallel runs do not collide. On an
  * engine without a bridge network the containers share the host's network and bind 127.0.0.1
  * themselves; otherwise compose's bridge with ports published on 127.0.0.1.
+ *
+ * PHP is sandboxed as natively: the `sandbox` container's egress proxy is its only way out (see
+ * docker/README.md), and `StackInfo.egress` / `webhookSink` point at that proxy's record and the sink.
  */
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } from 'testcontainers';
 import { fallbackOrganization } from '../../fixtures/organizations.ts';
@@ -33,7 +36,15 @@ import { mariadbDatabase, portVariables, readyLine, type DockerPorts, type Netwo
 export { dockerAvailable, noRuntimeMessage } from './runtime.ts';
 
 export const composeDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const services = ['mariadb', 'postgres', 'kaspi', 'payment-service', 'bitrix-init', 'bitrix'] as const;
+const services = [
+  'mariadb',
+  'postgres',
+  'sandbox',
+  'kaspi',
+  'payment-service',
+  'bitrix-init',
+  'bitrix',
+] as const;
 
 async function pickPorts(): Promise<DockerPorts> {
   const ports = {} as DockerPorts;
@@ -102,7 +113,9 @@ export async function bootDockerStack(options: StackOptions): Promise<Stack> {
   const images = await imageSettings(process.env, mode === 'host');
   const environment: Record<string, string> = {
     ...imageEnvironment(images),
-    KASPI_HARNESS_NETWORK_MODE: mode,
+    // Bridge: empty, so compose uses the project's network (service names resolve there; on Docker's
+    // default `bridge` they would not); the containers read the empty value as bridge.
+    KASPI_HARNESS_NETWORK_MODE: mode === 'host' ? 'host' : '',
     ...Object.fromEntries(
       (Object.keys(portVariables) as (keyof DockerPorts)[]).map((key) => [
         portVariables[key],
@@ -115,6 +128,16 @@ export async function bootDockerStack(options: StackOptions): Promise<Stack> {
     // The stub's files are this user's, so the run directory can be removed without root.
     KASPI_HARNESS_USER: `${uid}:${gid}`,
     ...(options.phpClassesDir ? { KASPI_HARNESS_PHP_CLASSES: resolve(options.phpClassesDir) } : {}),
+    ...(options.phpFilesConfig
+      ? {
+          KASPI_HARNESS_PHP_FILES_DIR: dirname(resolve(options.phpFilesConfig)),
+          KASPI_HARNESS_PHP_FILES_NAME: basename(options.phpFilesConfig),
+        }
+      : {}),
+    ...(options.webhookUrl ? { KASPI_HARNESS_WEBHOOK_URL: options.webhookUrl } : {}),
+    ...(options.paymentServiceHosts?.length
+      ? { KASPI_HARNESS_PAYMENT_SERVICE_HOSTS: options.paymentServiceHosts.join(',') }
+      : {}),
   };
 
   const healthFile = join(runDir.path, 'health.jsonl');
@@ -162,6 +185,10 @@ export async function bootDockerStack(options: StackOptions): Promise<Stack> {
       .withWaitStrategy(key('mariadb'), Wait.forHealthCheck())
       .withWaitStrategy(key('postgres'), Wait.forHealthCheck())
       .withWaitStrategy(
+        key('sandbox'),
+        Wait.forAll([Wait.forLogMessage(readyLine('sandbox')), Wait.forHealthCheck()]),
+      )
+      .withWaitStrategy(
         key('kaspi'),
         Wait.forAll([Wait.forLogMessage(readyLine('kaspi')), Wait.forHealthCheck()]),
       )
@@ -200,6 +227,10 @@ export async function bootDockerStack(options: StackOptions): Promise<Stack> {
           kaspiPaymentServiceLog: join(documentRoot, 'bitrix', 'log', 'kaspi_payment_service.log'),
         },
       },
+      // PHP's only way out and the team's hosts, as natively: the scenarios read the refused egress
+      // and the webhooks from these (published on, or in host mode bound to, loopback).
+      egress: { url: loopback(ports.egress) },
+      webhookSink: { url: loopback(ports.webhookSink) },
       kaspi: { url: loopback(ports.kaspi), controlUrl: loopback(ports.kaspiControl) },
       paymentService: {
         url: paymentServiceUrl,

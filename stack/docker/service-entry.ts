@@ -1,6 +1,6 @@
 /**
- * Entry of the simulators image: `service-entry.ts kaspi|payment-service|bitrix-init`. Starts the
- * same simulator the native stack starts, on the ports docker-compose.yml gives, prints one
+ * Entry of the simulators image: `service-entry.ts sandbox|kaspi|payment-service|bitrix-init`. Starts
+ * the same part the native stack starts, on the ports docker-compose.yml gives, prints one
  * `kaspi-harness: <service> ready` line (the harness's log-message wait strategy), and closes cleanly
  * on SIGTERM (docker stop).
  */
@@ -9,6 +9,7 @@ import { startKaspiSimulator } from '../../simulator/kaspi/server.ts';
 import { startPaymentServiceSimulator } from '../../simulator/payment-service/server.ts';
 import { initBitrix } from './bitrix-init.ts';
 import { forwardToLoopback, type Forwarder } from './forward.ts';
+import { loadRunCa, startSandboxService } from './sandbox-service.ts';
 import { networkModeFrom, peerHost, portsFrom, readyLine } from './settings.ts';
 
 interface Running {
@@ -22,14 +23,36 @@ async function start(service: string): Promise<Running | undefined> {
     mode === 'bridge' ? forwardToLoopback(listening) : undefined;
 
   switch (service) {
+    case 'sandbox': {
+      const sandbox = await startSandboxService(mode, ports, process.env);
+      // The bitrix port too: the bitrix container has no network, this container relays to it.
+      const forwarder = await forward([ports.egress, ports.webhookSink, ports.bitrix]);
+      console.log(
+        `egress proxy ${sandbox.egress.url}, webhook sink ${sandbox.sink.url}, bitrix relay 127.0.0.1:${ports.bitrix}`,
+      );
+      return {
+        close: async () => (await forwarder?.close(), await sandbox.relays.close(), sandbox.close()),
+      };
+    }
     case 'kaspi': {
+      // The run's CA from the sandbox container: PHP trusts it, and it signs the client certificates.
       const kaspi = await startKaspiSimulator({
         organizations: allOrganizations,
         port: ports.kaspi,
         controlPort: ports.kaspiControl,
+        schemePorts: { r1: ports.kaspiR1, r2: ports.kaspiR2, r3: ports.kaspiR3 },
+        certificateAuthority: await loadRunCa(),
       });
-      const forwarder = await forward([ports.kaspi, ports.kaspiControl]);
-      console.log(`Kaspi simulator ${kaspi.url}, control API ${kaspi.controlUrl}`);
+      const forwarder = await forward([
+        ports.kaspi,
+        ports.kaspiControl,
+        ports.kaspiR1,
+        ports.kaspiR2,
+        ports.kaspiR3,
+      ]);
+      console.log(
+        `Kaspi simulator ${kaspi.url}, control API ${kaspi.controlUrl}, TLS r1 ${kaspi.listeners.r1} r2 ${kaspi.listeners.r2} r3 ${kaspi.listeners.r3}`,
+      );
       return { close: async () => (await forwarder?.close(), kaspi.close()) };
     }
     case 'payment-service': {
@@ -37,10 +60,17 @@ async function start(service: string): Promise<Running | undefined> {
         databaseUrl: `postgres://postgres@${peerHost('postgres', mode)}:${ports.postgres}/postgres`,
         port: ports.paymentService,
         controlPort: ports.paymentServiceControl,
+        tls: { ca: await loadRunCa(), port: ports.paymentServiceTls },
+        // As natively: the deployed routes and the poller call the Kaspi simulator (plain listener).
+        kaspi: { url: `http://${peerHost('kaspi', mode)}:${ports.kaspi}` },
       });
-      const forwarder = await forward([ports.paymentService, ports.paymentServiceControl]);
+      const forwarder = await forward([
+        ports.paymentService,
+        ports.paymentServiceControl,
+        ports.paymentServiceTls,
+      ]);
       console.log(
-        `payment-service simulator ${paymentService.url}/api, control API ${paymentService.controlUrl}`,
+        `payment-service simulator ${paymentService.url}/api (TLS ${paymentService.tlsUrl}), control API ${paymentService.controlUrl}`,
       );
       return { close: async () => (await forwarder?.close(), paymentService.close()) };
     }
@@ -48,7 +78,9 @@ async function start(service: string): Promise<Running | undefined> {
       await initBitrix(mode, ports, process.env);
       return undefined;
     default:
-      throw new Error(`unknown service "${service}": expected kaspi, payment-service or bitrix-init`);
+      throw new Error(
+        `unknown service "${service}": expected sandbox, kaspi, payment-service or bitrix-init`,
+      );
   }
 }
 

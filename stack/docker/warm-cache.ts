@@ -7,4 +7,5 @@ await import('../../simulator/kaspi/server.ts');
 await import('../../simulator/payment-service/server.ts');
 await import('./bitrix-init.ts');
 await import('./forward.ts');
+await import('./sandbox-service.ts');
 console.log('tsx transform cache warmed');

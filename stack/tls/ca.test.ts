@@ -9,6 +9,7 @@ import {
   createCertificateAuthority,
   issueClientCertificate,
   issueServerCertificate,
+  loadCertificateAuthority,
   writePemFiles,
 } from './ca.ts';
 
@@ -50,6 +51,21 @@ describe('certificate authority', () => {
     const other = await createCertificateAuthority();
     const client = await issueClientCertificate(other, 'stranger');
     expect(new X509Certificate(client.certPem).verify(new X509Certificate(ca.certPem).publicKey)).toBe(false);
+  });
+
+  it('loads a CA back from its PEM files and issues certificates that chain to the original', async () => {
+    const ca = await createCertificateAuthority();
+    const loaded = await loadCertificateAuthority(ca.certPem, ca.keyPem);
+    expect(loaded.subject).toBe(ca.subject);
+    const server = await issueServerCertificate(loaded, ['payment-service.up.railway.app']);
+    const serverCert = new X509Certificate(server.certPem);
+    const caCert = new X509Certificate(ca.certPem);
+    expect(serverCert.checkIssued(caCert)).toBe(true);
+    expect(serverCert.verify(caCert.publicKey)).toBe(true);
+
+    const other = await createCertificateAuthority();
+    await expect(loadCertificateAuthority(ca.certPem, other.keyPem)).rejects.toThrow(/does not belong/);
+    await expect(loadCertificateAuthority(ca.certPem, 'not a key')).rejects.toThrow(/PKCS#8/);
   });
 
   it('writes keys readable by the owner only', async () => {

@@ -95,6 +95,33 @@ export async function createCertificateAuthority(
   };
 }
 
+/**
+ * The CA back from its two PEM files, for processes that did not create it: the docker stack makes
+ * the run's CA in one container and the simulators in others issue from it (stack/docker/). The key
+ * must be the PKCS#8 P-256 key `createCertificateAuthority` wrote.
+ */
+export async function loadCertificateAuthority(
+  certPem: string,
+  keyPem: string,
+): Promise<CertificateAuthority> {
+  const cert = new x509.X509Certificate(certPem);
+  const begin = keyPem.indexOf(pemBoundary('BEGIN', pkcs8Label));
+  const end = keyPem.indexOf(pemBoundary('END', pkcs8Label));
+  if (begin < 0 || end < begin) throw new Error('loadCertificateAuthority: not a PKCS#8 PEM key');
+  const body = keyPem.slice(begin + pemBoundary('BEGIN', pkcs8Label).length, end).replace(/\s+/g, '');
+  const signingKey = await crypto.subtle.importKey('pkcs8', Buffer.from(body, 'base64'), keyAlgorithm, true, [
+    'sign',
+  ]);
+  // A key from another run would issue certificates nobody trusts: say so here, not at a handshake.
+  const probe = randomBytes(32);
+  const signature = await crypto.subtle.sign(signingAlgorithm, signingKey, probe);
+  const publicKey = await cert.publicKey.export(keyAlgorithm, ['verify'], crypto);
+  if (!(await crypto.subtle.verify(signingAlgorithm, publicKey, signature, probe)))
+    throw new Error('loadCertificateAuthority: the key does not belong to the certificate');
+  // Issued certificates name the CA by this string; it must be the certificate's own subject.
+  return { certPem, keyPem, subject: cert.subject, signingKey };
+}
+
 async function issue(
   ca: CertificateAuthority,
   commonName: string,

@@ -1,0 +1,162 @@
+/**
+ * The docker stack's network sandbox, as stack/sandbox.ts gives the native stack: the `sandbox`
+ * container makes the run's CA at start (in the shared state volume, never in an image), writes the
+ * PHP settings that make the bitrix container trust it and send every outbound call through the
+ * egress proxy, and then runs that proxy and the webhook sink. The other containers load the CA
+ * from the volume (`loadRunCa`) for their TLS listeners and client certificates.
+ */
+import { chmod, chown, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { bitrixPhpIni, writeEgressPrepend, writeHarnessIni } from '../../simulator/bitrix/php-runtime.ts';
+import { startSandbox, type Sandbox } from '../sandbox.ts';
+import {
+  createCertificateAuthority,
+  loadCertificateAuthority,
+  type CertificateAuthority,
+} from '../tls/ca.ts';
+import { waitUntil } from '../wait.ts';
+import { startRelays, type Relay, type RelaySpec } from './relay.ts';
+import { peerHost, sandboxFiles, type DockerPorts, type NetworkMode } from './settings.ts';
+
+/** `uid:gid` of KASPI_HARNESS_USER; undefined for root or when unset. */
+export function ownerFrom(env: NodeJS.ProcessEnv): { uid: number; gid: number } | undefined {
+  const match = /^(\d+):(\d+)$/.exec(env.KASPI_HARNESS_USER ?? '');
+  if (!match) return undefined;
+  const owner = { uid: Number(match[1]), gid: Number(match[2]) };
+  return owner.uid === 0 && owner.gid === 0 ? undefined : owner;
+}
+
+/** Written whole, then renamed: a container waiting for the file never reads half of it. */
+async function writeAtomically(path: string, content: string, mode: number): Promise<void> {
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, content, { mode });
+  await chmod(temporary, mode);
+  await rename(temporary, path);
+}
+
+/**
+ * A new CA for this run in the state volume. The key is the harness user's (bitrix-init, which runs
+ * as that user, issues the client certificates; the root simulator containers read it anyway) and
+ * nobody else's; the certificate is world-readable, for PHP in the bitrix container.
+ */
+export async function createRunCaFiles(env: NodeJS.ProcessEnv): Promise<CertificateAuthority> {
+  const ca = await createCertificateAuthority();
+  const dir = dirname(sandboxFiles.caCert);
+  await mkdir(dir, { recursive: true });
+  await chmod(dir, 0o755);
+  const owner = ownerFrom(env);
+  // The key first: a reader waits for the certificate, so both are there once it exists.
+  await writeAtomically(sandboxFiles.caKey, ca.keyPem, 0o600);
+  if (owner) await chown(sandboxFiles.caKey, owner.uid, owner.gid);
+  await writeAtomically(sandboxFiles.caCert, ca.certPem, 0o644);
+  return ca;
+}
+
+/** The run's CA as the sandbox container wrote it; waits for it on engines that start dependents early. */
+export async function loadRunCa(timeoutMs = 60_000): Promise<CertificateAuthority> {
+  let ca: CertificateAuthority | undefined;
+  await waitUntil(
+    async () => {
+      const [certPem, keyPem] = await Promise.all([
+        readFile(sandboxFiles.caCert, 'utf8'),
+        readFile(sandboxFiles.caKey, 'utf8'),
+      ]);
+      ca = await loadCertificateAuthority(certPem, keyPem);
+      return true;
+    },
+    `the run's CA in ${dirname(sandboxFiles.caCert)}`,
+    { service: 'sandbox', timeoutMs, intervalMs: 250 },
+  );
+  return ca!;
+}
+
+/**
+ * The egress proxy as PHP in the bitrix container reaches it: that container has no network, so on
+ * its own loopback, where socat relays to the sandbox's egress.sock (in every network mode).
+ */
+export function egressUrlFor(ports: Pick<DockerPorts, 'egress'>): string {
+  return `http://127.0.0.1:${ports.egress}`;
+}
+
+/** The unix-socket relays between the network-less bitrix container and everything it may reach. */
+export function bitrixRelays(mode: NetworkMode, ports: DockerPorts): RelaySpec[] {
+  const socket = (name: string) => join(sandboxFiles.socketDir, name);
+  return [
+    { kind: 'unix-to-tcp', socketPath: socket('egress.sock'), host: '127.0.0.1', port: ports.egress },
+    {
+      kind: 'unix-to-tcp',
+      socketPath: socket('mariadb.sock'),
+      host: peerHost('mariadb', mode),
+      port: ports.mariadb,
+    },
+    // The harness's (and a browser's) way in: this container's loopback port, published in bridge mode.
+    { kind: 'tcp-to-unix', socketPath: socket('bitrix-http.sock'), host: '127.0.0.1', port: ports.bitrix },
+  ];
+}
+
+async function prepareSocketDir(env: NodeJS.ProcessEnv): Promise<void> {
+  await mkdir(sandboxFiles.socketDir, { recursive: true });
+  // The bitrix container's user creates bitrix-http.sock there; nobody else needs in.
+  const owner = ownerFrom(env);
+  if (owner) await chown(sandboxFiles.socketDir, owner.uid, owner.gid);
+  await chmod(sandboxFiles.socketDir, 0o700);
+}
+
+/**
+ * PHP's side of the sandbox, as the native stub gets it (simulator/bitrix/php-runtime.ts): the
+ * prepend file for the stream wrappers and an ini for PHP_INI_SCAN_DIR with the CA and that file.
+ */
+export async function writePhpSandboxFiles(egressUrl: string): Promise<void> {
+  await mkdir(sandboxFiles.phpDir, { recursive: true });
+  await chmod(sandboxFiles.phpDir, 0o755);
+  const prepend = await writeEgressPrepend(sandboxFiles.phpDir, egressUrl);
+  await chmod(prepend, 0o644);
+  await writeHarnessIni(sandboxFiles.phpIniDir, bitrixPhpIni(sandboxFiles.caCert, prepend));
+  await chmod(sandboxFiles.phpIniDir, 0o755);
+}
+
+/** Hostnames from a comma-separated variable (KASPI_HARNESS_PAYMENT_SERVICE_HOSTS). */
+export function hostList(raw: string | undefined): string[] {
+  return (raw ?? '')
+    .split(',')
+    .map((host) => host.trim())
+    .filter((host) => host !== '');
+}
+
+/**
+ * The sandbox container's job: the CA, PHP's settings, then the proxy (Kaspi's and Railway's hosts
+ * to the simulators' TLS listeners, whose ports compose fixes, so nothing has to be up yet) and the
+ * sink, on the ports the harness publishes.
+ */
+export async function startSandboxService(
+  mode: NetworkMode,
+  ports: DockerPorts,
+  env: NodeJS.ProcessEnv,
+): Promise<Sandbox & { relays: Relay }> {
+  // PHP's files first: the others wait for the CA certificate, so once it exists, everything does.
+  await writePhpSandboxFiles(egressUrlFor(ports));
+  const ca = await createRunCaFiles(env);
+  const kaspi = peerHost('kaspi', mode);
+  const sandbox = await startSandbox({
+    ca,
+    caCertFile: sandboxFiles.caCert,
+    kaspiListeners: {
+      r1: `https://${kaspi}:${ports.kaspiR1}`,
+      r2: `https://${kaspi}:${ports.kaspiR2}`,
+      r3: `https://${kaspi}:${ports.kaspiR3}`,
+    },
+    paymentServiceTlsUrl: `https://${peerHost('payment-service', mode)}:${ports.paymentServiceTls}`,
+    paymentServiceHosts: hostList(env.KASPI_HARNESS_PAYMENT_SERVICE_HOSTS),
+    egressPort: ports.egress,
+    webhookSinkPort: ports.webhookSink,
+    log: (line) => console.log(line),
+  });
+  try {
+    await prepareSocketDir(env);
+    const relays = await startRelays(bitrixRelays(mode, ports));
+    return { ...sandbox, relays };
+  } catch (error) {
+    await sandbox.close();
+    throw error;
+  }
+}
