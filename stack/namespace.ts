@@ -123,7 +123,7 @@ function networkFor(request: NetworkRequest, mountOk: boolean): NetworkConfineme
   const probe = mountOk ? probeNetworkNamespace() : undefined;
   const network: NetworkConfinement = probe?.ok
     ? { kind: 'namespace', unshareArgs: probe.unshareArgs, userNamespace: probe.unshareArgs[0] === '-Urmn' }
-    : proxyOnly(probe ? probe.reason : 'it comes with the production layout, which is unavailable');
+    : proxyOnly(probe ? probe.reason : "it needs the production layout's mount namespace");
   if (request === 'namespace' && network.kind !== 'namespace') throw new Error(network.note);
   return network;
 }

@@ -19,6 +19,7 @@ import { watchService } from './health.ts';
 import { resolveMaterializedFiles } from './php-files.ts';
 import { createRunCa, defaultWebhookHosts, startSandbox } from './sandbox.ts';
 import { copyRunLogs, saveJournal } from './keep-logs.ts';
+import type { NetworkRequest } from './namespace.ts';
 import { onProcessSpawn } from './process.ts';
 import { createRunDir, newRunId } from './run-dir.ts';
 
@@ -36,6 +37,11 @@ export interface StackOptions {
   paymentServiceHosts?: readonly string[];
   /** Where the storefront sends its "payment completed" webhook (routed to the sink). */
   webhookUrl?: string;
+  /**
+   * PHP's private network namespace (stack/netns): `auto` (default) where possible, `proxy-only` to
+   * run without it (the egress proxy's settings only), `namespace` to fail where it is impossible.
+   */
+  phpNetwork?: NetworkRequest;
   /** Progress lines ("starting MariaDB…"). */
   log?: (line: string) => void;
 }
@@ -185,6 +191,7 @@ export async function bootStack(options: StackOptions): Promise<Stack> {
       egressProxy: sandbox.egress,
       caCertFile,
       productionLayout: 'auto',
+      network: options.phpNetwork ?? 'auto',
       webhookUrl: options.webhookUrl ?? `https://${defaultWebhookHosts[0]}/hooks/kaspi`,
     });
     stoppers.push({ name: 'Bitrix stub', stop: bitrix.close });

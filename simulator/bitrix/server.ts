@@ -170,17 +170,41 @@ export async function startBitrix(options: StartBitrixOptions): Promise<BitrixSt
     materializedFiles: options.materializedFiles,
   });
   const visibleDocumentRoot = layout.toVisible(documentRoot);
-  const connection = await connectAsApp(options.mariadb);
-  try {
-    await seedBitrix(connection, {
-      seed: options.seed,
-      sellers: options.sellers,
-      kaspiUrl: options.kaspiUrl,
-      paymentServiceUrl: options.paymentServiceUrl,
-      webhookUrl: options.webhookUrl,
-    });
-  } finally {
-    await connection.end();
+  // The namespace's holder starts (a Node process) while MariaDB is seeded: neither needs the other.
+  const network = layout.network;
+  const holding =
+    network.kind === 'namespace'
+      ? outboundRelays(options).then((outbound) =>
+          startNetnsHolder({
+            runDir: options.runDir,
+            hostHome: layout.hostHome,
+            unshareArgs: network.unshareArgs,
+            userNamespace: network.userNamespace,
+            inbound: [options.port ?? 0],
+            outbound,
+          }),
+        )
+      : Promise.resolve(undefined);
+  const seeding = (async () => {
+    const connection = await connectAsApp(options.mariadb);
+    try {
+      await seedBitrix(connection, {
+        seed: options.seed,
+        sellers: options.sellers,
+        kaspiUrl: options.kaspiUrl,
+        paymentServiceUrl: options.paymentServiceUrl,
+        webhookUrl: options.webhookUrl,
+      });
+    } finally {
+      await connection.end();
+    }
+  })();
+  const [held, seeded] = await Promise.allSettled([holding, seeding]);
+  if (held.status === 'rejected') throw held.reason;
+  const holder: NetnsHolder | undefined = held.value;
+  if (seeded.status === 'rejected') {
+    await holder?.stop();
+    throw seeded.reason;
   }
   const logFiles = {
     php: resolve(options.runDir, 'logs', 'bitrix-php.log'),
@@ -194,17 +218,6 @@ export async function startBitrix(options: StartBitrixOptions): Promise<BitrixSt
     options.caCertFile,
     await writeEgressPrepend(resolve(options.runDir, 'bitrix-php'), egressProxyUrl),
   );
-  let holder: NetnsHolder | undefined;
-  if (layout.network.kind === 'namespace') {
-    holder = await startNetnsHolder({
-      runDir: options.runDir,
-      hostHome: layout.hostHome,
-      unshareArgs: layout.network.unshareArgs,
-      userNamespace: layout.network.userNamespace,
-      inbound: [options.port ?? 0],
-      outbound: await outboundRelays(options),
-    });
-  }
   const runLayout = holder ? { ...layout, wrap: holder.wrap } : layout;
   let php: Awaited<ReturnType<typeof startPhpServer>>;
   try {
