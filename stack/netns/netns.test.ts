@@ -3,7 +3,8 @@
  * stream_socket_client, curl with the proxy switched off) cannot reach a public address, a name, or a
  * host loopback port the harness does not relay; the attempt joins the egress proxy's record with the
  * PHP file and line; what is relayed (MariaDB, the egress proxy, the site itself) still works; and
- * stopping the stub leaves no process behind.
+ * stopping the stub leaves no process behind. The targets are documentation addresses (TEST-NET-3)
+ * and the reserved .invalid name, so even a broken namespace could not reach anyone real.
  */
 import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
@@ -19,9 +20,9 @@ describe('PHP socket warnings', () => {
   it('reads host, port and code path from the log and CLI forms', () => {
     expect(
       parseSocketWarning(
-        '[26-Nov-2026 10:03:12 UTC] PHP Warning:  fsockopen(): Unable to connect to 93.184.216.34:443 (Network is unreachable) in /home/bitrix/www/x.php on line 3',
+        '[26-Nov-2026 10:03:12 UTC] PHP Warning:  fsockopen(): Unable to connect to 203.0.113.7:443 (Network is unreachable) in /home/bitrix/www/x.php on line 3',
       ),
-    ).toEqual({ host: '93.184.216.34', port: 443, method: 'socket', codePath: '/home/bitrix/www/x.php:3' });
+    ).toEqual({ host: '203.0.113.7', port: 443, method: 'socket', codePath: '/home/bitrix/www/x.php:3' });
     expect(
       parseSocketWarning(
         'Warning: stream_socket_client(): Unable to connect to ssl://[2001:db8::1]:8443 (Network is unreachable) in Command line code on line 1',
@@ -29,12 +30,12 @@ describe('PHP socket warnings', () => {
     ).toEqual({ host: '2001:db8::1', port: 8443, method: 'socket', codePath: 'Command line code:1' });
     expect(
       parseSocketWarning(
-        'PHP Warning:  fsockopen(): Unable to connect to bank.example:80 (php_network_getaddresses: getaddrinfo for bank.example failed: Temporary failure in name resolution) in /home/bitrix/www/a b.php on line 12',
+        'PHP Warning:  fsockopen(): Unable to connect to bank.invalid:80 (php_network_getaddresses: getaddrinfo for bank.invalid failed: Temporary failure in name resolution) in /home/bitrix/www/a b.php on line 12',
       ),
-    ).toMatchObject({ host: 'bank.example', port: 80, codePath: '/home/bitrix/www/a b.php:12' });
+    ).toMatchObject({ host: 'bank.invalid', port: 80, codePath: '/home/bitrix/www/a b.php:12' });
     expect(
       parseSocketWarning(
-        'PHP Warning:  fsockopen(): php_network_getaddresses: getaddrinfo for bank.example failed: Temporary failure in name resolution in /x.php on line 2',
+        'PHP Warning:  fsockopen(): php_network_getaddresses: getaddrinfo for bank.invalid failed: Temporary failure in name resolution in /x.php on line 2',
       ),
     ).toBeUndefined();
     expect(parseSocketWarning('[Thu Nov 26 10:03:12 2026] 127.0.0.1:50412 Accepted')).toBeUndefined();
@@ -74,14 +75,14 @@ beforeAll(async () => {
     [
       '<?php',
       "$out = []; $t = fn() => (int) round((hrtime(true) - $GLOBALS['s']) / 1e6);",
-      `$s = hrtime(true); $f = fsockopen('93.184.216.34', 443, $no, $err, 5); $out['fsockopen ip'] = [$f !== false, $err, $t()];`,
-      `$s = hrtime(true); $f = stream_socket_client('tcp://93.184.216.34:443', $no, $err, 5); $out['stream ip'] = [$f !== false, $err, $t()];`,
-      `$s = hrtime(true); $f = fsockopen('pay.real-bank.example', 443, $no, $err, 5); $out['fsockopen name'] = [$f !== false, $err, $t()];`,
+      `$s = hrtime(true); $f = fsockopen('203.0.113.7', 443, $no, $err, 5); $out['fsockopen ip'] = [$f !== false, $err, $t()];`,
+      `$s = hrtime(true); $f = stream_socket_client('tcp://203.0.113.7:443', $no, $err, 5); $out['stream ip'] = [$f !== false, $err, $t()];`,
+      `$s = hrtime(true); $f = fsockopen('pay.real-bank.invalid', 443, $no, $err, 5); $out['fsockopen name'] = [$f !== false, $err, $t()];`,
       `$s = hrtime(true); $f = fsockopen('127.0.0.1', ${bystanderPort}, $no, $err, 5); $out['fsockopen host loopback'] = [$f !== false, $err, $t()];`,
       `$s = hrtime(true); $f = stream_socket_client('tcp://127.0.0.1:${bystanderPort}', $no, $err, 5); $out['stream host loopback'] = [$f !== false, $err, $t()];`,
       'function direct($url, $opt, $val) { $c = curl_init($url); curl_setopt_array($c, [CURLOPT_RETURNTRANSFER => true, CURLOPT_CONNECTTIMEOUT => 5, $opt => $val]); $s = hrtime(true); $ok = curl_exec($c) !== false; return [$ok, curl_error($c), (int) round((hrtime(true) - $s) / 1e6)]; }',
-      "$out['curl no proxy ip'] = direct('https://93.184.216.34/', CURLOPT_PROXY, '');",
-      "$out['curl noproxy name'] = direct('https://pay.real-bank.example/', CURLOPT_NOPROXY, '*');",
+      "$out['curl no proxy ip'] = direct('https://203.0.113.7/', CURLOPT_PROXY, '');",
+      "$out['curl noproxy name'] = direct('https://pay.real-bank.invalid/', CURLOPT_NOPROXY, '*');",
       `$out['curl host loopback'] = direct('http://127.0.0.1:${bystanderPort}/', CURLOPT_NOPROXY, '*');`,
       'header("Content-Type: application/json"); echo json_encode($out);',
       '',
@@ -138,7 +139,7 @@ describe('raw sockets in the network namespace', () => {
     }
     expect(out['fsockopen ip']![1]).toBe('Network is unreachable');
     expect(out['stream ip']![1]).toBe('Network is unreachable');
-    expect(out['fsockopen name']![1]).toMatch(/getaddrinfo for pay\.real-bank\.example failed/);
+    expect(out['fsockopen name']![1]).toMatch(/getaddrinfo for pay\.real-bank\.invalid failed/);
     expect(out['fsockopen host loopback']![1]).toBe('Connection refused');
     expect(out['stream host loopback']![1]).toBe('Connection refused');
     expect(out['curl no proxy ip']![1]).toMatch(/Failed to connect|Network is unreachable|Couldn't connect/i);
@@ -153,9 +154,9 @@ describe('raw sockets in the network namespace', () => {
     await (await fetch(`${stub.url}/raw.php`)).text();
     const events = egress.unexpected({ scenario: 'raw sockets' });
     expect(events.map(({ host, port, method, codePath }) => ({ host, port, method, codePath }))).toEqual([
-      { host: '93.184.216.34', port: 443, method: 'socket', codePath: '/home/bitrix/www/raw.php:3' },
-      { host: '93.184.216.34', port: 443, method: 'socket', codePath: '/home/bitrix/www/raw.php:4' },
-      { host: 'pay.real-bank.example', port: 443, method: 'socket', codePath: '/home/bitrix/www/raw.php:5' },
+      { host: '203.0.113.7', port: 443, method: 'socket', codePath: '/home/bitrix/www/raw.php:3' },
+      { host: '203.0.113.7', port: 443, method: 'socket', codePath: '/home/bitrix/www/raw.php:4' },
+      { host: 'pay.real-bank.invalid', port: 443, method: 'socket', codePath: '/home/bitrix/www/raw.php:5' },
       { host: '127.0.0.1', port: bystanderPort, method: 'socket', codePath: '/home/bitrix/www/raw.php:6' },
       { host: '127.0.0.1', port: bystanderPort, method: 'socket', codePath: '/home/bitrix/www/raw.php:7' },
     ]);
