@@ -136,6 +136,8 @@ export async function startNetnsHolder(options: StartNetnsOptions): Promise<Netn
   const closeServers = async (): Promise<void> => {
     for (const socket of connections) socket.destroy();
     await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+    // A short temp dir made for a deep run directory is not removed with the run: remove it here.
+    if (sockets !== dir) rmSync(sockets, { recursive: true, force: true });
   };
 
   const inbound: Server[] = [];
