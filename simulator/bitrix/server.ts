@@ -14,7 +14,13 @@ import {
   type ProductionLayoutRequest,
 } from '../../stack/namespace.ts';
 import { startNetnsHolder, type NetnsHolder, type OutboundRelay } from '../../stack/netns/holder.ts';
-import { socketWarningsIn, watchSocketWarnings, type SocketEgress } from '../../stack/netns/php-warnings.ts';
+import {
+  followAppends,
+  lookupsIn,
+  socketWarningsIn,
+  watchSocketWarnings,
+  type SocketEgress,
+} from '../../stack/netns/php-warnings.ts';
 import type { EgressProxy } from '../../stack/egress/proxy.ts';
 import type { ManagedProcess } from '../../stack/process.ts';
 import { portAccepts } from '../../stack/wait.ts';
@@ -182,6 +188,7 @@ export async function startBitrix(options: StartBitrixOptions): Promise<BitrixSt
             userNamespace: network.userNamespace,
             inbound: [options.port ?? 0],
             outbound,
+            recordLookups: options.egressProxy !== undefined,
           }),
         )
       : Promise.resolve(undefined);
@@ -239,8 +246,25 @@ export async function startBitrix(options: StartBitrixOptions): Promise<BitrixSt
   // Raw sockets the namespace refused show up as PHP warnings only: they join the proxy's record.
   const proxy = options.egressProxy;
   const report = (event: SocketEgress): void => proxy?.record(event);
-  const watcher = holder && proxy ? watchSocketWarnings(logFiles.php, report) : undefined;
-  const stopFlushing = watcher ? proxy?.onBeforeRead(watcher.flush) : undefined;
+  const watchers = holder && proxy ? [watchSocketWarnings(logFiles.php, report)] : [];
+  // Name lookups have no port (0): nothing inside may resolve a name, the proxy does that.
+  if (holder?.dnsLog && proxy)
+    watchers.push(
+      followAppends(holder.dnsLog, (text) => {
+        for (const lookup of lookupsIn(text)) {
+          const codePath = lookup.pid === undefined ? undefined : describePhpProcess(traceDir, lookup.pid);
+          proxy.record({
+            time: lookup.time,
+            host: lookup.name,
+            port: 0,
+            method: 'dns',
+            ...(lookup.pid === undefined ? {} : { client: { pid: lookup.pid } }),
+            ...(codePath === undefined ? {} : { codePath }),
+          });
+        }
+      }),
+    );
+  const stopFlushing = watchers.map((watcher) => proxy?.onBeforeRead(watcher.flush));
   const reportCli =
     holder && proxy
       ? <T extends { stderr: string }>(result: T): T => {
@@ -280,8 +304,8 @@ export async function startBitrix(options: StartBitrixOptions): Promise<BitrixSt
     clearCache: () => clearBitrixCache(documentRoot),
     close: async () => {
       await php.stop();
-      stopFlushing?.();
-      watcher?.close();
+      for (const stop of stopFlushing) stop?.();
+      for (const watcher of watchers) watcher.close();
       await holder?.stop();
     },
   };

@@ -17,8 +17,12 @@ import { forwardHttp, TlsTerminator } from './terminate.ts';
 export interface UnexpectedEgress {
   time: string;
   host: string;
+  /** 0 for a name lookup (`dns`): the port it was meant for is not known yet. */
   port: number;
-  /** `CONNECT` for a tunnel (https), the HTTP method for a plain http:// request. */
+  /**
+   * `CONNECT` for a tunnel (https), the HTTP method for a plain http:// request; from PHP's network
+   * namespace (stack/netns): `socket` for a raw connect it refused, `dns` for a name lookup.
+   */
   method: string;
   /** The full URL of a plain http:// request (a tunnel's path is encrypted and unknown). */
   url?: string;

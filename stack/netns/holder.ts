@@ -48,6 +48,8 @@ export interface StartNetnsOptions {
   /** Host ports served from inside (0 picks one); the result's `inboundPorts` has them in order. */
   inbound: readonly number[];
   outbound: readonly OutboundRelay[];
+  /** Answer name lookups inside with "refused" and log each one (`dnsLog` of the result). */
+  recordLookups?: boolean;
 }
 
 export interface NetnsHolder {
@@ -55,6 +57,8 @@ export interface NetnsHolder {
   pid: number;
   process: ManagedProcess;
   inboundPorts: number[];
+  /** JSON lines, one per name lookup PHP tried (stack/netns/php-warnings.ts `lookupsIn`). */
+  dnsLog?: string;
   /** Runs `command` inside the namespaces with `cwd` as PHP sees it; execs, so the pid stays. */
   wrap(command: string, args: readonly string[], cwd: string): { command: string; args: string[] };
   stop(): Promise<void>;
@@ -169,6 +173,8 @@ export async function startNetnsHolder(options: StartNetnsOptions): Promise<Netn
     });
     const ready = join(dir, 'ready');
     rmSync(ready, { force: true });
+    const dnsLog = options.recordLookups ? join(dir, 'dns.jsonl') : undefined;
+    if (dnsLog) writeFileSync(dnsLog, ''); // exists before anyone watches it
     const config = join(dir, 'gateway.json');
     writeFileSync(
       config,
@@ -178,6 +184,7 @@ export async function startNetnsHolder(options: StartNetnsOptions): Promise<Netn
           ready,
           inbound: inboundPorts.map((port, index) => ({ fd: 3 + index, port })),
           outbound,
+          ...(dnsLog ? { dns: { log: dnsLog } } : {}),
         },
         null,
         2,
@@ -213,6 +220,7 @@ export async function startNetnsHolder(options: StartNetnsOptions): Promise<Netn
       pid: holder.pid,
       process: holder,
       inboundPorts,
+      ...(dnsLog ? { dnsLog } : {}),
       wrap: (command, args, cwd) => ({
         command: 'nsenter',
         args: [

@@ -4,7 +4,8 @@
  * 93.184.216.34:443 (Network is unreachable) in /home/bitrix/www/x.php on line 3" — in the php -S
  * error log or a CLI run's stderr; this turns those lines into unexpected-egress events for the
  * proxy's record, so the same scenario checks catch them. curl with the proxy switched off logs
- * nothing by itself: it is confined (it cannot leave) but only recorded if the code logs its error.
+ * nothing by itself: its name lookup is what the namespace's resolver records (RefusedLookup); to an
+ * IP literal it is confined (it cannot leave) but only recorded if the code logs its error.
  */
 import { closeSync, openSync, readSync, statSync, watch, type FSWatcher } from 'node:fs';
 import type { UnexpectedEgress } from '../egress/proxy.ts';
@@ -38,11 +39,11 @@ export interface LogWatcher {
 }
 
 /**
- * Follows a log file from its current end. fs.watch wakes it as PHP writes, so an event carries the
- * time it was written give or take the event loop's delay; `flush` closes the remaining gap when
- * someone reads the record.
+ * Follows a file from its current end and hands over each batch of complete lines. fs.watch wakes
+ * it as the writer appends, so an event carries the time it was written give or take the event
+ * loop's delay; `flush` closes the remaining gap when someone reads the record.
  */
-export function watchSocketWarnings(file: string, report: (event: SocketEgress) => void): LogWatcher {
+export function followAppends(file: string, onLines: (text: string) => void): LogWatcher {
   let offset = 0;
   try {
     offset = statSync(file).size;
@@ -72,7 +73,7 @@ export function watchSocketWarnings(file: string, report: (event: SocketEgress) 
     if (end < 0) return;
     const complete = partial.slice(0, end);
     partial = partial.slice(end + 1);
-    for (const event of socketWarningsIn(complete)) report(event);
+    onLines(complete);
   };
   let watcher: FSWatcher | undefined;
   try {
@@ -88,4 +89,32 @@ export function watchSocketWarnings(file: string, report: (event: SocketEgress) 
       watcher?.close();
     },
   };
+}
+
+export function watchSocketWarnings(file: string, report: (event: SocketEgress) => void): LogWatcher {
+  return followAppends(file, (text) => {
+    for (const event of socketWarningsIn(text)) report(event);
+  });
+}
+
+/** A name lookup the namespace's resolver refused (stack/netns/gateway.mjs writes one JSON line each). */
+export interface RefusedLookup {
+  time: string;
+  name: string;
+  /** The process that asked, found while it waited for the answer. */
+  pid?: number;
+}
+
+export function lookupsIn(text: string): RefusedLookup[] {
+  return text.split('\n').flatMap((line): RefusedLookup[] => {
+    try {
+      const parsed: unknown = JSON.parse(line);
+      if (typeof parsed !== 'object' || parsed === null) return [];
+      const { time, name, pid } = parsed as Record<string, unknown>;
+      if (typeof time !== 'string' || typeof name !== 'string') return [];
+      return [{ time, name, ...(typeof pid === 'number' ? { pid } : {}) }];
+    } catch {
+      return [];
+    }
+  });
 }
