@@ -41,12 +41,15 @@ if (config.home) must('mount', ['--bind', config.home, '/home']);
 must('ip', ['link', 'set', 'lo', 'up']);
 
 function pipeBoth(a, b) {
-  a.on('error', () => b.destroy());
-  b.on('error', () => a.destroy());
-  a.on('close', () => b.destroy());
-  b.on('close', () => a.destroy());
-  a.pipe(b);
-  b.pipe(a);
+  for (const [from, to] of [
+    [a, b],
+    [b, a],
+  ]) {
+    // A reset ends the other side at once; a clean end reaches it through pipe() as end(), after
+    // the bytes still buffered for it (destroying it on close could cut a large response short).
+    from.on('error', () => to.destroy());
+    from.pipe(to);
+  }
 }
 
 const listening = [];

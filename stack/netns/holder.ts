@@ -116,10 +116,9 @@ function withOrigin(accept: (socket: Socket, origin?: ConnectionOrigin) => void)
 function relayToHostPort(port: number): (socket: Socket) => void {
   return (inside) => {
     const outside = connect({ host: '127.0.0.1', port, noDelay: true });
+    // As in the gateway: a reset ends the other side, a clean end goes through pipe() after the data.
     inside.on('error', () => outside.destroy());
     outside.on('error', () => inside.destroy());
-    inside.on('close', () => outside.destroy());
-    outside.on('close', () => inside.destroy());
     inside.pipe(outside);
     outside.pipe(inside);
   };

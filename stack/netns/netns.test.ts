@@ -7,6 +7,7 @@
  * and the reserved .invalid name, so even a broken namespace could not reach anyone real.
  */
 import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -202,6 +203,16 @@ describe('raw sockets in the network namespace', () => {
 });
 
 describe('what the namespace relays', () => {
+  it('the site itself, byte for byte, however large the answer', async () => {
+    writeFileSync(
+      join(stub.documentRoot, 'large.php'),
+      "<?php header('Content-Type: application/octet-stream'); echo str_repeat(hash('sha256', 'kh'), 262144);",
+    );
+    const body = Buffer.from(await (await fetch(`${stub.url}/large.php`)).arrayBuffer());
+    expect(body.length).toBe(64 * 262144);
+    expect(body.subarray(-64).toString()).toBe(createHash('sha256').update('kh').digest('hex'));
+  });
+
   it('MariaDB on its usual host:port and the egress proxy, which still names the request behind a refusal', async () => {
     const response = await fetch(`${stub.url}/relayed.php`);
     expect(await response.json()).toEqual({ db: '42', proxy: expect.stringMatching(/403/) });
