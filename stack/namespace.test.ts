@@ -69,4 +69,18 @@ describe('fallback', () => {
       /production layout unavailable/,
     );
   });
+
+  it('without a network namespace PHP is proxy-only, and the layout says so instead of staying silent', () => {
+    const relocatable = resolveProductionLayout(runDir, 'relocatable');
+    expect(relocatable.network).toMatchObject({
+      kind: 'proxy-only',
+      note: expect.stringMatching(/no network namespace for PHP .*raw sockets .* are not confined/),
+    });
+    expect(resolveProductionLayout(runDir, 'namespace', 'proxy-only').network.kind).toBe('proxy-only');
+    expect(() => resolveProductionLayout(runDir, 'relocatable', 'namespace')).toThrow(
+      /no network namespace for PHP/,
+    );
+    // This machine can: the harness uses it by default.
+    expect(resolveProductionLayout(runDir, 'namespace').network.kind).toBe('namespace');
+  });
 });

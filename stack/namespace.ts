@@ -8,11 +8,22 @@
  *
  * `unshare` (without --fork) and `exec` keep the pid, so the process-group stop of
  * stack/process.ts still ends the PHP server.
+ *
+ * Where it can, the layout also offers a private network namespace (`unshare -m -n`, `-Urmn`):
+ * stack/netns holds one per run and PHP enters it, so raw sockets cannot leave through anything but
+ * the harness's relays. Where that is impossible (no `ip`, `unshare -n` refused) the layout says
+ * why in `network.note`: PHP then reaches the network through the egress proxy's settings only.
  */
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 
 export type ProductionLayoutRequest = 'namespace' | 'relocatable' | 'auto';
+/** `proxy-only`: no network namespace even where one is possible (today's behaviour before it). */
+export type NetworkRequest = 'namespace' | 'proxy-only' | 'auto';
+
+/** How PHP's network is confined: a private network namespace, or only the proxy settings. */
+export type NetworkConfinement =
+  { kind: 'namespace'; unshareArgs: string[]; userNamespace: boolean } | { kind: 'proxy-only'; note: string };
 
 export interface ProductionLayout {
   kind: 'namespace' | 'relocatable';
@@ -22,6 +33,7 @@ export interface ProductionLayout {
   visibleHome: string;
   /** Why the layout is relocatable (undefined for a namespace). */
   note?: string;
+  network: NetworkConfinement;
   /** The host path of a path PHP sees (`/home/bitrix/www` → `<runDir>/home/bitrix/www`). */
   toHost(visiblePath: string): string;
   /** The path PHP sees for a host path under the run's home. */
@@ -64,12 +76,65 @@ export function probeMountNamespace(): Probe {
   return (probed = { ok: false, reason: reasons.join('; ') });
 }
 
-function relocatable(hostHome: string, note: string): ProductionLayout {
+type NetworkProbe = { ok: true; unshareArgs: string[] } | { ok: false; reason: string };
+let networkProbed: NetworkProbe | undefined;
+
+/**
+ * Tries the mount and network namespaces together, as the holder uses them (`-m -n` as root, `-Urmn`
+ * otherwise), including bringing the loopback device up with `ip`; once per process.
+ */
+export function probeNetworkNamespace(): NetworkProbe {
+  if (networkProbed) return networkProbed;
+  const reasons: string[] = [];
+  for (const unshareArgs of [
+    ['-m', '-n', '--propagation', 'private'],
+    ['-Urmn', '--propagation', 'private'],
+  ]) {
+    if (unshareArgs[0] === '-m' && process.getuid?.() !== 0) {
+      reasons.push('unshare -m -n needs root');
+      continue;
+    }
+    const result = spawnSync(
+      'unshare',
+      [
+        ...unshareArgs,
+        '--',
+        'sh',
+        '-c',
+        'mount -t tmpfs none /home && ip link set lo up && command -v nsenter',
+      ],
+      { encoding: 'utf8', timeout: 5_000 },
+    );
+    if (result.status === 0) return (networkProbed = { ok: true, unshareArgs });
+    reasons.push(
+      `unshare ${unshareArgs.join(' ')}: ${(result.error?.message ?? result.stderr ?? '').trim() || `exit ${result.status} (is iproute2's ip or nsenter missing?)`}`,
+    );
+  }
+  return (networkProbed = { ok: false, reason: reasons.join('; ') });
+}
+
+const proxyOnly = (why: string): NetworkConfinement => ({
+  kind: 'proxy-only',
+  note: `no network namespace for PHP (${why}): its curl and stream wrappers go through the egress proxy, but raw sockets (fsockopen, stream_socket_client, curl without the proxy) are not confined`,
+});
+
+function networkFor(request: NetworkRequest, mountOk: boolean): NetworkConfinement {
+  if (request === 'proxy-only') return proxyOnly('proxy-only requested');
+  const probe = mountOk ? probeNetworkNamespace() : undefined;
+  const network: NetworkConfinement = probe?.ok
+    ? { kind: 'namespace', unshareArgs: probe.unshareArgs, userNamespace: probe.unshareArgs[0] === '-Urmn' }
+    : proxyOnly(probe ? probe.reason : "it needs the production layout's mount namespace");
+  if (request === 'namespace' && network.kind !== 'namespace') throw new Error(network.note);
+  return network;
+}
+
+function relocatable(hostHome: string, note: string, network: NetworkConfinement): ProductionLayout {
   return {
     kind: 'relocatable',
     hostHome,
     visibleHome: hostHome,
     note,
+    network,
     toHost: (path) => (path.startsWith('/home/') ? join(hostHome, path.slice('/home/'.length)) : path),
     toVisible: (path) => path,
     wrap: (command, args) => ({ command, args: [...args] }),
@@ -80,9 +145,14 @@ function relocatable(hostHome: string, note: string): ProductionLayout {
  * Decides the layout for a run. `namespace` throws when it is impossible; `auto` falls back to
  * relocatable with the reason in `note`.
  */
-export function resolveProductionLayout(runDir: string, request: ProductionLayoutRequest): ProductionLayout {
+export function resolveProductionLayout(
+  runDir: string,
+  request: ProductionLayoutRequest,
+  networkRequest: NetworkRequest = 'auto',
+): ProductionLayout {
   const hostHome = resolve(runDir, 'home');
-  if (request === 'relocatable') return relocatable(hostHome, 'relocatable layout requested');
+  if (request === 'relocatable')
+    return relocatable(hostHome, 'relocatable layout requested', networkFor(networkRequest, false));
   const reasons: string[] = [];
   if (process.platform !== 'linux') reasons.push('mount namespaces need Linux');
   // The bind mount hides the host's /home inside the namespace: the run itself must live elsewhere.
@@ -92,13 +162,14 @@ export function resolveProductionLayout(runDir: string, request: ProductionLayou
   if (!probe?.ok) {
     const note = `production layout unavailable (${reasons.join('; ')}): PHP runs in ${hostHome}/bitrix/www and absolute /home/bitrix paths do not resolve`;
     if (request === 'namespace') throw new Error(note);
-    return relocatable(hostHome, note);
+    return relocatable(hostHome, note, networkFor(networkRequest, false));
   }
   const unshareArgs = probe.unshareArgs;
   return {
     kind: 'namespace',
     hostHome,
     visibleHome: '/home',
+    network: networkFor(networkRequest, true),
     toHost: (path) => (path.startsWith('/home/') ? join(hostHome, path.slice('/home/'.length)) : path),
     toVisible: (path) =>
       path.startsWith(`${hostHome}/`) ? `/home/${path.slice(hostHome.length + 1)}` : path,

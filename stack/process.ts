@@ -20,6 +20,11 @@ export interface ManagedProcessOptions {
   user?: string;
   /** Called with the pid group as soon as it exists, so a crash of the harness can be cleaned up later. */
   onSpawn?: (pid: number) => void;
+  /**
+   * Open descriptors the child gets as fd 3, 4, …: a listening socket the harness bound (the network
+   * namespace gateway accepts on it from inside, stack/netns).
+   */
+  inheritFds?: readonly number[];
 }
 
 type SpawnListener = (pid: number, name: string) => void;
@@ -61,7 +66,7 @@ export class ManagedProcess {
       cwd: options.cwd,
       env: options.env ?? process.env,
       detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe', ...(options.inheritFds ?? [])],
     };
     this.child = spawn(command, args, spawnOptions);
     if (this.child.pid === undefined) {

@@ -19,6 +19,7 @@ import { watchService } from './health.ts';
 import { resolveMaterializedFiles } from './php-files.ts';
 import { createRunCa, defaultWebhookHosts, startSandbox } from './sandbox.ts';
 import { copyRunLogs, saveJournal } from './keep-logs.ts';
+import type { NetworkRequest } from './namespace.ts';
 import { onProcessSpawn } from './process.ts';
 import { createRunDir, newRunId } from './run-dir.ts';
 
@@ -36,6 +37,11 @@ export interface StackOptions {
   paymentServiceHosts?: readonly string[];
   /** Where the storefront sends its "payment completed" webhook (routed to the sink). */
   webhookUrl?: string;
+  /**
+   * PHP's private network namespace (stack/netns): `auto` (default) where possible, `proxy-only` to
+   * run without it (the egress proxy's settings only), `namespace` to fail where it is impossible.
+   */
+  phpNetwork?: NetworkRequest;
   /** Progress lines ("starting MariaDB…"). */
   log?: (line: string) => void;
 }
@@ -53,6 +59,12 @@ export interface StackInfo {
     /** The document root as PHP sees it: /home/bitrix/www in the production layout. */
     visibleDocumentRoot: string;
     layout: 'namespace' | 'relocatable';
+    /**
+     * `namespace`: PHP runs in a private network namespace (stack/netns) and reaches only MariaDB and
+     * the egress proxy; `proxy-only`: where that is impossible, only its proxy settings confine it.
+     * Not set by the docker provider (stack/docker), whose container networking is its own.
+     */
+    network?: 'namespace' | 'proxy-only';
     logFiles: Record<string, string>;
   };
   /** The PHP runtime's only way out (stack/egress): its control paths report unexpected egress. */
@@ -176,9 +188,10 @@ export async function bootStack(options: StackOptions): Promise<Stack> {
         phpClassesDir: options.phpClassesDir,
         configFile: options.phpFilesConfig,
       }),
-      egressProxyUrl: sandbox.egress.url,
+      egressProxy: sandbox.egress,
       caCertFile,
       productionLayout: 'auto',
+      network: options.phpNetwork ?? 'auto',
       webhookUrl: options.webhookUrl ?? `https://${defaultWebhookHosts[0]}/hooks/kaspi`,
     });
     stoppers.push({ name: 'Bitrix stub', stop: bitrix.close });
@@ -186,6 +199,8 @@ export async function bootStack(options: StackOptions): Promise<Stack> {
     const harness = await startHarnessControl({ 'POST /runbook': () => runRunbookChecks(bitrix) });
     stoppers.push({ name: 'harness control API', stop: harness.close });
     if (bitrix.layout.note) log(bitrix.layout.note);
+    if (bitrix.layout.networkNote) log(bitrix.layout.networkNote);
+    if (bitrix.networkGateway) watchService(healthFile, 'PHP network gateway', bitrix.networkGateway);
 
     info = {
       runId: runDir.runId,
@@ -197,6 +212,7 @@ export async function bootStack(options: StackOptions): Promise<Stack> {
         documentRoot: bitrix.documentRoot,
         visibleDocumentRoot: bitrix.visibleDocumentRoot,
         layout: bitrix.layout.kind,
+        network: bitrix.layout.network,
         logFiles: { ...bitrix.logFiles },
       },
       egress: { url: sandbox.egress.url },

@@ -37,8 +37,9 @@ export function bitrixPhpEnv(
 /**
  * PHP's http:// and https:// stream wrappers (file_get_contents, fopen) ignore HTTPS_PROXY: a
  * prepended file makes the egress proxy their default too, so they cannot go direct either.
- * Not covered: raw sockets (fsockopen, stream_socket_client) and `php -r` code, to which PHP does
- * not apply auto_prepend_file; only a network namespace would close those.
+ * Not covered here: raw sockets (fsockopen, stream_socket_client) and `php -r` code, to which PHP
+ * does not apply auto_prepend_file. PHP's network namespace (stack/netns) closes those where it
+ * exists: nothing but the relayed loopback ports is reachable from inside.
  */
 export async function writeEgressPrepend(dir: string, egressProxyUrl?: string): Promise<string> {
   const proxy = new URL(egressProxyUrl ?? deadProxy);

@@ -2,11 +2,28 @@
  * Starts the Bitrix stub for a run: lays out <runDir>/home/bitrix/www in the production layout,
  * migrates and seeds MariaDB, and serves it with `php -S` — inside a private mount namespace where
  * PHP sees /home/bitrix/www, with every outbound connection going through the egress proxy and the
- * harness CA as PHP's only trust anchor.
+ * harness CA as PHP's only trust anchor. Where it can, PHP also gets a private network namespace
+ * (stack/netns): MariaDB, the egress proxy and any simulator named by a loopback URL are relayed in,
+ * and nothing else is reachable, raw sockets included.
  */
 import type { Seller } from '../../fixtures/organizations.ts';
 import type { RunningMariadb } from '../../stack/mariadb.ts';
-import { resolveProductionLayout, type ProductionLayoutRequest } from '../../stack/namespace.ts';
+import {
+  resolveProductionLayout,
+  type NetworkRequest,
+  type ProductionLayoutRequest,
+} from '../../stack/namespace.ts';
+import { startNetnsHolder, type NetnsHolder, type OutboundRelay } from '../../stack/netns/holder.ts';
+import {
+  followAppends,
+  lookupsIn,
+  socketWarningsIn,
+  watchSocketWarnings,
+  type SocketEgress,
+} from '../../stack/netns/php-warnings.ts';
+import type { EgressProxy } from '../../stack/egress/proxy.ts';
+import type { ManagedProcess } from '../../stack/process.ts';
+import { portAccepts } from '../../stack/wait.ts';
 import type { MaterializedFile } from '../../stack/php-files.ts';
 import { startPhpServer } from '../../stack/php.ts';
 import { readFileSync } from 'node:fs';
@@ -58,10 +75,17 @@ export interface StartBitrixOptions {
   materializedFiles?: readonly MaterializedFile[];
   /** `http://127.0.0.1:<port>` of the egress proxy; without it outbound calls fail fast. */
   egressProxyUrl?: string;
+  /**
+   * The egress proxy itself, when it runs in this process: inside a network namespace its connections
+   * then keep their origin (the refused PHP code is named) and raw-socket attempts join its record.
+   */
+  egressProxy?: Pick<EgressProxy, 'url' | 'acceptConnection' | 'record' | 'onBeforeRead'>;
   /** PEM of the harness CA: PHP's curl.cainfo and openssl.cafile. */
   caCertFile?: string;
   /** Default `relocatable` (the layout before the production layout existed); `auto` is recommended. */
   productionLayout?: ProductionLayoutRequest;
+  /** A private network namespace for PHP (needs the namespace layout); default `auto`. */
+  network?: NetworkRequest;
   /** Stored as onelab.kaspipay / webhook_url: the storefront POSTs there when a payment completes. */
   webhookUrl?: string;
   port?: number;
@@ -74,7 +98,15 @@ export interface BitrixStub {
   documentRoot: string;
   /** The document root as PHP sees it (`/home/bitrix/www` in the production layout). */
   visibleDocumentRoot: string;
-  layout: { kind: 'namespace' | 'relocatable'; note?: string };
+  layout: {
+    kind: 'namespace' | 'relocatable';
+    note?: string;
+    /** `namespace`: PHP has a network of its own (stack/netns); `proxy-only`: only its proxy settings. */
+    network: 'namespace' | 'proxy-only';
+    networkNote?: string;
+  };
+  /** The network namespace's gateway, when there is one (its death cuts PHP off). */
+  networkGateway?: ManagedProcess;
   logFiles: { php: string; bxLog: string; kaspiPaymentServiceLog: string };
   /** `php <args>` as the site runs it (same env, ini, layout); cwd defaults to the document root. */
   runCli: PhpCliRunner;
@@ -104,24 +136,82 @@ function describePhpProcess(traceDir: string, pid: number): string | undefined {
   }
 }
 
+/** A loopback URL's port when something listens there now (a simulator a test named directly). */
+async function loopbackPort(url: string | undefined): Promise<number | undefined> {
+  if (url === undefined) return undefined;
+  const parsed = new URL(url);
+  if (!['127.0.0.1', 'localhost'].includes(parsed.hostname)) return undefined;
+  const port = Number(parsed.port || (parsed.protocol === 'https:' ? 443 : 80));
+  // Nothing listening (the tests' dead 127.0.0.1:9): left unrelayed, it is refused inside as outside.
+  return (await portAccepts(port)) ? port : undefined;
+}
+
+/** What 127.0.0.1 inside PHP's network namespace reaches: the database, the proxy, named simulators. */
+async function outboundRelays(options: StartBitrixOptions): Promise<OutboundRelay[]> {
+  const relays: OutboundRelay[] = [{ port: options.mariadb.port, socket: options.mariadb.socket }];
+  const proxyUrl = options.egressProxy?.url ?? options.egressProxyUrl;
+  if (proxyUrl !== undefined) {
+    const port = Number(new URL(proxyUrl).port);
+    const proxy = options.egressProxy;
+    relays.push(
+      proxy ? { port, accept: (socket, origin) => proxy.acceptConnection(socket, origin) } : { port },
+    );
+  }
+  for (const url of [options.kaspiUrl, options.paymentServiceUrl, options.webhookUrl]) {
+    const port = await loopbackPort(url);
+    if (port !== undefined && !relays.some((relay) => relay.port === port)) relays.push({ port });
+  }
+  return relays;
+}
+
 export async function startBitrix(options: StartBitrixOptions): Promise<BitrixStub> {
-  const layout = resolveProductionLayout(options.runDir, options.productionLayout ?? 'relocatable');
+  const layout = resolveProductionLayout(
+    options.runDir,
+    options.productionLayout ?? 'relocatable',
+    options.network ?? 'auto',
+  );
+  const egressProxyUrl = options.egressProxy?.url ?? options.egressProxyUrl;
   const documentRoot = await layOutDocumentRoot(options.runDir, options.mariadb, options.phpClassesDir, {
     phpInitFile: options.phpInitFile,
     materializedFiles: options.materializedFiles,
   });
   const visibleDocumentRoot = layout.toVisible(documentRoot);
-  const connection = await connectAsApp(options.mariadb);
-  try {
-    await seedBitrix(connection, {
-      seed: options.seed,
-      sellers: options.sellers,
-      kaspiUrl: options.kaspiUrl,
-      paymentServiceUrl: options.paymentServiceUrl,
-      webhookUrl: options.webhookUrl,
-    });
-  } finally {
-    await connection.end();
+  // The namespace's holder starts (a Node process) while MariaDB is seeded: neither needs the other.
+  const network = layout.network;
+  const holding =
+    network.kind === 'namespace'
+      ? outboundRelays(options).then((outbound) =>
+          startNetnsHolder({
+            runDir: options.runDir,
+            hostHome: layout.hostHome,
+            unshareArgs: network.unshareArgs,
+            userNamespace: network.userNamespace,
+            inbound: [options.port ?? 0],
+            outbound,
+            recordLookups: options.egressProxy !== undefined,
+          }),
+        )
+      : Promise.resolve(undefined);
+  const seeding = (async () => {
+    const connection = await connectAsApp(options.mariadb);
+    try {
+      await seedBitrix(connection, {
+        seed: options.seed,
+        sellers: options.sellers,
+        kaspiUrl: options.kaspiUrl,
+        paymentServiceUrl: options.paymentServiceUrl,
+        webhookUrl: options.webhookUrl,
+      });
+    } finally {
+      await connection.end();
+    }
+  })();
+  const [held, seeded] = await Promise.allSettled([holding, seeding]);
+  if (held.status === 'rejected') throw held.reason;
+  const holder: NetnsHolder | undefined = held.value;
+  if (seeded.status === 'rejected') {
+    await holder?.stop();
+    throw seeded.reason;
   }
   const logFiles = {
     php: resolve(options.runDir, 'logs', 'bitrix-php.log'),
@@ -130,35 +220,79 @@ export async function startBitrix(options: StartBitrixOptions): Promise<BitrixSt
   };
   const traceDir = resolve(options.runDir, 'bitrix-php', 'requests');
   await mkdir(traceDir, { recursive: true });
-  const env = { ...bitrixPhpEnv(process.env, options.egressProxyUrl), KH_REQUEST_TRACE_DIR: traceDir };
+  const env = { ...bitrixPhpEnv(process.env, egressProxyUrl), KH_REQUEST_TRACE_DIR: traceDir };
   const ini = bitrixPhpIni(
     options.caCertFile,
-    await writeEgressPrepend(resolve(options.runDir, 'bitrix-php'), options.egressProxyUrl),
+    await writeEgressPrepend(resolve(options.runDir, 'bitrix-php'), egressProxyUrl),
   );
-  const php = await startPhpServer({
-    documentRoot,
-    visibleDocumentRoot,
-    wrap: layout.wrap,
-    router: await installRouter(options.runDir),
-    port: options.port,
-    workers: options.workers,
-    env,
-    iniOverrides: ini,
-    logFile: logFiles.php,
-  });
+  const runLayout = holder ? { ...layout, wrap: holder.wrap } : layout;
+  let php: Awaited<ReturnType<typeof startPhpServer>>;
+  try {
+    php = await startPhpServer({
+      documentRoot,
+      visibleDocumentRoot,
+      wrap: runLayout.wrap,
+      router: await installRouter(options.runDir),
+      port: holder?.inboundPorts[0] ?? options.port,
+      workers: options.workers,
+      env,
+      iniOverrides: ini,
+      logFile: logFiles.php,
+    });
+  } catch (error) {
+    await holder?.stop();
+    throw error;
+  }
+  // Raw sockets the namespace refused show up as PHP warnings only: they join the proxy's record.
+  const proxy = options.egressProxy;
+  const report = (event: SocketEgress): void => proxy?.record(event);
+  const watchers = holder && proxy ? [watchSocketWarnings(logFiles.php, report)] : [];
+  // Name lookups have no port (0): nothing inside may resolve a name, the proxy does that.
+  if (holder?.dnsLog && proxy)
+    watchers.push(
+      followAppends(holder.dnsLog, (text) => {
+        for (const lookup of lookupsIn(text)) {
+          const codePath = lookup.pid === undefined ? undefined : describePhpProcess(traceDir, lookup.pid);
+          proxy.record({
+            time: lookup.time,
+            host: lookup.name,
+            port: 0,
+            method: 'dns',
+            ...(lookup.pid === undefined ? {} : { client: { pid: lookup.pid } }),
+            ...(codePath === undefined ? {} : { codePath }),
+          });
+        }
+      }),
+    );
+  const stopFlushing = watchers.map((watcher) => proxy?.onBeforeRead(watcher.flush));
+  const reportCli =
+    holder && proxy
+      ? <T extends { stderr: string }>(result: T): T => {
+          for (const event of socketWarningsIn(result.stderr)) report(event);
+          return result;
+        }
+      : <T>(result: T): T => result;
   const cliEnv = {
     ...env,
     DOCUMENT_ROOT: visibleDocumentRoot,
     ...(await writeHarnessIni(resolve(options.runDir, 'bitrix-php', 'conf.d'), ini)),
   };
+  const runCli = phpCliRunner({ env: cliEnv, ini, layout: runLayout, defaultCwd: visibleDocumentRoot });
+  const runCommand = layoutRunner({ env: cliEnv, layout: runLayout, defaultCwd: visibleDocumentRoot });
   return {
     url: php.url,
     documentRoot,
     visibleDocumentRoot,
-    layout: { kind: layout.kind, ...(layout.note ? { note: layout.note } : {}) },
+    layout: {
+      kind: layout.kind,
+      ...(layout.note ? { note: layout.note } : {}),
+      network: layout.network.kind,
+      ...(layout.network.kind === 'proxy-only' ? { networkNote: layout.network.note } : {}),
+    },
+    ...(holder ? { networkGateway: holder.process } : {}),
     logFiles,
-    runCli: phpCliRunner({ env: cliEnv, ini, layout, defaultCwd: visibleDocumentRoot }),
-    runCommand: layoutRunner({ env: cliEnv, layout, defaultCwd: visibleDocumentRoot }),
+    runCli: async (args, runOptions) => reportCli(await runCli(args, runOptions)),
+    runCommand: async (command, args, runOptions) => reportCli(await runCommand(command, args, runOptions)),
     describeEgressClient: (pid) => describePhpProcess(traceDir, pid),
     database: {
       host: options.mariadb.host,
@@ -168,6 +302,11 @@ export async function startBitrix(options: StartBitrixOptions): Promise<BitrixSt
       password: options.mariadb.database.password,
     },
     clearCache: () => clearBitrixCache(documentRoot),
-    close: () => php.stop(),
+    close: async () => {
+      await php.stop();
+      for (const stop of stopFlushing) stop?.();
+      for (const watcher of watchers) watcher.close();
+      await holder?.stop();
+    },
   };
 }

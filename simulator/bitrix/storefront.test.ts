@@ -140,7 +140,8 @@ beforeAll(async () => {
     kaspiUrl: kaspi.url,
     paymentServiceUrl: `${paymentService.url}/api`,
     webhookUrl: 'https://crm.cvety.kz/hooks/kaspi',
-    egressProxyUrl: egress.url,
+    // The proxy object, not only its URL: in PHP's network namespace it then still names the request.
+    egressProxy: egress,
     caCertFile,
     productionLayout: 'auto',
   });

@@ -5,9 +5,11 @@
  */
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
-function socketInode(localPort: number): string | undefined {
+function socketInode(localPort: number, netnsPid?: number): string | undefined {
   const portHex = localPort.toString(16).toUpperCase().padStart(4, '0');
-  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+  // /proc/<pid>/net shows the sockets of that process's network namespace.
+  const base = netnsPid === undefined ? '/proc/net' : `/proc/${netnsPid}/net`;
+  for (const table of [`${base}/tcp`, `${base}/tcp6`]) {
     let lines: string[];
     try {
       lines = readFileSync(table, 'utf8').split('\n').slice(1);
@@ -23,9 +25,12 @@ function socketInode(localPort: number): string | undefined {
   return undefined;
 }
 
-/** The pid owning the client end of a loopback connection whose local port is `localPort`. */
-export function findClientPid(localPort: number): number | undefined {
-  const inode = socketInode(localPort);
+/**
+ * The pid owning the client end of a loopback connection whose local port is `localPort`, in the
+ * harness's network namespace or in the one `netnsPid` is in (the PHP runtime's, stack/netns).
+ */
+export function findClientPid(localPort: number, netnsPid?: number): number | undefined {
+  const inode = socketInode(localPort, netnsPid);
   if (!inode) return undefined;
   const target = `socket:[${inode}]`;
   let pids: string[];

@@ -17,8 +17,12 @@ import { forwardHttp, TlsTerminator } from './terminate.ts';
 export interface UnexpectedEgress {
   time: string;
   host: string;
+  /** 0 for a name lookup (`dns`): the port it was meant for is not known yet. */
   port: number;
-  /** `CONNECT` for a tunnel (https), the HTTP method for a plain http:// request. */
+  /**
+   * `CONNECT` for a tunnel (https), the HTTP method for a plain http:// request; from PHP's network
+   * namespace (stack/netns): `socket` for a raw connect it refused, `dns` for a name lookup.
+   */
   method: string;
   /** The full URL of a plain http:// request (a tunnel's path is encrypted and unknown). */
   url?: string;
@@ -28,6 +32,12 @@ export interface UnexpectedEgress {
   client?: { pid: number; command?: string };
   /** The code that asked, as the client describer knows it (for PHP: the request or script). */
   codePath?: string;
+}
+
+/** Where a relayed connection started: a client port in the network namespace of `netnsPid`. */
+export interface ConnectionOrigin {
+  netnsPid: number;
+  port: number;
 }
 
 /** Turns the pid of a refused client into the code path that caused it (e.g. the PHP request). */
@@ -55,6 +65,19 @@ export interface EgressProxy {
   setClientDescriber(describe: ClientDescriber | undefined): void;
   unexpected(filter?: { scenario?: string }): UnexpectedEgress[];
   clearUnexpected(): void;
+  /**
+   * Adds egress the proxy never saw to the same record: a raw socket that PHP's network namespace
+   * refused (stack/netns), found in PHP's error log. Stamped with the current scenario.
+   */
+  record(event: Omit<UnexpectedEgress, 'scenario' | 'time'> & { time?: string }): void;
+  /** Runs `flush` before the record is read, so a source that batches (a log watcher) catches up. */
+  onBeforeRead(flush: () => void): () => void;
+  /**
+   * Serves a connection that arrived another way than its TCP port (the network namespace's relay,
+   * a unix socket); `origin` is the client's port inside the namespace held by `netnsPid`, so a
+   * refusal can still name the process behind it.
+   */
+  acceptConnection(socket: Socket, origin?: ConnectionOrigin): void;
   close(): Promise<void>;
 }
 
@@ -74,25 +97,33 @@ export async function startEgressProxy(options: StartEgressProxyOptions = {}): P
   const terminator = options.ca ? new TlsTerminator(options.ca) : undefined;
   let scenario: string | undefined;
   let describeClient = options.describeClient;
+  const origins = new WeakMap<Socket, ConnectionOrigin>();
+  const flushers = new Set<() => void>();
+  const flush = (): void => {
+    for (const run of flushers) run();
+  };
 
-  const refuse = (
-    host: string,
-    port: number,
-    method: string,
-    clientPort: number | undefined,
-    url?: string,
-  ): void => {
+  const push = (event: UnexpectedEgress): void => {
+    if (event.url === undefined) delete event.url;
+    if (event.scenario === undefined) delete event.scenario;
+    refused.push(event);
+    options.onUnexpected?.(event);
+  };
+
+  const refuse = (host: string, port: number, method: string, client: Socket, url?: string): void => {
     const event: UnexpectedEgress = { time: new Date().toISOString(), host, port, method, url, scenario };
-    if (url === undefined) delete event.url;
-    if (scenario === undefined) delete event.scenario;
-    const pid = clientPort === undefined ? undefined : findClientPid(clientPort);
+    const origin = origins.get(client);
+    const pid = origin
+      ? findClientPid(origin.port, origin.netnsPid)
+      : client.remotePort === undefined
+        ? undefined
+        : findClientPid(client.remotePort);
     if (pid !== undefined) {
       event.client = { pid, command: commandLineOf(pid) };
       const codePath = describeClient?.(pid);
       if (codePath !== undefined) event.codePath = codePath;
     }
-    refused.push(event);
-    options.onUnexpected?.(event);
+    push(event);
   };
 
   const control = (req: IncomingMessage, res: ServerResponse): void => {
@@ -102,9 +133,11 @@ export async function startEgressProxy(options: StartEgressProxyOptions = {}): P
       res.end(JSON.stringify(body));
     };
     if (url.pathname === `${controlPrefix}unexpected` && req.method === 'GET') {
+      flush();
       const only = url.searchParams.get('scenario');
       send(200, { unexpected: refused.filter((e) => only === null || e.scenario === only) });
     } else if (url.pathname === `${controlPrefix}unexpected` && req.method === 'DELETE') {
+      flush(); // lines written before the clear belong to what is being cleared
       refused.length = 0;
       send(200, { ok: true });
     } else if (url.pathname === `${controlPrefix}scenario` && req.method === 'PUT') {
@@ -127,7 +160,7 @@ export async function startEgressProxy(options: StartEgressProxyOptions = {}): P
     const host = normalizeHost(target.hostname);
     const route = target.protocol === 'http:' ? findRoute(routes, host, port) : undefined;
     if (!route) {
-      refuse(host, port, req.method ?? 'GET', req.socket.remotePort, raw);
+      refuse(host, port, req.method ?? 'GET', req.socket, raw);
       res.writeHead(403, { 'content-type': 'text/plain', 'x-harness-egress': 'refused' });
       res.end(`egress proxy: ${host}:${port} is not a harness destination (unexpected egress)\n`);
       return;
@@ -145,7 +178,7 @@ export async function startEgressProxy(options: StartEgressProxyOptions = {}): P
     const authority = hostAndPort(req.url ?? '', 443);
     const route = authority ? findRoute(routes, authority.host, authority.port) : undefined;
     if (!authority || !route) {
-      refuse(authority?.host ?? String(req.url), authority?.port ?? 0, 'CONNECT', socket.remotePort);
+      refuse(authority?.host ?? String(req.url), authority?.port ?? 0, 'CONNECT', socket);
       socket.end('HTTP/1.1 403 Forbidden\r\nX-Harness-Egress: refused\r\nContent-Length: 0\r\n\r\n');
       return;
     }
@@ -191,9 +224,23 @@ export async function startEgressProxy(options: StartEgressProxyOptions = {}): P
     routes: () => [...routes],
     setScenario: (name) => void (scenario = name),
     setClientDescriber: (describe) => void (describeClient = describe),
-    unexpected: (filter) =>
-      refused.filter((e) => filter?.scenario === undefined || e.scenario === filter.scenario),
-    clearUnexpected: () => void (refused.length = 0),
+    unexpected: (filter) => {
+      flush();
+      return refused.filter((e) => filter?.scenario === undefined || e.scenario === filter.scenario);
+    },
+    clearUnexpected: () => {
+      flush();
+      refused.length = 0;
+    },
+    record: (event) => push({ ...event, time: event.time ?? new Date().toISOString(), scenario }),
+    onBeforeRead: (run) => {
+      flushers.add(run);
+      return () => void flushers.delete(run);
+    },
+    acceptConnection: (socket, origin) => {
+      if (origin) origins.set(socket, origin);
+      server.emit('connection', socket);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         terminator?.close();

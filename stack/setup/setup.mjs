@@ -63,6 +63,16 @@ const systemParts = [
     present: () => newestPostgresBin() !== undefined,
   },
   {
+    // PHP's private network namespace (stack/netns) brings its loopback up with `ip` and is entered
+    // with util-linux's nsenter; without them the stack falls back to proxy-only and says so.
+    name: "iproute2 and util-linux (ip, unshare, nsenter: PHP's network namespace)",
+    packages: ['iproute2', 'util-linux'],
+    present: () =>
+      ['/usr/sbin/ip', '/sbin/ip', '/usr/bin/ip', '/bin/ip'].some((path) => existsSync(path)) &&
+      commandWorks('nsenter', ['--version']) &&
+      commandWorks('unshare', ['--version']),
+  },
+  {
     name: 'Chromium (for the browser scenarios)',
     packages: ['chromium'],
     present: () => existsSync('/usr/bin/chromium') || existsSync('/usr/bin/chromium-browser'),
@@ -89,7 +99,7 @@ function ensureNpmPackages() {
 function ensureSystemPackages() {
   const missing = systemParts.filter((part) => !part.present());
   if (missing.length === 0) {
-    say('PHP, MariaDB, PostgreSQL and Chromium are present.');
+    say('PHP, MariaDB, PostgreSQL, iproute2/util-linux and Chromium are present.');
     return;
   }
   const packages = missing.flatMap((part) => part.packages);

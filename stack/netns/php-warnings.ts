@@ -1,0 +1,120 @@
+/**
+ * Unexpected egress the egress proxy never sees: a raw socket (fsockopen, stream_socket_client) that
+ * PHP's network namespace refused. PHP says so in a warning — "fsockopen(): Unable to connect to
+ * 93.184.216.34:443 (Network is unreachable) in /home/bitrix/www/x.php on line 3" — in the php -S
+ * error log or a CLI run's stderr; this turns those lines into unexpected-egress events for the
+ * proxy's record, so the same scenario checks catch them. curl with the proxy switched off logs
+ * nothing by itself: its name lookup is what the namespace's resolver records (RefusedLookup); to an
+ * IP literal it is confined (it cannot leave) but only recorded if the code logs its error.
+ */
+import { closeSync, openSync, readSync, statSync, watch, type FSWatcher } from 'node:fs';
+import type { UnexpectedEgress } from '../egress/proxy.ts';
+
+export type SocketEgress = Pick<UnexpectedEgress, 'host' | 'port' | 'method' | 'codePath'>;
+
+// `(PHP )?Warning: fn(): Unable to connect to [scheme://]host:port (reason) in FILE on line N`
+const warning =
+  /(?:PHP )?Warning:\s+(\w+)\(\): Unable to connect to (?:[a-z0-9+.-]+:\/\/)?(\[[^\]]+\]|[^\s:/]+):(\d+) \((.*)\) in (.+) on line (\d+)/;
+
+/** The egress a line of PHP output reports, if it is such a warning. */
+export function parseSocketWarning(line: string): SocketEgress | undefined {
+  const match = warning.exec(line);
+  if (!match) return undefined;
+  return {
+    host: match[2]!.replace(/^\[(.*)\]$/, '$1'),
+    port: Number(match[3]),
+    method: 'socket',
+    codePath: `${match[5]}:${match[6]}`,
+  };
+}
+
+export function socketWarningsIn(text: string): SocketEgress[] {
+  return text.split('\n').flatMap((line) => parseSocketWarning(line) ?? []);
+}
+
+export interface LogWatcher {
+  /** Reads what was appended since the last look (the proxy calls it before its record is read). */
+  flush(): void;
+  close(): void;
+}
+
+/**
+ * Follows a file from its current end and hands over each batch of complete lines. fs.watch wakes
+ * it as the writer appends, so an event carries the time it was written give or take the event
+ * loop's delay; `flush` closes the remaining gap when someone reads the record.
+ */
+export function followAppends(file: string, onLines: (text: string) => void): LogWatcher {
+  let offset = 0;
+  try {
+    offset = statSync(file).size;
+  } catch {
+    // not written yet: start at its beginning
+  }
+  let partial = '';
+  const flush = (): void => {
+    let fd: number;
+    try {
+      fd = openSync(file, 'r');
+    } catch {
+      return;
+    }
+    try {
+      const buffer = Buffer.alloc(64 * 1024);
+      for (;;) {
+        const read = readSync(fd, buffer, 0, buffer.length, offset);
+        if (read <= 0) break;
+        offset += read;
+        partial += buffer.subarray(0, read).toString('utf8');
+      }
+    } finally {
+      closeSync(fd);
+    }
+    const end = partial.lastIndexOf('\n');
+    if (end < 0) return;
+    const complete = partial.slice(0, end);
+    partial = partial.slice(end + 1);
+    onLines(complete);
+  };
+  let watcher: FSWatcher | undefined;
+  try {
+    watcher = watch(file, { persistent: false }, () => flush());
+    watcher.on('error', () => watcher?.close());
+  } catch {
+    // no inotify: flush() on read still finds everything
+  }
+  return {
+    flush,
+    close: () => {
+      flush();
+      watcher?.close();
+    },
+  };
+}
+
+export function watchSocketWarnings(file: string, report: (event: SocketEgress) => void): LogWatcher {
+  return followAppends(file, (text) => {
+    for (const event of socketWarningsIn(text)) report(event);
+  });
+}
+
+/** A name lookup the namespace's resolver refused (stack/netns/gateway.mjs writes one JSON line each). */
+export interface RefusedLookup {
+  time: string;
+  name: string;
+  /** The process that asked, found while it waited for the answer. */
+  pid?: number;
+}
+
+export function lookupsIn(text: string): RefusedLookup[] {
+  return text.split('\n').flatMap((line): RefusedLookup[] => {
+    try {
+      const parsed: unknown = JSON.parse(line);
+      if (typeof parsed !== 'object' || parsed === null) return [];
+      const { time, name, pid } = parsed as Record<string, unknown>;
+      if (typeof time !== 'string' || typeof name !== 'string') return [];
+      return [{ time, name, ...(typeof pid === 'number' ? { pid } : {}) }];
+    } catch {
+      return [];
+    }
+  });
+}
