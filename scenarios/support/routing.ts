@@ -8,6 +8,7 @@ import type { TaskMeta } from 'vitest';
 import { fallbackOrganization, type Seller } from '../../fixtures/organizations.ts';
 import type { Purchase } from '../../simulator/kaspi/types.ts';
 import { egressControl } from '../../stack/egress/control-client.ts';
+import type { UnexpectedEgress } from '../../stack/egress/proxy.ts';
 import { serviceDeaths } from '../../stack/health.ts';
 import type { StackClients } from './stack-context.ts';
 import { basketFor, checkout, type CheckoutAttempt, type PaymentMethod, type Product } from './storefront.ts';
@@ -48,6 +49,20 @@ function failureOf(stack: StackClients, attempt: CheckoutAttempt, scenario: stri
   return `STACK FAILURE, not a routing result: ${deaths.map((d) => d.service).join(', ')} died during the run (${failure})`;
 }
 
+/** Where the PHP code tried to go, as a reader of the report needs it (a name lookup has no port). */
+function egressDestination(event: UnexpectedEgress): string {
+  return event.method === 'dns' ? `${event.host} (name lookup)` : `${event.host}:${event.port}`;
+}
+
+/** Why it did not get there: the proxy refused it, or the network namespace blocked it outright. */
+function egressRefusal(event: UnexpectedEgress): string {
+  if (event.method === 'dns')
+    return 'a name lookup from inside the sandbox; only the egress proxy resolves names, so it was refused';
+  if (event.method === 'socket')
+    return 'a raw socket past the egress proxy; the network namespace blocked it before it left';
+  return 'the sandbox does not route it; it was refused';
+}
+
 /** Egress the sandbox refused while this checkout ran: it fails the scenario that caused it. */
 async function refusedEgress(
   stack: StackClients,
@@ -68,7 +83,7 @@ async function refusedEgress(
         suite: scenario,
         key: `unexpected-egress:${event.host}:${event.port}`,
         severity: 'defect',
-        message: `the PHP code tried to reach ${event.host}:${event.port}, which the sandbox does not route; it was refused`,
+        message: `the PHP code tried to reach ${egressDestination(event)}: ${egressRefusal(event)}`,
         evidence: { method: event.method, url: event.url ?? null, codePath: event.codePath ?? null },
       });
     }
@@ -135,7 +150,7 @@ export async function judgeAttempt(
   const refused = await refusedEgress(stack, attempt, scenario, meta);
   if (refused.length) {
     result.passed = false;
-    result.reason = `unexpected egress refused: ${refused.map((e) => `${e.host}:${e.port}`).join(', ')}; ${result.reason}`;
+    result.reason = `unexpected egress refused: ${refused.map(egressDestination).join(', ')}; ${result.reason}`;
   }
   if (meta) meta.routing = result;
   return { result, attempt, purchase };
