@@ -61,10 +61,10 @@ export interface StackInfo {
     layout: 'namespace' | 'relocatable';
     /**
      * `namespace`: PHP runs in a private network namespace (stack/netns) and reaches only MariaDB and
-     * the egress proxy; `proxy-only`: where that is impossible, only its proxy settings confine it.
-     * Not set by the docker provider (stack/docker), whose container networking is its own.
+     * the egress proxy (in the docker stack: the bitrix container's `network_mode: none` with socket
+     * relays); `proxy-only`: where that is impossible, only its proxy settings confine it.
      */
-    network?: 'namespace' | 'proxy-only';
+    network: 'namespace' | 'proxy-only';
     logFiles: Record<string, string>;
   };
   /** The PHP runtime's only way out (stack/egress): its control paths report unexpected egress. */

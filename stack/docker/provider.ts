@@ -221,6 +221,8 @@ export async function bootDockerStack(options: StackOptions): Promise<Stack> {
         documentRoot,
         visibleDocumentRoot: '/home/bitrix/www',
         layout: 'namespace',
+        // docker-compose.yml gives the bitrix container no network; its only ways out are relays.
+        network: 'namespace',
         logFiles: {
           php: join(home, 'bitrix', 'logs', 'php.log'),
           bxLog: join(documentRoot, '__bx_log.log'),
