@@ -6,10 +6,12 @@
  *   npx tsx bench/stack.ts [--sizes 7,70,700] [--orders 10] [--concurrency 8] [--skip-phase6]
  */
 import { spawnSync } from 'node:child_process';
+import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { bootStack } from '../stack/stack.ts';
 import { generatedSellers } from './stack/generated-sellers.ts';
 import { placeOrders } from './stack/orders.ts';
+import { cpuSnapshot, cpuSpentByProgram } from './stack/cpu.ts';
 import { groupRssMb } from './stack/rss.ts';
 
 const { values } = parseArgs({
@@ -57,7 +59,9 @@ for (const size of sizes) {
   const sellers = generatedSellers(size);
   const stack = await bootStack({ seed: 1, sellers });
   try {
+    const cpuBefore = cpuSnapshot();
     const result = await placeOrders(stack.info, sellers, perSeller, concurrency);
+    const cpu = cpuSpentByProgram(cpuBefore, cpuSnapshot());
     const rssMb = groupRssMb();
     rows.push([
       `${size} sellers × ${perSeller} orders`,
@@ -67,6 +71,16 @@ for (const size of sizes) {
       ).toFixed(1)} KB/order), boot ${stack.info.bootMs} ms, ${result.wrong} wrong, ${result.failed} failed`,
       size === 700 ? 'goal < 60 s, linear' : 'linear',
     ]);
+    const cpuTotal = [...cpu.values()].reduce((sum, ms) => sum + ms, 0);
+    rows.push([
+      '  CPU per order',
+      `${(cpuTotal / result.orders).toFixed(1)} ms (${[...cpu]
+        .filter(([, ms]) => ms > 0)
+        .sort((a, b) => b[1] - a[1])
+        .map(([program, ms]) => `${program} ${(ms / result.orders).toFixed(1)}`)
+        .join(', ')})`,
+      `÷ ${cpus().length} cores = floor on wall ms/order`,
+    ]);
   } finally {
     await stack.stop();
   }
@@ -74,6 +88,6 @@ for (const size of sizes) {
 
 const width = Math.max(...rows.map((row) => row[0]!.length));
 console.log(
-  `\nbench:stack on ${process.platform}/${process.arch}, ${(await import('node:os')).cpus().length} cores, node ${process.version}`,
+  `\nbench:stack on ${process.platform}/${process.arch}, ${cpus().length} cores, node ${process.version}`,
 );
 for (const [what, figure, goal] of rows) console.log(`  ${what!.padEnd(width)}  ${figure}   (${goal})`);

@@ -46,7 +46,8 @@ export interface MswNodeListenerOptions {
   /** The JSON body of an injected `status-code` fault; defaults to `errorBody(message)`. */
   faultBody?(statusCode: number, message: string): unknown;
   onExchange?(exchange: Exchange): void;
-  fastPath?(method: string, path: string, body: string): FastAnswer | undefined;
+  /** `req` lets a listener check who asks (the scheme listeners' authentication) before answering fast. */
+  fastPath?(method: string, path: string, body: string, req: IncomingMessage): FastAnswer | undefined;
   faults?(method: string, path: string, body: string): FaultDecision | undefined;
   maxBodyBytes?: number;
 }
@@ -205,7 +206,7 @@ export function createMswNodeListener(options: MswNodeListenerOptions): RequestL
       }
 
       if (quick !== undefined) {
-        const fast = options.fastPath?.(method, quick, requestBody);
+        const fast = options.fastPath?.(method, quick, requestBody, req);
         if (fast) {
           finish(fast);
           return;

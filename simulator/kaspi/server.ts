@@ -26,6 +26,7 @@ import { createKaspiHandlers } from './handlers.ts';
 import { Journal, defaultJournalSize } from './journal.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { createSchemeListener } from './scheme-listeners.ts';
+import { shareInProcess } from '../../stack/egress/in-process.ts';
 import { KaspiState } from './state.ts';
 import type { Clock } from './time.ts';
 import { createTooling } from './tooling.ts';
@@ -132,7 +133,7 @@ export async function startKaspiSimulator(options: KaspiSimulatorOptions = {}): 
       requireClientCertificate: tls,
     });
     if (!serverCertificate) return createServer(listener);
-    return createTlsServer(
+    const server = createTlsServer(
       {
         key: serverCertificate.keyPem,
         cert: serverCertificate.certPem,
@@ -144,6 +145,9 @@ export async function startKaspiSimulator(options: KaspiSimulatorOptions = {}): 
       },
       listener,
     ) as unknown as Server;
+    // The egress proxy of the same process hands PHP's tunnels to it without a loopback hop.
+    shareInProcess(server);
+    return server;
   };
 
   const opened: Server[] = [];

@@ -20,6 +20,7 @@ import {
   type CertificateAuthority,
 } from '../tls/ca.ts';
 import { egressControl } from './control-client.ts';
+import { shareInProcess } from './in-process.ts';
 import { startEgressProxy, type EgressProxy } from './proxy.ts';
 import { clientCertHeader } from './terminate.ts';
 
@@ -196,5 +197,45 @@ describe('unexpected egress', () => {
     ]);
     await control.clear();
     expect(await control.unexpected()).toEqual([]);
+  });
+});
+
+describe('listeners of the same process', () => {
+  it('get the tunnel handed over (no loopback hop), TLS and the client certificate still end to end', async () => {
+    const issued = await issueServerCertificate(ca, ['mtokentest.kaspi.kz']);
+    const local = createHttpsServer(
+      {
+        cert: issued.certPem,
+        key: issued.keyPem,
+        ca: ca.certPem,
+        requestCert: true,
+        rejectUnauthorized: true,
+      },
+      (req, res) => {
+        const cn = (req.socket as import('node:tls').TLSSocket).getPeerCertificate().subject?.CN;
+        res.end(JSON.stringify({ clientCn: cn }));
+      },
+    );
+    // Which socket the server was given: the proxy's own accepted one (hand-off) or a new connection.
+    const localPorts: number[] = [];
+    local.on('connection', (socket: import('node:net').Socket) => localPorts.push(socket.localPort ?? 0));
+    shareInProcess(local);
+    await new Promise<void>((r) => local.listen(0, '127.0.0.1', r));
+    const port = portOf(local);
+    proxy.addRoute({ match: 'mtokentest.kaspi.kz', port: 8545, target: { host: '127.0.0.1', port } });
+    const certificate = `, CURLOPT_SSLCERT => ${JSON.stringify(pem['client.crt'])}, CURLOPT_SSLKEY => ${JSON.stringify(pem['client.key'])}`;
+
+    const served = await phpCurl('https://mtokentest.kaspi.kz:8545/r3/v01/health/ping', certificate);
+    expect(served).toBe('200|0|{"clientCn":"partner-test"}');
+    expect(localPorts).toEqual([proxy.port]);
+
+    // Closed (a payment-service outage): the proxy connects for real and the refusal reaches PHP.
+    await new Promise((r) => local.close(r));
+    const [status, errno] = (
+      await phpCurl('https://mtokentest.kaspi.kz:8545/r3/v01/health/ping', certificate)
+    ).split('|');
+    expect(status).toBe('0');
+    expect(errno).not.toBe('0');
+    expect(localPorts).toEqual([proxy.port]);
   });
 });

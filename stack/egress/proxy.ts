@@ -11,6 +11,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import type { CertificateAuthority } from '../tls/ca.ts';
 import { commandLineOf, findClientPid } from './client-process.ts';
+import { inProcessListener } from './in-process.ts';
 import { findRoute, normalizeHost, type EgressRoute } from './routes.ts';
 import { forwardHttp, TlsTerminator } from './terminate.ts';
 
@@ -192,6 +193,14 @@ export async function startEgressProxy(options: StartEgressProxyOptions = {}): P
       socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       if (head.length > 0) socket.unshift(head);
       terminator.accept(socket, authority.host, route.target).catch(() => socket.destroy());
+      return;
+    }
+    // A listener of this very process: hand it the socket, TLS still runs end to end (in-process.ts).
+    const local = inProcessListener(route.target.host, route.target.port);
+    if (local) {
+      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      if (head.length > 0) socket.unshift(head);
+      local.emit('connection', socket);
       return;
     }
     const upstream = connect(route.target.port, route.target.host);

@@ -26,13 +26,23 @@ export interface EgressRoute {
   name?: string;
 }
 
+/**
+ * Compiled globs: findRoute runs for every CONNECT (three per checkout), and compiling every route's
+ * pattern again each time is wasted work. Route tables hold a handful of globs.
+ */
+const compiled = new Map<string, RegExp>();
+
 function globToRegExp(glob: string): RegExp {
+  const cached = compiled.get(glob);
+  if (cached) return cached;
   const pattern = glob
     .toLowerCase()
     .split('*')
     .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
     .join('[a-z0-9-]+(?:\\.[a-z0-9-]+)*');
-  return new RegExp(`^${pattern}$`);
+  const regExp = new RegExp(`^${pattern}$`);
+  compiled.set(glob, regExp);
+  return regExp;
 }
 
 /** Strips the brackets of an IPv6 literal and a trailing dot, lowercases. */

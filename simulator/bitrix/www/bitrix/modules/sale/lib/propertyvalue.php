@@ -36,6 +36,24 @@ class PropertyValue
         return $this->fields[(string) $name] ?? null;
     }
 
+    /** @internal the row's VALUES tuple when it is not stored yet, for one multi-row INSERT of the collection */
+    public function insertTuple(int $orderId): ?string
+    {
+        if ((int) ($this->fields['ID'] ?? 0) > 0) {
+            return null;
+        }
+        $v = fn (mixed $x): string => Order::sqlValue($x);
+        return '(' . implode(', ', [$orderId, (int) ($this->fields['ORDER_PROPS_ID'] ?? 0), $v($this->getName()), $v((string) $this->fields['VALUE']), $v((string) $this->fields['CODE'])]) . ')';
+    }
+
+    /** @internal after the collection's INSERT stored this row as $id */
+    public function markInserted(int $id, int $orderId): void
+    {
+        $this->fields['ID'] = $id;
+        $this->fields['ORDER_ID'] = $orderId;
+        $this->changed = false;
+    }
+
     /** @internal */
     public function saveForOrder(int $orderId): void
     {
