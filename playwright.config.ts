@@ -38,10 +38,11 @@ export default defineConfig({
   use: {
     headless: true,
     launchOptions: { executablePath: chromiumPath, args: chromiumArgs },
-    // A failed test keeps its trace (actions, DOM snapshots, network, console) and a screenshot;
-    // the trace's screencast frames, JPEG-encoded for every test including the passing ones, cost
-    // Chromium more CPU than they add to a failure's story.
-    trace: { mode: 'retain-on-failure', screenshots: false },
+    // A failed test keeps its trace (actions with their timings, network, console, sources), its
+    // screenshot and Playwright's error context (the page's ARIA snapshot). The trace's screencast
+    // frames and before/after DOM snapshots of every action, recorded for every test and thrown away
+    // when it passes, were most of Chromium's and the workers' CPU: on two cores, the run's time.
+    trace: { mode: 'retain-on-failure', screenshots: false, snapshots: false },
     screenshot: 'only-on-failure',
     actionTimeout: 15_000,
     navigationTimeout: 30_000,
