@@ -2,9 +2,11 @@
  * The deployment guide's Phase 6, "test all 7 sellers end to end": one order per seller through the
  * Bitrix checkout, proved at the Kaspi simulator, in MySQL and in the paymentlog — then again with
  * the payment-service down (warm cache, then cold cache: the documented fallback), then back up.
- * The phases share the stack and run in order, as an operator would run them; within a phase the
- * seven sellers' orders are placed at the same time, as customers would place them. A phase changes
- * the payment-service only in its beforeAll, so concurrent orders never see the state change.
+ * The phases share the stack and run in order, as an operator would run them. The first places the
+ * orders one after another, so that each seller's config is looked up and cached in turn (a cache
+ * shared across shops shows there as every later seller paid to the first); in the other phases the
+ * seven orders are placed at the same time, as customers would place them. A phase changes the
+ * payment-service only in its beforeAll, so concurrent orders never see the state change.
  */
 import { afterAll, beforeAll, describe, type TestContext } from 'vitest';
 import { seededFaker } from '../fixtures/customers.ts';
@@ -66,7 +68,6 @@ describe('routing: payment-service up', () => {
         'paymentlog row in PostgreSQL',
       ).toEqual([[seller.shopId, seller.bin]]);
     },
-    concurrent,
   );
 });
 
