@@ -38,7 +38,11 @@ export default defineConfig({
   use: {
     headless: true,
     launchOptions: { executablePath: chromiumPath, args: chromiumArgs },
-    trace: 'retain-on-failure',
+    // A failed test keeps its trace (actions with their timings, network, console, sources), its
+    // screenshot and Playwright's error context (the page's ARIA snapshot). The trace's screencast
+    // frames and before/after DOM snapshots of every action, recorded for every test and thrown away
+    // when it passes, were most of Chromium's and the workers' CPU: on two cores, the run's time.
+    trace: { mode: 'retain-on-failure', screenshots: false, snapshots: false },
     screenshot: 'only-on-failure',
     actionTimeout: 15_000,
     navigationTimeout: 30_000,

@@ -4,16 +4,14 @@
  * its global setup read: the run id (so the report lands in reports/<run>/playwright), the seed, the
  * team's PHP, the stack provider, the seller filter. Prints one summary line; returns the exit code.
  */
-import { spawn } from 'node:child_process';
-import { readFileSync, readlinkSync, statSync } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { newRunId } from '../stack/run-dir.ts';
+import { runChild, type ChildOutput } from './child-run.ts';
 import { repoRoot, scenarioEnv, type ScenarioRunOptions } from './scenario-run.ts';
 
-export interface BrowserRunOptions extends Omit<ScenarioRunOptions, 'files' | 'stacks'> {
-  /** Put the report under this run's directory (e.g. the phase6 run's); a new id when absent. */
-  runId?: string;
-}
+/** `runId`: put the report under this run's directory (e.g. the phase6 run's); a new id when absent. */
+export type BrowserRunOptions = Omit<ScenarioRunOptions, 'files' | 'stacks'>;
 
 interface PlaywrightStats {
   expected: number;
@@ -55,40 +53,18 @@ export function browserSummaryLine(code: number, reportDir: string): string {
   return `browser: ${verdict} — storefront checkouts in Chromium: ${failed}${skipped} in ${seconds} s; report ${join(where, 'html', 'index.html')}`;
 }
 
-export async function runBrowserScenarios(options: BrowserRunOptions = {}): Promise<number> {
+export async function runBrowserScenarios(
+  options: BrowserRunOptions = {},
+  output?: ChildOutput,
+): Promise<number> {
   const runId = options.runId ?? newRunId();
-  const env: NodeJS.ProcessEnv = { ...scenarioEnv({ ...options, stacks: 1 }), KASPI_HARNESS_RUN_ID: runId };
+  const env: NodeJS.ProcessEnv = scenarioEnv({ ...options, runId, stacks: 1 });
   delete env.KASPI_HARNESS_BROWSER_STACK;
   const playwright = join(repoRoot, 'node_modules', '.bin', 'playwright');
   const args = ['test', '--config', join(repoRoot, 'playwright.config.ts')];
-  const child = spawn(playwright, args, { cwd: repoRoot, env, stdio: 'inherit' });
-  // Ctrl-C reaches the child through the terminal's process group; a SIGTERM sent to us alone is passed on.
-  const forward = (signal: NodeJS.Signals) => child.kill(signal);
-  const ignore = () => undefined;
-  process.on('SIGTERM', forward);
-  process.on('SIGINT', ignore);
-  const code = await new Promise<number>((resolvePromise) => {
-    child.once('error', (error) => {
-      console.error(`browser: cannot start ${playwright}: ${error.message}`);
-      resolvePromise(1);
-    });
-    child.once('exit', (exitCode, signal) => resolvePromise(exitCode ?? (signal === 'SIGINT' ? 130 : 1)));
-  });
-  process.off('SIGTERM', forward);
-  process.off('SIGINT', ignore);
-  const reportDir = browserReportDir(options, runId);
-  console.log(browserSummaryLine(code, reportDir));
+  const code = await runChild(playwright, args, { cwd: repoRoot, env, output });
+  const summary = browserSummaryLine(code, browserReportDir(options, runId));
+  if (output) output.write(`${summary}\n`);
+  else console.log(summary);
   return code;
-}
-
-/** The run id `reports/latest` points at, when that run wrote its results after `since` (ms). */
-export function latestRunId(reportsDir: string | undefined, since: number): string | undefined {
-  const root = reportsDir ? resolve(reportsDir) : join(repoRoot, 'reports');
-  const latest = join(root, 'latest');
-  try {
-    if (statSync(join(latest, 'results.json')).mtimeMs < since) return undefined;
-    return basename(readlinkSync(latest));
-  } catch {
-    return undefined;
-  }
 }

@@ -3,14 +3,16 @@
  * the stack provider, seller filter) travels through the environment that the global setup and the
  * reporter read.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { newRunId } from '../stack/run-dir.ts';
+import { runChild, type ChildOutput } from './child-run.ts';
 import { UsageError } from './command.ts';
 import type { StackProvider } from './config.ts';
 
 export interface ScenarioRunOptions {
+  /** The run's id, reports/<run>/ (a new one when absent); phase6 gives its two runners the same. */
+  runId?: string;
   seed?: number;
   phpClassesDir?: string;
   phpInitFile?: string;
@@ -49,7 +51,7 @@ export function suiteFiles(suites: readonly string[]): string[] {
 }
 
 export function scenarioEnv(options: ScenarioRunOptions): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, KASPI_HARNESS_RUN_ID: newRunId() };
+  const env: NodeJS.ProcessEnv = { ...process.env, KASPI_HARNESS_RUN_ID: options.runId ?? newRunId() };
   if (options.seed !== undefined) env.KASPI_HARNESS_SEED = String(options.seed);
   if (options.phpClassesDir)
     env.KASPI_HARNESS_PHP_CLASSES = existingPath('--php-classes', options.phpClassesDir, 'directory');
@@ -68,22 +70,10 @@ export function scenarioEnv(options: ScenarioRunOptions): NodeJS.ProcessEnv {
   return env;
 }
 
-export async function runScenarios(options: ScenarioRunOptions): Promise<number> {
+export async function runScenarios(options: ScenarioRunOptions, output?: ChildOutput): Promise<number> {
   const env = scenarioEnv(options);
   const args = ['run', '--project', 'scenarios', '--reporter', options.quiet ? 'dot' : 'default'];
   args.push('--reporter', './scenarios/report/reporter.ts', ...(options.files ?? []));
   const vitest = join(repoRoot, 'node_modules', '.bin', 'vitest');
-  const child = spawn(vitest, args, { cwd: repoRoot, env, stdio: 'inherit' });
-  // Ctrl-C reaches the child through the terminal's process group; a SIGTERM sent to us alone is passed on.
-  const forward = (signal: NodeJS.Signals) => child.kill(signal);
-  const ignore = () => undefined;
-  process.on('SIGTERM', forward);
-  process.on('SIGINT', ignore);
-  return new Promise((resolvePromise) => {
-    child.once('exit', (code, signal) => {
-      process.off('SIGTERM', forward);
-      process.off('SIGINT', ignore);
-      resolvePromise(code ?? (signal === 'SIGINT' ? 130 : 1));
-    });
-  });
+  return runChild(vitest, args, { cwd: repoRoot, env, output });
 }

@@ -2,9 +2,13 @@
  * The deployment guide's Phase 6, "test all 7 sellers end to end": one order per seller through the
  * Bitrix checkout, proved at the Kaspi simulator, in MySQL and in the paymentlog — then again with
  * the payment-service down (warm cache, then cold cache: the documented fallback), then back up.
- * The phases share the stack and run in order, as an operator would run them.
+ * The phases share the stack and run in order, as an operator would run them. The first places the
+ * orders one after another, so that each seller's config is looked up and cached in turn (a cache
+ * shared across shops shows there as every later seller paid to the first); in the other phases the
+ * seven orders are placed at the same time, as customers would place them. A phase changes the
+ * payment-service only in its beforeAll, so concurrent orders never see the state change.
  */
-import { afterAll, beforeAll, describe, expect, type TestContext } from 'vitest';
+import { afterAll, beforeAll, describe, type TestContext } from 'vitest';
 import { seededFaker } from '../fixtures/customers.ts';
 import { fallbackOrganization, type Seller } from '../fixtures/organizations.ts';
 import { clearBitrixCache as clearCacheOf } from '../simulator/bitrix/index.ts';
@@ -13,11 +17,10 @@ import { paymentLogRows, storedOrder } from './support/evidence.ts';
 import { tracePayment } from './support/routing.ts';
 import type { Expectation } from './support/verdict.ts';
 import { connectToStack } from './support/stack-context.ts';
-import { forEachSeller } from './support/each-seller.ts';
+import { forEachSeller, textHash } from './support/each-seller.ts';
 import { fetchCatalogue, type Product } from './support/storefront.ts';
 
 const stack = connectToStack();
-const faker = seededFaker(stack.info.seed);
 let catalogue: Product[] = [];
 
 beforeAll(async () => {
@@ -32,38 +35,53 @@ afterAll(async () => {
 });
 
 const clearBitrixCache = () => clearCacheOf(stack.info.bitrix.documentRoot);
+/**
+ * Each order draws its basket and customer from its own seeded faker: concurrent orders would draw
+ * from a shared one in whatever order the network answers, and the same seed must replay the run.
+ */
 const pay = (
   scenario: string,
   seller: Seller,
   task: TestContext['task'],
   expectation: Expectation = 'seller',
-) => tracePayment(stack, { scenario, seller, catalogue, faker, expectation, meta: task.meta });
+) => {
+  const faker = seededFaker(stack.info.seed + textHash(`${scenario} ${seller.shopId}`));
+  return tracePayment(stack, { scenario, seller, catalogue, faker, expectation, meta: task.meta });
+};
+const concurrent = { concurrent: true };
 
 describe('routing: payment-service up', () => {
-  forEachSeller('%s is paid on its own BIN, and MySQL and the paymentlog agree', async (seller, task) => {
-    const { result, attempt } = await pay('routing: payment-service up', seller, task);
-    expect(result.passed, result.reason).toBe(true);
-    if (!attempt.body.ok) throw new Error('unreachable: a passed routing result has a successful checkout');
-    const order = await storedOrder(stack, attempt.body.order.id);
-    expect(order?.properties.KASPI_PAYMENT_ID, 'the order refers to the Kaspi purchase').toBe(
-      String(result.qrPaymentId),
-    );
-    expect(order?.properties.KASPI_ORGANIZATION_BIN).toBe(seller.bin);
-    const logs = await paymentLogRows(stack, String(result.qrPaymentId));
-    expect(
-      logs.map((row) => [row.shop_id, row.organization_bin]),
-      'paymentlog row in PostgreSQL',
-    ).toEqual([[seller.shopId, seller.bin]]);
-  });
+  forEachSeller(
+    '%s is paid on its own BIN, and MySQL and the paymentlog agree',
+    async (seller, task, expect) => {
+      const { result, attempt } = await pay('routing: payment-service up', seller, task);
+      expect(result.passed, result.reason).toBe(true);
+      if (!attempt.body.ok) throw new Error('unreachable: a passed routing result has a successful checkout');
+      const order = await storedOrder(stack, attempt.body.order.id);
+      expect(order?.properties.KASPI_PAYMENT_ID, 'the order refers to the Kaspi purchase').toBe(
+        String(result.qrPaymentId),
+      );
+      expect(order?.properties.KASPI_ORGANIZATION_BIN).toBe(seller.bin);
+      const logs = await paymentLogRows(stack, String(result.qrPaymentId));
+      expect(
+        logs.map((row) => [row.shop_id, row.organization_bin]),
+        'paymentlog row in PostgreSQL',
+      ).toEqual([[seller.shopId, seller.bin]]);
+    },
+  );
 });
 
 describe('payment-service down, config cache warm', () => {
   beforeAll(() => stack.paymentService.down());
 
-  forEachSeller('%s is still paid on its own BIN from the cached config', async (seller, task) => {
-    const { result } = await pay('payment-service down, warm cache', seller, task);
-    expect(result.passed, result.reason).toBe(true);
-  });
+  forEachSeller(
+    '%s is still paid on its own BIN from the cached config',
+    async (seller, task, expect) => {
+      const { result } = await pay('payment-service down, warm cache', seller, task);
+      expect(result.passed, result.reason).toBe(true);
+    },
+    concurrent,
+  );
 });
 
 describe('payment-service down, config cache cleared: the documented fallback', () => {
@@ -75,26 +93,33 @@ describe('payment-service down, config cache cleared: the documented fallback', 
 
   forEachSeller(
     '%s checks out, is diverted to the fallback BIN, and the failure is logged',
-    async (seller, task) => {
+    async (seller, task, expect) => {
       const mark = fileMark(logFile());
       const { result } = await pay('payment-service down, cold cache', seller, task, 'fallback');
       expect(result.passed, result.reason).toBe(true);
       expect(result.verdict).toBe('diverted');
       expect(result.receivedBin).toBe(fallbackOrganization.bin);
+      // What was appended while this order ran; the other sellers' concurrent orders may have
+      // added their lines too, so the check is for this shop id as a whole number, not a substring.
       const logged = appendedSince(logFile(), mark);
       if (task.meta.routing) task.meta.routing.phpLog = logged.trim() || '(nothing was logged)';
-      expect(logged, `a fallback line for shop ${seller.shopId} in ${logFile()}`).toContain(
-        String(seller.shopId),
+      expect(logged, `a fallback line for shop ${seller.shopId} in ${logFile()}`).toMatch(
+        new RegExp(`(?<!\\d)${seller.shopId}(?!\\d)`),
       );
     },
+    concurrent,
   );
 });
 
 describe('payment-service back: routing restored', () => {
   beforeAll(() => stack.paymentService.up());
 
-  forEachSeller('%s is paid on its own BIN again', async (seller, task) => {
-    const { result } = await pay('payment-service back', seller, task);
-    expect(result.passed, result.reason).toBe(true);
-  });
+  forEachSeller(
+    '%s is paid on its own BIN again',
+    async (seller, task, expect) => {
+      const { result } = await pay('payment-service back', seller, task);
+      expect(result.passed, result.reason).toBe(true);
+    },
+    concurrent,
+  );
 });

@@ -5,6 +5,7 @@
  *   phone       the customer's Kaspi app: scans the QR / opens the link, then confirms
  *   customer    a seeded test customer (the same test, the same person)
  *   storefront  the page object: catalogue → cart → checkout → order page
+ *   shopperPage the worker's one page (and context) that the storefront drives
  * The page's clock is Playwright's: the order page's own status polling runs, and a test moves its
  * timers on by one polling interval instead of sleeping through it.
  */
@@ -239,18 +240,39 @@ function hash(text: string): number {
 
 export const test = base.extend<
   { phone: Phone; customer: TestCustomer; storefront: Storefront },
-  { stack: StackInfo; kaspi: KaspiControlClient }
+  { stack: StackInfo; kaspi: KaspiControlClient; shopperPage: Page }
 >({
   // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a function destructures
   stack: [async ({}, use) => use(readStackInfo()), { scope: 'worker' }],
   kaspi: [async ({ stack }, use) => use(new KaspiControlClient(stack.kaspi.controlUrl)), { scope: 'worker' }],
   baseURL: async ({ stack }, use) => use(stack.bitrix.url),
+  /**
+   * One browser context and page per worker, not per test: a new context costs Chromium a renderer
+   * process each time, a large share of each test's CPU on two cores. Each test still starts as a
+   * new customer (the storefront fixture clears the cookies that hold the cart), and Playwright
+   * records a trace chunk per test and screenshots a failure on every open page, this one included.
+   * A failed test ends its worker, so the next test gets a fresh context.
+   */
+  shopperPage: [
+    async ({ browser, stack }, use, workerInfo) => {
+      const options = workerInfo.project.use;
+      const context = await browser.newContext({ baseURL: stack.bitrix.url, locale: options.locale });
+      context.setDefaultTimeout(options.actionTimeout ?? 0);
+      context.setDefaultNavigationTimeout(options.navigationTimeout ?? 0);
+      const page = await context.newPage();
+      // Playwright's clock, installed before the first page: the order page's timers become movable.
+      await page.clock.install();
+      await use(page);
+      await context.close();
+    },
+    { scope: 'worker' },
+  ],
   phone: async ({ kaspi }, use) => use(new Phone(kaspi)),
   customer: async ({ stack }, use, testInfo) =>
     use(testCustomer(seededFaker(stack.seed + hash(testInfo.titlePath.join(' › '))))),
-  storefront: async ({ page }, use) => {
-    // Playwright's clock, installed before the first page: the order page's timers become movable.
-    await page.clock.install();
-    await use(new Storefront(page));
+  storefront: async ({ shopperPage }, use) => {
+    // A new customer: no cart, no session from the worker's previous test.
+    await shopperPage.context().clearCookies();
+    await use(new Storefront(shopperPage));
   },
 });

@@ -1,5 +1,5 @@
 /** One test per seller of the fixtures: add a seller to fixtures/sellers.json and every scenario covers it. */
-import { test, type TestContext } from 'vitest';
+import { test, type ExpectStatic, type TestContext } from 'vitest';
 import { sellers, type Seller } from '../../fixtures/organizations.ts';
 
 /** The sellers this run covers: all, or those named by `--seller` (KASPI_HARNESS_SELLERS=121038,576631). */
@@ -13,12 +13,28 @@ export function selectedSellers(env: NodeJS.ProcessEnv = process.env): readonly 
   return sellers.filter((seller) => wanted.includes(seller.shopId));
 }
 
-/** `title` may hold `%s`, replaced by "Name (shop_id)". */
+/**
+ * `title` may hold `%s`, replaced by "Name (shop_id)". With `concurrent`, the sellers' tests run at
+ * the same time (vitest's test.concurrent, up to its maxConcurrency): only for bodies that share no
+ * mutable state but the stack's, which they must not change.
+ */
 export function forEachSeller(
   title: string,
-  body: (seller: Seller, task: TestContext['task']) => Promise<void>,
+  // A concurrent test must assert with its own context's expect (vitest), so the body is handed it.
+  body: (seller: Seller, task: TestContext['task'], expect: ExpectStatic) => Promise<void>,
+  { concurrent = false } = {},
 ): void {
+  const define = concurrent ? test.concurrent : test;
   for (const seller of selectedSellers()) {
-    test(title.replace('%s', `${seller.name} (${seller.shopId})`), ({ task }) => body(seller, task));
+    define(title.replace('%s', `${seller.name} (${seller.shopId})`), ({ task, expect }) =>
+      body(seller, task, expect),
+    );
   }
+}
+
+/** A stable number for a text (a test's title, say), to derive a per-test seed from the run's. */
+export function textHash(text: string): number {
+  let value = 0;
+  for (const char of text) value = (Math.imul(value, 31) + char.charCodeAt(0)) | 0;
+  return Math.abs(value);
 }
