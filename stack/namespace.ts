@@ -46,71 +46,53 @@ export interface ProductionLayout {
 const mountScript = 'mount --bind "$1" /home && cd "$2" && shift 2 && exec "$@"';
 
 type Probe = { ok: true; unshareArgs: string[] } | { ok: false; reason: string };
-let probed: Probe | undefined;
 
-/** Tries `unshare -m` (root) then `unshare -Urm` (user namespace) once per process. */
-export function probeMountNamespace(): Probe {
-  if (probed) return probed;
+/**
+ * Runs `script` under each `unshare` variant in turn (root's first: it needs no user namespace) and
+ * returns the first that works, or every variant's reason.
+ */
+function probeUnshare(variants: { root: string[]; user: string[] }, script: string, hint = ''): Probe {
   const reasons: string[] = [];
-  for (const unshareArgs of [
-    ['-m', '--propagation', 'private'],
-    ['-Urm', '--propagation', 'private'],
-  ]) {
-    if (unshareArgs[0] === '-m' && process.getuid?.() !== 0) {
-      reasons.push('unshare -m needs root');
+  for (const unshareArgs of [variants.root, variants.user]) {
+    if (unshareArgs === variants.root && process.getuid?.() !== 0) {
+      reasons.push(`unshare ${unshareArgs.join(' ')} needs root`);
       continue;
     }
     const result = spawnSync(
       'unshare',
-      [...unshareArgs, '--', 'sh', '-c', 'mount -t tmpfs none /home && true'],
+      [...unshareArgs, '--propagation', 'private', '--', 'sh', '-c', script],
       {
         encoding: 'utf8',
         timeout: 5_000,
       },
     );
-    if (result.status === 0) return (probed = { ok: true, unshareArgs });
+    if (result.status === 0) return { ok: true, unshareArgs: [...unshareArgs, '--propagation', 'private'] };
     reasons.push(
-      `unshare ${unshareArgs.join(' ')}: ${(result.error?.message ?? result.stderr ?? '').trim() || `exit ${result.status}`}`,
+      `unshare ${unshareArgs.join(' ')}: ${(result.error?.message ?? result.stderr ?? '').trim() || `exit ${result.status}${hint}`}`,
     );
   }
-  return (probed = { ok: false, reason: reasons.join('; ') });
+  return { ok: false, reason: reasons.join('; ') };
 }
 
-type NetworkProbe = { ok: true; unshareArgs: string[] } | { ok: false; reason: string };
-let networkProbed: NetworkProbe | undefined;
+let probed: Probe | undefined;
+
+/** Tries `unshare -m` (root) then `unshare -Urm` (user namespace) once per process. */
+export function probeMountNamespace(): Probe {
+  return (probed ??= probeUnshare({ root: ['-m'], user: ['-Urm'] }, 'mount -t tmpfs none /home && true'));
+}
+
+let networkProbed: Probe | undefined;
 
 /**
  * Tries the mount and network namespaces together, as the holder uses them (`-m -n` as root, `-Urmn`
  * otherwise), including bringing the loopback device up with `ip`; once per process.
  */
-export function probeNetworkNamespace(): NetworkProbe {
-  if (networkProbed) return networkProbed;
-  const reasons: string[] = [];
-  for (const unshareArgs of [
-    ['-m', '-n', '--propagation', 'private'],
-    ['-Urmn', '--propagation', 'private'],
-  ]) {
-    if (unshareArgs[0] === '-m' && process.getuid?.() !== 0) {
-      reasons.push('unshare -m -n needs root');
-      continue;
-    }
-    const result = spawnSync(
-      'unshare',
-      [
-        ...unshareArgs,
-        '--',
-        'sh',
-        '-c',
-        'mount -t tmpfs none /home && ip link set lo up && command -v nsenter',
-      ],
-      { encoding: 'utf8', timeout: 5_000 },
-    );
-    if (result.status === 0) return (networkProbed = { ok: true, unshareArgs });
-    reasons.push(
-      `unshare ${unshareArgs.join(' ')}: ${(result.error?.message ?? result.stderr ?? '').trim() || `exit ${result.status} (is iproute2's ip or nsenter missing?)`}`,
-    );
-  }
-  return (networkProbed = { ok: false, reason: reasons.join('; ') });
+export function probeNetworkNamespace(): Probe {
+  return (networkProbed ??= probeUnshare(
+    { root: ['-m', '-n'], user: ['-Urmn'] },
+    'mount -t tmpfs none /home && ip link set lo up && command -v nsenter',
+    " (is iproute2's ip or nsenter missing?)",
+  ));
 }
 
 const proxyOnly = (why: string): NetworkConfinement => ({
