@@ -97,7 +97,9 @@ describe('without a container runtime', () => {
 });
 
 describe.skipIf(!dockerTestsRequired)(
-  'docker stack (skipped: set KASPI_HARNESS_DOCKER_TESTS=1; CI does, after .ci/docker-engine.sh)',
+  dockerTestsRequired
+    ? 'docker stack'
+    : 'docker stack (skipped: set KASPI_HARNESS_DOCKER_TESTS=1; CI does, after .ci/docker-engine.sh)',
   () => {
     let stack: Stack | undefined;
     let filesDir: string | undefined;
