@@ -1,7 +1,7 @@
 /**
  * Unexpected egress the egress proxy never sees: a raw socket (fsockopen, stream_socket_client) that
  * PHP's network namespace refused. PHP says so in a warning — "fsockopen(): Unable to connect to
- * 93.184.216.34:443 (Network is unreachable) in /home/bitrix/www/x.php on line 3" — in the php -S
+ * 203.0.113.7:443 (Network is unreachable) in /home/bitrix/www/x.php on line 3" — in the php -S
  * error log or a CLI run's stderr; this turns those lines into unexpected-egress events for the
  * proxy's record, so the same scenario checks catch them. curl with the proxy switched off logs
  * nothing by itself: its name lookup is what the namespace's resolver records (RefusedLookup); to an
