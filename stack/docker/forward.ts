@@ -6,6 +6,7 @@
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
+import { spliceSockets } from '../socket-splice.ts';
 
 /** The container's non-loopback IPv4 addresses (its bridge interface). */
 export function containerAddresses(): string[] {
@@ -16,12 +17,7 @@ export function containerAddresses(): string[] {
 }
 
 function pipeToLoopback(client: Socket, port: number): void {
-  const upstream = connect({ host: '127.0.0.1', port });
-  client.pipe(upstream).pipe(client);
-  // A refused upstream (the payment-service "down") resets the client's connection at once, the
-  // closest a forwarder can come to the refusal itself.
-  upstream.on('error', () => client.resetAndDestroy());
-  client.on('error', () => upstream.destroy());
+  spliceSockets(client, connect({ host: '127.0.0.1', port }));
 }
 
 export interface Forwarder {

@@ -9,6 +9,7 @@
  */
 import { chmod, rm } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import { spliceSockets } from '../socket-splice.ts';
 
 export interface Relay {
   close(): Promise<void>;
@@ -23,10 +24,7 @@ function relayServer(dial: Dial, sockets: Set<Socket>): Server {
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
     }
-    client.pipe(upstream).pipe(client);
-    // A refused upstream resets the client at once, the closest a relay comes to the refusal itself.
-    upstream.on('error', () => client.resetAndDestroy());
-    client.on('error', () => upstream.destroy());
+    spliceSockets(client, upstream);
   });
 }
 

@@ -24,6 +24,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConnectionOrigin } from '../egress/proxy.ts';
 import { ManagedProcess } from '../process.ts';
+import { spliceSockets } from '../socket-splice.ts';
 import { waitUntil } from '../wait.ts';
 
 export const gatewayScript = join(dirname(fileURLToPath(import.meta.url)), 'gateway.mjs');
@@ -114,14 +115,7 @@ function withOrigin(accept: (socket: Socket, origin?: ConnectionOrigin) => void)
 }
 
 function relayToHostPort(port: number): (socket: Socket) => void {
-  return (inside) => {
-    const outside = connect({ host: '127.0.0.1', port, noDelay: true });
-    // As in the gateway: a reset ends the other side, a clean end goes through pipe() after the data.
-    inside.on('error', () => outside.destroy());
-    outside.on('error', () => inside.destroy());
-    inside.pipe(outside);
-    outside.pipe(inside);
-  };
+  return (inside) => spliceSockets(inside, connect({ host: '127.0.0.1', port, noDelay: true }), 'destroy');
 }
 
 export async function startNetnsHolder(options: StartNetnsOptions): Promise<NetnsHolder> {
