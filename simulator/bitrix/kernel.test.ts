@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMariadb, type RunningMariadb } from '../../stack/mariadb.ts';
 import { startBitrix, type BitrixStub } from './server.ts';
 import { connectAsApp } from './seed.ts';
-import { runPhp } from './test-support.ts';
+import { runStubPhp } from './test-support.ts';
 
 let runDir: string;
 let mariadb: RunningMariadb;
@@ -38,7 +38,7 @@ afterAll(async () => {
   rmSync(runDir, { recursive: true, force: true });
 });
 
-const php = (code: string) => runPhp(docroot, `use Bitrix\\Main\\Config\\Option;\n${code}`);
+const php = (code: string) => runStubPhp(stub, `use Bitrix\\Main\\Config\\Option;\n${code}`);
 
 describe('Option', () => {
   it('always returns a string, so `?? default` never applies', async () => {

@@ -21,12 +21,17 @@ function phpString(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
-export function dbconnPhp(mariadb: RunningMariadb): string {
+/**
+ * `viaSocket`: `$DBHost = 'localhost'`, which mysqli reaches through php.ini's
+ * `mysqli.default_socket` (bitrixPhpIni), as on a typical Bitrix host. PHP's network namespace has
+ * no route to the host's TCP ports: a unix socket crosses it with no relay in between.
+ */
+export function dbconnPhp(mariadb: RunningMariadb, { viaSocket = false } = {}): string {
   return [
     '<?php',
     '// Generated per run by simulator/bitrix/layout.ts: this run database credentials.',
     `$DBType = 'mysql';`,
-    `$DBHost = ${phpString(`${mariadb.host}:${mariadb.port}`)};`,
+    `$DBHost = ${phpString(viaSocket ? 'localhost' : `${mariadb.host}:${mariadb.port}`)};`,
     `$DBLogin = ${phpString(mariadb.database.user)};`,
     `$DBPassword = ${phpString(mariadb.database.password)};`,
     `$DBName = ${phpString(mariadb.database.name)};`,
@@ -42,6 +47,8 @@ export interface LayoutFiles {
   /** The team's init.php, installed as local/php_interface/init.php. */
   phpInitFile?: string;
   materializedFiles?: readonly MaterializedFile[];
+  /** dbconn.php names MariaDB's unix socket instead of its TCP port (see dbconnPhp). */
+  databaseViaSocket?: boolean;
 }
 
 /** Lays out `<runDir>/home/bitrix/www` (returned) and the materialised files around it. */
@@ -66,9 +73,13 @@ export async function layOutDocumentRoot(
   for (const dir of ['bitrix/php_interface', 'bitrix/log', 'bitrix/cache', 'bitrix/managed_cache']) {
     await mkdir(join(documentRoot, dir), { recursive: true });
   }
-  await writeFile(join(documentRoot, 'bitrix', 'php_interface', 'dbconn.php'), dbconnPhp(mariadb), {
-    mode: 0o600,
-  });
+  await writeFile(
+    join(documentRoot, 'bitrix', 'php_interface', 'dbconn.php'),
+    dbconnPhp(mariadb, { viaSocket: files.databaseViaSocket }),
+    {
+      mode: 0o600,
+    },
+  );
   await writeMaterializedFiles(home, files.materializedFiles ?? []);
   return documentRoot;
 }

@@ -58,10 +58,16 @@ export async function writeEgressPrepend(dir: string, egressProxyUrl?: string): 
 }
 
 /** PHP trusts the harness CA only (a real bank's certificate would not even verify); stream wrappers use the proxy. */
-export function bitrixPhpIni(caCertFile?: string, prependFile?: string): Record<string, string> {
+export function bitrixPhpIni(
+  caCertFile?: string,
+  prependFile?: string,
+  databaseSocket?: string,
+): Record<string, string> {
   return {
     ...(caCertFile ? { 'curl.cainfo': caCertFile, 'openssl.cafile': caCertFile } : {}),
     ...(prependFile ? { auto_prepend_file: prependFile } : {}),
+    // dbconn.php's `localhost` (layout.ts dbconnPhp with viaSocket) connects here.
+    ...(databaseSocket ? { 'mysqli.default_socket': databaseSocket } : {}),
   };
 }
 

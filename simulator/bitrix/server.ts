@@ -174,6 +174,7 @@ export async function startBitrix(options: StartBitrixOptions): Promise<BitrixSt
   const documentRoot = await layOutDocumentRoot(options.runDir, options.mariadb, options.phpClassesDir, {
     phpInitFile: options.phpInitFile,
     materializedFiles: options.materializedFiles,
+    databaseViaSocket: true,
   });
   const visibleDocumentRoot = layout.toVisible(documentRoot);
   // The namespace's holder starts (a Node process) while MariaDB is seeded: neither needs the other.
@@ -224,6 +225,7 @@ export async function startBitrix(options: StartBitrixOptions): Promise<BitrixSt
   const ini = bitrixPhpIni(
     options.caCertFile,
     await writeEgressPrepend(resolve(options.runDir, 'bitrix-php'), egressProxyUrl),
+    options.mariadb.socket,
   );
   const runLayout = holder ? { ...layout, wrap: holder.wrap } : layout;
   let php: Awaited<ReturnType<typeof startPhpServer>>;

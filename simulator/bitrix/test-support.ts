@@ -3,31 +3,18 @@
  * DOCUMENT_ROOT set, so every run starts with empty memory like an HTTP request), and tiny recording
  * HTTP fakes for Kaspi and the payment-service.
  */
-import { execFile } from 'node:child_process';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { issueServerCertificate, type CertificateAuthority } from '../../stack/tls/ca.ts';
 import type { AddressInfo } from 'node:net';
-import { promisify } from 'node:util';
-import { bitrixPhpEnv, type BitrixStub } from './server.ts';
+import type { BitrixStub } from './server.ts';
 
-const execFileAsync = promisify(execFile);
-
-/** Runs `<?php` code after prolog_before.php; returns stdout. PHP errors go to stderr and fail the call. */
-export async function runPhp(documentRoot: string, code: string): Promise<string> {
-  // The CLI SAPI sets DOCUMENT_ROOT to '' whatever the environment says; Bitrix cron scripts set it by hand.
-  const script = `$_SERVER['DOCUMENT_ROOT'] = getenv('DOCUMENT_ROOT');\nrequire $_SERVER['DOCUMENT_ROOT'] . '/bitrix/modules/main/include/prolog_before.php';\n${code}`;
-  const { stdout, stderr } = await execFileAsync(
-    'php',
-    ['-d', 'display_errors=stderr', '-d', 'error_reporting=32767', '-r', script],
-    { env: { ...bitrixPhpEnv(), DOCUMENT_ROOT: documentRoot }, cwd: documentRoot },
-  );
-  if (stderr.trim() !== '') throw new Error(`PHP wrote to stderr:\n${stderr}`);
-  return stdout;
-}
-
-/** runPhp through the stub's own PHP settings (egress proxy, CA, production layout). */
+/**
+ * Runs `<?php` code after prolog_before.php through the stub's own PHP settings (egress proxy, CA,
+ * database socket, production layout) as a CLI request with DOCUMENT_ROOT set, so every run starts
+ * with empty memory like an HTTP request; returns stdout. PHP errors go to stderr and fail the call.
+ */
 export async function runStubPhp(stub: BitrixStub, code: string): Promise<string> {
   const script = `$_SERVER['DOCUMENT_ROOT'] = getenv('DOCUMENT_ROOT');\nrequire $_SERVER['DOCUMENT_ROOT'] . '/bitrix/modules/main/include/prolog_before.php';\n${code}`;
   const result = await stub.runCli([
