@@ -25,6 +25,12 @@ export interface ManagedProcessOptions {
    * namespace gateway accepts on it from inside, stack/netns).
    */
   inheritFds?: readonly number[];
+  /**
+   * Opens a Node IPC channel to the child (after the inherited descriptors) and receives its
+   * messages, with the handle one may carry: the network namespace gateway sends the listening
+   * sockets it made inside the namespace this way.
+   */
+  onMessage?: (message: unknown, handle: unknown) => void;
 }
 
 type SpawnListener = (pid: number, name: string) => void;
@@ -66,9 +72,16 @@ export class ManagedProcess {
       cwd: options.cwd,
       env: options.env ?? process.env,
       detached: true,
-      stdio: ['ignore', 'pipe', 'pipe', ...(options.inheritFds ?? [])],
+      stdio: [
+        'ignore',
+        'pipe',
+        'pipe',
+        ...(options.inheritFds ?? []),
+        ...(options.onMessage ? ['ipc' as const] : []),
+      ],
     };
     this.child = spawn(command, args, spawnOptions);
+    if (options.onMessage) this.child.on('message', options.onMessage);
     if (this.child.pid === undefined) {
       throw new Error(`${this.name}: could not start ${command}`);
     }

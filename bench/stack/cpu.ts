@@ -16,10 +16,20 @@ interface ProcessCpu {
   cpuMs: number;
 }
 
+/** Node runs several parts of the stack; the namespace gateway is a process of its own. */
+function nodeRole(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('gateway.mjs') ? 'node-gateway' : 'node';
+  } catch {
+    return 'node';
+  }
+}
+
 function readProcess(pid: number): ProcessCpu | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const name = comm === 'node' ? nodeRole(pid) : comm;
     // Fields after "(comm) ": state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const cpuTicks = Number(fields[11]) + Number(fields[12]);

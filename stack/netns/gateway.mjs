@@ -6,10 +6,12 @@
 // config: { home?: string, ready: string,
 //           inbound: [{ fd, port }],   a listening socket the harness opened on the HOST's
 //                                      127.0.0.1 (inherited as fd) → 127.0.0.1:port in here
-//           outbound: [{ port, socket, announce? }],   127.0.0.1:port in here → a unix socket on
-//                                      the shared file system (announce: first send one line
-//                                      "KH-ORIGIN <this pid> <client port>\n" so the far end can
-//                                      find the process that connected)
+//           outbound: [{ port, socket }],   127.0.0.1:port in here → a unix socket on the shared
+//                                      file system (MariaDB's, for a client that dials its TCP port)
+//           handOver: [{ port }],      listen on 127.0.0.1:port in here and send that listening
+//                                      socket to the harness over the IPC channel: the harness
+//                                      accepts PHP's connections itself, with no relay in between
+//                                      (the egress proxy; a simulator a test named by URL)
 //           dns?: { log } }            answer every name lookup "refused" and append one JSON line
 //                                      { time, name, pid } per lookup: nothing in here may resolve
 //                                      a name (the proxy does that), so each one is an attempt to
@@ -68,13 +70,27 @@ for (const { fd, port } of config.inbound) {
   listening.push(listen(server, { fd }));
 }
 
-for (const { port, socket, announce } of config.outbound) {
-  const server = createServer({ noDelay: true }, (inside) => {
-    const outside = connect(socket);
-    if (announce) outside.write(`KH-ORIGIN ${process.pid} ${inside.remotePort}\n`);
-    pipeBoth(inside, outside);
-  });
+for (const { port, socket } of config.outbound) {
+  const server = createServer({ noDelay: true }, (inside) => pipeBoth(inside, connect(socket)));
   listening.push(listen(server, { host: '127.0.0.1', port }));
+}
+
+for (const { port } of config.handOver ?? []) {
+  // A socket belongs to the namespace it was made in, whoever holds it: the harness, in the host's
+  // namespace, accepts PHP's connections on it. This copy closes once sent, so only the harness
+  // accepts; bytes then flow PHP ↔ harness directly, which halves the proxy's loopback hops.
+  const server = createServer();
+  listening.push(
+    listen(server, { host: '127.0.0.1', port }).then(
+      () =>
+        new Promise((resolve, reject) =>
+          process.send({ handOver: port }, server, (error) => {
+            if (error) reject(error);
+            else server.close(() => resolve());
+          }),
+        ),
+    ),
+  );
 }
 
 /** The process holding the UDP socket bound to `port` in here, while it waits for our answer. */

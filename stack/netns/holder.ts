@@ -1,25 +1,26 @@
 /**
  * The PHP runtime's private network namespace, one per run. A holder process (`unshare -m -n` as
  * root, `-Urmn` through a user namespace) execs stack/netns/gateway.mjs, which bind-mounts the run's
- * home over /home, brings the namespace's loopback up and relays byte streams across its edge:
+ * home over /home, brings the namespace's loopback up and carries byte streams across its edge:
  *
  * - inbound: a listening socket this module binds on the HOST's 127.0.0.1:<port> is inherited by the
  *   gateway, which accepts on it and connects to 127.0.0.1:<port> inside (php -S listens there).
  *   One hop, in a process of its own: the harness's event loop, which also runs the simulators,
  *   carries none of the site's traffic.
- * - outbound: the gateway listens on 127.0.0.1:<port> inside, with the host's port numbers (the
- *   namespace has its own port space, so dbconn.php and HTTPS_PROXY stay as they are), and connects
- *   to a unix socket on the shared file system: MariaDB's own socket, the egress proxy's (which also
- *   learns the client's origin, to name the PHP code behind a refusal), or a small in-process relay
- *   to a host TCP port (a simulator a test configured by its loopback URL).
+ * - outbound: 127.0.0.1:<port> inside, with the host's port numbers (the namespace has its own port
+ *   space, so HTTPS_PROXY and the simulators' loopback URLs stay as they are). For the egress proxy
+ *   and a simulator a test named by its loopback URL, the gateway listens inside and hands the
+ *   listening socket to this process over an IPC channel: PHP's connections are accepted here
+ *   directly, no relay in between, and the client's port inside names the PHP code behind a refusal.
+ *   MariaDB's port is relayed by the gateway to MariaDB's own unix socket (the stub itself connects
+ *   to that socket directly, dbconn.php's `localhost`).
  *
  * Nothing else gets in or out: a connect to any other address fails at once (no route), names do not
  * resolve, and a host loopback port that is not relayed is refused. PHP (the server and every CLI
  * run) enters with `nsenter`, which execs, so the pid stays the one stack/process.ts stops.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer, Server, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConnectionOrigin } from '../egress/proxy.ts';
@@ -65,17 +66,10 @@ export interface NetnsHolder {
   stop(): Promise<void>;
 }
 
-/** Unix socket paths are limited to ~107 bytes: a deep run directory gets a short temp dir. */
-function socketDir(dir: string): string {
-  if (Buffer.byteLength(join(dir, 'tcp-65535.sock')) < 100) return dir;
-  return mkdtempSync(join(tmpdir(), 'kh-ns-'));
-}
-
-function listen(server: Server, where: string | { host: string; port: number }): Promise<void> {
+function listen(server: Server, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    if (typeof where === 'string') server.listen(where, () => resolve());
-    else server.listen(where.port, where.host, () => resolve());
+    server.listen(port, '127.0.0.1', () => resolve());
   });
 }
 
@@ -88,30 +82,10 @@ function descriptorOf(server: Server): number {
   return fd;
 }
 
-const originLine = /^KH-ORIGIN (\d+) (\d+)$/;
-
-/** Reads the gateway's one-line origin header, then hands the rest of the stream on untouched. */
-function withOrigin(accept: (socket: Socket, origin?: ConnectionOrigin) => void): (socket: Socket) => void {
-  return (socket) => {
-    let head = Buffer.alloc(0);
-    const onData = (chunk: Buffer): void => {
-      head = Buffer.concat([head, chunk]);
-      const end = head.indexOf(10);
-      if (end < 0) {
-        if (head.length > 64) socket.destroy();
-        return;
-      }
-      socket.removeListener('data', onData);
-      socket.pause();
-      const match = originLine.exec(head.subarray(0, end).toString('latin1'));
-      const rest = head.subarray(end + 1);
-      if (rest.length > 0) socket.unshift(rest);
-      accept(socket, match ? { netnsPid: Number(match[1]), port: Number(match[2]) } : undefined);
-      socket.resume();
-    };
-    socket.on('data', onData);
-    socket.on('error', () => socket.destroy());
-  };
+/** The port of the gateway's `{ handOver: port }` message, which comes with a listening socket. */
+function handedOverPort(message: unknown): number | undefined {
+  if (typeof message !== 'object' || message === null || !('handOver' in message)) return undefined;
+  return typeof message.handOver === 'number' ? message.handOver : undefined;
 }
 
 function relayToHostPort(port: number): (socket: Socket) => void {
@@ -122,7 +96,6 @@ export async function startNetnsHolder(options: StartNetnsOptions): Promise<Netn
   const dir = join(options.runDir, 'netns');
   mkdirSync(dir, { recursive: true });
   mkdirSync(join(options.runDir, 'logs'), { recursive: true });
-  const sockets = socketDir(dir);
   const servers: Server[] = [];
   const connections = new Set<Socket>();
   const track = (handler: (socket: Socket) => void) => (socket: Socket) => {
@@ -133,31 +106,26 @@ export async function startNetnsHolder(options: StartNetnsOptions): Promise<Netn
   const closeServers = async (): Promise<void> => {
     for (const socket of connections) socket.destroy();
     await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-    // A short temp dir made for a deep run directory is not removed with the run: remove it here.
-    if (sockets !== dir) rmSync(sockets, { recursive: true, force: true });
   };
 
   const inbound: Server[] = [];
   try {
-    const outbound: { port: number; socket: string; announce: boolean }[] = [];
+    const outbound: { port: number; socket: string }[] = [];
+    /** What this process does with a connection PHP made to 127.0.0.1:<port> inside. */
+    const handOver = new Map<number, (socket: Socket, netnsPid: number) => void>();
     for (const relay of options.outbound) {
-      if ('socket' in relay) {
-        outbound.push({ port: relay.port, socket: relay.socket, announce: false });
-        continue;
-      }
-      const path = join(sockets, `tcp-${relay.port}.sock`);
-      const server = createServer(
-        track('accept' in relay ? withOrigin(relay.accept) : relayToHostPort(relay.port)),
-      );
-      servers.push(server);
-      await listen(server, path);
-      outbound.push({ port: relay.port, socket: path, announce: 'accept' in relay });
+      if ('socket' in relay) outbound.push({ port: relay.port, socket: relay.socket });
+      else if ('accept' in relay)
+        handOver.set(relay.port, (socket, netnsPid) =>
+          relay.accept(socket, { netnsPid, port: socket.remotePort ?? 0 }),
+        );
+      else handOver.set(relay.port, relayToHostPort(relay.port));
     }
     for (const port of options.inbound) {
       // Bound here, served there: only its descriptor crosses, the harness never accepts on it.
       const server = createServer();
       inbound.push(server);
-      await listen(server, { host: '127.0.0.1', port });
+      await listen(server, port);
     }
     const inboundPorts = inbound.map((server) => {
       const address = server.address();
@@ -177,27 +145,47 @@ export async function startNetnsHolder(options: StartNetnsOptions): Promise<Netn
           ready,
           inbound: inboundPorts.map((port, index) => ({ fd: 3 + index, port })),
           outbound,
+          handOver: [...handOver.keys()].map((port) => ({ port })),
           ...(dnsLog ? { dns: { log: dnsLog } } : {}),
         },
         null,
         2,
       )}\n`,
     );
-    const holder = new ManagedProcess({
+    const handedOver = new Set<number>();
+    const holder: ManagedProcess = new ManagedProcess({
       name: 'php-netns',
       command: 'unshare',
       args: [...options.unshareArgs, '--', process.execPath, gatewayScript, config],
       logFile: join(options.runDir, 'logs', 'php-netns.log'),
       inheritFds: inbound.map(descriptorOf),
+      onMessage: (message, handle) => {
+        const port = handedOverPort(message);
+        const serve = port === undefined ? undefined : handOver.get(port);
+        if (serve === undefined || !(handle instanceof Server)) return;
+        servers.push(handle);
+        handle.on(
+          'connection',
+          track((socket) => {
+            socket.setNoDelay(true);
+            serve(socket, holder.pid);
+          }),
+        );
+        handedOver.add(port!);
+      },
     });
     // The gateway holds its own copies now; the harness must not accept on them.
     await Promise.all(inbound.map((server) => new Promise((resolve) => server.close(resolve))));
     try {
-      await waitUntil(async () => existsSync(ready), `${ready} (the gateway's relays listening)`, {
-        service: 'php network namespace',
-        timeoutMs: 15_000,
-        abort: holder.unexpectedExit(),
-      });
+      await waitUntil(
+        async () => existsSync(ready) && handedOver.size === handOver.size,
+        `${ready} (the gateway's relays listening, ${handOver.size} listening sockets handed over)`,
+        {
+          service: 'php network namespace',
+          timeoutMs: 15_000,
+          abort: holder.unexpectedExit(),
+        },
+      );
     } catch (error) {
       await holder.stop();
       throw error;
