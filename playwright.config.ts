@@ -6,12 +6,19 @@
 import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 import { defaultSeed } from './fixtures/customers.ts';
-import { chromiumArgs, chromiumPath } from './scenarios/support/browser.ts';
+import { chromiumArgs, chromiumExecutable } from './scenarios/support/browser.ts';
 import { newRunId } from './stack/run-dir.ts';
 
 // One id and seed for the run, shared by the global setup (runner process) and the test workers.
 process.env.KASPI_HARNESS_RUN_ID ||= newRunId();
 process.env.KASPI_HARNESS_SEED ||= String(defaultSeed);
+// Headed runs need the full browser, not the headless shell. Workers do not see the runner's flags,
+// but they inherit its environment.
+if (
+  ['--headed', '--debug', '--ui'].some((flag) => process.argv.some((arg) => arg.startsWith(flag))) ||
+  process.env.PWDEBUG
+)
+  process.env.KASPI_HARNESS_HEADED = '1';
 
 const reportsRoot = process.env.KASPI_HARNESS_REPORTS_DIR ?? join(import.meta.dirname, 'reports');
 const runReports = join(reportsRoot, process.env.KASPI_HARNESS_RUN_ID, 'playwright');
@@ -37,7 +44,10 @@ export default defineConfig({
   ],
   use: {
     headless: true,
-    launchOptions: { executablePath: chromiumPath, args: chromiumArgs },
+    launchOptions: {
+      executablePath: chromiumExecutable({ headed: process.env.KASPI_HARNESS_HEADED === '1' }),
+      args: chromiumArgs,
+    },
     // A failed test keeps its trace (actions with their timings, network, console, sources), its
     // screenshot and Playwright's error context (the page's ARIA snapshot). The trace's screencast
     // frames and before/after DOM snapshots of every action, recorded for every test and thrown away

@@ -3,8 +3,9 @@
  * purchase is created over the Kaspi API, the organization's BIN box shows it with its status, the
  * status follows the lifecycle, and the journal shows the request.
  */
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../../scenarios/support/browser.ts';
 import { KaspiControlClient } from '../control-client.ts';
 import { startKaspiSimulator, type KaspiSimulator } from '../server.ts';
 import { data, post, sellerAt } from '../test-helpers.ts';
@@ -17,17 +18,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   sim = await startKaspiSimulator({ tls: false });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
