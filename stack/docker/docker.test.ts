@@ -23,7 +23,7 @@ import { kaspiModuleId } from '../../simulator/bitrix/seed.ts';
 import { checkout, fetchCatalogue } from '../../scenarios/support/storefront.ts';
 import { egressControl, webhookSinkControl } from '../egress/control-client.ts';
 import type { Stack } from '../stack.ts';
-import { bootDockerStack, composeDir, projectNameFor } from './provider.ts';
+import { bootDockerStack, composeDir, composeFiles, projectNameFor } from './provider.ts';
 import { composeCommand, noRuntimeMessage, tryRun } from './runtime.ts';
 
 const run = promisify(execFile);
@@ -57,10 +57,12 @@ describe.skipIf(!compose && !dockerTestsRequired)(
     };
 
     it('validates with its defaults: the project network, the default ports published on 127.0.0.1 only', async () => {
-      const resolved = await config(['docker-compose.yml', 'docker-compose.override.yml'], {});
-      // Not Docker's default `bridge`: service names (the peers' hosts) resolve on the project network only.
-      expect(resolved).not.toMatch(/network_mode: ['"]?(bridge|host)/);
-      expect(resolved).toMatch(/KASPI_HARNESS_NETWORK_MODE: ['"]?bridge/);
+      const resolved = await config(composeFiles('bridge'), {});
+      // Only bitrix has a network_mode (none): any other, even an empty one, keeps a service off the
+      // project network, where service names (the peers' hosts) resolve.
+      expect(resolved.match(/network_mode:.*/g)).toEqual(['network_mode: none']);
+      expect(resolved).not.toMatch(/KASPI_HARNESS_NETWORK_MODE: ['"]?host/);
+      expect(resolved.match(/KASPI_HARNESS_NETWORK_MODE: ['"]?bridge/g)).toHaveLength(7);
       const published = publishedPorts(resolved);
       expect(published.map((p) => p.port).sort()).toEqual(
         ['3128', '8000', '8080', '8545', '9000', '9090', '9545', '33061', '54321'].sort(),
@@ -69,12 +71,21 @@ describe.skipIf(!compose && !dockerTestsRequired)(
     });
 
     it('validates on the host network with the harness variables', async () => {
-      const resolved = await config(['docker-compose.yml'], {
-        KASPI_HARNESS_NETWORK_MODE: 'host',
+      const resolved = await config(composeFiles('host'), {
         KASPI_HARNESS_BITRIX_PORT: '18080',
         KASPI_HARNESS_BITRIX_HOME: '/tmp/kh-config-test-home',
       });
-      expect(resolved).toMatch(/network_mode: host/);
+      // Every service but bitrix (no network in any mode), and each is told so.
+      expect(resolved.match(/network_mode:.*/g)?.sort()).toEqual([
+        'network_mode: host',
+        'network_mode: host',
+        'network_mode: host',
+        'network_mode: host',
+        'network_mode: host',
+        'network_mode: host',
+        'network_mode: none',
+      ]);
+      expect(resolved.match(/KASPI_HARNESS_NETWORK_MODE: ['"]?host/g)).toHaveLength(6);
       expect(resolved).not.toMatch(/ports:/);
       expect(resolved).toContain('18080');
       expect(resolved).toContain('/tmp/kh-config-test-home');

@@ -70,6 +70,16 @@ async function networkMode(env: NodeJS.ProcessEnv): Promise<NetworkMode> {
   return (await hasBridgeNetwork()) ? 'bridge' : 'host';
 }
 
+/**
+ * The compose files of a mode: the project network with its published ports (what `docker compose up`
+ * reads), or the host network, which cannot have port bindings.
+ */
+export function composeFiles(mode: NetworkMode): string[] {
+  return mode === 'host'
+    ? ['docker-compose.yml', 'docker-compose.host.yml']
+    : ['docker-compose.yml', 'docker-compose.override.yml'];
+}
+
 /** testcontainers settings for engines like these CI machines': no Ryuk image, no bridge. */
 function configureTestcontainers(mode: NetworkMode): void {
   // Ryuk's image cannot be pulled everywhere; containers are stopped explicitly, and a crashed
@@ -101,8 +111,7 @@ export async function bootDockerStack(options: StackOptions): Promise<Stack> {
   configureTestcontainers(mode);
   const runDir = createRunDir(options.runId ?? newRunId());
   const project = projectNameFor(runDir.runId);
-  const files =
-    mode === 'host' ? ['docker-compose.yml'] : ['docker-compose.yml', 'docker-compose.override.yml'];
+  const files = composeFiles(mode);
   const ports = await pickPorts();
   const password = randomBytes(18).toString('base64url');
   const home = join(runDir.path, 'home');
@@ -113,9 +122,6 @@ export async function bootDockerStack(options: StackOptions): Promise<Stack> {
   const images = await imageSettings(process.env, mode === 'host');
   const environment: Record<string, string> = {
     ...imageEnvironment(images),
-    // Bridge: empty, so compose uses the project's network (service names resolve there; on Docker's
-    // default `bridge` they would not); the containers read the empty value as bridge.
-    KASPI_HARNESS_NETWORK_MODE: mode === 'host' ? 'host' : '',
     ...Object.fromEntries(
       (Object.keys(portVariables) as (keyof DockerPorts)[]).map((key) => [
         portVariables[key],
