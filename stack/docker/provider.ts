@@ -64,7 +64,16 @@ export function projectNameFor(runId: string): string {
   return `kh${runId.toLowerCase().replace(/[^a-z0-9]/g, '')}`.slice(0, 48);
 }
 
-async function networkMode(env: NodeJS.ProcessEnv): Promise<NetworkMode> {
+export interface DockerStackOptions extends StackOptions {
+  /**
+   * The project network (`bridge`) or the host's (`host`); default KASPI_HARNESS_NETWORK_MODE, else
+   * bridge when the engine has a bridge network.
+   */
+  networkMode?: NetworkMode;
+}
+
+async function networkMode(options: DockerStackOptions, env: NodeJS.ProcessEnv): Promise<NetworkMode> {
+  if (options.networkMode) return options.networkMode;
   if (env.KASPI_HARNESS_NETWORK_MODE === 'host' || env.KASPI_HARNESS_NETWORK_MODE === 'bridge')
     return env.KASPI_HARNESS_NETWORK_MODE;
   return (await hasBridgeNetwork()) ? 'bridge' : 'host';
@@ -100,14 +109,14 @@ async function collectLogs(compose: ComposeCommand, project: string, logsDir: st
   );
 }
 
-export async function bootDockerStack(options: StackOptions): Promise<Stack> {
+export async function bootDockerStack(options: DockerStackOptions): Promise<Stack> {
   const started = Date.now();
   const log = options.log ?? (() => undefined);
   if (!(await dockerAvailable())) throw new Error(noRuntimeMessage);
   const compose = await composeCommand();
   await cleanDockerLeftovers(compose, log);
 
-  const mode = await networkMode(process.env);
+  const mode = await networkMode(options, process.env);
   configureTestcontainers(mode);
   const runDir = createRunDir(options.runId ?? newRunId());
   const project = projectNameFor(runDir.runId);
@@ -254,6 +263,7 @@ export async function bootDockerStack(options: StackOptions): Promise<Stack> {
         password,
       },
       fallback: { bin: fallbackOrganization.bin, deviceToken: fallbackOrganization.deviceToken },
+      docker: { project, networkMode: mode },
       healthFile,
       bootMs: Date.now() - started,
     };
