@@ -25,10 +25,10 @@ import { watchContainers, type HealthWatch } from './health.ts';
 import { cleanDockerLeftovers, composeDown, recordProject } from './leftovers.ts';
 import {
   composeCommand,
+  containerLogs,
   dockerAvailable,
   hasBridgeNetwork,
   noRuntimeMessage,
-  tryRun,
   type ComposeCommand,
 } from './runtime.ts';
 import { mariadbDatabase, portVariables, readyLine, type DockerPorts, type NetworkMode } from './settings.ts';
@@ -103,7 +103,7 @@ async function collectLogs(compose: ComposeCommand, project: string, logsDir: st
   await Promise.all(
     services.map(async (service) => {
       const name = compose.containerName(project, service);
-      const output = await tryRun('docker', ['logs', '--timestamps', name], 10_000);
+      const output = await containerLogs(name, ['--timestamps']);
       if (output !== undefined) writeFileSync(join(logsDir, `docker-${service}.log`), output);
     }),
   );
@@ -191,7 +191,7 @@ export async function bootDockerStack(options: DockerStackOptions): Promise<Stac
     log(`images ready in ${buildMs} ms; starting project ${project} (${mode} network)…`);
 
     forgetProject = recordProject({ project, composeDir, files });
-    health = watchContainers(project, healthFile, ['bitrix-init']);
+    health = watchContainers(project, healthFile, runDir.logs, ['bitrix-init']);
     const key = (service: string) => compose.waitKey(project, service);
     environmentUp = await new DockerComposeEnvironment(composeDir, files)
       .withProjectName(project)
