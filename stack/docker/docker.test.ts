@@ -47,7 +47,9 @@ function publishedPorts(resolved: string): { hostIp: string; port: string }[] {
 }
 
 describe.skipIf(!compose && !dockerTestsRequired)(
-  'docker-compose.yml (skipped: no docker compose installed)',
+  compose || dockerTestsRequired
+    ? 'docker-compose.yml'
+    : 'docker-compose.yml (skipped: no docker compose installed)',
   () => {
     const config = async (files: string[], env: Record<string, string>) => {
       const { command, baseArgs } = compose!;
