@@ -4,9 +4,10 @@
 #   .ci/docker-engine.sh          start (idempotent): nothing to do when `docker info` already answers
 #   .ci/docker-engine.sh stop     stop the dockerd this script started (by its recorded pid)
 #
-# CI machines here reach the Debian mirror but no container registry and have no bridge network, so
-# the engine runs without iptables or a bridge (containers use host networking), and the base image
-# the stack's Dockerfiles build FROM is made locally with debootstrap from the mirror apt already uses.
+# CI machines here reach the Debian mirror but no container registry, so the base image the stack's
+# Dockerfiles build FROM is made locally with debootstrap from the mirror apt already uses. The engine
+# gets a bridge network (the docker provider's default mode, what users run) where the kernel allows
+# one; otherwise it runs with no bridge and no iptables, and the containers use host networking.
 set -euo pipefail
 
 state_dir=${KASPI_HARNESS_DOCKER_STATE:-/var/run/kaspi-harness-docker}
@@ -63,13 +64,49 @@ install_packages() {
   say "packages installed in $(took "$begun")"
 }
 
+# Whether dockerd can have a bridge network here, tried on throwaway objects only: a bridge link, and
+# iptables' nat table in a throwaway network namespace. dockerd needs the first for docker0 and each
+# compose project's network, and iptables for their NAT (image builds reach the mirror through it);
+# the embedded DNS that resolves service names on a project network is a DNAT of 127.0.0.11:53 inside
+# each container's namespace, the rule tried here. Prints why not, when not.
+bridge_unavailable() {
+  local name=khprobe$$ out
+  if ! command -v ip >/dev/null; then
+    echo "no ip command (iproute2) to try a bridge with"
+    return 0
+  fi
+  if ! out=$(as_root ip link add "$name" type bridge 2>&1); then
+    echo "the kernel refuses a bridge link: $out"
+    return 0
+  fi
+  as_root ip link del "$name"
+  if ! out=$(as_root ip netns add "$name" 2>&1); then
+    echo "no network namespace to try iptables in: $out"
+    return 0
+  fi
+  if ! out=$(as_root ip netns exec "$name" iptables -t nat -A OUTPUT -d 127.0.0.11/32 -p udp --dport 53 \
+    -j DNAT --to-destination 127.0.0.11:53 2>&1); then
+    as_root ip netns del "$name"
+    echo "iptables cannot add a nat rule: ${out:-no output}"
+    return 0
+  fi
+  as_root ip netns del "$name"
+}
+
 start_engine() {
-  local begun
+  local begun network_flags why_not
   begun=$(now)
   mkdir -p "$state_dir"
-  say "starting dockerd (no iptables, no bridge: containers use host networking)"
+  why_not=$(bridge_unavailable)
+  if [[ -z $why_not ]]; then
+    network_flags=(--ip6tables=false)
+    say "starting dockerd with a bridge network and iptables (the kernel allows both)"
+  else
+    network_flags=(--iptables=false --ip6tables=false --bridge=none)
+    say "starting dockerd without a bridge or iptables (containers use host networking): $why_not"
+  fi
   # setsid: its own session, so the caller's Ctrl-C or exit does not take the engine down with it.
-  setsid dockerd --iptables=false --ip6tables=false --bridge=none --storage-driver=overlay2 \
+  setsid dockerd "${network_flags[@]}" --storage-driver=overlay2 \
     --pidfile "$state_dir/dockerd.own.pid" >"$log_file" 2>&1 </dev/null &
   echo $! >"$pid_file"
   for _ in $(seq 1 300); do

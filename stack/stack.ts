@@ -70,6 +70,8 @@ export interface StackInfo {
   /** The PHP runtime's only way out (stack/egress): its control paths report unexpected egress. */
   egress?: { url: string };
   webhookSink?: { url: string };
+  /** The docker provider's compose project and the network its services are on (stack/docker). */
+  docker?: { project: string; networkMode: 'bridge' | 'host' };
   /** What only the booting process can do: `POST /runbook` runs the guide's snippets (stack/harness-control.ts). */
   harness?: { controlUrl: string };
   kaspi: { url: string; controlUrl: string };

@@ -5,7 +5,8 @@
  * reaches the simulators on the production hostnames through the egress proxy (no simulator URL in
  * b_option) and lands on that seller's BIN, with the client certificate a team's harness-files config
  * asked for; a host nobody routed is refused and recorded; the team's own host reaches the webhook
- * sink; and every container is gone after stop().
+ * sink; and every container is gone after stop(). The stack runs on the project's bridge network
+ * (what users get) and on the host's (engines without a bridge), and shows it is on the one it says.
  */
 import { execFile } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
@@ -22,9 +23,10 @@ import { PaymentServiceControlClient } from '../../simulator/payment-service/con
 import { kaspiModuleId } from '../../simulator/bitrix/seed.ts';
 import { checkout, fetchCatalogue } from '../../scenarios/support/storefront.ts';
 import { egressControl, webhookSinkControl } from '../egress/control-client.ts';
-import type { Stack } from '../stack.ts';
-import { bootDockerStack, composeDir, projectNameFor } from './provider.ts';
-import { composeCommand, noRuntimeMessage, tryRun } from './runtime.ts';
+import type { Stack, StackInfo } from '../stack.ts';
+import { bootDockerStack, composeDir, composeFiles, projectNameFor } from './provider.ts';
+import { composeCommand, hasBridgeNetwork, noRuntimeMessage, tryRun } from './runtime.ts';
+import type { NetworkMode } from './settings.ts';
 
 const run = promisify(execFile);
 const dockerTestsRequired = process.env.KASPI_HARNESS_DOCKER_TESTS === '1';
@@ -45,7 +47,9 @@ function publishedPorts(resolved: string): { hostIp: string; port: string }[] {
 }
 
 describe.skipIf(!compose && !dockerTestsRequired)(
-  'docker-compose.yml (skipped: no docker compose installed)',
+  compose || dockerTestsRequired
+    ? 'docker-compose.yml'
+    : 'docker-compose.yml (skipped: no docker compose installed)',
   () => {
     const config = async (files: string[], env: Record<string, string>) => {
       const { command, baseArgs } = compose!;
@@ -57,10 +61,12 @@ describe.skipIf(!compose && !dockerTestsRequired)(
     };
 
     it('validates with its defaults: the project network, the default ports published on 127.0.0.1 only', async () => {
-      const resolved = await config(['docker-compose.yml', 'docker-compose.override.yml'], {});
-      // Not Docker's default `bridge`: service names (the peers' hosts) resolve on the project network only.
-      expect(resolved).not.toMatch(/network_mode: ['"]?(bridge|host)/);
-      expect(resolved).toMatch(/KASPI_HARNESS_NETWORK_MODE: ['"]?bridge/);
+      const resolved = await config(composeFiles('bridge'), {});
+      // Only bitrix has a network_mode (none): any other, even an empty one, keeps a service off the
+      // project network, where service names (the peers' hosts) resolve.
+      expect(resolved.match(/network_mode:.*/g)).toEqual(['network_mode: none']);
+      expect(resolved).not.toMatch(/KASPI_HARNESS_NETWORK_MODE: ['"]?host/);
+      expect(resolved.match(/KASPI_HARNESS_NETWORK_MODE: ['"]?bridge/g)).toHaveLength(7);
       const published = publishedPorts(resolved);
       expect(published.map((p) => p.port).sort()).toEqual(
         ['3128', '8000', '8080', '8545', '9000', '9090', '9545', '33061', '54321'].sort(),
@@ -69,12 +75,21 @@ describe.skipIf(!compose && !dockerTestsRequired)(
     });
 
     it('validates on the host network with the harness variables', async () => {
-      const resolved = await config(['docker-compose.yml'], {
-        KASPI_HARNESS_NETWORK_MODE: 'host',
+      const resolved = await config(composeFiles('host'), {
         KASPI_HARNESS_BITRIX_PORT: '18080',
         KASPI_HARNESS_BITRIX_HOME: '/tmp/kh-config-test-home',
       });
-      expect(resolved).toMatch(/network_mode: host/);
+      // Every service but bitrix (no network in any mode), and each is told so.
+      expect(resolved.match(/network_mode:.*/g)?.sort()).toEqual([
+        'network_mode: host',
+        'network_mode: host',
+        'network_mode: host',
+        'network_mode: host',
+        'network_mode: host',
+        'network_mode: host',
+        'network_mode: none',
+      ]);
+      expect(resolved.match(/KASPI_HARNESS_NETWORK_MODE: ['"]?host/g)).toHaveLength(6);
       expect(resolved).not.toMatch(/ports:/);
       expect(resolved).toContain('18080');
       expect(resolved).toContain('/tmp/kh-config-test-home');
@@ -96,177 +111,278 @@ describe('without a container runtime', () => {
   });
 });
 
-describe.skipIf(!dockerTestsRequired)(
-  dockerTestsRequired
-    ? 'docker stack'
-    : 'docker stack (skipped: set KASPI_HARNESS_DOCKER_TESTS=1; CI does, after .ci/docker-engine.sh)',
-  () => {
-    let stack: Stack | undefined;
-    let filesDir: string | undefined;
+const services = [
+  'mariadb',
+  'postgres',
+  'sandbox',
+  'kaspi',
+  'payment-service',
+  'bitrix-init',
+  'bitrix',
+] as const;
 
-    beforeAll(async () => {
-      // A team's harness-files.json (not named so, not in its classes): the reference certificate
-      // paths, the CA, and a file copied from next to the config.
-      filesDir = await mkdtemp(join(tmpdir(), 'kh-docker-files-'));
-      await writeFile(join(filesDir, 'kaspi.env'), 'KASPI_ENV=test\n');
-      await writeFile(
-        join(filesDir, 'team-files.json'),
-        JSON.stringify({
-          files: [
-            { path: '/home/bitrix/kaspi_certificates/client.crt', generate: 'client-cert' },
-            { path: '/home/bitrix/kaspi_certificates/client.key', generate: 'client-key' },
-            { path: '/home/bitrix/kaspi_certificates/ca.pem', generate: 'ca-cert' },
-            { path: '/home/bitrix/.kaspi.env', source: 'kaspi.env' },
-          ],
-        }),
-      );
-      // A cold image build on a slow mirror takes minutes; a warm boot well under one.
-      stack = await bootDockerStack({
-        seed: 20251103,
-        phpFilesConfig: join(filesDir, 'team-files.json'),
-        log: (line) => console.log(`[docker] ${line}`),
-      });
-    }, 1_500_000);
+interface ContainerNetwork {
+  /** HostConfig.NetworkMode: `host`, `none`, or the network's name. */
+  networkMode: string;
+  /** The networks the container is attached to. */
+  networks: string[];
+  /** Its published ports, as `hostIp:hostPort`. */
+  published: string[];
+}
 
-    afterAll(async () => {
-      if (filesDir) await rm(filesDir, { recursive: true, force: true });
-      if (!stack) return;
-      const project = projectNameFor(stack.info.runId);
-      await stack.stop();
-      const left = await tryRun('docker', [
-        'ps',
-        '-a',
-        '-q',
-        '--filter',
-        `label=com.docker.compose.project=${project}`,
-      ]);
-      expect(left?.trim()).toBe('');
-    }, 120_000);
+/** How each container of a compose project is networked, by service, from `docker inspect`. */
+async function projectContainers(project: string): Promise<Map<string, ContainerNetwork>> {
+  const ids = (
+    await tryRun('docker', ['ps', '-a', '-q', '--filter', `label=com.docker.compose.project=${project}`])
+  )
+    ?.split(/\s+/)
+    .filter((id) => id !== '');
+  expect(ids?.length, `containers of ${project}`).toBeGreaterThan(0);
+  const inspected = JSON.parse((await tryRun('docker', ['inspect', ...ids!]))!) as {
+    Config: { Labels: Record<string, string> };
+    HostConfig: {
+      NetworkMode: string;
+      PortBindings: Record<string, { HostIp: string; HostPort: string }[] | null> | null;
+    };
+    NetworkSettings: { Networks: Record<string, unknown> | null };
+  }[];
+  return new Map(
+    inspected.map((c) => [
+      c.Config.Labels['com.docker.compose.service'] ?? '?',
+      {
+        networkMode: c.HostConfig.NetworkMode,
+        networks: Object.keys(c.NetworkSettings.Networks ?? {}).sort(),
+        published: Object.values(c.HostConfig.PortBindings ?? {})
+          .flatMap((bindings) => bindings ?? [])
+          .map((b) => `${b.HostIp}:${b.HostPort}`)
+          .sort(),
+      },
+    ]),
+  );
+}
 
-    it('routes every seller’s checkout on the production hosts, through the egress proxy, to the seller’s BIN', async () => {
-      const info = stack!.info;
-      expect(info.egress, 'StackInfo.egress').toBeDefined();
-      const egress = egressControl(info.egress!.url);
-      await egress.clear();
+/** Every port of a stack the harness reaches, as `127.0.0.1:port`, from its StackInfo. */
+function stackPorts(info: StackInfo): string[] {
+  const port = (url: string) => Number(new URL(url).port);
+  return [
+    port(info.bitrix.url),
+    port(info.kaspi.url),
+    port(info.kaspi.controlUrl),
+    port(info.paymentService.url),
+    port(info.paymentService.controlUrl),
+    port(info.egress!.url),
+    port(info.webhookSink!.url),
+    port(info.postgres.url),
+    info.mariadb.port,
+  ]
+    .map((p) => `127.0.0.1:${p}`)
+    .sort();
+}
 
-      // As natively: no simulator URL is configured, so the integration calls its production hosts.
-      const db = await createConnection({
-        host: info.mariadb.host,
-        port: info.mariadb.port,
-        user: info.mariadb.user,
-        password: info.mariadb.password,
-        database: info.mariadb.database,
-      });
-      try {
-        const [options] = await db.query<RowDataPacket[]>(
-          "SELECT NAME FROM b_option WHERE MODULE_ID = ? AND NAME IN ('kaspi_api_url', 'payment_service_url')",
-          [kaspiModuleId],
-        );
-        expect(options).toEqual([]);
-      } finally {
-        await db.end();
-      }
+// Both network modes where the engine has a bridge (.ci/docker-engine.sh starts it with one where the
+// kernel allows), the host network alone where it has none. One stack at a time: each boots in its
+// describe's beforeAll and is gone after its afterAll.
+const engineHasBridge = dockerTestsRequired && (await hasBridgeNetwork());
 
-      const catalogue = await fetchCatalogue(info.bitrix.url);
-      const faker = seededFaker(info.seed);
-      const paymentService = new PaymentServiceControlClient(info.paymentService.controlUrl);
-      const logsBefore = (await paymentService.requests()).filter(
-        (r) => r.path === '/api/payment/log',
-      ).length;
-      const kaspi = new KaspiControlClient(info.kaspi.controlUrl);
-      for (const seller of sellers) {
-        const product = catalogue.find((p) => p.shopId === seller.shopId);
-        expect(product, `a product of ${seller.name} in the catalogue`).toBeDefined();
-        const attempt = await checkout(info.bitrix.url, {
-          items: [{ productId: product!.id, quantity: 1 }],
-          paymentMethod: 'qr',
-          faker,
-        });
-        expect(attempt.body, `${seller.name}: ${JSON.stringify(attempt.body)}`).toMatchObject({ ok: true });
-        if (!attempt.body.ok) return;
-        // The seller's BIN (not the fallback's): the config came from the payment-service over TLS.
-        expect(attempt.body.payment.organizationBin, seller.name).toBe(seller.bin);
-        const purchases = await kaspi.purchases({ qrPaymentId: attempt.body.payment.qrPaymentId });
-        expect(purchases).toHaveLength(1);
-        expect(purchases[0]).toMatchObject({ organizationBin: seller.bin, deviceToken: seller.deviceToken });
-      }
-      // Each purchase was created on r3 (a TLS listener that answers -10000 without the run CA's
-      // client certificate) and logged at the payment-service, and nothing was refused on the way.
-      const creates = (await kaspi.journal()).filter((e) => e.path === '/r3/v01/qr/create');
-      expect(creates.filter((e) => e.statusCode === 0).length).toBeGreaterThanOrEqual(sellers.length);
-      const logsAfter = (await paymentService.requests()).filter((r) => r.path === '/api/payment/log').length;
-      expect(logsAfter - logsBefore).toBe(sellers.length);
-      expect(await egress.unexpected()).toEqual([]);
-    }, 180_000);
+function dockerStackTests(mode: NetworkMode): void {
+  let stack: Stack | undefined;
+  let filesDir: string | undefined;
 
-    it('materialises the harness-files config with certificates from the run’s CA', async () => {
-      const home = join(stack!.info.bitrix.documentRoot, '..', '..');
-      const certificates = join(home, 'bitrix', 'kaspi_certificates');
-      const ca = new X509Certificate(await readFile(join(certificates, 'ca.pem')));
-      const client = new X509Certificate(await readFile(join(certificates, 'client.crt')));
-      expect(ca.ca).toBe(true);
-      expect(client.checkIssued(ca) && client.verify(ca.publicKey)).toBe(true);
-      expect((await stat(join(certificates, 'client.key'))).mode & 0o777).toBe(0o600);
-      expect(await readFile(join(home, 'bitrix', '.kaspi.env'), 'utf8')).toBe('KASPI_ENV=test\n');
+  beforeAll(async () => {
+    // A team's harness-files.json (not named so, not in its classes): the reference certificate
+    // paths, the CA, and a file copied from next to the config.
+    filesDir = await mkdtemp(join(tmpdir(), 'kh-docker-files-'));
+    await writeFile(join(filesDir, 'kaspi.env'), 'KASPI_ENV=test\n');
+    await writeFile(
+      join(filesDir, 'team-files.json'),
+      JSON.stringify({
+        files: [
+          { path: '/home/bitrix/kaspi_certificates/client.crt', generate: 'client-cert' },
+          { path: '/home/bitrix/kaspi_certificates/client.key', generate: 'client-key' },
+          { path: '/home/bitrix/kaspi_certificates/ca.pem', generate: 'ca-cert' },
+          { path: '/home/bitrix/.kaspi.env', source: 'kaspi.env' },
+        ],
+      }),
+    );
+    // A cold image build on a slow mirror takes minutes; a warm boot well under one.
+    stack = await bootDockerStack({
+      networkMode: mode,
+      seed: 20251103,
+      phpFilesConfig: join(filesDir, 'team-files.json'),
+      log: (line) => console.log(`[docker] ${line}`),
     });
+  }, 1_500_000);
 
-    it('refuses and records a PHP request to a host nobody routed, reaches nothing by raw socket; the team’s host reaches the sink', async () => {
-      const info = stack!.info;
-      const egress = egressControl(info.egress!.url);
-      const sink = webhookSinkControl(info.webhookSink!.url);
-      await Promise.all([egress.clear(), sink.clear()]);
-      // A page of the site, served by the stub's own PHP (its environment, ini and prepend file):
-      // libcurl with HTTPS_PROXY, a stream wrapper with the prepended default context.
-      await writeFile(
-        join(info.bitrix.documentRoot, 'kh-egress-probe.php'),
-        `<?php
-$curl = function (string $url, ?string $body = null): array {
-    $ch = curl_init($url);
-    curl_setopt_array($ch, [CURLOPT_RETURNTRANSFER => true, CURLOPT_TIMEOUT => 10]);
-    if ($body !== null) {
-        curl_setopt_array($ch, [CURLOPT_POST => true, CURLOPT_POSTFIELDS => $body, CURLOPT_HTTPHEADER => ['Content-Type: application/json']]);
+  afterAll(async () => {
+    if (filesDir) await rm(filesDir, { recursive: true, force: true });
+    if (!stack) return;
+    const project = projectNameFor(stack.info.runId);
+    await stack.stop();
+    const left = await tryRun('docker', [
+      'ps',
+      '-a',
+      '-q',
+      '--filter',
+      `label=com.docker.compose.project=${project}`,
+    ]);
+    expect(left?.trim()).toBe('');
+  }, 120_000);
+
+  it(`runs on the ${mode} network (bitrix on none)`, async () => {
+    const info = stack!.info;
+    const project = projectNameFor(info.runId);
+    expect(info.docker).toEqual({ project, networkMode: mode });
+    const containers = await projectContainers(project);
+    expect([...containers.keys()].sort()).toEqual([...services].sort());
+    expect(containers.get('bitrix')).toEqual({ networkMode: 'none', networks: ['none'], published: [] });
+    // Bridge: compose's default network, `<project>_default`, with every port the StackInfo names
+    // published on 127.0.0.1; host: the host's, nothing published.
+    const projectNetwork = `${project}_default`;
+    for (const service of services.filter((s) => s !== 'bitrix')) {
+      const { networkMode, networks } = containers.get(service)!;
+      expect({ service, networkMode, networks }).toEqual(
+        mode === 'bridge'
+          ? { service, networkMode: projectNetwork, networks: [projectNetwork] }
+          : { service, networkMode: 'host', networks: ['host'] },
+      );
     }
-    $answer = curl_exec($ch);
-    return ['connect' => curl_getinfo($ch, CURLINFO_HTTP_CONNECTCODE), 'status' => curl_getinfo($ch, CURLINFO_RESPONSE_CODE), 'error' => curl_error($ch), 'body' => $answer];
+    const published = [...containers.values()].flatMap((c) => c.published).sort();
+    expect(published).toEqual(mode === 'bridge' ? stackPorts(info) : []);
+  });
+
+  it('routes every seller’s checkout on the production hosts, through the egress proxy, to the seller’s BIN', async () => {
+    const info = stack!.info;
+    expect(info.egress, 'StackInfo.egress').toBeDefined();
+    const egress = egressControl(info.egress!.url);
+    await egress.clear();
+
+    // As natively: no simulator URL is configured, so the integration calls its production hosts.
+    const db = await createConnection({
+      host: info.mariadb.host,
+      port: info.mariadb.port,
+      user: info.mariadb.user,
+      password: info.mariadb.password,
+      database: info.mariadb.database,
+    });
+    try {
+      const [options] = await db.query<RowDataPacket[]>(
+        "SELECT NAME FROM b_option WHERE MODULE_ID = ? AND NAME IN ('kaspi_api_url', 'payment_service_url')",
+        [kaspiModuleId],
+      );
+      expect(options).toEqual([]);
+    } finally {
+      await db.end();
+    }
+
+    const catalogue = await fetchCatalogue(info.bitrix.url);
+    const faker = seededFaker(info.seed);
+    const paymentService = new PaymentServiceControlClient(info.paymentService.controlUrl);
+    const logsBefore = (await paymentService.requests()).filter((r) => r.path === '/api/payment/log').length;
+    const kaspi = new KaspiControlClient(info.kaspi.controlUrl);
+    for (const seller of sellers) {
+      const product = catalogue.find((p) => p.shopId === seller.shopId);
+      expect(product, `a product of ${seller.name} in the catalogue`).toBeDefined();
+      const attempt = await checkout(info.bitrix.url, {
+        items: [{ productId: product!.id, quantity: 1 }],
+        paymentMethod: 'qr',
+        faker,
+      });
+      expect(attempt.body, `${seller.name}: ${JSON.stringify(attempt.body)}`).toMatchObject({ ok: true });
+      if (!attempt.body.ok) return;
+      // The seller's BIN (not the fallback's): the config came from the payment-service over TLS.
+      expect(attempt.body.payment.organizationBin, seller.name).toBe(seller.bin);
+      const purchases = await kaspi.purchases({ qrPaymentId: attempt.body.payment.qrPaymentId });
+      expect(purchases).toHaveLength(1);
+      expect(purchases[0]).toMatchObject({ organizationBin: seller.bin, deviceToken: seller.deviceToken });
+    }
+    // Each purchase was created on r3 (a TLS listener that answers -10000 without the run CA's
+    // client certificate) and logged at the payment-service, and nothing was refused on the way.
+    const creates = (await kaspi.journal()).filter((e) => e.path === '/r3/v01/qr/create');
+    expect(creates.filter((e) => e.statusCode === 0).length).toBeGreaterThanOrEqual(sellers.length);
+    const logsAfter = (await paymentService.requests()).filter((r) => r.path === '/api/payment/log').length;
+    expect(logsAfter - logsBefore).toBe(sellers.length);
+    expect(await egress.unexpected()).toEqual([]);
+  }, 180_000);
+
+  it('materialises the harness-files config with certificates from the run’s CA', async () => {
+    const home = join(stack!.info.bitrix.documentRoot, '..', '..');
+    const certificates = join(home, 'bitrix', 'kaspi_certificates');
+    const ca = new X509Certificate(await readFile(join(certificates, 'ca.pem')));
+    const client = new X509Certificate(await readFile(join(certificates, 'client.crt')));
+    expect(ca.ca).toBe(true);
+    expect(client.checkIssued(ca) && client.verify(ca.publicKey)).toBe(true);
+    expect((await stat(join(certificates, 'client.key'))).mode & 0o777).toBe(0o600);
+    expect(await readFile(join(home, 'bitrix', '.kaspi.env'), 'utf8')).toBe('KASPI_ENV=test\n');
+  });
+
+  it('refuses and records a PHP request to a host nobody routed, reaches nothing by raw socket; the team’s host reaches the sink', async () => {
+    const info = stack!.info;
+    const egress = egressControl(info.egress!.url);
+    const sink = webhookSinkControl(info.webhookSink!.url);
+    await Promise.all([egress.clear(), sink.clear()]);
+    // A page of the site, served by the stub's own PHP (its environment, ini and prepend file):
+    // libcurl with HTTPS_PROXY, a stream wrapper with the prepended default context.
+    await writeFile(
+      join(info.bitrix.documentRoot, 'kh-egress-probe.php'),
+      `<?php
+$curl = function (string $url, ?string $body = null): array {
+  $ch = curl_init($url);
+  curl_setopt_array($ch, [CURLOPT_RETURNTRANSFER => true, CURLOPT_TIMEOUT => 10]);
+  if ($body !== null) {
+      curl_setopt_array($ch, [CURLOPT_POST => true, CURLOPT_POSTFIELDS => $body, CURLOPT_HTTPHEADER => ['Content-Type: application/json']]);
+  }
+  $answer = curl_exec($ch);
+  return ['connect' => curl_getinfo($ch, CURLINFO_HTTP_CONNECTCODE), 'status' => curl_getinfo($ch, CURLINFO_RESPONSE_CODE), 'error' => curl_error($ch), 'body' => $answer];
 };
 $stream = @file_get_contents('http://example.org/leak');
 // A raw socket ignores every proxy setting: the container's lack of a network is what stops it.
 $raw = @fsockopen('127.0.0.1', ${Number(new URL(info.kaspi.controlUrl).port)}, $errno, $errstr, 2);
 header('Content-Type: application/json');
 echo json_encode([
-    'telegram' => $curl('https://api.telegram.org/bot1/sendMessage'),
-    'stream' => [$stream, $http_response_header[0] ?? null],
-    'crm' => $curl('https://crm.cvety.kz/hooks/probe', '{"probe":true}'),
-    'raw' => $raw !== false,
+  'telegram' => $curl('https://api.telegram.org/bot1/sendMessage'),
+  'stream' => [$stream, $http_response_header[0] ?? null],
+  'crm' => $curl('https://crm.cvety.kz/hooks/probe', '{"probe":true}'),
+  'raw' => $raw !== false,
 ]);
 `,
-      );
-      const response = await fetch(`${info.bitrix.url}/kh-egress-probe.php`);
-      expect(response.status).toBe(200);
-      const out = (await response.json()) as {
-        telegram: { connect: number; error: string };
-        stream: [string | false, string | null];
-        crm: { status: number; error: string };
-        raw: boolean;
-      };
-      expect(out.raw, 'a raw socket to the Kaspi simulator’s control port').toBe(false);
-      expect(out.telegram.connect).toBe(403);
-      expect(out.stream).toEqual([false, expect.stringContaining('403')]);
-      // TLS to the team's host verified against the run CA (PHP trusts nothing else).
-      expect(out.crm).toMatchObject({ status: 200, error: '' });
+    );
+    const response = await fetch(`${info.bitrix.url}/kh-egress-probe.php`);
+    expect(response.status).toBe(200);
+    const out = (await response.json()) as {
+      telegram: { connect: number; error: string };
+      stream: [string | false, string | null];
+      crm: { status: number; error: string };
+      raw: boolean;
+    };
+    expect(out.raw, 'a raw socket to the Kaspi simulator’s control port').toBe(false);
+    expect(out.telegram.connect).toBe(403);
+    expect(out.stream).toEqual([false, expect.stringContaining('403')]);
+    // TLS to the team's host verified against the run CA (PHP trusts nothing else).
+    expect(out.crm).toMatchObject({ status: 200, error: '' });
 
-      const refused = await egress.unexpected();
-      expect(refused).toEqual(
-        expect.arrayContaining([
-          expect.objectContaining({ host: 'api.telegram.org', port: 443, method: 'CONNECT' }),
-          expect.objectContaining({ host: 'example.org', port: 80, method: 'GET' }),
-        ]),
-      );
-      expect(refused).toHaveLength(2);
-      expect(await sink.received()).toMatchObject([
-        { method: 'POST', host: 'crm.cvety.kz', path: '/hooks/probe', body: { probe: true } },
-      ]);
-      await egress.clear();
-    }, 60_000);
-  },
-);
+    const refused = await egress.unexpected();
+    expect(refused).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ host: 'api.telegram.org', port: 443, method: 'CONNECT' }),
+        expect.objectContaining({ host: 'example.org', port: 80, method: 'GET' }),
+      ]),
+    );
+    expect(refused).toHaveLength(2);
+    expect(await sink.received()).toMatchObject([
+      { method: 'POST', host: 'crm.cvety.kz', path: '/hooks/probe', body: { probe: true } },
+    ]);
+    await egress.clear();
+  }, 60_000);
+}
+
+for (const mode of ['bridge', 'host'] as const) {
+  const skipped = !dockerTestsRequired
+    ? 'set KASPI_HARNESS_DOCKER_TESTS=1; CI does, after .ci/docker-engine.sh'
+    : mode === 'bridge' && !engineHasBridge
+      ? 'the engine has no bridge network'
+      : undefined;
+  describe.skipIf(skipped !== undefined)(
+    `docker stack on the ${mode} network${skipped ? ` (skipped: ${skipped})` : ''}`,
+    () => dockerStackTests(mode),
+  );
+}

@@ -25,10 +25,10 @@ import { watchContainers, type HealthWatch } from './health.ts';
 import { cleanDockerLeftovers, composeDown, recordProject } from './leftovers.ts';
 import {
   composeCommand,
+  containerLogs,
   dockerAvailable,
   hasBridgeNetwork,
   noRuntimeMessage,
-  tryRun,
   type ComposeCommand,
 } from './runtime.ts';
 import { mariadbDatabase, portVariables, readyLine, type DockerPorts, type NetworkMode } from './settings.ts';
@@ -64,10 +64,29 @@ export function projectNameFor(runId: string): string {
   return `kh${runId.toLowerCase().replace(/[^a-z0-9]/g, '')}`.slice(0, 48);
 }
 
-async function networkMode(env: NodeJS.ProcessEnv): Promise<NetworkMode> {
+export interface DockerStackOptions extends StackOptions {
+  /**
+   * The project network (`bridge`) or the host's (`host`); default KASPI_HARNESS_NETWORK_MODE, else
+   * bridge when the engine has a bridge network.
+   */
+  networkMode?: NetworkMode;
+}
+
+async function networkMode(options: DockerStackOptions, env: NodeJS.ProcessEnv): Promise<NetworkMode> {
+  if (options.networkMode) return options.networkMode;
   if (env.KASPI_HARNESS_NETWORK_MODE === 'host' || env.KASPI_HARNESS_NETWORK_MODE === 'bridge')
     return env.KASPI_HARNESS_NETWORK_MODE;
   return (await hasBridgeNetwork()) ? 'bridge' : 'host';
+}
+
+/**
+ * The compose files of a mode: the project network with its published ports (what `docker compose up`
+ * reads), or the host network, which cannot have port bindings.
+ */
+export function composeFiles(mode: NetworkMode): string[] {
+  return mode === 'host'
+    ? ['docker-compose.yml', 'docker-compose.host.yml']
+    : ['docker-compose.yml', 'docker-compose.override.yml'];
 }
 
 /** testcontainers settings for engines like these CI machines': no Ryuk image, no bridge. */
@@ -84,25 +103,24 @@ async function collectLogs(compose: ComposeCommand, project: string, logsDir: st
   await Promise.all(
     services.map(async (service) => {
       const name = compose.containerName(project, service);
-      const output = await tryRun('docker', ['logs', '--timestamps', name], 10_000);
+      const output = await containerLogs(name, ['--timestamps']);
       if (output !== undefined) writeFileSync(join(logsDir, `docker-${service}.log`), output);
     }),
   );
 }
 
-export async function bootDockerStack(options: StackOptions): Promise<Stack> {
+export async function bootDockerStack(options: DockerStackOptions): Promise<Stack> {
   const started = Date.now();
   const log = options.log ?? (() => undefined);
   if (!(await dockerAvailable())) throw new Error(noRuntimeMessage);
   const compose = await composeCommand();
   await cleanDockerLeftovers(compose, log);
 
-  const mode = await networkMode(process.env);
+  const mode = await networkMode(options, process.env);
   configureTestcontainers(mode);
   const runDir = createRunDir(options.runId ?? newRunId());
   const project = projectNameFor(runDir.runId);
-  const files =
-    mode === 'host' ? ['docker-compose.yml'] : ['docker-compose.yml', 'docker-compose.override.yml'];
+  const files = composeFiles(mode);
   const ports = await pickPorts();
   const password = randomBytes(18).toString('base64url');
   const home = join(runDir.path, 'home');
@@ -113,9 +131,6 @@ export async function bootDockerStack(options: StackOptions): Promise<Stack> {
   const images = await imageSettings(process.env, mode === 'host');
   const environment: Record<string, string> = {
     ...imageEnvironment(images),
-    // Bridge: empty, so compose uses the project's network (service names resolve there; on Docker's
-    // default `bridge` they would not); the containers read the empty value as bridge.
-    KASPI_HARNESS_NETWORK_MODE: mode === 'host' ? 'host' : '',
     ...Object.fromEntries(
       (Object.keys(portVariables) as (keyof DockerPorts)[]).map((key) => [
         portVariables[key],
@@ -176,7 +191,7 @@ export async function bootDockerStack(options: StackOptions): Promise<Stack> {
     log(`images ready in ${buildMs} ms; starting project ${project} (${mode} network)…`);
 
     forgetProject = recordProject({ project, composeDir, files });
-    health = watchContainers(project, healthFile, ['bitrix-init']);
+    health = watchContainers(project, healthFile, runDir.logs, ['bitrix-init']);
     const key = (service: string) => compose.waitKey(project, service);
     environmentUp = await new DockerComposeEnvironment(composeDir, files)
       .withProjectName(project)
@@ -248,6 +263,7 @@ export async function bootDockerStack(options: StackOptions): Promise<Stack> {
         password,
       },
       fallback: { bin: fallbackOrganization.bin, deviceToken: fallbackOrganization.deviceToken },
+      docker: { project, networkMode: mode },
       healthFile,
       bootMs: Date.now() - started,
     };

@@ -3,7 +3,7 @@
  * users ask themselves, so it is ours too; compose is the plugin (`docker compose`) when there is
  * one, else the standalone `docker-compose` (1.29 on Debian 12, which these CI machines use).
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -23,6 +23,29 @@ export async function tryRun(
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A container's output, stdout and stderr together, in about the order they came (`docker logs`
+ * writes them back to its own stdout and stderr: reading only stdout loses every error message), or
+ * undefined when the container is gone.
+ */
+export function containerLogs(
+  container: string,
+  options: readonly string[] = [],
+  timeoutMs = 10_000,
+): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const child = spawn('docker', ['logs', ...options, container], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: timeoutMs,
+    });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.on('error', () => resolve(undefined));
+    child.on('close', (code) => resolve(code === 0 ? Buffer.concat(chunks).toString() : undefined));
+  });
 }
 
 export async function dockerAvailable(): Promise<boolean> {
