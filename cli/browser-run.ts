@@ -44,10 +44,17 @@ export function browserSummaryLine(code: number, reportDir: string): string {
   if (!stats) return `browser: FAIL — Playwright exited with ${code} before reporting (see its output above)`;
   const total = stats.expected + stats.unexpected + stats.flaky;
   const seconds = Math.round(stats.duration / 1000);
-  const verdict = code === 0 && stats.unexpected === 0 ? 'PASS' : 'FAIL';
+  // playwright.config.ts retries a failure once to record its trace; passing then is still a failure.
+  const verdict = code === 0 && stats.unexpected === 0 && stats.flaky === 0 ? 'PASS' : 'FAIL';
+  const evidence = `traces and screenshots in ${join(where, 'artifacts')}`;
   const failed =
-    stats.unexpected > 0
-      ? `${stats.unexpected} of ${total} failed (traces and screenshots in ${join(where, 'artifacts')})`
+    stats.unexpected + stats.flaky > 0
+      ? [
+          stats.unexpected > 0 ? `${stats.unexpected} of ${total} failed` : '',
+          stats.flaky > 0 ? `${stats.flaky} of ${total} failed once and passed on the retry (flaky)` : '',
+        ]
+          .filter(Boolean)
+          .join(', ') + ` (${evidence})`
       : `${total} passed`;
   const skipped = stats.skipped > 0 ? `, ${stats.skipped} skipped` : '';
   return `browser: ${verdict} — storefront checkouts in Chromium: ${failed}${skipped} in ${seconds} s; report ${join(where, 'html', 'index.html')}`;

@@ -250,8 +250,8 @@ export const test = base.extend<
    * One browser context and page per worker, not per test: a new context costs Chromium a renderer
    * process each time, a large share of each test's CPU on two cores. Each test still starts as a
    * new customer (the storefront fixture clears the cookies that hold the cart), and Playwright
-   * records a trace chunk per test and screenshots a failure on every open page, this one included.
-   * A failed test ends its worker, so the next test gets a fresh context.
+   * screenshots a failure on every open page, this one included (and records a trace chunk when it
+   * retries the failed test). A failed test ends its worker, so the next test gets a fresh context.
    */
   shopperPage: [
     async ({ browser, stack }, use, workerInfo) => {
