@@ -35,13 +35,19 @@ export interface SchemeListenerOptions {
   requireClientCertificate: boolean;
 }
 
-/** What the TLS handshake established about the client's certificate. */
+/**
+ * What the TLS handshake established about the client's certificate. The X509Certificate view, not
+ * getPeerCertificate(), which builds the whole legacy object with three fingerprints per request.
+ */
 export function certificateVerdict(socket: TLSSocket): CertificateVerdict {
-  const certificate = socket.getPeerCertificate();
-  if (Object.keys(certificate).length === 0) return { kind: 'none' };
+  const certificate = socket.getPeerX509Certificate();
+  if (certificate === undefined) return { kind: 'none' };
   if (!socket.authorized) return { kind: 'untrusted' };
-  const cn = certificate.subject.CN;
-  return { kind: 'verified', commonName: typeof cn === 'string' ? cn : '' };
+  const cn = certificate.subject
+    .split('\n')
+    .find((part) => part.startsWith('CN='))
+    ?.slice(3);
+  return { kind: 'verified', commonName: cn ?? '' };
 }
 
 export function createSchemeListener(options: SchemeListenerOptions): RequestListener {
