@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
-import { defaultSeed } from './fixtures/customers.ts';
+import { defaultSeed } from './fixtures/seed.ts';
 import { chromiumArgs, chromiumExecutable } from './scenarios/support/browser.ts';
 import { newRunId } from './stack/run-dir.ts';
 

@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { defaultSeed } from './fixtures/customers.ts';
+import { defaultSeed } from './fixtures/seed.ts';
 import { newRunId } from './stack/run-dir.ts';
 
 // One id and seed for the whole run, shared by the global setup (in this process) and the reporter.

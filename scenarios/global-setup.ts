@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { seedFromEnv } from '../fixtures/customers.ts';
+import { seedFromEnv } from '../fixtures/seed.ts';
 import { bootStackWith, type Stack } from '../stack/stack.ts';
 import { chooseStackKind } from '../stack/docker/choose.ts';
 import { reportDirFor } from './report/reporter.ts';

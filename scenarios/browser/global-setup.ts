@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FullConfig } from '@playwright/test';
-import { seedFromEnv } from '../../fixtures/customers.ts';
+import { seedFromEnv } from '../../fixtures/seed.ts';
 import { chooseStackKind } from '../../stack/docker/choose.ts';
 import { bootStackWith, type Stack, type StackInfo } from '../../stack/stack.ts';
 

@@ -10,7 +10,7 @@
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
-import { defaultSeed } from '../../fixtures/customers.ts';
+import { defaultSeed } from '../../fixtures/seed.ts';
 import { layOutDocumentRoot, routerScript } from '../../simulator/bitrix/layout.ts';
 import { connectAsApp, seedBitrix } from '../../simulator/bitrix/seed.ts';
 import type { RunningMariadb } from '../mariadb.ts';
