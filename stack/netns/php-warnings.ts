@@ -38,10 +38,15 @@ export interface LogWatcher {
   close(): void;
 }
 
+/** Appends seen within this long are read together: php -S logs three lines per request. */
+const coalesceMs = 25;
+const readBuffer = Buffer.allocUnsafe(64 * 1024);
+
 /**
  * Follows a file from its current end and hands over each batch of complete lines. fs.watch wakes
- * it as the writer appends, so an event carries the time it was written give or take the event
- * loop's delay; `flush` closes the remaining gap when someone reads the record.
+ * it as the writer appends, and one read follows within 25 ms, however many appends came in that
+ * time (the lines carry their own times); `flush` closes the remaining gap when someone reads the
+ * record.
  */
 export function followAppends(file: string, onLines: (text: string) => void): LogWatcher {
   let offset = 0;
@@ -59,12 +64,11 @@ export function followAppends(file: string, onLines: (text: string) => void): Lo
       return;
     }
     try {
-      const buffer = Buffer.alloc(64 * 1024);
       for (;;) {
-        const read = readSync(fd, buffer, 0, buffer.length, offset);
+        const read = readSync(fd, readBuffer, 0, readBuffer.length, offset);
         if (read <= 0) break;
         offset += read;
-        partial += buffer.subarray(0, read).toString('utf8');
+        partial += readBuffer.subarray(0, read).toString('utf8');
       }
     } finally {
       closeSync(fd);
@@ -76,8 +80,15 @@ export function followAppends(file: string, onLines: (text: string) => void): Lo
     onLines(complete);
   };
   let watcher: FSWatcher | undefined;
+  let scheduled: NodeJS.Timeout | undefined;
+  const flushSoon = (): void => {
+    scheduled ??= setTimeout(() => {
+      scheduled = undefined;
+      flush();
+    }, coalesceMs).unref();
+  };
   try {
-    watcher = watch(file, { persistent: false }, () => flush());
+    watcher = watch(file, { persistent: false }, flushSoon);
     watcher.on('error', () => watcher?.close());
   } catch {
     // no inotify: flush() on read still finds everything
@@ -85,6 +96,7 @@ export function followAppends(file: string, onLines: (text: string) => void): Lo
   return {
     flush,
     close: () => {
+      clearTimeout(scheduled);
       flush();
       watcher?.close();
     },
