@@ -10,6 +10,7 @@
  *   done here on the raw socket, because msw's network-error response cannot express them over HTTP.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 import { getResponse, type RequestHandler } from 'msw';
 import type { Attribution } from './journal-entry.ts';
 import type { FaultDecision } from './faults.ts';
@@ -109,13 +110,21 @@ const sleep = (ms: number) =>
     setTimeout(resolve, ms).unref();
   });
 
+/** The TCP socket under a TLS socket (Node keeps it as `_parent`), if there is one. */
+function rawSocketOf(socket: Socket): Socket | undefined {
+  const parent: unknown = (socket as Socket & { _parent?: unknown })._parent;
+  return parent instanceof Socket ? parent : undefined;
+}
+
 /** Carries out a socket-level fault. Returns false for kinds that are not socket faults. */
 function breakSocket(req: IncomingMessage, decision: FaultDecision): boolean {
   const socket = req.socket;
   switch (decision.fault?.kind) {
     case 'reset':
-      // TCP RST: the client sees ECONNRESET.
-      socket.resetAndDestroy();
+      // TCP RST: the client sees ECONNRESET. Over TLS the RST goes on the TCP socket under it:
+      // resetAndDestroy() on the TLS socket itself throws (not a TCP handle).
+      (rawSocketOf(socket) ?? socket).resetAndDestroy();
+      socket.destroy();
       return true;
     case 'empty-reply':
       // FIN without a byte: the client sees "socket hang up" / "other side closed".

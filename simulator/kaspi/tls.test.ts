@@ -5,6 +5,7 @@ import {
   type IssuedCertificate,
 } from '../../stack/tls/ca.ts';
 import { clientCertificateHeader } from './auth.ts';
+import { KaspiControlClient } from './control-client.ts';
 import { startKaspiSimulator, type KaspiSimulator } from './server.ts';
 import { sellerAt } from './test-helpers.ts';
 import { tlsClient, type TlsCall } from './tls-test-client.ts';
@@ -134,6 +135,22 @@ describe('scheme differences', () => {
       StatusCode: 0,
       message: 'Payment scanned',
     });
+  });
+
+  it('a reset fault resets the TCP connection under the TLS session: the client sees ECONNRESET', async () => {
+    const control = new KaspiControlClient(sim.controlUrl);
+    await control.addFault({
+      match: { scheme: 'r3', path: 'qr/create' },
+      fault: { kind: 'reset' },
+      times: 1,
+    });
+    try {
+      await expect(r3(partner)('POST', '/r3/v01/qr/create', qrBody)).rejects.toMatchObject({
+        code: 'ECONNRESET',
+      });
+    } finally {
+      await control.removeFaults();
+    }
   });
 
   it('journals TLS requests like plain ones', async () => {
