@@ -35,6 +35,8 @@ async function kaspi(values: { port?: string; 'control-port'?: string; plain: bo
     controlPort: integerFlag('control-port', values['control-port']) ?? 0,
     tls: !values.plain,
   });
+  // Handlers before the URLs: whoever reads them may signal at once (see up.ts).
+  const stopped = untilSignal(() => simulator.close());
   if (!values.json)
     console.log('Kaspi simulator up (seeded with fixtures/sellers.json and the fallback organization):');
   print(values.json, [
@@ -47,7 +49,7 @@ async function kaspi(values: { port?: string; 'control-port'?: string; plain: bo
     ['controlUrl', 'Dashboard + control API', simulator.controlUrl],
     ['openapiUrl', 'OpenAPI document', `${simulator.controlUrl}/openapi.json`],
   ]);
-  return untilSignal(() => simulator.close());
+  return stopped;
 }
 
 async function paymentService(values: {
@@ -73,16 +75,17 @@ async function paymentService(values: {
     port: integerFlag('port', values.port),
     controlPort: integerFlag('control-port', values['control-port']),
   });
+  const stopped = untilSignal(async () => {
+    await simulator.close();
+    await stopPostgres();
+  });
   if (!values.json) console.log('payment-service simulator up (configs seeded from fixtures/sellers.json):');
   print(values.json, [
     ['url', 'payment-service (guide contract)', `${simulator.url}/api`],
     ['controlUrl', 'Control API', simulator.controlUrl],
     ['databaseUrl', 'PostgreSQL', databaseUrl],
   ]);
-  return untilSignal(async () => {
-    await simulator.close();
-    await stopPostgres();
-  });
+  return stopped;
 }
 
 export const simCommand: Command = {

@@ -48,14 +48,9 @@ ${runFlagsHelp}`,
       log,
     });
     const forget = announceUp(stack.info);
-    if (options.json) {
-      console.log(JSON.stringify({ ready: true, pid: process.pid, ...stack.info }));
-    } else {
-      console.log(`Stack up in ${stack.info.bootMs} ms (run ${stack.info.runId}):`);
-      for (const [name, url] of stackUrls(stack.info)) console.log(`  ${name.padEnd(30)} ${url}`);
-      console.log('Ctrl-C or `kaspi-harness down` stops it.');
-    }
-    return new Promise<number>((resolve) => {
+    // Handlers first, then the ready line: whoever reads it may signal at once, and a SIGTERM that
+    // arrived before Node handled it would end the process with the stack still running.
+    const stopped = new Promise<number>((resolve) => {
       const stop = (signal: NodeJS.Signals) => {
         log(`${signal}: stopping`);
         forget();
@@ -64,5 +59,13 @@ ${runFlagsHelp}`,
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+    if (options.json) {
+      console.log(JSON.stringify({ ready: true, pid: process.pid, ...stack.info }));
+    } else {
+      console.log(`Stack up in ${stack.info.bootMs} ms (run ${stack.info.runId}):`);
+      for (const [name, url] of stackUrls(stack.info)) console.log(`  ${name.padEnd(30)} ${url}`);
+      console.log('Ctrl-C or `kaspi-harness down` stops it.');
+    }
+    return stopped;
   },
 };
