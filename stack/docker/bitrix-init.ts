@@ -31,6 +31,8 @@ const runDir = '/kh';
 const phpClassesDir = '/kh/php-classes';
 /** KASPI_HARNESS_PHP_FILES_DIR, where KASPI_HARNESS_PHP_FILES_NAME names the harness-files config. */
 const phpFilesDir = '/kh/php-files';
+/** KASPI_HARNESS_PHP_INIT_DIR, where KASPI_HARNESS_PHP_INIT_NAME names the team's init.php. */
+const phpInitDir = '/kh/php-init';
 
 async function alreadySeeded(connection: Connection): Promise<boolean> {
   const [rows] = await connection.query<RowDataPacket[]>(
@@ -57,6 +59,7 @@ export async function initBitrix(
   // As natively: an explicit config wins, else the classes' own harness-files.json, else the
   // reference ApiClient's client certificate, all issued from the run's CA.
   const configName = basename(env.KASPI_HARNESS_PHP_FILES_NAME ?? '');
+  const initName = basename(env.KASPI_HARNESS_PHP_INIT_NAME ?? '');
   const materializedFiles = await resolveMaterializedFiles({
     ca: await loadRunCa(),
     phpClassesDir,
@@ -67,7 +70,7 @@ export async function initBitrix(
     runDir,
     { ...mariadb, host: '127.0.0.1' } as RunningMariadb,
     phpClassesDir,
-    { materializedFiles },
+    { materializedFiles, phpInitFile: initName === '' ? undefined : join(phpInitDir, initName) },
   );
   await copyFile(routerScript, join(runDir, 'home', 'bitrix', 'router.php'));
   await mkdir(join(runDir, 'home', 'bitrix', 'logs'), { recursive: true });

@@ -24,7 +24,7 @@ import { kaspiModuleId } from '../../simulator/bitrix/seed.ts';
 import { checkout, fetchCatalogue } from '../../scenarios/support/storefront.ts';
 import { egressControl, webhookSinkControl } from '../egress/control-client.ts';
 import type { Stack, StackInfo } from '../stack.ts';
-import { bootDockerStack, composeDir, composeFiles, projectNameFor } from './provider.ts';
+import { bootDockerStack, composeDir, composeFiles, projectNameFor, services } from './provider.ts';
 import { composeCommand, hasBridgeNetwork, noRuntimeMessage, tryRun } from './runtime.ts';
 import type { NetworkMode } from './settings.ts';
 
@@ -111,16 +111,6 @@ describe('without a container runtime', () => {
   });
 });
 
-const services = [
-  'mariadb',
-  'postgres',
-  'sandbox',
-  'kaspi',
-  'payment-service',
-  'bitrix-init',
-  'bitrix',
-] as const;
-
 interface ContainerNetwork {
   /** HostConfig.NetworkMode: `host`, `none`, or the network's name. */
   networkMode: string;
@@ -193,6 +183,8 @@ function dockerStackTests(mode: NetworkMode): void {
     // paths, the CA, and a file copied from next to the config.
     filesDir = await mkdtemp(join(tmpdir(), 'kh-docker-files-'));
     await writeFile(join(filesDir, 'kaspi.env'), 'KASPI_ENV=test\n');
+    // The team's init.php (--php-init): the prolog includes it on every request.
+    await writeFile(join(filesDir, 'init.php'), "<?php\nheader('X-Team-Init: docker-test');\n");
     await writeFile(
       join(filesDir, 'team-files.json'),
       JSON.stringify({
@@ -209,6 +201,7 @@ function dockerStackTests(mode: NetworkMode): void {
       networkMode: mode,
       seed: 20251103,
       phpFilesConfig: join(filesDir, 'team-files.json'),
+      phpInitFile: join(filesDir, 'init.php'),
       log: (line) => console.log(`[docker] ${line}`),
     });
   }, 1_500_000);
@@ -313,6 +306,12 @@ function dockerStackTests(mode: NetworkMode): void {
     expect(client.checkIssued(ca) && client.verify(ca.publicKey)).toBe(true);
     expect((await stat(join(certificates, 'client.key'))).mode & 0o777).toBe(0o600);
     expect(await readFile(join(home, 'bitrix', '.kaspi.env'), 'utf8')).toBe('KASPI_ENV=test\n');
+  });
+
+  it("runs the team's init.php (--php-init) on every request", async () => {
+    const response = await fetch(`${stack!.info.bitrix.url}/local/api/catalogue.php`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-team-init')).toBe('docker-test');
   });
 
   it('refuses and records a PHP request to a host nobody routed, reaches nothing by raw socket; the team’s host reaches the sink', async () => {

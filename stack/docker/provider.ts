@@ -36,7 +36,8 @@ import { mariadbDatabase, portVariables, readyLine, type DockerPorts, type Netwo
 export { dockerAvailable, noRuntimeMessage } from './runtime.ts';
 
 export const composeDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const services = [
+/** Every service of docker-compose.yml, in start order. */
+export const services = [
   'mariadb',
   'postgres',
   'sandbox',
@@ -143,6 +144,12 @@ export async function bootDockerStack(options: DockerStackOptions): Promise<Stac
     // The stub's files are this user's, so the run directory can be removed without root.
     KASPI_HARNESS_USER: `${uid}:${gid}`,
     ...(options.phpClassesDir ? { KASPI_HARNESS_PHP_CLASSES: resolve(options.phpClassesDir) } : {}),
+    ...(options.phpInitFile
+      ? {
+          KASPI_HARNESS_PHP_INIT_DIR: dirname(resolve(options.phpInitFile)),
+          KASPI_HARNESS_PHP_INIT_NAME: basename(options.phpInitFile),
+        }
+      : {}),
     ...(options.phpFilesConfig
       ? {
           KASPI_HARNESS_PHP_FILES_DIR: dirname(resolve(options.phpFilesConfig)),
