@@ -5,6 +5,7 @@ import { announceUp } from '../../stack/up-state.ts';
 import { UsageError, type Command } from '../command.ts';
 import { parseRunOptions, runFlags, runFlagsHelp } from '../run-options.ts';
 import { existingPath } from '../scenario-run.ts';
+import { untilSignal } from '../wait-for-signal.ts';
 
 export function stackUrls(info: StackInfo): [string, string][] {
   return [
@@ -50,15 +51,10 @@ ${runFlagsHelp}`,
     const forget = announceUp(stack.info);
     // Handlers first, then the ready line: whoever reads it may signal at once, and a SIGTERM that
     // arrived before Node handled it would end the process with the stack still running.
-    const stopped = new Promise<number>((resolve) => {
-      const stop = (signal: NodeJS.Signals) => {
-        log(`${signal}: stopping`);
-        forget();
-        void stack.stop().finally(() => resolve(0));
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+    const stopped = untilSignal(async () => {
+      forget();
+      await stack.stop();
+    }, log);
     if (options.json) {
       console.log(JSON.stringify({ ready: true, pid: process.pid, ...stack.info }));
     } else {
