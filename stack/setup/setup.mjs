@@ -145,6 +145,9 @@ function installOptional(parts) {
     execFileSync(argv[0], argv.slice(1), { stdio: 'ignore', env });
   };
   for (const part of parts) {
+    // Not in this distribution's package lists (Ubuntu has no chromium-headless-shell): skip at
+    // once, every run, instead of an apt-get update each time.
+    if (!commandWorks('apt-cache', ['show', ...part.packages])) continue;
     const install = () => aptGet(['install', '-y', '-qq', ...part.packages]);
     try {
       try {
