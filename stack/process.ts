@@ -4,7 +4,7 @@
  * the groups we created, by pid.
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, readdirSync, readFileSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -137,8 +137,13 @@ export class ManagedProcess {
       if (!exitedInTime) signalGroup(this.pid, 'SIGKILL');
       await this.exited;
     }
-    // Workers of the group may outlive its leader (php -S); end them too.
+    // Workers of the group may outlive its leader (php -S); end them too, and return only once they
+    // are gone (SIGKILL is delivered asynchronously: on a busy machine a worker was still exiting
+    // when stop() returned). Bounded: a member stuck in the kernel must not hang the harness.
     signalGroup(this.pid, 'SIGKILL');
+    for (let waited = 0; waited < 2_000 && groupHasLiveMembers(this.pid); waited += 20) {
+      await sleep(20, undefined, { ref: false });
+    }
     if (!this.log.closed) {
       this.log.end();
       await once(this.log, 'close').catch(() => undefined);
@@ -146,7 +151,33 @@ export class ManagedProcess {
   }
 }
 
-export function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
+/**
+ * Whether any process of group `pgid` is still alive. Zombies do not count: an orphaned php -S
+ * worker stays one until init reaps it, which here can take over a second, and holds nothing.
+ */
+function groupHasLiveMembers(pgid: number): boolean {
+  if (!signalGroup(pgid, 0)) return false;
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return true; // no /proc: the group answered signal 0, so something of it is there
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const [state, , group] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(group) === pgid && state !== 'Z') return true;
+    } catch {
+      // ended while we looked
+    }
+  }
+  return false;
+}
+
+/** Signal 0 only asks whether any process of the group is still there. */
+export function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
   try {
     process.kill(-pid, signal);
     return true;
