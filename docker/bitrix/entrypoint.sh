@@ -64,7 +64,7 @@ relays="$relays $!"
 cd "$root"
 # Not exec: php -S ignores SIGTERM as pid 1, so this shell forwards it and the container stops at once.
 php -d display_errors=0 -d display_startup_errors=0 -d html_errors=0 -d log_errors=1 \
-  -d error_reporting=32767 -d "error_log=$log_dir/php.log" \
+  -d error_reporting=32767 -d "error_log=$log_dir/php.log" -d opcache.enable_cli=1 -d opcache.revalidate_freq=0 \
   -S "127.0.0.1:$port" -t "$root" /home/bitrix/router.php &
 server=$!
 stopping=0
