@@ -99,23 +99,47 @@ async function everyGroupGoneWithin(groups: number[], ms: number): Promise<numbe
   return groups.filter(groupAlive);
 }
 
+/** Waits until the harness has recorded `groups` process groups (its services are starting). */
+async function groupsStarted(harnessPid: number, groups: number): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while ((recordOf(harnessPid)?.groups.length ?? 0) < groups) {
+    if (Date.now() > deadline) throw new Error(`the harness did not start ${groups} process group(s)`);
+    await sleep(10);
+  }
+}
+
 describe('stopping the harness', () => {
-  for (const [signal, delayMs] of [
+  // A delay, or mid-boot: as soon as the first service (one group) or PHP (the fourth) has started,
+  // so the signal surely meets a boot in progress with processes to end.
+  for (const [signal, moment] of [
     ['SIGTERM', 700],
     ['SIGINT', 1_500],
+    ['SIGTERM', { groups: 1 }],
+    ['SIGINT', { groups: 4 }],
     ['SIGTERM', -1],
   ] as const) {
-    const when = delayMs < 0 ? 'once it is up' : `${delayMs} ms into the boot`;
+    const when =
+      typeof moment === 'object'
+        ? `mid-boot, once ${moment.groups === 1 ? 'its first service' : 'PHP'} has started`
+        : moment < 0
+          ? 'once it is up'
+          : `${moment} ms into the boot`;
     it(`${signal} ${when}: every child process is gone within 5 s and the run directory is removed`, async () => {
       const { child, ready } = startUp();
-      if (delayMs < 0) await ready;
+      if (typeof moment === 'object') {
+        ready.catch(() => undefined);
+        await groupsStarted(child.pid!, moment.groups);
+      } else if (moment < 0) await ready;
       else {
         ready.catch(() => undefined);
-        await sleep(delayMs);
+        await sleep(moment);
       }
-      const record = recordOf(child.pid!);
+      // Groups the boot starts after the signal count too: the record is read until the exit.
+      let record = recordOf(child.pid!);
+      const follow = setInterval(() => (record = recordOf(child.pid!) ?? record), 5);
       child.kill(signal);
       const tookMs = await exitWithin(child, 5_000);
+      clearInterval(follow);
       expect(child.exitCode ?? child.signalCode, 'the harness exited').not.toBeNull();
       expect(tookMs).toBeLessThan(5_000);
       if (record) {

@@ -44,6 +44,11 @@ export interface StackOptions {
   phpNetwork?: NetworkRequest;
   /** Progress lines ("starting MariaDB…"). */
   log?: (line: string) => void;
+  /**
+   * Ctrl-C or SIGTERM during the boot: the boot stops what it started at its next step and rejects
+   * (the CLI aborts it; a runner's own signal handling ends the process).
+   */
+  signal?: AbortSignal;
 }
 
 /** Everything a scenario needs to reach the stack; plain data, so it can cross to test workers. */
@@ -137,7 +142,9 @@ export async function bootStack(options: StackOptions): Promise<Stack> {
     registry.release();
   };
 
+  const step = (): void => options.signal?.throwIfAborted();
   try {
+    step();
     const sellers = options.sellers ?? fixtureSellers;
     log('starting MariaDB, PostgreSQL and the Kaspi simulator…');
     const { ca, caCertFile } = await createRunCa(runDir.path);
@@ -156,6 +163,7 @@ export async function bootStack(options: StackOptions): Promise<Stack> {
     const healthFile = join(runDir.path, 'health.jsonl');
     watchService(healthFile, 'MariaDB', mariadb.process);
     watchService(healthFile, 'PostgreSQL', postgres.process);
+    step();
     log('starting the payment-service simulator and the egress sandbox…');
     const paymentService = await startPaymentServiceSimulator({
       databaseUrl: postgres.url,
@@ -173,6 +181,7 @@ export async function bootStack(options: StackOptions): Promise<Stack> {
       log,
     });
     stoppers.push({ name: 'egress proxy and webhook sink', stop: sandbox.close });
+    step();
     const apiBaseUrl = `${paymentService.url}/api`;
     log('starting the Bitrix stub (PHP)…');
     // No Kaspi or payment-service URL is configured: the integration code calls its production hosts
@@ -197,6 +206,7 @@ export async function bootStack(options: StackOptions): Promise<Stack> {
       webhookUrl: options.webhookUrl ?? `https://${defaultWebhookHosts[0]}/hooks/kaspi`,
     });
     stoppers.push({ name: 'Bitrix stub', stop: bitrix.close });
+    step();
     sandbox.egress.setClientDescriber(bitrix.describeEgressClient);
     const harness = await startHarnessControl({ 'POST /runbook': () => runRunbookChecks(bitrix) });
     stoppers.push({ name: 'harness control API', stop: harness.close });
@@ -234,15 +244,26 @@ export async function bootStack(options: StackOptions): Promise<Stack> {
       healthFile,
       bootMs: Date.now() - started,
     };
+    step();
     return { info, stop };
   } catch (error) {
-    await stop({ keepLogsIn: join(process.cwd(), 'reports', 'failed-boot', runDir.runId) });
+    // An interrupted boot did not fail: nothing to keep.
+    const interrupted = options.signal?.aborted === true;
+    await stop(
+      interrupted ? {} : { keepLogsIn: join(process.cwd(), 'reports', 'failed-boot', runDir.runId) },
+    );
     throw error;
   }
 }
 
 /** Boots the stack with the named provider; testcontainers is loaded only when docker is asked for. */
 export async function bootStackWith(kind: 'native' | 'docker', options: StackOptions): Promise<Stack> {
-  if (kind === 'docker') return (await import('./docker/provider.ts')).bootDockerStack(options);
-  return bootStack(options);
+  if (kind === 'native') return bootStack(options);
+  // The compose boot is one long step: an interruption is honoured once it is over.
+  const stack = await (await import('./docker/provider.ts')).bootDockerStack(options);
+  if (options.signal?.aborted) {
+    await stack.stop();
+    options.signal.throwIfAborted();
+  }
+  return stack;
 }

@@ -1,10 +1,11 @@
 import { parseArgs } from 'node:util';
 import { chooseStackKind } from '../../stack/docker/choose.ts';
-import { bootStackWith, type StackInfo } from '../../stack/stack.ts';
+import { bootStackWith, type Stack, type StackInfo } from '../../stack/stack.ts';
 import { announceUp } from '../../stack/up-state.ts';
 import { UsageError, type Command } from '../command.ts';
 import { parseRunOptions, runFlags, runFlagsHelp } from '../run-options.ts';
 import { existingPath } from '../scenario-run.ts';
+import { exitCodeFor, interruptOnSignal } from '../interrupt.ts';
 import { untilSignal } from '../wait-for-signal.ts';
 
 export function stackUrls(info: StackInfo): [string, string][] {
@@ -41,13 +42,23 @@ ${runFlagsHelp}`,
     if (options.stack === 'external')
       throw new UsageError('up boots a stack: --stack external makes no sense here');
     const kind = await chooseStackKind(options.stack === 'auto' ? undefined : options.stack);
-    const stack = await bootStackWith(kind, {
-      seed: options.seed,
-      phpClassesDir: options.phpClasses && existingPath('--php-classes', options.phpClasses, 'directory'),
-      phpInitFile: options.phpInit && existingPath('--php-init', options.phpInit, 'file'),
-      phpFilesConfig: options.phpFiles && existingPath('--php-files', options.phpFiles, 'file'),
-      log,
-    });
+    const interrupt = interruptOnSignal(log);
+    let stack: Stack;
+    try {
+      stack = await bootStackWith(kind, {
+        seed: options.seed,
+        phpClassesDir: options.phpClasses && existingPath('--php-classes', options.phpClasses, 'directory'),
+        phpInitFile: options.phpInit && existingPath('--php-init', options.phpInit, 'file'),
+        phpFilesConfig: options.phpFiles && existingPath('--php-files', options.phpFiles, 'file'),
+        log,
+        signal: interrupt.signal,
+      });
+    } catch (error) {
+      interrupt.release();
+      const signal = interrupt.received();
+      if (signal) return exitCodeFor(signal);
+      throw error;
+    }
     const forget = announceUp(stack.info);
     // Handlers first, then the ready line: whoever reads it may signal at once, and a SIGTERM that
     // arrived before Node handled it would end the process with the stack still running.
@@ -55,6 +66,7 @@ ${runFlagsHelp}`,
       forget();
       await stack.stop();
     }, log);
+    interrupt.release();
     if (options.json) {
       console.log(JSON.stringify({ ready: true, pid: process.pid, ...stack.info }));
     } else {

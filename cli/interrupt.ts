@@ -1,0 +1,39 @@
+/**
+ * Ctrl-C and SIGTERM while this process boots stacks of its own. The signal aborts the boot, which
+ * stops what it had started; without it, a signal during the boot ended the process at once and
+ * left MariaDB, PostgreSQL, PHP's gateway and the run directory behind.
+ *
+ * The handlers stay until `release()`: call it only once the next handlers are installed (those of
+ * `untilSignal`, or of a runner child), so no signal ever meets Node's default action.
+ */
+export interface Interrupt {
+  readonly signal: AbortSignal;
+  /** The signal received, if any. */
+  received(): NodeJS.Signals | undefined;
+  release(): void;
+}
+
+export function exitCodeFor(signal: NodeJS.Signals): number {
+  return signal === 'SIGINT' ? 130 : 143;
+}
+
+export function interruptOnSignal(log: (line: string) => void = console.error): Interrupt {
+  const controller = new AbortController();
+  let received: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (received) return;
+    received = signal;
+    log(`${signal}: stopping`);
+    controller.abort(new Error(`interrupted by ${signal}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    received: () => received,
+    release: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
