@@ -11,7 +11,7 @@
 import { afterAll, beforeAll, describe, type TestContext } from 'vitest';
 import { seededFaker } from '../fixtures/customers.ts';
 import { fallbackOrganization, type Seller } from '../fixtures/organizations.ts';
-import { clearBitrixCache as clearCacheOf } from '../simulator/bitrix/index.ts';
+import { clearBitrixCache as clearCacheOf } from '../simulator/bitrix/cache.ts';
 import { appendedSince, fileMark } from './support/bitrix-files.ts';
 import { paymentLogRows, storedOrder } from './support/evidence.ts';
 import { tracePayment } from './support/routing.ts';
