@@ -66,21 +66,26 @@ function recordOf(harnessPid: number): RunRecord | undefined {
 
 /** `kaspi-harness up --json`; resolves with the child and, once it printed it, its ready line. */
 function startUp(): { child: ChildProcess; ready: Promise<StackInfo & { pid: number }> } {
-  const child = spawn(process.execPath, ['cli/bin.mjs', 'up', '--json'], {
+  return startCli<StackInfo & { pid: number }>(['up', '--json']);
+}
+
+/** A `kaspi-harness` command that prints a JSON ready line (`up --json`, `sim … --json`). */
+function startCli<Ready>(args: string[]): { child: ChildProcess; ready: Promise<Ready> } {
+  const child = spawn(process.execPath, ['cli/bin.mjs', ...args], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   started.push(child);
-  const ready = new Promise<StackInfo & { pid: number }>((resolve, reject) => {
+  const ready = new Promise<Ready>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (line) resolve(JSON.parse(line) as StackInfo & { pid: number });
+      if (line) resolve(JSON.parse(line) as Ready);
     });
     let err = '';
     child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`up exited with ${code}: ${err}`)));
+    child.once('exit', (code) => reject(new Error(`${args[0]} exited with ${code}: ${err}`)));
   });
   return { child, ready };
 }
@@ -163,6 +168,27 @@ describe('stopping the harness', () => {
     expect(await everyGroupGoneWithin(record!.groups, 3_000)).toEqual([]);
     expect(existsSync(record!.runDir)).toBe(false);
   }, 90_000);
+});
+
+describe('sim payment-service (its own PostgreSQL)', () => {
+  for (const moment of ['up', 'mid-boot'] as const) {
+    it(`SIGTERM ${moment === 'up' ? 'once it answers' : 'once PostgreSQL has started'}: PostgreSQL is gone within 5 s, its directory too`, async () => {
+      const { child, ready } = startCli<{ url: string }>(['sim', 'payment-service', '--json']);
+      if (moment === 'up') {
+        const health = await fetch(`${(await ready).url}/health`);
+        expect(health.status).toBe(200);
+      } else {
+        ready.catch(() => undefined);
+        await groupsStarted(child.pid!, 1);
+      }
+      const record = recordOf(child.pid!);
+      expect(record?.groups.length, 'the sim recorded its PostgreSQL').toBe(1);
+      child.kill('SIGTERM');
+      expect(await exitWithin(child, 5_000)).toBeLessThan(5_000);
+      expect(await everyGroupGoneWithin(record!.groups, 500), 'process groups still alive').toEqual([]);
+      expect(existsSync(record!.runDir), `${record!.runDir} removed`).toBe(false);
+    }, 60_000);
+  }
 });
 
 describe('two runs at once', () => {

@@ -1,12 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sellers } from '../../fixtures/organizations.ts';
 import { startKaspiSimulator } from '../../simulator/kaspi/index.ts';
 import { startPaymentServiceSimulator } from '../../simulator/payment-service/index.ts';
+import { cleanLeftovers, RunRegistry } from '../../stack/leftovers.ts';
 import { startPostgres } from '../../stack/postgres.ts';
+import { onProcessSpawn } from '../../stack/process.ts';
+import { createRunDir, newRunId } from '../../stack/run-dir.ts';
 import { integerFlag, UsageError, type Command } from '../command.ts';
+import { exitCodeFor, interruptOnSignal } from '../interrupt.ts';
 import { untilSignal } from '../wait-for-signal.ts';
 
 const options = {
@@ -59,26 +60,46 @@ async function paymentService(values: {
   json: boolean;
 }) {
   let databaseUrl = values['database-url'];
-  let stopPostgres = async () => undefined;
-  if (!databaseUrl) {
-    const runDir = mkdtempSync(join(tmpdir(), 'kaspi-harness-sim-'));
-    const postgres = await startPostgres({ runDir });
-    databaseUrl = postgres.url;
-    stopPostgres = async () => {
-      await postgres.stop();
-      rmSync(runDir, { recursive: true, force: true });
-    };
+  const stoppers: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stoppers.reverse()) await stop();
+  };
+  const interrupt = interruptOnSignal();
+  let simulator: Awaited<ReturnType<typeof startPaymentServiceSimulator>>;
+  try {
+    if (!databaseUrl) {
+      // A private PostgreSQL, recorded like a stack's processes: a SIGKILLed sim leaves it to the next run to end.
+      cleanLeftovers();
+      const runDir = createRunDir(newRunId());
+      const registry = new RunRegistry(runDir.runId, runDir.path);
+      const unsubscribe = onProcessSpawn((pid) => registry.addGroup(pid));
+      stoppers.push(async () => {
+        unsubscribe();
+        runDir.remove();
+        registry.release();
+      });
+      const postgres = await startPostgres({ runDir: runDir.path });
+      stoppers.push(postgres.stop);
+      databaseUrl = postgres.url;
+    }
+    interrupt.signal.throwIfAborted();
+    simulator = await startPaymentServiceSimulator({
+      databaseUrl,
+      sellers,
+      port: integerFlag('port', values.port),
+      controlPort: integerFlag('control-port', values['control-port']),
+    });
+    stoppers.push(simulator.close);
+    interrupt.signal.throwIfAborted();
+  } catch (error) {
+    await stopAll();
+    interrupt.release();
+    const signal = interrupt.received();
+    if (signal) return exitCodeFor(signal);
+    throw error;
   }
-  const simulator = await startPaymentServiceSimulator({
-    databaseUrl,
-    sellers,
-    port: integerFlag('port', values.port),
-    controlPort: integerFlag('control-port', values['control-port']),
-  });
-  const stopped = untilSignal(async () => {
-    await simulator.close();
-    await stopPostgres();
-  });
+  const stopped = untilSignal(stopAll);
+  interrupt.release();
   if (!values.json) console.log('payment-service simulator up (configs seeded from fixtures/sellers.json):');
   print(values.json, [
     ['url', 'payment-service (guide contract)', `${simulator.url}/api`],
