@@ -65,15 +65,23 @@ function recordOf(harnessPid: number): RunRecord | undefined {
 }
 
 /** `kaspi-harness up --json`; resolves with the child and, once it printed it, its ready line. */
-function startUp(): { child: ChildProcess; ready: Promise<StackInfo & { pid: number }> } {
-  return startCli<StackInfo & { pid: number }>(['up', '--json']);
+function startUp(options: { ownGroup?: boolean } = {}): {
+  child: ChildProcess;
+  ready: Promise<StackInfo & { pid: number }>;
+} {
+  return startCli<StackInfo & { pid: number }>(['up', '--json'], options);
 }
 
 /** A `kaspi-harness` command that prints a JSON ready line (`up --json`, `sim … --json`). */
-function startCli<Ready>(args: string[]): { child: ChildProcess; ready: Promise<Ready> } {
+function startCli<Ready>(
+  args: string[],
+  { ownGroup = false }: { ownGroup?: boolean } = {},
+): { child: ChildProcess; ready: Promise<Ready> } {
+  // ownGroup: a group of its own, as a terminal gives a command, so a test can press Ctrl-C.
   const child = spawn(process.execPath, ['cli/bin.mjs', ...args], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: ownGroup,
   });
   started.push(child);
   const ready = new Promise<Ready>((resolve, reject) => {
@@ -113,25 +121,54 @@ async function groupsStarted(harnessPid: number, groups: number): Promise<void> 
   }
 }
 
+/** Waits until the harness runs a `cp` in its own process group (a database template's copy). */
+async function copyRunning(harnessPid: number): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  const running = () =>
+    readdirSync('/proc')
+      .filter((entry) => /^\d+$/.test(entry))
+      .some((pid) => {
+        try {
+          const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+          const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+          return stat.includes('(cp)') && Number(fields[1]) === harnessPid;
+        } catch {
+          return false;
+        }
+      });
+  while (!running()) {
+    if (Date.now() > deadline) throw new Error('the harness ran no cp');
+    await sleep(2);
+  }
+}
+
 describe('stopping the harness', () => {
   // A delay, or mid-boot: as soon as the first service (one group) or PHP (the fourth) has started,
-  // so the signal surely meets a boot in progress with processes to end.
+  // so the signal surely meets a boot in progress with processes to end. `Ctrl-C` signals the
+  // harness's whole process group, as a terminal does: the helpers the boot runs in that group
+  // (PostgreSQL's `cp` of its template) die too, while the services it started go on starting.
   for (const [signal, moment] of [
     ['SIGTERM', 700],
     ['SIGINT', 1_500],
     ['SIGTERM', { groups: 1 }],
     ['SIGINT', { groups: 4 }],
+    ['Ctrl-C', 'copying'],
     ['SIGTERM', -1],
   ] as const) {
     const when =
-      typeof moment === 'object'
-        ? `mid-boot, once ${moment.groups === 1 ? 'its first service' : 'PHP'} has started`
-        : moment < 0
-          ? 'once it is up'
-          : `${moment} ms into the boot`;
+      moment === 'copying'
+        ? 'mid-boot, while it copies a database template'
+        : typeof moment === 'object'
+          ? `mid-boot, once ${moment.groups === 1 ? 'its first service' : 'PHP'} has started`
+          : moment < 0
+            ? 'once it is up'
+            : `${moment} ms into the boot`;
     it(`${signal} ${when}: every child process is gone within 5 s and the run directory is removed`, async () => {
-      const { child, ready } = startUp();
-      if (typeof moment === 'object') {
+      const { child, ready } = startUp({ ownGroup: signal === 'Ctrl-C' });
+      if (moment === 'copying') {
+        ready.catch(() => undefined);
+        await copyRunning(child.pid!);
+      } else if (typeof moment === 'object') {
         ready.catch(() => undefined);
         await groupsStarted(child.pid!, moment.groups);
       } else if (moment < 0) await ready;
@@ -142,7 +179,8 @@ describe('stopping the harness', () => {
       // Groups the boot starts after the signal count too: the record is read until the exit.
       let record = recordOf(child.pid!);
       const follow = setInterval(() => (record = recordOf(child.pid!) ?? record), 5);
-      child.kill(signal);
+      if (signal === 'Ctrl-C') process.kill(-child.pid!, 'SIGINT');
+      else child.kill(signal);
       const tookMs = await exitWithin(child, 5_000);
       clearInterval(follow);
       expect(child.exitCode ?? child.signalCode, 'the harness exited').not.toBeNull();
@@ -242,4 +280,43 @@ describe('a service that dies mid-run', () => {
     expect(deaths.map((death) => death.service)).toEqual(['MariaDB']);
     expect(deaths[0]!.message).toMatch(/exited unexpectedly[\s\S]*Last log lines/i);
   }, 90_000);
+});
+
+describe('a service that fails to start', () => {
+  it('leaves nothing behind: the boot waits for the services starting beside it, then stops them', async () => {
+    const runId = `fails-to-start-${process.pid}`;
+    const processesOfRun = () =>
+      readdirSync('/proc')
+        .filter((entry) => /^\d+$/.test(entry))
+        .filter((pid) => {
+          try {
+            return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`kaspi-harness-${runId}-`);
+          } catch {
+            return false;
+          }
+        });
+    const booting = bootStack({ seed: 1, runId });
+    booting.catch(() => undefined);
+    // PostgreSQL fails at its first step, the copy of its template, while MariaDB is starting.
+    const deadline = Date.now() + 30_000;
+    let killed = false;
+    while (!killed && Date.now() < deadline) {
+      for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+        try {
+          const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+          if (command.startsWith('cp\0') && command.includes('kaspi-harness-pg-templates')) {
+            process.kill(Number(pid), 'SIGKILL');
+            killed = true;
+          }
+        } catch {
+          // gone meanwhile
+        }
+      }
+      await sleep(1);
+    }
+    expect(killed, "PostgreSQL's template copy was caught").toBe(true);
+    await expect(booting).rejects.toThrow();
+    await sleep(2_000); // time for a MariaDB the boot forgot to finish starting
+    expect(processesOfRun(), 'processes of the failed boot still running').toEqual([]);
+  }, 60_000);
 });

@@ -97,6 +97,20 @@ export interface Stack {
 
 type Stopper = { name: string; stop: () => Promise<void> };
 
+/**
+ * Like Promise.all, but settles only when every start has: with Promise.all, one failing start (a
+ * Ctrl-C kills PostgreSQL's `cp` of its template) let the boot clean up while MariaDB was still
+ * starting, and MariaDB then outlived the run.
+ */
+async function allStarted<T extends readonly unknown[]>(starts: {
+  [K in keyof T]: Promise<T[K]>;
+}): Promise<T> {
+  const settled = await Promise.allSettled(starts);
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
 export async function bootStack(options: StackOptions): Promise<Stack> {
   const started = Date.now();
   const log = options.log ?? (() => undefined);
@@ -148,7 +162,7 @@ export async function bootStack(options: StackOptions): Promise<Stack> {
     const sellers = options.sellers ?? fixtureSellers;
     log('starting MariaDB, PostgreSQL and the Kaspi simulator…');
     const { ca, caCertFile } = await createRunCa(runDir.path);
-    const [mariadb, postgres, kaspi] = await Promise.all([
+    const [mariadb, postgres, kaspi] = await allStarted([
       startMariadb({ runDir: runDir.path }).then(
         (s) => (stoppers.push({ name: 'MariaDB', stop: s.stop }), s),
       ),
