@@ -5,10 +5,10 @@
  * team's PHP, the stack provider, the seller filter. Prints one summary line; returns the exit code.
  */
 import { readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import { newRunId } from '../stack/run-dir.ts';
 import { runChild, type ChildOutput } from './child-run.ts';
-import { repoRoot, scenarioEnv, type ScenarioRunOptions } from './scenario-run.ts';
+import { reportsRoot, repoRoot, scenarioEnv, type ScenarioRunOptions } from './scenario-run.ts';
 
 /** `runId`: put the report under this run's directory (e.g. the phase6 run's); a new id when absent. */
 export type BrowserRunOptions = Omit<ScenarioRunOptions, 'files' | 'stacks'>;
@@ -22,8 +22,7 @@ interface PlaywrightStats {
 }
 
 export function browserReportDir(options: Pick<BrowserRunOptions, 'reportsDir'>, runId: string): string {
-  const root = options.reportsDir ? resolve(options.reportsDir) : join(repoRoot, 'reports');
-  return join(root, runId, 'playwright');
+  return join(reportsRoot(options), runId, 'playwright');
 }
 
 function readStats(reportDir: string): PlaywrightStats | undefined {

@@ -25,11 +25,18 @@ export interface ScenarioRunOptions {
   sellers?: number[];
   stack?: StackProvider;
   stackFile?: string;
+  /** The stack file appears later: this process is booting the stack (phase6, cli/own-stacks.ts). */
+  stackFilePending?: boolean;
   /** How many stacks to boot (one per parallel worker). */
   stacks?: number;
 }
 
 export const repoRoot = join(import.meta.dirname, '..');
+
+/** Where reports/<run>/ directories go: --reports-dir, else the repository's reports/. */
+export function reportsRoot(options: Pick<ScenarioRunOptions, 'reportsDir'>): string {
+  return options.reportsDir ? resolve(options.reportsDir) : join(repoRoot, 'reports');
+}
 
 export function existingPath(flag: string, path: string, kind: 'file' | 'directory'): string {
   const absolute = resolve(path);
@@ -52,6 +59,7 @@ export function suiteFiles(suites: readonly string[]): string[] {
 
 export function scenarioEnv(options: ScenarioRunOptions): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, KASPI_HARNESS_RUN_ID: options.runId ?? newRunId() };
+  delete env.KASPI_HARNESS_STACK_FILE_PENDING;
   if (options.seed !== undefined) env.KASPI_HARNESS_SEED = String(options.seed);
   if (options.phpClassesDir)
     env.KASPI_HARNESS_PHP_CLASSES = existingPath('--php-classes', options.phpClassesDir, 'directory');
@@ -63,7 +71,10 @@ export function scenarioEnv(options: ScenarioRunOptions): NodeJS.ProcessEnv {
   if (options.quiet) env.KASPI_HARNESS_QUIET = '1';
   if (options.sellers?.length) env.KASPI_HARNESS_SELLERS = options.sellers.join(',');
   if (options.stack) env.KASPI_HARNESS_STACK = options.stack;
-  if (options.stackFile)
+  if (options.stackFile && options.stackFilePending) {
+    env.KASPI_HARNESS_STACK_FILE = options.stackFile;
+    env.KASPI_HARNESS_STACK_FILE_PENDING = '1';
+  } else if (options.stackFile)
     env.KASPI_HARNESS_STACK_FILE = existingPath('--stack-file', options.stackFile, 'file');
   const files = options.files?.length ?? Infinity;
   env.KASPI_HARNESS_STACKS = String(options.stacks ?? Math.min(2, files));

@@ -6,17 +6,16 @@
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { seedFromEnv } from '../fixtures/seed.ts';
-import { bootStackWith, type Stack } from '../stack/stack.ts';
-import { chooseStackKind } from '../stack/docker/choose.ts';
+import { readStackInfo } from '../stack/stack-file.ts';
+import type { Stack, StackOptions } from '../stack/stack.ts';
 import { reportDirFor } from './report/reporter.ts';
 import { stackCount } from './support/stack-pool.ts';
-import { readFileSync } from 'node:fs';
-import type { StackOptions } from '../stack/stack.ts';
 
 /**
  * The stack provider named by KASPI_HARNESS_STACK: local processes (native), containers (docker), an
- * already running stack described by the JSON that `kaspi-harness up --json` printed (external; left
- * running), or — by default — native where PHP and the databases are installed, else docker.
+ * already running stack described by the JSON that `kaspi-harness up --json` printed, or the one
+ * `phase6` is booting for this run (external: left running), or — by default — native where PHP and
+ * the databases are installed, else docker. The stack code is loaded only to boot one.
  */
 async function provideStack(options: StackOptions): Promise<Stack> {
   const requested = process.env.KASPI_HARNESS_STACK ?? 'auto';
@@ -26,9 +25,13 @@ async function provideStack(options: StackOptions): Promise<Stack> {
       throw new Error(
         'KASPI_HARNESS_STACK=external needs KASPI_HARNESS_STACK_FILE (kaspi-harness up --json)',
       );
-    const info = JSON.parse(readFileSync(file, 'utf8')) as Stack['info'];
-    return { info, stop: async () => undefined };
+    const pending = process.env.KASPI_HARNESS_STACK_FILE_PENDING === '1';
+    return { info: await readStackInfo(file, { pending }), stop: async () => undefined };
   }
+  const [{ bootStackWith }, { chooseStackKind }] = await Promise.all([
+    import('../stack/stack.ts'),
+    import('../stack/docker/choose.ts'),
+  ]);
   return bootStackWith(await chooseStackKind(requested === 'auto' ? undefined : requested), options);
 }
 

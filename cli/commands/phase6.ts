@@ -1,9 +1,13 @@
-import type { Command } from '../command.ts';
-import { runBrowserScenarios } from '../browser-run.ts';
-import { HeldOutput } from '../held-output.ts';
-import { parseRunOptions, runFlagsHelp, scenarioRunOptions } from '../run-options.ts';
-import { runScenarios } from '../scenario-run.ts';
+import { join } from 'node:path';
+import { chooseStackKind } from '../../stack/docker/choose.ts';
 import { newRunId } from '../../stack/run-dir.ts';
+import type { Command } from '../command.ts';
+import { browserReportDir, runBrowserScenarios } from '../browser-run.ts';
+import { HeldOutput } from '../held-output.ts';
+import { exitCodeFor, interruptOnSignal } from '../interrupt.ts';
+import { ownStacks } from '../own-stacks.ts';
+import { parseRunOptions, runFlagsHelp, scenarioRunOptions } from '../run-options.ts';
+import { existingPath, reportsRoot, runScenarios, type ScenarioRunOptions } from '../scenario-run.ts';
 import { stepTimer } from '../step-timer.ts';
 
 export const phase6Command: Command = {
@@ -25,30 +29,96 @@ ${runFlagsHelp}
     const browser = !argv.includes('--no-browser');
     const options = await parseRunOptions(argv.filter((arg) => arg !== '--no-browser'));
     // One run id for both runners: the browser report lands in reports/<run>/playwright.
-    const scenarioOptions = {
+    const runId = newRunId();
+    const routing: ScenarioRunOptions = {
       ...scenarioRunOptions(options, ['scenarios/phase6.test.ts']),
-      runId: newRunId(),
+      runId,
     };
-    const timer = stepTimer();
-    if (!browser) {
-      const code = await timer.time('routing scenarios', () => runScenarios(scenarioOptions));
-      console.log(timer.summary());
-      return code;
+    if (options.stack === 'external')
+      return runBothParts({ options: routing }, browser ? { options: routing } : undefined);
+
+    // Both stacks boot here, in this process, while the runners start (cli/own-stacks.ts); each is
+    // stopped, its logs kept with the report, as soon as its part is over.
+    const log = options.quiet ? () => undefined : (line: string) => console.log(`[stack] ${line}`);
+    const interrupt = interruptOnSignal(log);
+    const stacks = ownStacks(await chooseStackKind(options.stack === 'auto' ? undefined : options.stack));
+    try {
+      const stackOptions = {
+        seed: options.seed,
+        phpClassesDir: options.phpClasses && existingPath('--php-classes', options.phpClasses, 'directory'),
+        phpInitFile: options.phpInit && existingPath('--php-init', options.phpInit, 'file'),
+        phpFilesConfig: options.phpFiles && existingPath('--php-files', options.phpFiles, 'file'),
+        signal: interrupt.signal,
+      };
+      const part = (name: string, runId: string, keepLogsIn: string): Part => {
+        const stackFile = stacks.boot(name, {
+          ...stackOptions,
+          runId,
+          log: (line) => log(`${name}: ${line}`),
+        });
+        return {
+          // A failed boot is reported by the runner that waits for the stack.
+          options: { ...routing, stack: 'external', stackFile, stackFilePending: true },
+          done: () => stacks.stop(name, keepLogsIn),
+        };
+      };
+      const code = await runBothParts(
+        part('routing', runId, join(reportsRoot(routing), runId, 'logs')),
+        browser
+          ? part('browser', `${runId}-browser`, join(browserReportDir(routing, runId), 'stack-logs'))
+          : undefined,
+      );
+      const signal = interrupt.received();
+      return signal ? exitCodeFor(signal) : code;
+    } finally {
+      await stacks.stopAll();
+      interrupt.release();
     }
-    // The two runners share nothing but the terminal: the service-state phases switch the routing
-    // stack's payment-service off and clear its cache, which the browser checkouts must not see, so
-    // the browser scenarios boot their own stack (playwright.config.ts) and run at the same time.
-    const browserOutput = new HeldOutput();
-    const routing = timer
-      .time('routing scenarios', () => runScenarios(scenarioOptions))
-      .finally(() => browserOutput.release());
-    const browserRun = timer.time(
-      'browser scenarios',
-      () => runBrowserScenarios(scenarioOptions, browserOutput),
-      (line) => browserOutput.write(`${line}\n`),
-    );
-    const [code, browserCode] = await Promise.all([routing, browserRun]);
-    console.log(timer.summary());
-    return code !== 0 ? code : browserCode;
   },
 };
+
+/** A runner's options, and what to do once it has finished (stop its stack). */
+interface Part {
+  options: ScenarioRunOptions;
+  done?: () => Promise<void>;
+}
+
+/**
+ * The routing scenarios and, with `browser` options, the browser scenarios at the same time. The two
+ * runners share nothing but the terminal: the service-state phases switch the routing stack's
+ * payment-service off and clear its cache, which the browser checkouts must not see, so the browser
+ * scenarios have a stack of their own.
+ */
+async function runBothParts(routing: Part, browser?: Part): Promise<number> {
+  const timer = stepTimer();
+  const run = (part: Part, runner: () => Promise<number>) => async () => {
+    try {
+      return await runner();
+    } finally {
+      await part.done?.();
+    }
+  };
+  if (!browser) {
+    const code = await timer.time(
+      'routing scenarios',
+      run(routing, () => runScenarios(routing.options)),
+    );
+    console.log(timer.summary());
+    return code;
+  }
+  const browserOutput = new HeldOutput();
+  const routingRun = timer
+    .time(
+      'routing scenarios',
+      run(routing, () => runScenarios(routing.options)),
+    )
+    .finally(() => browserOutput.release());
+  const browserRun = timer.time(
+    'browser scenarios',
+    run(browser, () => runBrowserScenarios(browser.options, browserOutput)),
+    (line) => browserOutput.write(`${line}\n`),
+  );
+  const [code, browserCode] = await Promise.all([routingRun, browserRun]);
+  console.log(timer.summary());
+  return code !== 0 ? code : browserCode;
+}

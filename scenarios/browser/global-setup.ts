@@ -4,25 +4,31 @@
  * inherit the runner's environment). The returned function is Playwright's global teardown: it stops
  * every process the stack started (by their recorded process groups) and keeps the stack's logs.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FullConfig } from '@playwright/test';
 import { seedFromEnv } from '../../fixtures/seed.ts';
-import { chooseStackKind } from '../../stack/docker/choose.ts';
-import { bootStackWith, type Stack, type StackInfo } from '../../stack/stack.ts';
+import { readStackInfo } from '../../stack/stack-file.ts';
+import type { Stack } from '../../stack/stack.ts';
 
 export const stackFileVariable = 'KASPI_HARNESS_BROWSER_STACK';
 
 async function provideStack(runId: string, log: (line: string) => void): Promise<Stack> {
   const requested = process.env.KASPI_HARNESS_STACK ?? 'auto';
   if (requested === 'external') {
-    // An already running stack (`kaspi-harness up --json`): used as is and left running.
+    // An already running stack (`kaspi-harness up --json`), or the one phase6 is booting for this
+    // run: used as is and left running.
     const file = process.env.KASPI_HARNESS_STACK_FILE;
     if (!file) throw new Error('KASPI_HARNESS_STACK=external needs KASPI_HARNESS_STACK_FILE');
-    const info = JSON.parse(readFileSync(file, 'utf8')) as StackInfo;
-    return { info, stop: async () => undefined };
+    const pending = process.env.KASPI_HARNESS_STACK_FILE_PENDING === '1';
+    return { info: await readStackInfo(file, { pending }), stop: async () => undefined };
   }
+  // Loaded only to boot one: the runner and its workers never need the stack code otherwise.
+  const [{ bootStackWith }, { chooseStackKind }] = await Promise.all([
+    import('../../stack/stack.ts'),
+    import('../../stack/docker/choose.ts'),
+  ]);
   return bootStackWith(await chooseStackKind(requested === 'auto' ? undefined : requested), {
     runId: `${runId}-browser`,
     seed: seedFromEnv(),
