@@ -51,17 +51,21 @@ interface RunRecord {
   groups: number[];
 }
 
-function recordOf(harnessPid: number): RunRecord | undefined {
-  if (!existsSync(registryDir)) return undefined;
-  for (const file of readdirSync(registryDir)) {
+/** Every run recorded by this harness process (phase6 boots two stacks). */
+function recordsOf(harnessPid: number): RunRecord[] {
+  if (!existsSync(registryDir)) return [];
+  return readdirSync(registryDir).flatMap((file) => {
     try {
       const record = JSON.parse(readFileSync(join(registryDir, file), 'utf8')) as RunRecord;
-      if (record.harnessPid === harnessPid) return record;
+      return record.harnessPid === harnessPid ? [record] : [];
     } catch {
-      // a record being written right now
+      return []; // a record being written right now
     }
-  }
-  return undefined;
+  });
+}
+
+function recordOf(harnessPid: number): RunRecord | undefined {
+  return recordsOf(harnessPid)[0];
 }
 
 /** `kaspi-harness up --json`; resolves with the child and, once it printed it, its ready line. */
@@ -206,6 +210,37 @@ describe('stopping the harness', () => {
     expect(await everyGroupGoneWithin(record!.groups, 3_000)).toEqual([]);
     expect(existsSync(record!.runDir)).toBe(false);
   }, 90_000);
+});
+
+describe('phase6 (its two stacks boot in the CLI)', () => {
+  it('Ctrl-C once both stacks have started a service: both stacks and both runners are gone within 5 s', async () => {
+    const child = spawn(process.execPath, ['cli/bin.mjs', 'phase6', '--quiet'], {
+      cwd: repoRoot,
+      stdio: 'ignore',
+      detached: true,
+    });
+    started.push(child);
+    const records = () => recordsOf(child.pid!);
+    const deadline = Date.now() + 30_000;
+    while (records().filter((record) => record.groups.length > 0).length < 2) {
+      if (Date.now() > deadline) throw new Error('phase6 did not start its two stacks');
+      await sleep(10);
+    }
+    let seen = records();
+    const follow = setInterval(() => {
+      const now = records();
+      if (now.length > 0) seen = now;
+    }, 5);
+    process.kill(-child.pid!, 'SIGINT');
+    const tookMs = await exitWithin(child, 5_000);
+    clearInterval(follow);
+    expect(tookMs).toBeLessThan(5_000);
+    expect(child.exitCode).toBe(130);
+    const groups = seen.flatMap((record) => record.groups);
+    expect(await everyGroupGoneWithin(groups, 500), 'process groups still alive').toEqual([]);
+    for (const record of seen) expect(existsSync(record.runDir), `${record.runDir} removed`).toBe(false);
+    expect(groupAlive(child.pid!), "the runners (in the CLI's own group) are gone").toBe(false);
+  }, 60_000);
 });
 
 describe('sim payment-service (its own PostgreSQL)', () => {
