@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 import { defaultSeed } from './fixtures/seed.ts';
-import { chromiumArgs, chromiumExecutable } from './scenarios/support/browser.ts';
+import { chromiumArgs, chromiumExecutable } from './stack/chromium.ts';
 import { newRunId } from './stack/run-dir.ts';
 
 // One id and seed for the run, shared by the global setup (runner process) and the test workers.

@@ -78,7 +78,7 @@ const systemParts = [
     present: () => existsSync('/usr/bin/chromium') || existsSync('/usr/bin/chromium-browser'),
   },
   {
-    // Optional: the browser scenarios run in it when it is there (scenarios/support/browser.ts), a
+    // Optional: the browser scenarios run in it when it is there (stack/chromium.ts), a
     // third less CPU than the full browser; Ubuntu's apt has no such package, and the full one works.
     name: "Chromium's headless shell (faster browser scenarios)",
     packages: ['chromium-headless-shell'],

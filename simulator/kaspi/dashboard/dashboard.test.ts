@@ -5,7 +5,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../../scenarios/support/browser.ts';
+import { launchChromium } from '../../../stack/chromium.ts';
 import { KaspiControlClient } from '../control-client.ts';
 import { startKaspiSimulator, type KaspiSimulator } from '../server.ts';
 import { data, post, sellerAt } from '../test-helpers.ts';

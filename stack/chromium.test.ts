@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chromiumArgs, playwrightDisabledFeatures } from './browser.ts';
+import { chromiumArgs, playwrightDisabledFeatures } from './chromium.ts';
 
 /** The `disabledFeatures = [ … ]` literal of the installed playwright-core (chromiumSwitches.ts). */
 function installedPlaywrightDisabledFeatures(): string[] {
