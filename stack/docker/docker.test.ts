@@ -372,6 +372,37 @@ echo json_encode([
     ]);
     await egress.clear();
   }, 60_000);
+
+  // Last: it restarts a container. The others loaded the run's CA at their start; a new one would
+  // leave PHP trusting a CA the simulators' certificates do not come from.
+  it('keeps the run’s CA when the sandbox container alone restarts: a checkout still reaches the seller’s BIN', async () => {
+    const info = stack!.info;
+    const compose = await composeCommand();
+    const sandbox = compose.containerName(projectNameFor(info.runId), 'sandbox');
+    expect(await tryRun('docker', ['restart', sandbox])).toBeDefined();
+    const egress = egressControl(info.egress!.url);
+    const deadline = Date.now() + 60_000;
+    while (
+      !(await egress.unexpected().then(
+        () => true,
+        () => false,
+      ))
+    ) {
+      if (Date.now() > deadline) throw new Error('the sandbox did not come back within 60 s');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    const seller = sellers[0]!;
+    const product = (await fetchCatalogue(info.bitrix.url)).find((p) => p.shopId === seller.shopId);
+    const attempt = await checkout(info.bitrix.url, {
+      items: [{ productId: product!.id, quantity: 1 }],
+      paymentMethod: 'qr',
+      faker: seededFaker(info.seed + 1),
+    });
+    expect(attempt.body, JSON.stringify(attempt.body)).toMatchObject({
+      ok: true,
+      payment: { organizationBin: seller.bin },
+    });
+  }, 180_000);
 }
 
 for (const mode of ['bridge', 'host'] as const) {

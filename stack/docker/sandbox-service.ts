@@ -34,12 +34,28 @@ async function writeAtomically(path: string, content: string, mode: number): Pro
   await rename(temporary, path);
 }
 
+/** The CA an earlier start of the sandbox container left in the state volume, if any. */
+async function existingRunCa(): Promise<CertificateAuthority | undefined> {
+  let pems: [string, string];
+  try {
+    pems = await Promise.all([readFile(sandboxFiles.caCert, 'utf8'), readFile(sandboxFiles.caKey, 'utf8')]);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  return loadCertificateAuthority(...pems);
+}
+
 /**
- * A new CA for this run in the state volume. The key is the harness user's (bitrix-init, which runs
- * as that user, issues the client certificates; the root simulator containers read it anyway) and
- * nobody else's; the certificate is world-readable, for PHP in the bitrix container.
+ * The run's CA in the state volume, made by the sandbox container's first start. A restart of that
+ * container alone (`docker compose restart sandbox`) keeps it: the other containers loaded it at
+ * their own start and would not trust a new one. The key is the harness user's (bitrix-init, which
+ * runs as that user, issues the client certificates; the root simulator containers read it anyway)
+ * and nobody else's; the certificate is world-readable, for PHP in the bitrix container.
  */
-export async function createRunCaFiles(env: NodeJS.ProcessEnv): Promise<CertificateAuthority> {
+export async function runCaFiles(env: NodeJS.ProcessEnv): Promise<CertificateAuthority> {
+  const existing = await existingRunCa();
+  if (existing) return existing;
   const ca = await createCertificateAuthority();
   const dir = dirname(sandboxFiles.caCert);
   await mkdir(dir, { recursive: true });
@@ -135,7 +151,7 @@ export async function startSandboxService(
 ): Promise<Sandbox & { relays: Relay }> {
   // PHP's files first: the others wait for the CA certificate, so once it exists, everything does.
   await writePhpSandboxFiles(egressUrlFor(ports));
-  const ca = await createRunCaFiles(env);
+  const ca = await runCaFiles(env);
   const kaspi = peerHost('kaspi', mode);
   const sandbox = await startSandbox({
     ca,
