@@ -39,9 +39,10 @@ ${runFlagsHelp}
 
     // Both stacks boot here, in this process, while the runners start (cli/own-stacks.ts); each is
     // stopped, its logs kept with the report, as soon as its part is over.
+    const kind = await chooseStackKind(options.stack === 'auto' ? undefined : options.stack);
     const log = options.quiet ? () => undefined : (line: string) => console.log(`[stack] ${line}`);
     const interrupt = interruptOnSignal(log);
-    const stacks = ownStacks(await chooseStackKind(options.stack === 'auto' ? undefined : options.stack));
+    const stacks = ownStacks(kind);
     try {
       const stackOptions = {
         seed: options.seed,
