@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { publishBootFailure, publishStackInfo } from '../stack/stack-file.ts';
-import { bootStackWith, type Stack, type StackOptions } from '../stack/stack.ts';
+import type { Stack, StackOptions } from '../stack/stack.ts';
 
 export interface OwnStacks {
   /**
@@ -36,16 +36,19 @@ export function ownStacks(kind: 'native' | 'docker'): OwnStacks {
   return {
     boot(name, options) {
       const file = join(dir, `${name}.json`);
-      const ready = bootStackWith(kind, options).then(
-        (stack) => {
-          publishStackInfo(file, stack.info);
-          return stack;
-        },
-        (error: unknown) => {
-          publishBootFailure(file, error);
-          throw error;
-        },
-      );
+      // The stack code loads here, not when this module does: the runners start meanwhile.
+      const ready = import('../stack/stack.ts')
+        .then(({ bootStackWith }) => bootStackWith(kind, options))
+        .then(
+          (stack) => {
+            publishStackInfo(file, stack.info);
+            return stack;
+          },
+          (error: unknown) => {
+            publishBootFailure(file, error);
+            throw error;
+          },
+        );
       ready.catch(() => undefined); // reported through the .failed file; stop() awaits it
       booted.set(name, ready);
       return file;
