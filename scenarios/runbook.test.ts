@@ -5,39 +5,18 @@
  * not assumed to be right. The expected outcomes below are the guide's as written (2025-11-03).
  */
 import { beforeAll, describe, expect, test } from 'vitest';
-import type { RunbookCheck } from '../simulator/bitrix/runbook.ts';
+import { guideOutcomes, type RunbookCheck } from '../simulator/bitrix/runbook.ts';
 import { recordFinding } from './support/findings.ts';
 import { connectToStack } from './support/stack-context.ts';
 
 const stack = connectToStack();
 let checks: RunbookCheck[] = [];
 
-/** What each snippet does on a real Bitrix, and so must do here. */
-const expected: { step: string; works: boolean; because: string }[] = [
-  {
-    step: 'step 6: store payment_service_url (guide SQL)',
-    works: false,
-    because: 'b_option has NAME / VALUE columns, not OPTION_NAME / OPTION_VALUE',
-  },
-  { step: 'step 6: verify (guide SQL)', works: false, because: 'the same wrong column names' },
-  { step: 'step 6: corrected statement (NAME / VALUE)', works: true, because: 'the real columns' },
-  {
-    step: 'step 7: PHP smoke test',
-    works: true,
-    because: '121038 → 920317450731 through the payment-service',
-  },
-  { step: 'step 2: back up ApiClient.php', works: true, because: 'a plain cp' },
-  { step: 'rollback: restore the backup and verify', works: true, because: 'one backup: cp restores it' },
-  {
-    step: 'rollback after a second deployment (two backups)',
-    works: false,
-    because: 'the glob names several backups and cp refuses',
-  },
-];
-
 beforeAll(async () => {
   if (!stack.info.harness)
-    throw new Error('this stack has no harness control API (runbook checks run on the native stack)');
+    throw new Error(
+      'this stack has no harness control API: the runbook checks run on a stack the harness booted (native or docker), not an external one',
+    );
   const response = await fetch(`${stack.info.harness.controlUrl}/runbook`, { method: 'POST' });
   if (!response.ok)
     throw new Error(`runbook checks answered HTTP ${response.status}: ${await response.text()}`);
@@ -45,7 +24,7 @@ beforeAll(async () => {
 }, 120_000);
 
 describe("[runbook] the deployment guide's snippets, pasted as an operator would", () => {
-  for (const { step, works, because } of expected) {
+  for (const { step, works, because } of guideOutcomes) {
     test(`${step}: ${works ? 'works' : 'fails'} (${because})`, ({ task }) => {
       const check = checks.find((candidate) => candidate.step === step);
       expect(check, `the runbook ran "${step}"`).toBeDefined();
@@ -63,6 +42,6 @@ describe("[runbook] the deployment guide's snippets, pasted as an operator would
   }
 
   test('every snippet the runbook ran is accounted for above', () => {
-    expect(checks.map((check) => check.step).sort()).toEqual(expected.map((e) => e.step).sort());
+    expect(checks.map((check) => check.step).sort()).toEqual(guideOutcomes.map((e) => e.step).sort());
   });
 });

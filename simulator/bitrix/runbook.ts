@@ -8,10 +8,8 @@
  * Run them between scenarios, not during one: the rollback check briefly replaces ApiClient.php, and
  * the step 6 check clears the Bitrix cache. Everything it changes is restored.
  */
-import { execFile } from 'node:child_process';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import mysql2, { type RowDataPacket } from 'mysql2/promise';
 import {
   rollbackRestore,
@@ -23,8 +21,6 @@ import {
 } from './runbook-snippets.ts';
 import type { BitrixStub } from './server.ts';
 
-const execFileAsync = promisify(execFile);
-
 export interface RunbookCheck {
   step: string;
   snippet: string;
@@ -35,23 +31,54 @@ export interface RunbookCheck {
   reason?: string;
 }
 
-type Stub = Pick<BitrixStub, 'runCommand' | 'runCli' | 'database' | 'documentRoot' | 'clearCache' | 'layout'>;
+/**
+ * What the checks need of the site: the native stub (simulator/bitrix/server.ts), or the docker
+ * stack's bitrix container (stack/docker/bitrix-exec.ts). `database` must be reachable from both
+ * the harness and the site's commands at the same host and port.
+ */
+export type RunbookStub = Pick<
+  BitrixStub,
+  'runCommand' | 'runCli' | 'database' | 'documentRoot' | 'clearCache' | 'layout'
+>;
+type Stub = RunbookStub;
 
+/**
+ * What each snippet does on a real Bitrix, and so must do on any stack (the guide as written,
+ * 2025-11-03): scenarios/runbook.test.ts and the docker stack's test hold the checks to it.
+ */
+export const guideOutcomes: readonly { step: string; works: boolean; because: string }[] = [
+  {
+    step: 'step 6: store payment_service_url (guide SQL)',
+    works: false,
+    because: 'b_option has NAME / VALUE columns, not OPTION_NAME / OPTION_VALUE',
+  },
+  { step: 'step 6: verify (guide SQL)', works: false, because: 'the same wrong column names' },
+  { step: 'step 6: corrected statement (NAME / VALUE)', works: true, because: 'the real columns' },
+  {
+    step: 'step 7: PHP smoke test',
+    works: true,
+    because: '121038 → 920317450731 through the payment-service',
+  },
+  { step: 'step 2: back up ApiClient.php', works: true, because: 'a plain cp' },
+  { step: 'rollback: restore the backup and verify', works: true, because: 'one backup: cp restores it' },
+  {
+    step: 'rollback after a second deployment (two backups)',
+    works: false,
+    because: 'the glob names several backups and cp refuses',
+  },
+];
+
+/** The guide's `mysql -u usercvety -p dbcvety -e "…"`, on the site (where its client is), the password from MYSQL_PWD. */
 async function mysql(stub: Stub, sql: string): Promise<{ ok: boolean; output: string }> {
   const { host, port, user, password, name } = stub.database;
-  try {
-    const { stdout, stderr } = await execFileAsync(
-      'mysql',
-      ['-h', host, '-P', String(port), '-u', user, name, '-e', sql],
-      {
-        env: { ...process.env, MYSQL_PWD: password },
-      },
-    );
-    return { ok: true, output: (stdout + stderr).trim() };
-  } catch (error) {
-    const e = error as { stdout?: string; stderr?: string; message: string };
-    return { ok: false, output: `${e.stdout ?? ''}${e.stderr ?? e.message}`.trim() };
-  }
+  const result = await stub.runCommand(
+    'mysql',
+    ['-h', host, '-P', String(port), '-u', user, name, '-e', sql],
+    {
+      env: { MYSQL_PWD: password },
+    },
+  );
+  return { ok: result.code === 0, output: (result.stdout + result.stderr).trim() };
 }
 
 async function optionSeenByPhp(stub: Stub): Promise<string> {

@@ -20,6 +20,7 @@ import { seededFaker } from '../../fixtures/customers.ts';
 import { sellers } from '../../fixtures/organizations.ts';
 import { KaspiControlClient } from '../../simulator/kaspi/control-client.ts';
 import { PaymentServiceControlClient } from '../../simulator/payment-service/control-client.ts';
+import { guideOutcomes, type RunbookCheck } from '../../simulator/bitrix/runbook.ts';
 import { kaspiModuleId } from '../../simulator/bitrix/seed.ts';
 import { checkout, fetchCatalogue } from '../../scenarios/support/storefront.ts';
 import { egressControl, webhookSinkControl } from '../egress/control-client.ts';
@@ -372,6 +373,18 @@ echo json_encode([
     ]);
     await egress.clear();
   }, 60_000);
+
+  it("runs the deployment guide's runbook snippets in the bitrix container, with the native stack's outcomes", async () => {
+    const harness = stack!.info.harness;
+    expect(harness, 'StackInfo.harness').toBeDefined();
+    const response = await fetch(`${harness!.controlUrl}/runbook`, { method: 'POST' });
+    expect(response.status).toBe(200);
+    const checks = (await response.json()) as RunbookCheck[];
+    expect(
+      checks.map((check) => ({ step: check.step, works: check.ok })),
+      JSON.stringify(checks, null, 2),
+    ).toEqual(guideOutcomes.map(({ step, works }) => ({ step, works })));
+  }, 120_000);
 
   // Last: it restarts a container. The others loaded the run's CA at their start; a new one would
   // leave PHP trusting a CA the simulators' certificates do not come from.

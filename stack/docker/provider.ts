@@ -16,10 +16,13 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } from 'testcontainers';
 import { fallbackOrganization } from '../../fixtures/organizations.ts';
+import { runRunbookChecks } from '../../simulator/bitrix/runbook.ts';
+import { startHarnessControl, type HarnessControl } from '../harness-control.ts';
 import { freePort } from '../ports.ts';
 import { createRunDir, newRunId } from '../run-dir.ts';
 import type { Stack, StackInfo, StackOptions } from '../stack.ts';
 import { waitForHttp } from '../wait.ts';
+import { bitrixExec } from './bitrix-exec.ts';
 import { buildImages, imageEnvironment, imageSettings } from './images.ts';
 import { watchContainers, type HealthWatch } from './health.ts';
 import { cleanDockerLeftovers, composeDown, recordProject } from './leftovers.ts';
@@ -164,6 +167,7 @@ export async function bootDockerStack(options: DockerStackOptions): Promise<Stac
 
   const healthFile = join(runDir.path, 'health.jsonl');
   let health: HealthWatch | undefined;
+  let harness: HarnessControl | undefined;
   let environmentUp: StartedDockerComposeEnvironment | undefined;
   let forgetProject: (() => void) | undefined;
   let stopped = false;
@@ -172,6 +176,7 @@ export async function bootDockerStack(options: DockerStackOptions): Promise<Stac
     stopped = true;
     const begun = Date.now();
     health?.close();
+    await harness?.close();
     if (forgetProject) {
       await collectLogs(compose, project, runDir.logs);
       // Explicitly: no reaper stops them otherwise. `down` also removes the project's volumes.
@@ -232,6 +237,20 @@ export async function bootDockerStack(options: DockerStackOptions): Promise<Stac
     );
 
     const documentRoot = join(home, 'bitrix', 'www');
+    const database = {
+      host: '127.0.0.1',
+      port: ports.mariadb,
+      name: mariadbDatabase.name,
+      user: mariadbDatabase.user,
+      password,
+    };
+    // The runbook checks run in the bitrix container: MariaDB is at the same port there (a relay).
+    const bitrix = bitrixExec({
+      container: compose.containerName(project, 'bitrix'),
+      documentRoot,
+      database,
+    });
+    harness = await startHarnessControl({ 'POST /runbook': () => runRunbookChecks(bitrix) });
     const paymentServiceUrl = loopback(ports.paymentService);
     const info: StackInfo = {
       runId: runDir.runId,
@@ -263,13 +282,14 @@ export async function bootDockerStack(options: DockerStackOptions): Promise<Stac
       },
       postgres: { url: `postgres://postgres@127.0.0.1:${ports.postgres}/postgres` },
       mariadb: {
-        host: '127.0.0.1',
-        port: ports.mariadb,
-        database: mariadbDatabase.name,
-        user: mariadbDatabase.user,
+        host: database.host,
+        port: database.port,
+        database: database.name,
+        user: database.user,
         password,
       },
       fallback: { bin: fallbackOrganization.bin, deviceToken: fallbackOrganization.deviceToken },
+      harness: { controlUrl: harness.url },
       docker: { project, networkMode: mode },
       healthFile,
       bootMs: Date.now() - started,
