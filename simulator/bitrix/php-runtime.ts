@@ -108,6 +108,24 @@ export async function writeHarnessIni(dir: string, ini: Record<string, string>):
   return { PHP_INI_SCAN_DIR: `${delimiter}${dir}` };
 }
 
+/** Runs `program` to its end with `input` on stdin; its exit code and whatever it printed. */
+export function runCollecting(
+  program: string,
+  argv: readonly string[],
+  options: { env: NodeJS.ProcessEnv; cwd?: string; input?: string },
+): Promise<PhpCliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, argv, { env: options.env, cwd: options.cwd, stdio: 'pipe' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(options.input ?? '');
+  });
+}
+
 export function layoutRunner(settings: {
   env: NodeJS.ProcessEnv;
   layout: ProductionLayout;
@@ -116,20 +134,11 @@ export function layoutRunner(settings: {
   return (command, commandArgs, options = {}) => {
     const cwd = options.cwd ?? settings.defaultCwd;
     const { command: program, args: argv } = settings.layout.wrap(command, commandArgs, cwd);
-    return new Promise((resolve, reject) => {
-      const child = spawn(program, argv, {
-        env: { ...settings.env, ...options.env },
-        // In a namespace the wrapper changes directory itself; the host path is the relocatable one.
-        cwd: settings.layout.kind === 'namespace' ? '/' : cwd,
-        stdio: 'pipe',
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-      child.stdin.end(options.input ?? '');
+    return runCollecting(program, argv, {
+      env: { ...settings.env, ...options.env },
+      // In a namespace the wrapper changes directory itself; the host path is the relocatable one.
+      cwd: settings.layout.kind === 'namespace' ? '/' : cwd,
+      input: options.input,
     });
   };
 }

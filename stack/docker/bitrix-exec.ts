@@ -4,10 +4,9 @@
  * `bitrix-entrypoint run`, which gives it the site's PHP settings and proxy variables, in
  * /home/bitrix/www; files are read and written through the host's view of its home (a bind mount).
  */
-import { spawn } from 'node:child_process';
 import { clearBitrixCache } from '../../simulator/bitrix/cache.ts';
 import type { RunbookStub } from '../../simulator/bitrix/runbook.ts';
-import type { PhpCliResult } from '../../simulator/bitrix/php-runtime.ts';
+import { runCollecting, type PhpCliResult } from '../../simulator/bitrix/php-runtime.ts';
 
 const visibleDocumentRoot = '/home/bitrix/www';
 
@@ -40,16 +39,7 @@ function dockerExec(
     command,
     ...args,
   ];
-  return new Promise((resolve, reject) => {
-    const child = spawn('docker', argv, { env: { ...process.env, ...env }, stdio: 'pipe' });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(options.input ?? '');
-  });
+  return runCollecting('docker', argv, { env: { ...process.env, ...env }, input: options.input });
 }
 
 export function bitrixExec(options: BitrixExecOptions): RunbookStub {
