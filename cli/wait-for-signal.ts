@@ -1,23 +1,25 @@
+import { interruptOnSignal } from './interrupt.ts';
+
 /** Keeps a long-running command alive until Ctrl-C or SIGTERM, then runs its cleanup once. */
 export function untilSignal(
   cleanup: () => Promise<void>,
   log: (line: string) => void = console.error,
 ): Promise<number> {
+  // Its handlers stay: the process ends once the cleanup has run, and a second signal meanwhile
+  // must not end it midway.
+  const { signal } = interruptOnSignal(log);
   return new Promise((resolve) => {
-    let stopping = false;
-    const stop = (signal: NodeJS.Signals) => {
-      if (stopping) return;
-      stopping = true;
-      log(`${signal}: stopping`);
-      cleanup().then(
-        () => resolve(0),
-        (error: unknown) => {
-          log(`cleanup failed: ${error instanceof Error ? error.message : String(error)}`);
-          resolve(1);
-        },
-      );
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    signal.addEventListener(
+      'abort',
+      () =>
+        void cleanup().then(
+          () => resolve(0),
+          (error: unknown) => {
+            log(`cleanup failed: ${error instanceof Error ? error.message : String(error)}`);
+            resolve(1);
+          },
+        ),
+      { once: true },
+    );
   });
 }
