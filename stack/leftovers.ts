@@ -5,7 +5,8 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { signalGroup } from './process.ts';
+import { onProcessSpawn, signalGroup } from './process.ts';
+import { createRunDir, type RunDir } from './run-dir.ts';
 
 const registryDir = join(tmpdir(), 'kaspi-harness-registry');
 
@@ -78,4 +79,42 @@ export function cleanLeftovers(log: (line: string) => void = () => undefined): n
     );
   }
   return cleaned;
+}
+
+export interface RecordedRun {
+  runDir: RunDir;
+  /** Stops recording the process groups started from now on. */
+  stopRecording(): void;
+  /** SIGKILLs every process group recorded so far (an interrupted boot: their data is thrown away). */
+  killRecorded(): void;
+  /** Stops recording, removes the run directory and its record: the run ended cleanly. */
+  remove(): void;
+}
+
+/**
+ * A new run: first the leftovers of dead runs are ended, then the run gets its directory, and every
+ * process group started from now on is recorded, so that a SIGKILL of this process leaves nothing
+ * the next run cannot end.
+ */
+export function recordedRun(runId: string, log: (line: string) => void = () => undefined): RecordedRun {
+  cleanLeftovers(log);
+  const runDir = createRunDir(runId);
+  const registry = new RunRegistry(runDir.runId, runDir.path);
+  const groups: number[] = [];
+  const unsubscribe = onProcessSpawn((pid) => {
+    groups.push(pid);
+    registry.addGroup(pid);
+  });
+  return {
+    runDir,
+    stopRecording: unsubscribe,
+    killRecorded: () => {
+      for (const group of groups) signalGroup(group, 'SIGKILL');
+    },
+    remove: () => {
+      unsubscribe();
+      runDir.remove();
+      registry.release();
+    },
+  };
 }

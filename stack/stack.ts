@@ -12,7 +12,7 @@ import { startPaymentServiceSimulator } from '../simulator/payment-service/index
 import { startBitrix } from '../simulator/bitrix/index.ts';
 import { startMariadb } from './mariadb.ts';
 import { startPostgres } from './postgres.ts';
-import { cleanLeftovers, RunRegistry } from './leftovers.ts';
+import { recordedRun } from './leftovers.ts';
 import { runRunbookChecks } from '../simulator/bitrix/runbook.ts';
 import { startHarnessControl } from './harness-control.ts';
 import { watchService } from './health.ts';
@@ -20,8 +20,7 @@ import { resolveMaterializedFiles } from './php-files.ts';
 import { createRunCa, defaultWebhookHosts, startSandbox } from './sandbox.ts';
 import { copyRunLogs, saveJournal } from './keep-logs.ts';
 import type { NetworkRequest } from './namespace.ts';
-import { onProcessSpawn } from './process.ts';
-import { createRunDir, newRunId } from './run-dir.ts';
+import { newRunId } from './run-dir.ts';
 
 export interface StackOptions {
   runId?: string;
@@ -114,10 +113,8 @@ async function allStarted<T extends readonly unknown[]>(starts: {
 export async function bootStack(options: StackOptions): Promise<Stack> {
   const started = Date.now();
   const log = options.log ?? (() => undefined);
-  cleanLeftovers(log);
-  const runDir = createRunDir(options.runId ?? newRunId());
-  const registry = new RunRegistry(runDir.runId, runDir.path);
-  const unsubscribe = onProcessSpawn((pid) => registry.addGroup(pid));
+  const run = recordedRun(options.runId ?? newRunId(), log);
+  const { runDir } = run;
   const stoppers: Stopper[] = [];
   let stopped = false;
 
@@ -141,7 +138,7 @@ export async function bootStack(options: StackOptions): Promise<Stack> {
       await part.stop().catch((error: unknown) => log(`stopping ${part.name} failed: ${String(error)}`));
       log(`stopped ${part.name} in ${Date.now() - begun} ms`);
     }
-    unsubscribe();
+    run.stopRecording();
     if (keep) {
       const documentRoot = info?.bitrix.documentRoot;
       const phpLogs = documentRoot
@@ -152,11 +149,14 @@ export async function bootStack(options: StackOptions): Promise<Stack> {
         : [];
       copyRunLogs(runDir.path, phpLogs, keep);
     }
-    runDir.remove();
-    registry.release();
+    run.remove();
   };
 
   const step = (): void => options.signal?.throwIfAborted();
+  // An interrupted boot ends its services at once: their starts then fail instead of first
+  // waiting for them to be ready (seconds on a loaded machine), and the boot reaches its cleanup.
+  const killOnAbort = () => run.killRecorded();
+  options.signal?.addEventListener('abort', killOnAbort, { once: true });
   try {
     step();
     const sellers = options.sellers ?? fixtureSellers;
@@ -267,6 +267,10 @@ export async function bootStack(options: StackOptions): Promise<Stack> {
       interrupted ? {} : { keepLogsIn: join(process.cwd(), 'reports', 'failed-boot', runDir.runId) },
     );
     throw error;
+  } finally {
+    // Once the boot is over, a group's pid may be reused after the group is gone: only the boot
+    // itself may kill its groups wholesale.
+    options.signal?.removeEventListener('abort', killOnAbort);
   }
 }
 

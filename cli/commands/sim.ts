@@ -2,10 +2,9 @@ import { parseArgs } from 'node:util';
 import { sellers } from '../../fixtures/organizations.ts';
 import { startKaspiSimulator } from '../../simulator/kaspi/index.ts';
 import { startPaymentServiceSimulator } from '../../simulator/payment-service/index.ts';
-import { cleanLeftovers, RunRegistry } from '../../stack/leftovers.ts';
+import { recordedRun } from '../../stack/leftovers.ts';
 import { startPostgres } from '../../stack/postgres.ts';
-import { onProcessSpawn } from '../../stack/process.ts';
-import { createRunDir, newRunId } from '../../stack/run-dir.ts';
+import { newRunId } from '../../stack/run-dir.ts';
 import { integerFlag, UsageError, type Command } from '../command.ts';
 import { exitCodeFor, interruptOnSignal } from '../interrupt.ts';
 import { untilSignal } from '../wait-for-signal.ts';
@@ -69,16 +68,9 @@ async function paymentService(values: {
   try {
     if (!databaseUrl) {
       // A private PostgreSQL, recorded like a stack's processes: a SIGKILLed sim leaves it to the next run to end.
-      cleanLeftovers();
-      const runDir = createRunDir(newRunId());
-      const registry = new RunRegistry(runDir.runId, runDir.path);
-      const unsubscribe = onProcessSpawn((pid) => registry.addGroup(pid));
-      stoppers.push(async () => {
-        unsubscribe();
-        runDir.remove();
-        registry.release();
-      });
-      const postgres = await startPostgres({ runDir: runDir.path });
+      const run = recordedRun(newRunId());
+      stoppers.push(async () => run.remove());
+      const postgres = await startPostgres({ runDir: run.runDir.path });
       stoppers.push(postgres.stop);
       databaseUrl = postgres.url;
     }
