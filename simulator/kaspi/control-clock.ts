@@ -1,8 +1,8 @@
 /**
  * `GET /control/clock` and `POST /control/clock {freeze?, advanceSeconds?, set?}`: the simulator
- * clock every Kaspi timeout is measured on. Applied in the order set → advance → freeze, so
- * `{set, freeze: true}` pins an exact instant. `freeze: false` lets time flow again from where it
- * stands. `POST /control/reset` puts the clock back on real time.
+ * clock every Kaspi timeout is measured on. `{set, freeze: true}` pins an exact instant, and an
+ * advance in the same change moves it. `freeze: false` lets time flow again from where it stands.
+ * `POST /control/reset` puts the clock back on real time.
  */
 import { z } from 'zod';
 import { ControlError, ok, readJson, validate, type ControlRoute } from './control-http.ts';
@@ -32,9 +32,11 @@ function parseInstant(text: string): number {
 }
 
 export function applyClockChange(clock: SimulatorClock, change: ClockChange): void {
+  // Freezing first: the set and the advance then move the frozen instant itself. Set, then freeze,
+  // read the running clock twice, and a millisecond between the two reads moved the pin by one.
+  if (change.freeze === true) clock.freeze();
   if (change.set !== undefined) clock.set(parseInstant(change.set));
   if (change.advanceSeconds !== undefined) clock.advance(change.advanceSeconds * 1000);
-  if (change.freeze === true) clock.freeze();
   if (change.freeze === false) clock.unfreeze();
 }
 
