@@ -5,35 +5,10 @@
  */
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { seedFromEnv } from '../fixtures/seed.ts';
-import { readStackInfo } from '../stack/stack-file.ts';
-import type { Stack, StackOptions } from '../stack/stack.ts';
+import { provideStack } from '../stack/provide.ts';
+import type { Stack } from '../stack/stack.ts';
 import { reportDirFor } from './report/reporter.ts';
 import { stackCount } from './support/stack-pool.ts';
-
-/**
- * The stack provider named by KASPI_HARNESS_STACK: local processes (native), containers (docker), an
- * already running stack described by the JSON that `kaspi-harness up --json` printed, or the one
- * `phase6` is booting for this run (external: left running), or — by default — native where PHP and
- * the databases are installed, else docker. The stack code is loaded only to boot one.
- */
-async function provideStack(options: StackOptions): Promise<Stack> {
-  const requested = process.env.KASPI_HARNESS_STACK ?? 'auto';
-  if (requested === 'external') {
-    const file = process.env.KASPI_HARNESS_STACK_FILE;
-    if (!file)
-      throw new Error(
-        'KASPI_HARNESS_STACK=external needs KASPI_HARNESS_STACK_FILE (kaspi-harness up --json)',
-      );
-    const pending = process.env.KASPI_HARNESS_STACK_FILE_PENDING === '1';
-    return { info: await readStackInfo(file, { pending }), stop: async () => undefined };
-  }
-  const [{ bootStackWith }, { chooseStackKind }] = await Promise.all([
-    import('../stack/stack.ts'),
-    import('../stack/docker/choose.ts'),
-  ]);
-  return bootStackWith(await chooseStackKind(requested === 'auto' ? undefined : requested), options);
-}
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const runId = process.env.KASPI_HARNESS_RUN_ID ?? 'unnamed';
@@ -59,10 +34,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
     Array.from({ length: count }, (_, index) =>
       provideStack({
         runId: count > 1 ? `${runId}-${index + 1}` : runId,
-        seed: seedFromEnv(),
-        phpClassesDir: process.env.KASPI_HARNESS_PHP_CLASSES || undefined,
-        phpInitFile: process.env.KASPI_HARNESS_PHP_INIT || undefined,
-        phpFilesConfig: process.env.KASPI_HARNESS_PHP_FILES || undefined,
         log: count > 1 ? (line) => log(`#${index + 1} ${line}`) : log,
       }),
     ),
