@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { integerFlag, UsageError } from './command.ts';
 import { loadConfig, type HarnessConfig, type StackProvider } from './config.ts';
-import type { ScenarioRunOptions } from './scenario-run.ts';
+import { existingPath, type ScenarioRunOptions } from './scenario-run.ts';
 
 export const runFlags = {
   config: { type: 'string' },
@@ -87,5 +87,18 @@ export function scenarioRunOptions(options: RunOptions, files: string[] | undefi
     stack: options.stack,
     stackFile: options.stackFile,
     files,
+  };
+}
+
+/** The team's PHP the flags name, checked to exist, as a stack this process boots takes it. */
+export function teamPhpFiles(options: RunOptions): {
+  phpClassesDir?: string;
+  phpInitFile?: string;
+  phpFilesConfig?: string;
+} {
+  return {
+    phpClassesDir: options.phpClasses && existingPath('--php-classes', options.phpClasses, 'directory'),
+    phpInitFile: options.phpInit && existingPath('--php-init', options.phpInit, 'file'),
+    phpFilesConfig: options.phpFiles && existingPath('--php-files', options.phpFiles, 'file'),
   };
 }

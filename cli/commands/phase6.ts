@@ -6,8 +6,8 @@ import { browserReportDir, runBrowserScenarios } from '../browser-run.ts';
 import { HeldOutput } from '../held-output.ts';
 import { exitCodeFor, interruptOnSignal } from '../interrupt.ts';
 import { ownStacks } from '../own-stacks.ts';
-import { parseRunOptions, runFlagsHelp, scenarioRunOptions } from '../run-options.ts';
-import { existingPath, reportsRoot, runScenarios, type ScenarioRunOptions } from '../scenario-run.ts';
+import { parseRunOptions, runFlagsHelp, scenarioRunOptions, teamPhpFiles } from '../run-options.ts';
+import { reportsRoot, runScenarios, type ScenarioRunOptions } from '../scenario-run.ts';
 import { stepTimer } from '../step-timer.ts';
 
 export const phase6Command: Command = {
@@ -46,9 +46,7 @@ ${runFlagsHelp}
     try {
       const stackOptions = {
         seed: options.seed,
-        phpClassesDir: options.phpClasses && existingPath('--php-classes', options.phpClasses, 'directory'),
-        phpInitFile: options.phpInit && existingPath('--php-init', options.phpInit, 'file'),
-        phpFilesConfig: options.phpFiles && existingPath('--php-files', options.phpFiles, 'file'),
+        ...teamPhpFiles(options),
         signal: interrupt.signal,
       };
       const part = (name: string, runId: string, keepLogsIn: string): Part => {

@@ -3,8 +3,7 @@ import { chooseStackKind } from '../../stack/docker/choose.ts';
 import { bootStackWith, type Stack, type StackInfo } from '../../stack/stack.ts';
 import { announceUp } from '../../stack/up-state.ts';
 import { UsageError, type Command } from '../command.ts';
-import { parseRunOptions, runFlags, runFlagsHelp } from '../run-options.ts';
-import { existingPath } from '../scenario-run.ts';
+import { parseRunOptions, runFlags, runFlagsHelp, teamPhpFiles } from '../run-options.ts';
 import { exitCodeFor, interruptOnSignal } from '../interrupt.ts';
 import { untilSignal } from '../wait-for-signal.ts';
 
@@ -47,9 +46,7 @@ ${runFlagsHelp}`,
     try {
       stack = await bootStackWith(kind, {
         seed: options.seed,
-        phpClassesDir: options.phpClasses && existingPath('--php-classes', options.phpClasses, 'directory'),
-        phpInitFile: options.phpInit && existingPath('--php-init', options.phpInit, 'file'),
-        phpFilesConfig: options.phpFiles && existingPath('--php-files', options.phpFiles, 'file'),
+        ...teamPhpFiles(options),
         log,
         signal: interrupt.signal,
       });
