@@ -395,12 +395,18 @@ echo json_encode([
     expect(await tryRun('docker', ['restart', sandbox])).toBeDefined();
     const egress = egressControl(info.egress!.url);
     const deadline = Date.now() + 60_000;
-    while (
-      !(await egress.unexpected().then(
+    // Back means both: the egress proxy answers, and so does the storefront, whose port the
+    // sandbox relays too (its relays start after the proxy).
+    const answers = (request: () => Promise<unknown>) =>
+      request().then(
         () => true,
         () => false,
-      ))
-    ) {
+      );
+    const catalogue = async () => {
+      const response = await fetch(`${info.bitrix.url}/local/api/catalogue.php`);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    };
+    while (!((await answers(() => egress.unexpected())) && (await answers(catalogue)))) {
       if (Date.now() > deadline) throw new Error('the sandbox did not come back within 60 s');
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
