@@ -85,7 +85,10 @@ export interface RecordedRun {
   runDir: RunDir;
   /** Stops recording the process groups started from now on. */
   stopRecording(): void;
-  /** SIGKILLs every process group recorded so far (an interrupted boot: their data is thrown away). */
+  /**
+   * SIGKILLs every process group recorded so far, and from now on each one as it is recorded (an
+   * interrupted boot: their data is thrown away).
+   */
   killRecorded(): void;
   /** Stops recording, removes the run directory and its record: the run ended cleanly. */
   remove(): void;
@@ -101,14 +104,19 @@ export function recordedRun(runId: string, log: (line: string) => void = () => u
   const runDir = createRunDir(runId);
   const registry = new RunRegistry(runDir.runId, runDir.path);
   const groups: number[] = [];
+  let killing = false;
   const unsubscribe = onProcessSpawn((pid) => {
     groups.push(pid);
     registry.addGroup(pid);
+    // A start already under way when the boot was interrupted still spawns its server: end it too,
+    // or the boot waits for that server to be ready before it can stop it (seconds when loaded).
+    if (killing) signalGroup(pid, 'SIGKILL');
   });
   return {
     runDir,
     stopRecording: unsubscribe,
     killRecorded: () => {
+      killing = true;
       for (const group of groups) signalGroup(group, 'SIGKILL');
     },
     remove: () => {

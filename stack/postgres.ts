@@ -31,6 +31,8 @@ export interface RunningPostgres {
 export interface StartPostgresOptions {
   runDir: string;
   port?: number;
+  /** An interrupted boot: the template copy is killed and no server is started. */
+  signal?: AbortSignal;
 }
 
 const missingMessage = 'PostgreSQL is missing: run `npm run setup` or `apt-get install postgresql`';
@@ -52,7 +54,7 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Runn
   const { dataDir, ownDir } = await prepareDataDir(runDir, owner);
   const template = await ensureTemplate(binDir, owner, user);
   // cp -a keeps owner and the 0700 mode PostgreSQL insists on.
-  await runToCompletion('cp', ['-a', template, dataDir]);
+  await runToCompletion('cp', ['-a', template, dataDir], { signal: options.signal });
 
   const port = options.port ?? (await freePort());
   // The unix socket path is limited to ~107 bytes; a deep run dir gets no socket (TCP is what we use).

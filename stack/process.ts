@@ -190,12 +190,26 @@ export function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
 export async function runToCompletion(
   command: string,
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; user?: string; input?: string } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+    user?: string;
+    input?: string;
+    /** Kills the command (SIGKILL) when aborted; the promise then rejects. */
+    signal?: AbortSignal;
+  } = {},
 ): Promise<string> {
+  options.signal?.throwIfAborted();
   const [cmd, argv] = options.user
     ? ['runuser', ['-u', options.user, '--', command, ...args]]
     : [command, args];
-  const child = spawn(cmd, argv, { env: options.env ?? process.env, cwd: options.cwd, stdio: 'pipe' });
+  const child = spawn(cmd, argv, {
+    env: options.env ?? process.env,
+    cwd: options.cwd,
+    stdio: 'pipe',
+    signal: options.signal,
+    killSignal: 'SIGKILL',
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

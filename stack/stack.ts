@@ -163,10 +163,10 @@ export async function bootStack(options: StackOptions): Promise<Stack> {
     log('starting MariaDB, PostgreSQL and the Kaspi simulator…');
     const { ca, caCertFile } = await createRunCa(runDir.path);
     const [mariadb, postgres, kaspi] = await allStarted([
-      startMariadb({ runDir: runDir.path }).then(
+      startMariadb({ runDir: runDir.path, signal: options.signal }).then(
         (s) => (stoppers.push({ name: 'MariaDB', stop: s.stop }), s),
       ),
-      startPostgres({ runDir: runDir.path }).then(
+      startPostgres({ runDir: runDir.path, signal: options.signal }).then(
         (s) => (stoppers.push({ name: 'PostgreSQL', stop: s.stop }), s),
       ),
       startKaspiSimulator({
