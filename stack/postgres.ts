@@ -147,6 +147,12 @@ function traversableBy(dir: string, account: Account): boolean {
 }
 
 /**
+ * WAL segments of 1 MB instead of 16: every start copies the template, whose first segment was 16
+ * of its 39 MB.
+ */
+const walSegmentMb = 1;
+
+/**
  * A pristine cluster made by initdb, cached under the system temp dir and keyed by the binary, so it
  * is rebuilt when PostgreSQL is upgraded. Built aside and renamed into place so that parallel
  * starts never see half a template.
@@ -157,7 +163,7 @@ async function ensureTemplate(
   user: string | undefined,
 ): Promise<string> {
   const build = statSync(join(binDir, 'postgres'));
-  const key = `${binDir.replace(/[^A-Za-z0-9]+/g, '_')}-${Math.trunc(build.mtimeMs)}-${process.getuid?.() ?? 0}`;
+  const key = `${binDir.replace(/[^A-Za-z0-9]+/g, '_')}-${Math.trunc(build.mtimeMs)}-${process.getuid?.() ?? 0}-wal${walSegmentMb}`;
   const cacheRoot = join(tmpdir(), 'kaspi-harness-pg-templates');
   const template = join(cacheRoot, key);
   if (existsSync(join(template, 'PG_VERSION'))) return template;
@@ -171,7 +177,10 @@ async function ensureTemplate(
   try {
     await runToCompletion(
       join(binDir, 'initdb'),
-      ['-D', built, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C'],
+      [
+        ...['-D', built, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C'],
+        `--wal-segsize=${walSegmentMb}`,
+      ],
       { env: serverEnv(), cwd: '/', user },
     );
     await rename(built, template).catch(async (error: unknown) => {
