@@ -174,6 +174,7 @@ export async function startMariadb(options: StartMariadbOptions): Promise<Runnin
   // cp -a keeps the data dir exactly as mariadb-install-db left it.
   const template = await ensureTemplate(installDb, mariadbd);
   await runToCompletion('cp', ['-a', template, dataDir], { signal: options.signal });
+  options.signal?.throwIfAborted();
 
   const server = new ManagedProcess({
     name: 'mariadb',

@@ -55,6 +55,7 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Runn
   const template = await ensureTemplate(binDir, owner, user);
   // cp -a keeps owner and the 0700 mode PostgreSQL insists on.
   await runToCompletion('cp', ['-a', template, dataDir], { signal: options.signal });
+  options.signal?.throwIfAborted();
 
   const port = options.port ?? (await freePort());
   // The unix socket path is limited to ~107 bytes; a deep run dir gets no socket (TCP is what we use).

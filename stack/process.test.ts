@@ -12,19 +12,19 @@ const runs: RecordedRun[] = [];
 const processes: ManagedProcess[] = [];
 
 afterEach(async () => {
-  await Promise.all(processes.splice(0).map((process) => process.stop(1_000)));
+  await Promise.all(processes.splice(0).map((child) => child.stop(1_000)));
   for (const run of runs.splice(0)) run.remove();
 });
 
 function sleeper(run: RecordedRun, name: string): ManagedProcess {
-  const process = new ManagedProcess({
+  const child = new ManagedProcess({
     name,
     command: 'sleep',
     args: ['30'],
     logFile: join(run.runDir.logs, `${name}.log`),
   });
-  processes.push(process);
-  return process;
+  processes.push(child);
+  return child;
 }
 
 describe('runToCompletion', () => {
