@@ -17,6 +17,7 @@ import {
   type CertificateAuthority,
   type IssuedCertificate,
 } from '../../stack/tls/ca.ts';
+import { simulatorTlsOptions } from '../../stack/tls/server-options.ts';
 import { defaultApiKeyPolicy, type ApiKeyPolicy } from './auth.ts';
 import { clockRoutes } from './control-clock.ts';
 import { merchantRoutes } from './control-merchants.ts';
@@ -135,6 +136,7 @@ export async function startKaspiSimulator(options: KaspiSimulatorOptions = {}): 
     if (!serverCertificate) return createServer(listener);
     const server = createTlsServer(
       {
+        ...simulatorTlsOptions,
         key: serverCertificate.keyPem,
         cert: serverCertificate.certPem,
         ca: [ca.certPem],

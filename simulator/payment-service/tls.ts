@@ -13,6 +13,7 @@ import {
   issueServerCertificate,
   type CertificateAuthority,
 } from '../../stack/tls/ca.ts';
+import { simulatorTlsOptions } from '../../stack/tls/server-options.ts';
 import { shareInProcess } from '../../stack/egress/in-process.ts';
 import { SwitchableListener } from './listener.ts';
 
@@ -38,7 +39,10 @@ export async function createTlsListener(
   let current: ReturnType<typeof createServer> | undefined;
   const listener = new SwitchableListener(handler, '127.0.0.1', (h) => {
     const pair = failing ? foreign : good;
-    const server = createServer({ cert: pair.certPem, key: pair.keyPem, keepAliveTimeout: 5_000 }, h);
+    const server = createServer(
+      { ...simulatorTlsOptions, cert: pair.certPem, key: pair.keyPem, keepAliveTimeout: 5_000 },
+      h,
+    );
     // The egress proxy of the same process hands PHP's tunnels to it without a loopback hop.
     shareInProcess(server);
     server.on('tlsClientError', () => {
