@@ -11,20 +11,11 @@ import { StatusCode } from './status-codes.ts';
 
 export const clientCertificateHeader = 'x-kaspi-simulator-client-certificate';
 
-/** What the TLS listener saw: a CA-signed certificate (with its CN), an untrusted one, or none. */
-export type CertificateVerdict =
-  { kind: 'verified'; commonName: string } | { kind: 'untrusted' } | { kind: 'none' };
-
-export function encodeVerdict(verdict: CertificateVerdict): string {
-  return verdict.kind === 'verified' ? `verified:${encodeURIComponent(verdict.commonName)}` : verdict.kind;
-}
+/** What the TLS listener saw: a certificate that chains to the CA, an untrusted one, or none. */
+export type CertificateVerdict = 'verified' | 'untrusted' | 'none';
 
 export function decodeVerdict(value: string | null): CertificateVerdict {
-  if (value === 'untrusted') return { kind: 'untrusted' };
-  if (value?.startsWith('verified:')) {
-    return { kind: 'verified', commonName: decodeURIComponent(value.slice('verified:'.length)) };
-  }
-  return { kind: 'none' };
+  return value === 'verified' || value === 'untrusted' ? value : 'none';
 }
 
 export interface ApiKeyPolicy {
@@ -58,9 +49,9 @@ export function checkApiKey(policy: ApiKeyPolicy, key: string | null): AuthFailu
 
 export function checkClientCertificate(headerValue: string | null): AuthFailure | undefined {
   const verdict = decodeVerdict(headerValue);
-  if (verdict.kind === 'verified') return undefined;
+  if (verdict === 'verified') return undefined;
   return {
     statusCode: StatusCode.noClientCertificate,
-    message: verdict.kind === 'none' ? 'No client certificate' : 'Client certificate is not trusted',
+    message: verdict === 'none' ? 'No client certificate' : 'Client certificate is not trusted',
   };
 }

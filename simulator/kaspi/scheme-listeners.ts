@@ -13,7 +13,7 @@
 import type { IncomingMessage, RequestListener } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { ApiKeyPolicy, CertificateVerdict } from './auth.ts';
-import { checkApiKey, checkClientCertificate, clientCertificateHeader, encodeVerdict } from './auth.ts';
+import { checkApiKey, checkClientCertificate, clientCertificateHeader } from './auth.ts';
 import { createFastPath } from './fast-path.ts';
 import type { FaultRegistry } from './faults.ts';
 import { createKaspiHandlers } from './handlers.ts';
@@ -36,18 +36,13 @@ export interface SchemeListenerOptions {
 }
 
 /**
- * What the TLS handshake established about the client's certificate. The X509Certificate view, not
- * getPeerCertificate(), which builds the whole legacy object with three fingerprints per request.
+ * What the TLS handshake established about the client's certificate. `authorized` already says a
+ * certificate was presented and chains to the CA; the certificate itself is read only to tell an
+ * untrusted one from none (building its X509Certificate cost ~0.4 CPU-ms per request).
  */
 export function certificateVerdict(socket: TLSSocket): CertificateVerdict {
-  const certificate = socket.getPeerX509Certificate();
-  if (certificate === undefined) return { kind: 'none' };
-  if (!socket.authorized) return { kind: 'untrusted' };
-  const cn = certificate.subject
-    .split('\n')
-    .find((part) => part.startsWith('CN='))
-    ?.slice(3);
-  return { kind: 'verified', commonName: cn ?? '' };
+  if (socket.authorized) return 'verified';
+  return socket.getPeerX509Certificate() === undefined ? 'none' : 'untrusted';
 }
 
 export function createSchemeListener(options: SchemeListenerOptions): RequestListener {
@@ -82,8 +77,8 @@ export function createSchemeListener(options: SchemeListenerOptions): RequestLis
     // Always overwrite: a client must not be able to claim a certificate through the header.
     req.headers[clientCertificateHeader] =
       requireClientCertificate && 'getPeerCertificate' in req.socket
-        ? encodeVerdict(certificateVerdict(req.socket as TLSSocket))
-        : encodeVerdict({ kind: 'none' });
+        ? certificateVerdict(req.socket as TLSSocket)
+        : 'none';
     inner(req, res);
   };
 }

@@ -68,7 +68,7 @@ describe('mutual TLS on r2 and r3', () => {
   });
 
   it('ignores a client that claims a certificate through the internal header', async () => {
-    const answer = await r3(undefined, { [clientCertificateHeader]: 'verified:partner' })(
+    const answer = await r3(undefined, { [clientCertificateHeader]: 'verified' })(
       'GET',
       '/r3/v01/health/ping',
     );
