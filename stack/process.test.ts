@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { recordedRun, type RecordedRun } from './leftovers.ts';
-import { ManagedProcess, runToCompletion } from './process.ts';
+import { ManagedProcess, runCollecting, runToCompletion } from './process.ts';
 import { newRunId } from './run-dir.ts';
 
 const runs: RecordedRun[] = [];
@@ -41,6 +41,13 @@ describe('runToCompletion', () => {
     await expect(
       runToCompletion('sh', ['-c', 'exit 0'], { signal: AbortSignal.abort(new Error('interrupted')) }),
     ).rejects.toThrow('interrupted');
+  });
+});
+
+describe('runCollecting', () => {
+  it('a command that exits without reading its input is no error of the caller (no EPIPE)', async () => {
+    const result = await runCollecting('sh', ['-c', 'echo done; exit 3'], { input: 'x'.repeat(4 << 20) });
+    expect(result).toEqual({ code: 3, stdout: 'done\n', stderr: '' });
   });
 });
 

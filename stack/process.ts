@@ -186,6 +186,54 @@ export function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
   }
 }
 
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `program` to its end with `input` on stdin; its exit code and whatever it printed. */
+export function runCollecting(
+  program: string,
+  argv: readonly string[],
+  options: {
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+    input?: string;
+    /** Kills the command (SIGKILL) when aborted; the promise then rejects. */
+    signal?: AbortSignal;
+  } = {},
+): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    options.signal?.throwIfAborted();
+    const child = spawn(program, argv, {
+      env: options.env ?? process.env,
+      cwd: options.cwd,
+      stdio: 'pipe',
+      signal: options.signal,
+      killSignal: 'SIGKILL',
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // An abort emits 'error' at once, while the command is still exiting: settle on 'close' then,
+    // so the caller never cleans up around a command that still writes (a template copy).
+    child.on('error', (error) => {
+      if (!options.signal?.aborted) reject(error);
+    });
+    child.on('close', (code) => {
+      if (options.signal?.aborted) reject(options.signal.reason as Error);
+      else resolve({ code: code ?? -1, stdout, stderr });
+    });
+    // A command may exit without reading its input (or be killed first): not an error of ours, and
+    // unhandled it would end this process (EPIPE).
+    child.stdin.on('error', () => undefined);
+    if (options.input !== undefined) child.stdin.end(options.input);
+    else child.stdin.end();
+  });
+}
+
 /** Runs a command to completion and returns its output; throws with the output on failure. */
 export async function runToCompletion(
   command: string,
@@ -199,23 +247,11 @@ export async function runToCompletion(
     signal?: AbortSignal;
   } = {},
 ): Promise<string> {
-  options.signal?.throwIfAborted();
-  const [cmd, argv] = options.user
+  const [program, argv] = options.user
     ? ['runuser', ['-u', options.user, '--', command, ...args]]
     : [command, args];
-  const child = spawn(cmd, argv, {
-    env: options.env ?? process.env,
-    cwd: options.cwd,
-    stdio: 'pipe',
-    signal: options.signal,
-    killSignal: 'SIGKILL',
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  if (options.input !== undefined) child.stdin.end(options.input);
-  else child.stdin.end();
-  const [code] = (await once(child, 'close')) as [number | null];
+  const { code, stdout, stderr } = await runCollecting(program, argv, options);
+  const output = stdout + stderr;
   if (code !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${code}):\n${output.trim()}`);
   return output;
 }

@@ -4,10 +4,10 @@
  * connection to the harness's egress proxy, the ini settings that make PHP trust the harness CA,
  * and the production layout wrapper.
  */
-import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import type { ProductionLayout } from '../../stack/namespace.ts';
+import { runCollecting, type CommandResult } from '../../stack/process.ts';
 
 /** Nothing listens on port 9: without an egress proxy, outbound calls fail fast instead of leaving. */
 const deadProxy = 'http://127.0.0.1:9';
@@ -71,11 +71,7 @@ export function bitrixPhpIni(
   };
 }
 
-export interface PhpCliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type PhpCliResult = CommandResult;
 
 export interface PhpCliRunner {
   /** Runs `php <args>` as the site's PHP would (env, ini, layout), in `cwd` as PHP sees it. */
@@ -106,24 +102,6 @@ export async function writeHarnessIni(dir: string, ini: Record<string, string>):
     `; written by the kaspi-harness for this run\n${lines.join('\n')}\n`,
   );
   return { PHP_INI_SCAN_DIR: `${delimiter}${dir}` };
-}
-
-/** Runs `program` to its end with `input` on stdin; its exit code and whatever it printed. */
-export function runCollecting(
-  program: string,
-  argv: readonly string[],
-  options: { env: NodeJS.ProcessEnv; cwd?: string; input?: string },
-): Promise<PhpCliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(program, argv, { env: options.env, cwd: options.cwd, stdio: 'pipe' });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(options.input ?? '');
-  });
 }
 
 export function layoutRunner(settings: {

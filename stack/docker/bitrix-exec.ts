@@ -6,7 +6,8 @@
  */
 import { clearBitrixCache } from '../../simulator/bitrix/cache.ts';
 import type { RunbookStub } from '../../simulator/bitrix/runbook.ts';
-import { runCollecting, type PhpCliResult } from '../../simulator/bitrix/php-runtime.ts';
+import type { PhpCliResult } from '../../simulator/bitrix/php-runtime.ts';
+import { runCollecting } from '../process.ts';
 
 const visibleDocumentRoot = '/home/bitrix/www';
 
