@@ -8,13 +8,9 @@
  */
 export interface Interrupt {
   readonly signal: AbortSignal;
-  /** The signal received, if any. */
-  received(): NodeJS.Signals | undefined;
+  /** The process's exit code for the signal received (130 for SIGINT, 143 for SIGTERM), if any. */
+  exitCode(): number | undefined;
   release(): void;
-}
-
-export function exitCodeFor(signal: NodeJS.Signals): number {
-  return signal === 'SIGINT' ? 130 : 143;
 }
 
 export function interruptOnSignal(log: (line: string) => void = console.error): Interrupt {
@@ -30,7 +26,7 @@ export function interruptOnSignal(log: (line: string) => void = console.error): 
   process.on('SIGTERM', onSignal);
   return {
     signal: controller.signal,
-    received: () => received,
+    exitCode: () => (received === undefined ? undefined : received === 'SIGINT' ? 130 : 143),
     release: () => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);

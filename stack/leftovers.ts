@@ -90,6 +90,12 @@ export interface RecordedRun {
    * interrupted boot: their data is thrown away).
    */
   killRecorded(): void;
+  /**
+   * killRecorded() as soon as `signal` aborts (an interrupted boot), until the returned function is
+   * called: once the boot is over a group's pid may be reused after the group is gone, so only the
+   * boot itself may kill its groups wholesale.
+   */
+  killWhenAborted(signal: AbortSignal | undefined): () => void;
   /** Stops recording, removes the run directory and its record: the run ended cleanly. */
   remove(): void;
 }
@@ -112,12 +118,17 @@ export function recordedRun(runId: string, log: (line: string) => void = () => u
     // or the boot waits for that server to be ready before it can stop it (seconds when loaded).
     if (killing) signalGroup(pid, 'SIGKILL');
   });
+  const killRecorded = (): void => {
+    killing = true;
+    for (const group of groups) signalGroup(group, 'SIGKILL');
+  };
   return {
     runDir,
     stopRecording: unsubscribe,
-    killRecorded: () => {
-      killing = true;
-      for (const group of groups) signalGroup(group, 'SIGKILL');
+    killRecorded,
+    killWhenAborted: (signal) => {
+      signal?.addEventListener('abort', killRecorded, { once: true });
+      return () => signal?.removeEventListener('abort', killRecorded);
     },
     remove: () => {
       unsubscribe();

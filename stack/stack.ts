@@ -155,8 +155,7 @@ export async function bootStack(options: StackOptions): Promise<Stack> {
   const step = (): void => options.signal?.throwIfAborted();
   // An interrupted boot ends its services at once: their starts then fail instead of first
   // waiting for them to be ready (seconds on a loaded machine), and the boot reaches its cleanup.
-  const killOnAbort = () => run.killRecorded();
-  options.signal?.addEventListener('abort', killOnAbort, { once: true });
+  const stopKilling = run.killWhenAborted(options.signal);
   try {
     step();
     const sellers = options.sellers ?? fixtureSellers;
@@ -268,9 +267,7 @@ export async function bootStack(options: StackOptions): Promise<Stack> {
     );
     throw error;
   } finally {
-    // Once the boot is over, a group's pid may be reused after the group is gone: only the boot
-    // itself may kill its groups wholesale.
-    options.signal?.removeEventListener('abort', killOnAbort);
+    stopKilling();
   }
 }
 

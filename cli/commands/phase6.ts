@@ -4,7 +4,7 @@ import { newRunId } from '../../stack/run-dir.ts';
 import type { Command } from '../command.ts';
 import { browserReportDir, runBrowserScenarios } from '../browser-run.ts';
 import { HeldOutput } from '../held-output.ts';
-import { exitCodeFor, interruptOnSignal } from '../interrupt.ts';
+import { interruptOnSignal } from '../interrupt.ts';
 import { ownStacks } from '../own-stacks.ts';
 import { parseRunOptions, runFlagsHelp, scenarioRunOptions, teamPhpFiles } from '../run-options.ts';
 import { reportsRoot, runScenarios, type ScenarioRunOptions } from '../scenario-run.ts';
@@ -67,8 +67,7 @@ ${runFlagsHelp}
           ? part('browser', `${runId}-browser`, join(browserReportDir(routing, runId), 'stack-logs'))
           : undefined,
       );
-      const signal = interrupt.received();
-      return signal ? exitCodeFor(signal) : code;
+      return interrupt.exitCode() ?? code;
     } finally {
       await stacks.stopAll();
       interrupt.release();

@@ -6,7 +6,7 @@ import { recordedRun } from '../../stack/leftovers.ts';
 import { startPostgres } from '../../stack/postgres.ts';
 import { newRunId } from '../../stack/run-dir.ts';
 import { integerFlag, UsageError, type Command } from '../command.ts';
-import { exitCodeFor, interruptOnSignal } from '../interrupt.ts';
+import { interruptOnSignal } from '../interrupt.ts';
 import { untilSignal } from '../wait-for-signal.ts';
 
 const options = {
@@ -64,13 +64,16 @@ async function paymentService(values: {
     for (const stop of stoppers.reverse()) await stop();
   };
   const interrupt = interruptOnSignal();
+  let stopKilling: () => void = () => undefined;
   let simulator: Awaited<ReturnType<typeof startPaymentServiceSimulator>>;
   try {
     if (!databaseUrl) {
-      // A private PostgreSQL, recorded like a stack's processes: a SIGKILLed sim leaves it to the next run to end.
+      // A private PostgreSQL, recorded like a stack's processes: a SIGKILLed sim leaves it to the
+      // next run to end, and a signal during its start ends it at once, as a stack's boot does.
       const run = recordedRun(newRunId());
       stoppers.push(async () => run.remove());
-      const postgres = await startPostgres({ runDir: run.runDir.path });
+      stopKilling = run.killWhenAborted(interrupt.signal);
+      const postgres = await startPostgres({ runDir: run.runDir.path, signal: interrupt.signal });
       stoppers.push(postgres.stop);
       databaseUrl = postgres.url;
     }
@@ -84,12 +87,14 @@ async function paymentService(values: {
     stoppers.push(simulator.close);
     interrupt.signal.throwIfAborted();
   } catch (error) {
+    stopKilling();
     await stopAll();
     interrupt.release();
-    const signal = interrupt.received();
-    if (signal) return exitCodeFor(signal);
+    const interrupted = interrupt.exitCode();
+    if (interrupted !== undefined) return interrupted;
     throw error;
   }
+  stopKilling();
   const stopped = untilSignal(stopAll);
   interrupt.release();
   if (!values.json) console.log('payment-service simulator up (configs seeded from fixtures/sellers.json):');

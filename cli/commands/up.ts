@@ -4,7 +4,7 @@ import { bootStackWith, type Stack, type StackInfo } from '../../stack/stack.ts'
 import { announceUp } from '../../stack/up-state.ts';
 import { UsageError, type Command } from '../command.ts';
 import { parseRunOptions, runFlags, runFlagsHelp, teamPhpFiles } from '../run-options.ts';
-import { exitCodeFor, interruptOnSignal } from '../interrupt.ts';
+import { interruptOnSignal } from '../interrupt.ts';
 import { untilSignal } from '../wait-for-signal.ts';
 
 export function stackUrls(info: StackInfo): [string, string][] {
@@ -52,8 +52,8 @@ ${runFlagsHelp}`,
       });
     } catch (error) {
       interrupt.release();
-      const signal = interrupt.received();
-      if (signal) return exitCodeFor(signal);
+      const interrupted = interrupt.exitCode();
+      if (interrupted !== undefined) return interrupted;
       throw error;
     }
     const forget = announceUp(stack.info);

@@ -40,7 +40,6 @@ export type RunbookStub = Pick<
   BitrixStub,
   'runCommand' | 'runCli' | 'database' | 'documentRoot' | 'clearCache' | 'layout'
 >;
-type Stub = RunbookStub;
 
 /**
  * What each snippet does on a real Bitrix, and so must do on any stack (the guide as written,
@@ -69,7 +68,7 @@ export const guideOutcomes: readonly { step: string; works: boolean; because: st
 ];
 
 /** The guide's `mysql -u usercvety -p dbcvety -e "…"`, on the site (where its client is), the password from MYSQL_PWD. */
-async function mysql(stub: Stub, sql: string): Promise<{ ok: boolean; output: string }> {
+async function mysql(stub: RunbookStub, sql: string): Promise<{ ok: boolean; output: string }> {
   const { host, port, user, password, name } = stub.database;
   const result = await stub.runCommand(
     'mysql',
@@ -81,7 +80,7 @@ async function mysql(stub: Stub, sql: string): Promise<{ ok: boolean; output: st
   return { ok: result.code === 0, output: (result.stdout + result.stderr).trim() };
 }
 
-async function optionSeenByPhp(stub: Stub): Promise<string> {
+async function optionSeenByPhp(stub: RunbookStub): Promise<string> {
   const result = await stub.runCli([
     '-r',
     `$_SERVER['DOCUMENT_ROOT'] = getenv('DOCUMENT_ROOT'); require $_SERVER['DOCUMENT_ROOT'] . '/bitrix/modules/main/include/prolog_before.php';
@@ -91,7 +90,7 @@ async function optionSeenByPhp(stub: Stub): Promise<string> {
 }
 
 /** The stored row (or its absence), to put back after the checks. */
-async function storedOption(stub: Stub): Promise<() => Promise<void>> {
+async function storedOption(stub: RunbookStub): Promise<() => Promise<void>> {
   const { host, port, user, password, name } = stub.database;
   const connection = await mysql2.createConnection({ host, port, user, password, database: name });
   const where = "MODULE_ID = 'onelab.kaspipay' AND NAME = 'payment_service_url'";
@@ -112,7 +111,7 @@ async function storedOption(stub: Stub): Promise<() => Promise<void>> {
   }
 }
 
-async function checkStep6(stub: Stub): Promise<RunbookCheck[]> {
+async function checkStep6(stub: RunbookStub): Promise<RunbookCheck[]> {
   const putBack = await storedOption(stub);
   await optionSeenByPhp(stub); // warms the managed cache, as a live site has it
   const insert = await mysql(stub, step6Insert);
@@ -157,7 +156,7 @@ async function checkStep6(stub: Stub): Promise<RunbookCheck[]> {
   ];
 }
 
-async function checkStep7(stub: Stub): Promise<RunbookCheck> {
+async function checkStep7(stub: RunbookStub): Promise<RunbookCheck> {
   const result = await stub.runCommand('bash', ['-c', step7SmokeTest]);
   const output = (result.stdout + result.stderr).trim();
   const ok =
@@ -177,7 +176,7 @@ async function checkStep7(stub: Stub): Promise<RunbookCheck> {
   return { step: 'step 7: PHP smoke test', snippet: step7SmokeTest, ok, output, reason };
 }
 
-async function checkRollback(stub: Stub): Promise<RunbookCheck[]> {
+async function checkRollback(stub: RunbookStub): Promise<RunbookCheck[]> {
   const kaspiDir = join(stub.documentRoot, 'local/classes/Integration/Kaspi');
   const apiClient = join(kaspiDir, 'ApiClient.php');
   const original = await readFile(apiClient);
@@ -231,6 +230,6 @@ async function checkRollback(stub: Stub): Promise<RunbookCheck[]> {
 }
 
 /** Runs every runbook check in order; never throws for a failing snippet (that is a result). */
-export async function runRunbookChecks(stub: Stub): Promise<RunbookCheck[]> {
+export async function runRunbookChecks(stub: RunbookStub): Promise<RunbookCheck[]> {
   return [...(await checkStep6(stub)), await checkStep7(stub), ...(await checkRollback(stub))];
 }
