@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,8 +34,10 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'warn.php'), '<?php $a = []; echo "before:"; echo $a["missing"]; echo ":after";');
   writeFileSync(
     join(dir, 'slow.php'),
-    '<?php $start = microtime(true); usleep(700000); echo json_encode([getmypid(), $start, microtime(true)]);',
+    '<?php $start = microtime(true); if (isset($_GET["started"])) touch(__DIR__ . "/started-" . basename($_GET["started"]));' +
+      ' usleep(700000); echo json_encode([getmypid(), $start, microtime(true)]);',
   );
+  writeFileSync(join(dir, 'pid.php'), '<?php echo json_encode([getmypid(), microtime(true)]);');
   writeFileSync(join(dir, 'ini.php'), '<?php echo ini_get("memory_limit");');
   const started = Date.now();
   php = await startPhpServer({
@@ -68,16 +71,21 @@ describe('startPhpServer', () => {
   });
 
   it('serves requests in parallel with several workers', async () => {
-    // Proved by the requests' own times, not by a wall-clock bound a loaded machine can break: one
-    // 0.7 s request began in another worker before an earlier one had ended.
-    const runs = await Promise.all(
-      [1, 2, 3].map(
-        async () => (await (await fetch(`${php.url}/slow.php`)).json()) as [number, number, number],
-      ),
+    // A php -S worker may accept several waiting connections before serving any, so requests sent
+    // together can all queue on one worker. The second request is sent only once the first is inside
+    // its sleep: that worker cannot accept then, so only another worker can answer it in time.
+    const slow = fetch(`${php.url}/slow.php?started=parallel`).then(
+      async (response) => (await response.json()) as [number, number, number],
     );
-    expect(new Set(runs.map(([pid]) => pid)).size).toBeGreaterThan(1);
-    const byStart = [...runs].sort((a, b) => a[1] - b[1]);
-    expect(byStart.some((run, i) => i > 0 && run[1] < byStart[i - 1]![2])).toBe(true);
+    const marker = join(dir, 'started-parallel');
+    for (let waited = 0; !existsSync(marker); waited += 10) {
+      if (waited > 10_000) throw new Error('slow.php never started');
+      await sleep(10);
+    }
+    const [quickPid, quickEnd] = (await (await fetch(`${php.url}/pid.php`)).json()) as [number, number];
+    const [slowPid, , slowEnd] = await slow;
+    expect(quickPid).not.toBe(slowPid);
+    expect(quickEnd).toBeLessThan(slowEnd);
   });
 
   it('stop() ends the whole process group, workers included', async () => {
