@@ -9,14 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadHarnessFiles, resolveMaterializedFiles, writeMaterializedFiles } from './php-files.ts';
-import { createCertificateAuthority, type CertificateAuthority } from './tls/ca.ts';
+import { createRunAuthorities, type RunAuthorities } from './tls/ca.ts';
 
 let dir: string;
-let ca: CertificateAuthority;
+let authorities: RunAuthorities;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kh-php-files-'));
-  ca = await createCertificateAuthority();
+  authorities = await createRunAuthorities();
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -28,7 +28,7 @@ const config = (files: unknown[]): string => {
 };
 
 describe('harness files', () => {
-  it('generates a client certificate and key that match, signed by the run CA', async () => {
+  it("generates a client certificate and key that match, signed by Kaspi's partner CA; the CA file is the server CA", async () => {
     const files = await loadHarnessFiles(
       config([
         {
@@ -40,11 +40,13 @@ describe('harness files', () => {
         { path: '/home/bitrix/kaspi_certificates/ca.pem', generate: 'ca-cert' },
         { path: '/home/bitrix/.env', content: 'X=1\n', mode: 0o600 },
       ]),
-      ca,
+      authorities,
     );
     const cert = new X509Certificate(files[0]!.content);
     expect(cert.subject).toBe('CN=team partner');
-    expect(cert.verify(new X509Certificate(ca.certPem).publicKey)).toBe(true);
+    expect(cert.verify(new X509Certificate(authorities.partner.certPem).publicKey)).toBe(true);
+    expect(cert.verify(new X509Certificate(authorities.server.certPem).publicKey)).toBe(false);
+    expect(files[2]!.content).toBe(authorities.server.certPem);
     const publicOfKey = createPublicKey(createPrivateKey(files[1]!.content)).export({
       format: 'pem',
       type: 'spki',
@@ -60,14 +62,14 @@ describe('harness files', () => {
   });
 
   it('refuses paths outside /home, traversal, and specs that are not exactly one kind', async () => {
-    await expect(loadHarnessFiles(config([{ path: '/etc/passwd', content: 'x' }]), ca)).rejects.toThrow(
-      /under \/home/,
-    );
-    await expect(loadHarnessFiles(config([{ path: '/home/../etc/x', content: 'x' }]), ca)).rejects.toThrow(
-      /under \/home/,
-    );
     await expect(
-      loadHarnessFiles(config([{ path: '/home/bitrix/x', content: 'x', generate: 'ca-cert' }]), ca),
+      loadHarnessFiles(config([{ path: '/etc/passwd', content: 'x' }]), authorities),
+    ).rejects.toThrow(/under \/home/);
+    await expect(
+      loadHarnessFiles(config([{ path: '/home/../etc/x', content: 'x' }]), authorities),
+    ).rejects.toThrow(/under \/home/);
+    await expect(
+      loadHarnessFiles(config([{ path: '/home/bitrix/x', content: 'x', generate: 'ca-cert' }]), authorities),
     ).rejects.toThrow(/exactly one/);
     await expect(
       writeMaterializedFiles(join(dir, 'home'), [{ path: '/home/../../x', content: 'x' }]),
@@ -75,13 +77,13 @@ describe('harness files', () => {
   });
 
   it('without a config, provides what the reference ApiClient opens', async () => {
-    const files = await resolveMaterializedFiles({ ca, phpClassesDir: dir });
+    const files = await resolveMaterializedFiles({ authorities, phpClassesDir: dir });
     expect(files.map((f) => f.path)).toEqual([
       '/home/bitrix/kaspi_certificates/client.crt',
       '/home/bitrix/kaspi_certificates/client.key',
     ]);
-    await expect(resolveMaterializedFiles({ ca, configFile: join(dir, 'missing.json') })).rejects.toThrow(
-      /does not exist/,
-    );
+    await expect(
+      resolveMaterializedFiles({ authorities, configFile: join(dir, 'missing.json') }),
+    ).rejects.toThrow(/does not exist/);
   });
 });

@@ -10,13 +10,14 @@
  *     { "path": "/home/bitrix/.kaspi.env", "content": "KASPI_ENV=test\n", "mode": 384 }
  *   ] }
  *
- * Generated keys are unencrypted PKCS#8, which libcurl loads whatever CURLOPT_SSLKEYPASSWD says, so
+ * Client certificates come from Kaspi's partner CA, as Kaspi issues them; `ca-cert` is the run's
+ * server CA, the one Kaspi's and Railway's certificates chain to. Generated keys are unencrypted PKCS#8, which libcurl loads whatever CURLOPT_SSLKEYPASSWD says, so
  * the team's passphrase handling runs unmodified. `source` copies a file (relative to the config).
  */
 import { access, chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, resolve } from 'node:path';
 import { z } from 'zod';
-import { issueClientCertificate, type CertificateAuthority, type IssuedCertificate } from './tls/ca.ts';
+import { issueClientCertificate, type IssuedCertificate, type RunAuthorities } from './tls/ca.ts';
 
 export interface MaterializedFile {
   /** Absolute path as the code sees it; must be under /home/. */
@@ -48,15 +49,15 @@ export type HarnessFilesConfig = z.infer<typeof harnessFilesSchema>;
 
 export const defaultClientCommonName = 'kaspi-harness partner';
 
-/** Turns a config into file contents, issuing client certificates from the run's CA. */
+/** Turns a config into file contents, issuing client certificates from Kaspi's partner CA. */
 export async function materializeHarnessFiles(
   config: HarnessFilesConfig,
-  ca: CertificateAuthority,
+  authorities: RunAuthorities,
   baseDir: string,
 ): Promise<MaterializedFile[]> {
   const clients = new Map<string, Promise<IssuedCertificate>>();
   const client = (cn: string): Promise<IssuedCertificate> => {
-    if (!clients.has(cn)) clients.set(cn, issueClientCertificate(ca, cn));
+    if (!clients.has(cn)) clients.set(cn, issueClientCertificate(authorities.partner, cn));
     return clients.get(cn)!;
   };
   const files: MaterializedFile[] = [];
@@ -77,7 +78,7 @@ export async function materializeHarnessFiles(
         keyMaterial = true;
         break;
       case 'ca-cert':
-        content = ca.certPem;
+        content = authorities.server.certPem;
         break;
       default:
         content = spec.content ?? (await readFile(resolve(baseDir, spec.source!)));
@@ -90,7 +91,7 @@ export async function materializeHarnessFiles(
 /** Reads and validates a harness-files JSON file; relative `source` paths resolve next to it. */
 export async function loadHarnessFiles(
   configFile: string,
-  ca: CertificateAuthority,
+  authorities: RunAuthorities,
 ): Promise<MaterializedFile[]> {
   const parsed = harnessFilesSchema.safeParse(JSON.parse(await readFile(configFile, 'utf8')));
   if (!parsed.success) {
@@ -98,11 +99,11 @@ export async function loadHarnessFiles(
       `${configFile}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
     );
   }
-  return materializeHarnessFiles(parsed.data, ca, dirname(resolve(configFile)));
+  return materializeHarnessFiles(parsed.data, authorities, dirname(resolve(configFile)));
 }
 
 /** What the reference ApiClient reads by default: client.crt / client.key under kaspi_certificates. */
-export function referenceCertificateFiles(ca: CertificateAuthority): Promise<MaterializedFile[]> {
+export function referenceCertificateFiles(authorities: RunAuthorities): Promise<MaterializedFile[]> {
   return materializeHarnessFiles(
     {
       files: [
@@ -110,7 +111,7 @@ export function referenceCertificateFiles(ca: CertificateAuthority): Promise<Mat
         { path: '/home/bitrix/kaspi_certificates/client.key', generate: 'client-key' },
       ],
     },
-    ca,
+    authorities,
     '.',
   );
 }
@@ -144,7 +145,7 @@ export const harnessFilesConfigName = 'harness-files.json';
  * the reference ApiClient's client.crt / client.key.
  */
 export async function resolveMaterializedFiles(options: {
-  ca: CertificateAuthority;
+  authorities: RunAuthorities;
   phpClassesDir?: string;
   configFile?: string;
 }): Promise<MaterializedFile[]> {
@@ -161,7 +162,7 @@ export async function resolveMaterializedFiles(options: {
         throw new Error(`harness files config ${candidate} does not exist`);
       continue;
     }
-    return loadHarnessFiles(candidate, options.ca);
+    return loadHarnessFiles(candidate, options.authorities);
   }
-  return referenceCertificateFiles(options.ca);
+  return referenceCertificateFiles(options.authorities);
 }

@@ -1,5 +1,5 @@
 /**
- * The network sandbox of the PHP runtime: the run's CA (PHP trusts it), the egress proxy whose route
+ * The network sandbox of the PHP runtime: the run's authorities (PHP trusts the server CA), the egress proxy whose route
  * table sends Kaspi's and Railway's hostnames to the simulators' TLS listeners (so TLS and the client
  * certificate run end to end), and the webhook sink for the team's own hosts. Everything else PHP
  * tries to reach is refused and recorded as unexpected egress.
@@ -13,7 +13,12 @@ import {
   type WebhookSink,
 } from './egress/index.ts';
 import type { EgressTarget } from './egress/routes.ts';
-import { createCertificateAuthority, writePemFiles, type CertificateAuthority } from './tls/ca.ts';
+import {
+  createRunAuthorities,
+  writePemFiles,
+  type CertificateAuthority,
+  type RunAuthorities,
+} from './tls/ca.ts';
 
 export interface Sandbox {
   ca: CertificateAuthority;
@@ -26,10 +31,13 @@ export interface Sandbox {
 /** Hosts a team marks as its own (CRM webhooks): served by the sink, never by the internet. */
 export const defaultWebhookHosts = ['crm.cvety.kz'];
 
-export async function createRunCa(runDir: string): Promise<{ ca: CertificateAuthority; caCertFile: string }> {
-  const ca = await createCertificateAuthority();
-  const files = await writePemFiles(join(runDir, 'tls'), { 'ca.pem': ca.certPem });
-  return { ca, caCertFile: files['ca.pem']! };
+/** The run's authorities, and the server CA's certificate as a file for PHP's curl.cainfo. */
+export async function createRunCa(
+  runDir: string,
+): Promise<{ authorities: RunAuthorities; caCertFile: string }> {
+  const authorities = await createRunAuthorities();
+  const files = await writePemFiles(join(runDir, 'tls'), { 'ca.pem': authorities.server.certPem });
+  return { authorities, caCertFile: files['ca.pem']! };
 }
 
 /** A listener URL as a route target: natively 127.0.0.1, in the docker stack's bridge mode a service name. */

@@ -160,7 +160,8 @@ export async function bootStack(options: StackOptions): Promise<Stack> {
     step();
     const sellers = options.sellers ?? fixtureSellers;
     log('starting MariaDB, PostgreSQL and the Kaspi simulator…');
-    const { ca, caCertFile } = await createRunCa(runDir.path);
+    const { authorities, caCertFile } = await createRunCa(runDir.path);
+    const ca = authorities.server;
     const [mariadb, postgres, kaspi] = await allStarted([
       startMariadb({ runDir: runDir.path, signal: options.signal }).then(
         (s) => (stoppers.push({ name: 'MariaDB', stop: s.stop }), s),
@@ -170,7 +171,7 @@ export async function bootStack(options: StackOptions): Promise<Stack> {
       ),
       startKaspiSimulator({
         organizations: [...sellers, fallbackOrganization],
-        certificateAuthority: ca,
+        authorities,
       }).then((s) => (stoppers.push({ name: 'Kaspi simulator', stop: s.close }), s)),
     ]);
     const healthFile = join(runDir.path, 'health.jsonl');
@@ -208,7 +209,7 @@ export async function bootStack(options: StackOptions): Promise<Stack> {
       phpClassesDir: options.phpClassesDir,
       phpInitFile: options.phpInitFile,
       materializedFiles: await resolveMaterializedFiles({
-        ca,
+        authorities,
         phpClassesDir: options.phpClassesDir,
         configFile: options.phpFilesConfig,
       }),

@@ -12,7 +12,7 @@ import { sellerByShopId } from '../../fixtures/organizations.ts';
 import { defaultEgressRoutes, startEgressProxy, type EgressProxy } from '../../stack/egress/index.ts';
 import { startMariadb, type RunningMariadb } from '../../stack/mariadb.ts';
 import { defaultClientCommonName, referenceCertificateFiles } from '../../stack/php-files.ts';
-import { createCertificateAuthority, writePemFiles } from '../../stack/tls/ca.ts';
+import { createRunAuthorities, writePemFiles } from '../../stack/tls/ca.ts';
 import { startBitrix, type BitrixStub } from './server.ts';
 import { runStubPhp, startFake, type FakeServer } from './test-support.ts';
 
@@ -25,7 +25,8 @@ let egress: EgressProxy;
 
 beforeAll(async () => {
   runDir = mkdtempSync(join(tmpdir(), 'kh-prod-hosts-'));
-  const ca = await createCertificateAuthority();
+  const authorities = await createRunAuthorities();
+  const ca = authorities.server;
   const { 'ca.pem': caCertFile } = await writePemFiles(join(runDir, 'tls'), { 'ca.pem': ca.certPem });
   kaspi = await startFake(
     () => ({
@@ -35,7 +36,7 @@ beforeAll(async () => {
         Data: { QrToken: 'token', QrPaymentId: 42, ExpireDate: '2030-01-01T00:00:00+06' },
       },
     }),
-    { mutualTls: { ca, hostnames: ['qrapi-cert-ip.kaspi.kz', 'mtokentest.kaspi.kz'] } },
+    { mutualTls: { authorities, hostnames: ['qrapi-cert-ip.kaspi.kz', 'mtokentest.kaspi.kz'] } },
   );
   paymentService = await startFake((request) => {
     if (request.method === 'POST') return { status: 201, body: { id: 1 } };
@@ -63,7 +64,7 @@ beforeAll(async () => {
     runDir,
     mariadb,
     seed: 5,
-    materializedFiles: await referenceCertificateFiles(ca),
+    materializedFiles: await referenceCertificateFiles(authorities),
     egressProxyUrl: egress.url,
     caCertFile,
     productionLayout: 'namespace',

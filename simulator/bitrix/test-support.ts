@@ -6,7 +6,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { TLSSocket } from 'node:tls';
-import { issueServerCertificate, type CertificateAuthority } from '../../stack/tls/ca.ts';
+import { issueServerCertificate, type RunAuthorities } from '../../stack/tls/ca.ts';
 import type { AddressInfo } from 'node:net';
 import type { BitrixStub } from './server.ts';
 
@@ -50,8 +50,11 @@ export interface FakeServer {
 }
 
 export interface StartFakeOptions {
-  /** Serve HTTPS with a certificate from this CA for these hostnames, and require a client certificate from it. */
-  mutualTls?: { ca: CertificateAuthority; hostnames: string[] };
+  /**
+   * Serve HTTPS with a certificate from the server CA for these hostnames, and require a client
+   * certificate from the partner CA, as Kaspi does.
+   */
+  mutualTls?: { authorities: RunAuthorities; hostnames: string[] };
 }
 
 export async function startFake(handler: FakeHandler, options: StartFakeOptions = {}): Promise<FakeServer> {
@@ -82,10 +85,16 @@ export async function startFake(handler: FakeHandler, options: StartFakeOptions 
   };
   let server: Server;
   if (options.mutualTls) {
-    const { ca, hostnames } = options.mutualTls;
-    const cert = await issueServerCertificate(ca, hostnames);
+    const { authorities, hostnames } = options.mutualTls;
+    const cert = await issueServerCertificate(authorities.server, hostnames);
     server = createHttpsServer(
-      { cert: cert.certPem, key: cert.keyPem, ca: ca.certPem, requestCert: true, rejectUnauthorized: true },
+      {
+        cert: cert.certPem,
+        key: cert.keyPem,
+        ca: authorities.partner.certPem,
+        requestCert: true,
+        rejectUnauthorized: true,
+      },
       listener,
     );
   } else server = createServer(listener);

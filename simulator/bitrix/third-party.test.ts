@@ -14,7 +14,7 @@ import { startKaspiSimulator, type KaspiSimulator } from '../kaspi/index.ts';
 import { startEgressProxy, type EgressProxy } from '../../stack/egress/index.ts';
 import { startMariadb, type RunningMariadb } from '../../stack/mariadb.ts';
 import { loadHarnessFiles } from '../../stack/php-files.ts';
-import { createCertificateAuthority, writePemFiles } from '../../stack/tls/ca.ts';
+import { createRunAuthorities, writePemFiles } from '../../stack/tls/ca.ts';
 import { startBitrix, type BitrixStub } from './server.ts';
 import { startFake, type FakeServer } from './test-support.ts';
 
@@ -28,9 +28,10 @@ let egress: EgressProxy;
 
 beforeAll(async () => {
   runDir = mkdtempSync(join(tmpdir(), 'kh-third-party-'));
-  const ca = await createCertificateAuthority();
+  const authorities = await createRunAuthorities();
+  const ca = authorities.server;
   const { 'ca.pem': caCertFile } = await writePemFiles(join(runDir, 'tls'), { 'ca.pem': ca.certPem });
-  kaspi = await startKaspiSimulator({ organizations: allOrganizations, certificateAuthority: ca });
+  kaspi = await startKaspiSimulator({ organizations: allOrganizations, authorities });
   paymentService = await startFake((request) => {
     const seller = sellerByShopId(Number(new URL(request.url, 'http://x').searchParams.get('shop_id')));
     return seller
@@ -66,7 +67,7 @@ beforeAll(async () => {
     seed: 7,
     phpClassesDir: clientDir,
     phpInitFile: join(clientDir, 'init.php'),
-    materializedFiles: await loadHarnessFiles(join(clientDir, 'harness-files.json'), ca),
+    materializedFiles: await loadHarnessFiles(join(clientDir, 'harness-files.json'), authorities),
     egressProxyUrl: egress.url,
     caCertFile,
     productionLayout: 'namespace',

@@ -3,7 +3,8 @@
  * - `url` (`listeners.plain`): every scheme over plain HTTP, no authentication: quick use and the
  *   Phase 6 scenarios;
  * - `listeners.r1|r2|r3`: one listener per scheme, as Kaspi's test host has them, over TLS with a
- *   server certificate from the run's CA (`tls: false`: plain HTTP, no certificate checks);
+ *   server certificate from the run's server CA, checking client certificates against Kaspi's
+ *   partner CA (`tls: false`: plain HTTP, no certificate checks);
  * - `controlUrl`: the control API and dashboard.
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
@@ -11,11 +12,11 @@ import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { allOrganizations, type Organization } from '../../fixtures/organizations.ts';
 import {
-  createCertificateAuthority,
+  createRunAuthorities,
   issueClientCertificate,
   issueServerCertificate,
-  type CertificateAuthority,
   type IssuedCertificate,
+  type RunAuthorities,
 } from '../../stack/tls/ca.ts';
 import { simulatorTlsOptions } from '../../stack/tls/server-options.ts';
 import { defaultApiKeyPolicy, type ApiKeyPolicy } from './auth.ts';
@@ -58,8 +59,11 @@ export interface KaspiSimulatorOptions {
   tls?: boolean;
   /** r1's `Api-Key` policy on its own listener; default: any `test_…` key. */
   apiKey?: ApiKeyPolicy;
-  /** Reuse the stack's CA instead of creating one (the egress proxy and payment-service trust it). */
-  certificateAuthority?: CertificateAuthority;
+  /**
+   * Reuse the stack's authorities instead of creating them: its server CA (the egress proxy and the
+   * payment-service use it too; PHP trusts it) and Kaspi's partner CA (the client certificates).
+   */
+  authorities?: RunAuthorities;
 }
 
 export interface KaspiSimulator {
@@ -69,7 +73,7 @@ export interface KaspiSimulator {
   listeners: Record<Scheme | 'plain', string>;
   /** The CA that signed the server certificates: clients trust `certPem`. */
   ca: { certPem: string };
-  /** A client certificate for mutual TLS on r2/r3, signed by `ca`. */
+  /** A client certificate for mutual TLS on r2/r3, signed by Kaspi's partner CA. */
   issueClientCertificate(commonName: string): Promise<IssuedCertificate>;
   state: KaspiState;
   journal: Journal;
@@ -110,7 +114,7 @@ export async function startKaspiSimulator(options: KaspiSimulatorOptions = {}): 
   });
   const journal = new Journal(options.journalSize ?? defaultJournalSize);
   const tls = options.tls ?? true;
-  const ca = options.certificateAuthority ?? (await createCertificateAuthority());
+  const { server: ca, partner } = options.authorities ?? (await createRunAuthorities());
   const serverCertificate = tls ? await issueServerCertificate(ca, kaspiHostnames) : undefined;
 
   let openApi: unknown;
@@ -139,7 +143,8 @@ export async function startKaspiSimulator(options: KaspiSimulatorOptions = {}): 
         ...simulatorTlsOptions,
         key: serverCertificate.keyPem,
         cert: serverCertificate.certPem,
-        ca: [ca.certPem],
+        // Kaspi's partner CA alone: see RunAuthorities for why not the CA of this certificate too.
+        ca: [partner.certPem],
         minVersion: 'TLSv1.2',
         // Ask for a certificate but never fail the handshake: Kaspi answers -10000 over TLS.
         requestCert: scheme !== 'r1',
@@ -187,7 +192,7 @@ export async function startKaspiSimulator(options: KaspiSimulatorOptions = {}): 
     controlUrl: urls.controlUrl,
     listeners,
     ca: { certPem: ca.certPem },
-    issueClientCertificate: (commonName) => issueClientCertificate(ca, commonName),
+    issueClientCertificate: (commonName) => issueClientCertificate(partner, commonName),
     state,
     journal,
     faults,

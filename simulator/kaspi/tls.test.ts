@@ -1,6 +1,8 @@
+import { connect, type DetailedPeerCertificate } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCertificateAuthority,
+  createRunAuthorities,
   issueClientCertificate,
   type IssuedCertificate,
 } from '../../stack/tls/ca.ts';
@@ -14,11 +16,14 @@ const org = sellerAt(0);
 let sim: KaspiSimulator;
 let partner: IssuedCertificate;
 let stranger: IssuedCertificate;
+let fromServerCa: IssuedCertificate;
 
 beforeAll(async () => {
-  sim = await startKaspiSimulator({});
+  const authorities = await createRunAuthorities();
+  sim = await startKaspiSimulator({ authorities });
   partner = await sim.issueClientCertificate('partner-marketplace');
   stranger = await issueClientCertificate(await createCertificateAuthority(), 'partner-marketplace');
+  fromServerCa = await issueClientCertificate(authorities.server, 'partner-marketplace');
 });
 afterAll(async () => {
   await sim.close();
@@ -65,6 +70,31 @@ describe('mutual TLS on r2 and r3', () => {
   it('refuses a certificate from another CA with -10000', async () => {
     const answer = await r3(stranger)('POST', '/r3/v01/qr/create', qrBody);
     expect(answer.body).toEqual({ StatusCode: -10000, Message: 'Client certificate is not trusted' });
+  });
+
+  it('refuses a certificate from the CA behind its own server certificate: only Kaspi issues partners', async () => {
+    const answer = await r3(fromServerCa)('POST', '/r3/v01/qr/create', qrBody);
+    expect(answer.body).toEqual({ StatusCode: -10000, Message: 'Client certificate is not trusted' });
+  });
+
+  it('sends its own certificate alone in the handshake, not the CA the client already trusts', async () => {
+    for (const scheme of ['r1', 'r2', 'r3'] as const) {
+      // No CA on this side, so the chain below is what the listener sent and nothing the client added.
+      const socket = connect({
+        host: '127.0.0.1',
+        port: Number(new URL(sim.listeners[scheme]).port),
+        servername: 'qrapi-cert-ip.kaspi.kz',
+        rejectUnauthorized: false,
+        cert: partner.certPem,
+        key: partner.keyPem,
+      });
+      const sent = await new Promise<DetailedPeerCertificate>((resolve, reject) => {
+        socket.once('secureConnect', () => resolve(socket.getPeerCertificate(true)));
+        socket.once('error', reject);
+      }).finally(() => socket.destroy());
+      expect(sent.subject.CN, scheme).toBe('mtokentest.kaspi.kz');
+      expect(sent.issuerCertificate, scheme).toBeUndefined();
+    }
   });
 
   it('ignores a client that claims a certificate through the internal header', async () => {

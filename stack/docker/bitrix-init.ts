@@ -17,7 +17,7 @@ import type { RunningMariadb } from '../mariadb.ts';
 import { resolveMaterializedFiles } from '../php-files.ts';
 import { defaultWebhookHosts } from '../sandbox.ts';
 import { waitUntil } from '../wait.ts';
-import { loadRunCa } from './sandbox-service.ts';
+import { loadRunAuthorities } from './sandbox-service.ts';
 import {
   mariadbDatabase,
   mariadbPasswordFile,
@@ -57,11 +57,11 @@ export async function initBitrix(
   } as unknown as RunningMariadb;
 
   // As natively: an explicit config wins, else the classes' own harness-files.json, else the
-  // reference ApiClient's client certificate, all issued from the run's CA.
+  // reference ApiClient's client certificate, all issued from the run's partner CA.
   const configName = basename(env.KASPI_HARNESS_PHP_FILES_NAME ?? '');
   const initName = basename(env.KASPI_HARNESS_PHP_INIT_NAME ?? '');
   const materializedFiles = await resolveMaterializedFiles({
-    ca: await loadRunCa(),
+    authorities: await loadRunAuthorities(),
     phpClassesDir,
     configFile: configName === '' ? undefined : join(phpFilesDir, configName),
   });

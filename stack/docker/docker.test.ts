@@ -25,6 +25,7 @@ import { kaspiModuleId } from '../../simulator/bitrix/seed.ts';
 import { checkout, fetchCatalogue } from '../../scenarios/support/storefront.ts';
 import { egressControl, webhookSinkControl } from '../egress/control-client.ts';
 import type { Stack, StackInfo } from '../stack.ts';
+import { partnerAuthorityName } from '../tls/ca.ts';
 import { bootDockerStack, composeDir, composeFiles, projectNameFor, services } from './provider.ts';
 import { composeCommand, hasBridgeNetwork, noRuntimeMessage, tryRun } from './runtime.ts';
 import type { NetworkMode } from './settings.ts';
@@ -298,13 +299,16 @@ function dockerStackTests(mode: NetworkMode): void {
     expect(await egress.unexpected()).toEqual([]);
   }, 180_000);
 
-  it('materialises the harness-files config with certificates from the run’s CA', async () => {
+  it('materialises the harness-files config: the client certificate from Kaspi’s partner CA, ca.pem the server CA', async () => {
     const home = join(stack!.info.bitrix.documentRoot, '..', '..');
     const certificates = join(home, 'bitrix', 'kaspi_certificates');
     const ca = new X509Certificate(await readFile(join(certificates, 'ca.pem')));
     const client = new X509Certificate(await readFile(join(certificates, 'client.crt')));
     expect(ca.ca).toBe(true);
-    expect(client.checkIssued(ca) && client.verify(ca.publicKey)).toBe(true);
+    expect(ca.subject).not.toContain(partnerAuthorityName);
+    // Kaspi accepting it end to end is the routing test's proof; here, who issued it.
+    expect(client.issuer).toContain(`CN=${partnerAuthorityName}`);
+    expect(client.checkIssued(ca)).toBe(false);
     expect((await stat(join(certificates, 'client.key'))).mode & 0o777).toBe(0o600);
     expect(await readFile(join(home, 'bitrix', '.kaspi.env'), 'utf8')).toBe('KASPI_ENV=test\n');
   });
@@ -388,7 +392,7 @@ echo json_encode([
 
   // Last: it restarts a container. The others loaded the run's CA at their start; a new one would
   // leave PHP trusting a CA the simulators' certificates do not come from.
-  it('keeps the run’s CA when the sandbox container alone restarts: a checkout still reaches the seller’s BIN', async () => {
+  it('keeps the run’s CAs when the sandbox container alone restarts: a checkout still reaches the seller’s BIN', async () => {
     const info = stack!.info;
     const compose = await composeCommand();
     const sandbox = compose.containerName(projectNameFor(info.runId), 'sandbox');

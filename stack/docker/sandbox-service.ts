@@ -1,18 +1,20 @@
 /**
  * The docker stack's network sandbox, as stack/sandbox.ts gives the native stack: the `sandbox`
- * container makes the run's CA at start (in the shared state volume, never in an image), writes the
- * PHP settings that make the bitrix container trust it and send every outbound call through the
- * egress proxy, and then runs that proxy and the webhook sink. The other containers load the CA
- * from the volume (`loadRunCa`) for their TLS listeners and client certificates.
+ * container makes the run's authorities at start (in the shared state volume, never in an image),
+ * writes the PHP settings that make the bitrix container trust the server CA and send every outbound
+ * call through the egress proxy, and then runs that proxy and the webhook sink. The other containers
+ * load the authorities from the volume (`loadRunAuthorities`) for their TLS listeners and client
+ * certificates.
  */
 import { chmod, chown, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { bitrixPhpIni, writeEgressPrepend, writeHarnessIni } from '../../simulator/bitrix/php-runtime.ts';
 import { startSandbox, type Sandbox } from '../sandbox.ts';
 import {
-  createCertificateAuthority,
+  createRunAuthorities,
   loadCertificateAuthority,
   type CertificateAuthority,
+  type RunAuthorities,
 } from '../tls/ca.ts';
 import { waitUntil } from '../wait.ts';
 import { startRelays, type Relay, type RelaySpec } from './relay.ts';
@@ -34,56 +36,69 @@ async function writeAtomically(path: string, content: string, mode: number): Pro
   await rename(temporary, path);
 }
 
-/** The CA an earlier start of the sandbox container left in the state volume, if any. */
-async function existingRunCa(): Promise<CertificateAuthority | undefined> {
-  let pems: [string, string];
+/** The run's authorities from the state volume; ENOENT until the sandbox container has written them. */
+async function readRunAuthorities(): Promise<RunAuthorities> {
+  const load = async (certFile: string, keyFile: string): Promise<CertificateAuthority> => {
+    const [certPem, keyPem] = await Promise.all([readFile(certFile, 'utf8'), readFile(keyFile, 'utf8')]);
+    return loadCertificateAuthority(certPem, keyPem);
+  };
+  const [server, partner] = await Promise.all([
+    load(sandboxFiles.caCert, sandboxFiles.caKey),
+    load(sandboxFiles.partnerCaCert, sandboxFiles.partnerCaKey),
+  ]);
+  return { server, partner };
+}
+
+/** The authorities an earlier start of the sandbox container left in the state volume, if any. */
+async function existingRunAuthorities(): Promise<RunAuthorities | undefined> {
   try {
-    pems = await Promise.all([readFile(sandboxFiles.caCert, 'utf8'), readFile(sandboxFiles.caKey, 'utf8')]);
+    return await readRunAuthorities();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  return loadCertificateAuthority(...pems);
 }
 
 /**
- * The run's CA in the state volume, made by the sandbox container's first start. A restart of that
- * container alone (`docker compose restart sandbox`) keeps it: the other containers loaded it at
- * their own start and would not trust a new one. The key is the harness user's (bitrix-init, which
- * runs as that user, issues the client certificates; the root simulator containers read it anyway)
- * and nobody else's; the certificate is world-readable, for PHP in the bitrix container.
+ * The run's authorities in the state volume, made by the sandbox container's first start. A restart
+ * of that container alone (`docker compose restart sandbox`) keeps them: the other containers loaded
+ * them at their own start and would not trust new ones. The keys are the harness user's (bitrix-init,
+ * which runs as that user, issues the client certificates; the root simulator containers read them
+ * anyway) and nobody else's; the certificates are world-readable, for PHP in the bitrix container.
  */
-export async function runCaFiles(env: NodeJS.ProcessEnv): Promise<CertificateAuthority> {
-  const existing = await existingRunCa();
+export async function runAuthorityFiles(env: NodeJS.ProcessEnv): Promise<RunAuthorities> {
+  const existing = await existingRunAuthorities();
   if (existing) return existing;
-  const ca = await createCertificateAuthority();
+  const authorities = await createRunAuthorities();
   const dir = dirname(sandboxFiles.caCert);
   await mkdir(dir, { recursive: true });
   await chmod(dir, 0o755);
   const owner = ownerFrom(env);
-  // The key first: a reader waits for the certificate, so both are there once it exists.
-  await writeAtomically(sandboxFiles.caKey, ca.keyPem, 0o600);
-  if (owner) await chown(sandboxFiles.caKey, owner.uid, owner.gid);
-  await writeAtomically(sandboxFiles.caCert, ca.certPem, 0o644);
-  return ca;
+  // The server CA's certificate last: a reader waits for it, so everything is there once it exists.
+  for (const [keyFile, keyPem] of [
+    [sandboxFiles.partnerCaKey, authorities.partner.keyPem],
+    [sandboxFiles.caKey, authorities.server.keyPem],
+  ] as const) {
+    await writeAtomically(keyFile, keyPem, 0o600);
+    if (owner) await chown(keyFile, owner.uid, owner.gid);
+  }
+  await writeAtomically(sandboxFiles.partnerCaCert, authorities.partner.certPem, 0o644);
+  await writeAtomically(sandboxFiles.caCert, authorities.server.certPem, 0o644);
+  return authorities;
 }
 
-/** The run's CA as the sandbox container wrote it; waits for it on engines that start dependents early. */
-export async function loadRunCa(timeoutMs = 60_000): Promise<CertificateAuthority> {
-  let ca: CertificateAuthority | undefined;
+/** The run's authorities as the sandbox container wrote them; waits for them on engines that start dependents early. */
+export async function loadRunAuthorities(timeoutMs = 60_000): Promise<RunAuthorities> {
+  let authorities: RunAuthorities | undefined;
   await waitUntil(
     async () => {
-      const [certPem, keyPem] = await Promise.all([
-        readFile(sandboxFiles.caCert, 'utf8'),
-        readFile(sandboxFiles.caKey, 'utf8'),
-      ]);
-      ca = await loadCertificateAuthority(certPem, keyPem);
+      authorities = await readRunAuthorities();
       return true;
     },
-    `the run's CA in ${dirname(sandboxFiles.caCert)}`,
+    `the run's CAs in ${dirname(sandboxFiles.caCert)}`,
     { service: 'sandbox', timeoutMs, intervalMs: 250 },
   );
-  return ca!;
+  return authorities!;
 }
 
 /**
@@ -140,7 +155,7 @@ export function hostList(raw: string | undefined): string[] {
 }
 
 /**
- * The sandbox container's job: the CA, PHP's settings, then the proxy (Kaspi's and Railway's hosts
+ * The sandbox container's job: the authorities, PHP's settings, then the proxy (Kaspi's and Railway's hosts
  * to the simulators' TLS listeners, whose ports compose fixes, so nothing has to be up yet) and the
  * sink, on the ports the harness publishes.
  */
@@ -151,7 +166,7 @@ export async function startSandboxService(
 ): Promise<Sandbox & { relays: Relay }> {
   // PHP's files first: the others wait for the CA certificate, so once it exists, everything does.
   await writePhpSandboxFiles(egressUrlFor(ports));
-  const ca = await runCaFiles(env);
+  const { server: ca } = await runAuthorityFiles(env);
   const kaspi = peerHost('kaspi', mode);
   const sandbox = await startSandbox({
     ca,

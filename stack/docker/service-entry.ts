@@ -9,7 +9,7 @@ import { startKaspiSimulator } from '../../simulator/kaspi/server.ts';
 import { startPaymentServiceSimulator } from '../../simulator/payment-service/server.ts';
 import { initBitrix } from './bitrix-init.ts';
 import { forwardToLoopback, type Forwarder } from './forward.ts';
-import { loadRunCa, startSandboxService } from './sandbox-service.ts';
+import { loadRunAuthorities, startSandboxService } from './sandbox-service.ts';
 import { networkModeFrom, peerHost, portsFrom, readyLine } from './settings.ts';
 
 interface Running {
@@ -35,13 +35,14 @@ async function start(service: string): Promise<Running | undefined> {
       };
     }
     case 'kaspi': {
-      // The run's CA from the sandbox container: PHP trusts it, and it signs the client certificates.
+      // The run's authorities from the sandbox container: PHP trusts the server CA; the partner CA
+      // signed the client certificates.
       const kaspi = await startKaspiSimulator({
         organizations: allOrganizations,
         port: ports.kaspi,
         controlPort: ports.kaspiControl,
         schemePorts: { r1: ports.kaspiR1, r2: ports.kaspiR2, r3: ports.kaspiR3 },
-        certificateAuthority: await loadRunCa(),
+        authorities: await loadRunAuthorities(),
       });
       const forwarder = await forward([
         ports.kaspi,
@@ -60,7 +61,7 @@ async function start(service: string): Promise<Running | undefined> {
         databaseUrl: `postgres://postgres@${peerHost('postgres', mode)}:${ports.postgres}/postgres`,
         port: ports.paymentService,
         controlPort: ports.paymentServiceControl,
-        tls: { ca: await loadRunCa(), port: ports.paymentServiceTls },
+        tls: { ca: (await loadRunAuthorities()).server, port: ports.paymentServiceTls },
         // As natively: the deployed routes and the poller call the Kaspi simulator (plain listener).
         kaspi: { url: `http://${peerHost('kaspi', mode)}:${ports.kaspi}` },
       });

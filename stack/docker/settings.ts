@@ -70,13 +70,17 @@ export const mariadbPasswordFile = '/run/kaspi-harness/mariadb-password';
 
 /**
  * The run's sandbox material in the shared state volume, at the same path in every container that
- * mounts it: the CA the sandbox container makes at start (never in an image), and the PHP settings
+ * mounts it: the CAs the sandbox container makes at start (never in an image), and the PHP settings
  * that make the bitrix container's PHP trust it and send every outbound call to the egress proxy.
  */
 export const sandboxFiles = {
   caCert: '/run/kaspi-harness/tls/ca.pem',
-  /** Owned by KASPI_HARNESS_USER (bitrix-init issues the client certificates), mode 0600. */
+  /** Owned by KASPI_HARNESS_USER, mode 0600. */
   caKey: '/run/kaspi-harness/tls/ca-key.pem',
+  /** Kaspi's partner CA: the Kaspi container checks client certificates against it. */
+  partnerCaCert: '/run/kaspi-harness/tls/partner-ca.pem',
+  /** Owned by KASPI_HARNESS_USER (bitrix-init issues the client certificates), mode 0600. */
+  partnerCaKey: '/run/kaspi-harness/tls/partner-ca-key.pem',
   phpDir: '/run/kaspi-harness/php',
   /** PHP_INI_SCAN_DIR of the bitrix container (after a ':' that keeps Debian's own conf.d). */
   phpIniDir: '/run/kaspi-harness/php/conf.d',

@@ -1,7 +1,8 @@
 /**
- * A throwaway certificate authority for the harness: the Kaspi simulator's TLS listeners, the
- * egress proxy and the payment-service all get certificates from one CA made at run time, so a
- * client trusts exactly that run's CA and nothing private is ever committed.
+ * Throwaway certificate authorities for the harness, made at run time, so a client trusts exactly
+ * that run's CAs and nothing private is ever committed: the run's server CA issues the certificates
+ * of the Kaspi simulator's TLS listeners, the egress proxy and the payment-service; Kaspi's partner
+ * CA issues the client certificates (`RunAuthorities`).
  *
  * ECDSA P-256 through WebCrypto and @peculiar/x509: generating the CA, a server and a client
  * certificate takes a few tens of milliseconds, cheap enough to do per simulator start.
@@ -66,6 +67,30 @@ async function keyPemOf(key: CryptoKey): Promise<string> {
 
 const generateKeys = (): Promise<CryptoKeyPair> =>
   crypto.subtle.generateKey(keyAlgorithm, true, ['sign', 'verify']) as Promise<CryptoKeyPair>;
+
+/**
+ * The run's two authorities, as in production. `server` stands in for the public CA behind Kaspi's
+ * and Railway's server certificates: PHP trusts it (curl.cainfo). `partner` is Kaspi's own CA, which
+ * issues partners their client certificates and is what Kaspi's mutual-TLS listeners check them
+ * against. Kept apart for a reason beyond fidelity: a listener whose client-certificate store also
+ * holds the CA of its own certificate sends that CA along in every handshake (OpenSSL builds the
+ * server's chain from that store), a certificate more for PHP to parse and a chain build more for
+ * the listener, on every call.
+ */
+export interface RunAuthorities {
+  server: CertificateAuthority;
+  partner: CertificateAuthority;
+}
+
+export const partnerAuthorityName = 'Kaspi partner CA (kaspi-harness)';
+
+export async function createRunAuthorities(): Promise<RunAuthorities> {
+  const [server, partner] = await Promise.all([
+    createCertificateAuthority(),
+    createCertificateAuthority({ commonName: partnerAuthorityName }),
+  ]);
+  return { server, partner };
+}
 
 /** Certificate names are built from trusted strings only; escape DN specials anyway. */
 const cn = (name: string): string => `CN=${name.replace(/([,+"\\<>;=])/g, '\\$1')}`;
