@@ -32,7 +32,7 @@ export interface Sandbox {
 export const defaultWebhookHosts = ['crm.cvety.kz'];
 
 /** The run's authorities, and the server CA's certificate as a file for PHP's curl.cainfo. */
-export async function createRunCa(
+export async function createRunTls(
   runDir: string,
 ): Promise<{ authorities: RunAuthorities; caCertFile: string }> {
   const authorities = await createRunAuthorities();

@@ -17,7 +17,7 @@ import { runRunbookChecks } from '../simulator/bitrix/runbook.ts';
 import { startHarnessControl } from './harness-control.ts';
 import { watchService } from './health.ts';
 import { resolveMaterializedFiles } from './php-files.ts';
-import { createRunCa, defaultWebhookHosts, startSandbox } from './sandbox.ts';
+import { createRunTls, defaultWebhookHosts, startSandbox } from './sandbox.ts';
 import { copyRunLogs, saveJournal } from './keep-logs.ts';
 import type { NetworkRequest } from './namespace.ts';
 import { newRunId } from './run-dir.ts';
@@ -160,7 +160,7 @@ export async function bootStack(options: StackOptions): Promise<Stack> {
     step();
     const sellers = options.sellers ?? fixtureSellers;
     log('starting MariaDB, PostgreSQL and the Kaspi simulator…');
-    const { authorities, caCertFile } = await createRunCa(runDir.path);
+    const { authorities, caCertFile } = await createRunTls(runDir.path);
     const ca = authorities.server;
     const [mariadb, postgres, kaspi] = await allStarted([
       startMariadb({ runDir: runDir.path, signal: options.signal }).then(
