@@ -11,7 +11,7 @@ import { StatusCode } from './status-codes.ts';
 
 export const clientCertificateHeader = 'x-kaspi-simulator-client-certificate';
 
-/** What the TLS listener saw: a certificate that chains to the CA, an untrusted one, or none. */
+/** What the TLS listener saw: a certificate that chains to Kaspi's partner CA, an untrusted one, or none. */
 export type CertificateVerdict = 'verified' | 'untrusted' | 'none';
 
 export function decodeVerdict(value: string | null): CertificateVerdict {

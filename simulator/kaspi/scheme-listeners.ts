@@ -37,8 +37,8 @@ export interface SchemeListenerOptions {
 
 /**
  * What the TLS handshake established about the client's certificate. `authorized` already says a
- * certificate was presented and chains to the CA; the certificate itself is read only to tell an
- * untrusted one from none (building its X509Certificate cost ~0.4 CPU-ms per request).
+ * certificate was presented and chains to Kaspi's partner CA; the certificate itself is read only
+ * to tell an untrusted one from none (building its X509Certificate cost ~0.4 CPU-ms per request).
  */
 export function certificateVerdict(socket: TLSSocket): CertificateVerdict {
   if (socket.authorized) return 'verified';
