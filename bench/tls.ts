@@ -1,0 +1,191 @@
+/**
+ * `npm run bench:tls`: what one HTTPS call from the integration costs, on each side. PHP's curl is
+ * the client, with a new handle and the partner's client certificate on every call, as the team's
+ * ApiClient does; the servers answer a fixed JSON body:
+ *  - node https (mTLS): a Node HTTPS listener with the simulators' TLS options, as Kaspi's r2/r3;
+ *  - node http: the same listener without TLS (what TLS adds, by difference);
+ *  - openssl s_server (mTLS): OpenSSL's own server, C, the same library generation as PHP's.
+ * CPU time is read from /proc for the server and from getrusage inside PHP, after a warm-up, in
+ * alternated rounds (this VM's speed drifts). Loopback only; the certificates are made for the run
+ * and deleted after it.
+ *
+ *   npx tsx bench/tls.ts [--calls 1000] [--rounds 2]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  createRunAuthorities,
+  issueClientCertificate,
+  issueServerCertificate,
+  writePemFiles,
+} from '../stack/tls/ca.ts';
+import { freePort } from '../stack/ports.ts';
+import { runToCompletion } from '../stack/process.ts';
+import { waitForPort } from '../stack/wait.ts';
+
+const { values } = parseArgs({
+  options: {
+    calls: { type: 'string', default: '1000' },
+    rounds: { type: 'string', default: '2' },
+  },
+});
+const calls = Math.min(20_000, Math.max(50, Number(values.calls)));
+const rounds = Math.min(10, Math.max(1, Number(values.rounds)));
+const warmUpCalls = 50;
+const body = '{"ok":true}';
+
+/** One PHP process making `calls` sequential calls, each on a fresh curl handle. */
+const phpClient = `<?php
+[, $url, $calls, $dir] = $argv;
+$options = [CURLOPT_RETURNTRANSFER => true, CURLOPT_CAINFO => "$dir/ca.pem",
+  CURLOPT_SSLCERT => "$dir/client.crt", CURLOPT_SSLKEY => "$dir/client.key"];
+$before = getrusage(); $started = hrtime(true);
+for ($i = 0; $i < (int) $calls; $i++) {
+  $handle = curl_init($url);
+  curl_setopt_array($handle, $options);
+  if (curl_exec($handle) !== '${body}') { fwrite(STDERR, curl_error($handle) . "\\n"); exit(1); }
+  curl_close($handle);
+}
+$after = getrusage();
+$us = fn($r) => $r['ru_utime.tv_sec'] * 1e6 + $r['ru_utime.tv_usec'] + $r['ru_stime.tv_sec'] * 1e6 + $r['ru_stime.tv_usec'];
+echo json_encode(['cpuMs' => ($us($after) - $us($before)) / 1000, 'wallMs' => (hrtime(true) - $started) / 1e6]);
+`;
+
+/** A Node listener answering the fixed body, HTTPS with the simulators' options or plain HTTP. */
+const nodeServer = `
+import { readFileSync } from 'node:fs';
+import { createServer as createHttps } from 'node:https';
+import { createServer as createHttp } from 'node:http';
+import { simulatorTlsOptions } from ${JSON.stringify(new URL('../stack/tls/server-options.ts', import.meta.url).pathname)};
+const [, , mode, port, dir] = process.argv;
+const answer = (req, res) => res.end(${JSON.stringify(body)});
+const server = mode === 'https'
+  ? createHttps({ ...simulatorTlsOptions, key: readFileSync(dir + '/server.key'), cert: readFileSync(dir + '/server.crt'),
+      ca: readFileSync(dir + '/partner-ca.pem'), requestCert: true, rejectUnauthorized: true }, answer)
+  : createHttp(answer);
+server.listen(Number(port), '127.0.0.1');
+`;
+
+interface Target {
+  name: string;
+  scheme: 'https' | 'http';
+  start(port: number, dir: string): ChildProcess;
+}
+
+const targets: readonly Target[] = [
+  {
+    name: 'node https (mTLS, the simulators’ options)',
+    scheme: 'https',
+    start: (port, dir) =>
+      spawn(process.execPath, ['--import', 'tsx', join(dir, 'server.mts'), 'https', String(port), dir], {
+        stdio: 'ignore',
+      }),
+  },
+  {
+    name: 'node http (no TLS)',
+    scheme: 'http',
+    start: (port, dir) =>
+      spawn(process.execPath, ['--import', 'tsx', join(dir, 'server.mts'), 'http', String(port), dir], {
+        stdio: 'ignore',
+      }),
+  },
+  {
+    name: 'openssl s_server (mTLS)',
+    scheme: 'https',
+    start: (port, dir) =>
+      spawn(
+        'openssl',
+        // -WWW serves files from its working directory; -Verify 1 requires a client certificate.
+        [
+          's_server',
+          '-quiet',
+          '-accept',
+          `127.0.0.1:${port}`,
+          '-cert',
+          'server.crt',
+          '-key',
+          'server.key',
+          '-CAfile',
+          'partner-ca.pem',
+          '-Verify',
+          '1',
+          '-no_ticket',
+          '-WWW',
+        ],
+        { cwd: dir, stdio: 'ignore' },
+      ),
+  },
+];
+
+function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms (USER_HZ 100)
+}
+
+async function phpCalls(url: string, count: number, dir: string): Promise<{ cpuMs: number; wallMs: number }> {
+  const output = await runToCompletion('php', [join(dir, 'client.php'), url, String(count), dir]);
+  return JSON.parse(output) as { cpuMs: number; wallMs: number };
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'kaspi-harness-bench-tls-'));
+const results = new Map<string, { server: number[]; php: number[]; wall: number[] }>();
+try {
+  const authorities = await createRunAuthorities();
+  const server = await issueServerCertificate(authorities.server, ['127.0.0.1']);
+  const client = await issueClientCertificate(authorities.partner, 'bench partner');
+  await writePemFiles(dir, {
+    'ca.pem': authorities.server.certPem,
+    'partner-ca.pem': authorities.partner.certPem,
+    'server.crt': server.certPem,
+    'server.key': server.keyPem,
+    'client.crt': client.certPem,
+    'client.key': client.keyPem,
+  });
+  writeFileSync(join(dir, 'client.php'), phpClient);
+  writeFileSync(join(dir, 'server.mts'), nodeServer);
+  writeFileSync(join(dir, 'ok'), body);
+
+  for (let round = 1; round <= rounds; round += 1) {
+    for (const target of targets) {
+      const port = await freePort();
+      const child = target.start(port, dir);
+      try {
+        await waitForPort(port, { service: target.name, timeoutMs: 15_000 });
+        const url = `${target.scheme}://127.0.0.1:${port}/ok`;
+        await phpCalls(url, warmUpCalls, dir);
+        const before = cpuMsOf(child.pid!);
+        const measured = await phpCalls(url, calls, dir);
+        const serverMs = cpuMsOf(child.pid!) - before;
+        const row = results.get(target.name) ?? { server: [], php: [], wall: [] };
+        row.server.push(serverMs / calls);
+        row.php.push(measured.cpuMs / calls);
+        row.wall.push(measured.wallMs / calls);
+        results.set(target.name, row);
+      } finally {
+        child.kill();
+      }
+    }
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const range = (figures: number[]) => {
+  const low = Math.min(...figures).toFixed(2);
+  const high = Math.max(...figures).toFixed(2);
+  return low === high ? low : `${low}–${high}`;
+};
+const width = Math.max(...targets.map((target) => target.name.length));
+console.log(
+  `\nbench:tls: ${calls} calls from PHP's curl per round, ${rounds} round(s), a new handle per call`,
+);
+console.log(`  ${'server'.padEnd(width)}  server CPU-ms/call  PHP CPU-ms/call  wall ms/call`);
+for (const [name, row] of results)
+  console.log(
+    `  ${name.padEnd(width)}  ${range(row.server).padStart(18)}  ${range(row.php).padStart(15)}  ${range(row.wall).padStart(12)}`,
+  );
