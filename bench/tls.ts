@@ -1,8 +1,9 @@
 /**
  * `npm run bench:tls`: what one HTTPS call from the integration costs, on each side. PHP's curl is
- * the client, with a new handle and the partner's client certificate on every call, as the team's
- * ApiClient does; the servers answer a fixed JSON body:
- *  - node https (mTLS): a Node HTTPS listener with the simulators' TLS options, as Kaspi's r2/r3;
+ * the client, with a new handle on every call (and the partner's client certificate where the server
+ * asks for one), as the team's ApiClient does; the servers answer a fixed JSON body:
+ *  - node https: a Node HTTPS listener with the simulators' TLS options, asking for the client
+ *    certificate as Kaspi's r2/r3 do, or not, as the payment-service;
  *  - node http: the same listener without TLS (what TLS adds, by difference);
  *  - openssl s_server (mTLS): OpenSSL's own server, C, the same library generation as PHP's.
  * CPU time is read from /proc for the server and from getrusage inside PHP, after a warm-up, in
@@ -40,9 +41,10 @@ const body = '{"ok":true}';
 
 /** One PHP process making `calls` sequential calls, each on a fresh curl handle. */
 const phpClient = `<?php
-[, $url, $calls, $dir] = $argv;
-$options = [CURLOPT_RETURNTRANSFER => true, CURLOPT_CAINFO => "$dir/ca.pem",
-  CURLOPT_SSLCERT => "$dir/client.crt", CURLOPT_SSLKEY => "$dir/client.key"];
+[, $url, $calls, $dir, $certificate] = $argv;
+$options = [CURLOPT_RETURNTRANSFER => true, CURLOPT_CAINFO => "$dir/ca.pem"];
+if ($certificate === 'client-certificate')
+  $options += [CURLOPT_SSLCERT => "$dir/client.crt", CURLOPT_SSLKEY => "$dir/client.key"];
 $before = getrusage(); $started = hrtime(true);
 for ($i = 0; $i < (int) $calls; $i++) {
   $handle = curl_init($url);
@@ -63,39 +65,41 @@ import { createServer as createHttp } from 'node:http';
 import { simulatorTlsOptions } from ${JSON.stringify(new URL('../stack/tls/server-options.ts', import.meta.url).pathname)};
 const [, , mode, port, dir] = process.argv;
 const answer = (req, res) => res.end(${JSON.stringify(body)});
-const server = mode === 'https'
-  ? createHttps({ ...simulatorTlsOptions, key: readFileSync(dir + '/server.key'), cert: readFileSync(dir + '/server.crt'),
-      ca: readFileSync(dir + '/partner-ca.pem'), requestCert: true, rejectUnauthorized: true }, answer)
-  : createHttp(answer);
+const tls = { ...simulatorTlsOptions, key: readFileSync(dir + '/server.key'), cert: readFileSync(dir + '/server.crt') };
+const server = mode === 'mtls'
+  ? createHttps({ ...tls, ca: readFileSync(dir + '/partner-ca.pem'), requestCert: true, rejectUnauthorized: true }, answer)
+  : mode === 'tls' ? createHttps(tls, answer) : createHttp(answer);
 server.listen(Number(port), '127.0.0.1');
 `;
+
+type NodeMode = 'mtls' | 'tls' | 'http';
 
 interface Target {
   name: string;
   scheme: 'https' | 'http';
+  /** Whether PHP's curl presents the partner's client certificate (Kaspi r2/r3 do ask for it). */
+  clientCertificate: boolean;
   start(port: number, dir: string): ChildProcess;
 }
 
+const nodeTarget = (name: string, mode: NodeMode): Target => ({
+  name,
+  scheme: mode === 'http' ? 'http' : 'https',
+  clientCertificate: mode === 'mtls',
+  start: (port, dir) =>
+    spawn(process.execPath, ['--import', 'tsx', join(dir, 'server.mts'), mode, String(port), dir], {
+      stdio: 'ignore',
+    }),
+});
+
 const targets: readonly Target[] = [
+  nodeTarget('node https, mutual TLS (Kaspi r2/r3)', 'mtls'),
+  nodeTarget('node https, server TLS (payment-service)', 'tls'),
+  nodeTarget('node http, no TLS', 'http'),
   {
-    name: 'node https (mTLS, the simulators’ options)',
+    name: 'openssl s_server, mutual TLS',
     scheme: 'https',
-    start: (port, dir) =>
-      spawn(process.execPath, ['--import', 'tsx', join(dir, 'server.mts'), 'https', String(port), dir], {
-        stdio: 'ignore',
-      }),
-  },
-  {
-    name: 'node http (no TLS)',
-    scheme: 'http',
-    start: (port, dir) =>
-      spawn(process.execPath, ['--import', 'tsx', join(dir, 'server.mts'), 'http', String(port), dir], {
-        stdio: 'ignore',
-      }),
-  },
-  {
-    name: 'openssl s_server (mTLS)',
-    scheme: 'https',
+    clientCertificate: true,
     start: (port, dir) =>
       spawn(
         'openssl',
@@ -127,8 +131,20 @@ function cpuMsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms (USER_HZ 100)
 }
 
-async function phpCalls(url: string, count: number, dir: string): Promise<{ cpuMs: number; wallMs: number }> {
-  const output = await runToCompletion('php', [join(dir, 'client.php'), url, String(count), dir]);
+async function phpCalls(
+  target: Target,
+  url: string,
+  count: number,
+  dir: string,
+): Promise<{ cpuMs: number; wallMs: number }> {
+  const certificate = target.clientCertificate ? 'client-certificate' : 'none';
+  const output = await runToCompletion('php', [
+    join(dir, 'client.php'),
+    url,
+    String(count),
+    dir,
+    certificate,
+  ]);
   return JSON.parse(output) as { cpuMs: number; wallMs: number };
 }
 
@@ -157,9 +173,9 @@ try {
       try {
         await waitForPort(port, { service: target.name, timeoutMs: 15_000 });
         const url = `${target.scheme}://127.0.0.1:${port}/ok`;
-        await phpCalls(url, warmUpCalls, dir);
+        await phpCalls(target, url, warmUpCalls, dir);
         const before = cpuMsOf(child.pid!);
-        const measured = await phpCalls(url, calls, dir);
+        const measured = await phpCalls(target, url, calls, dir);
         const serverMs = cpuMsOf(child.pid!) - before;
         const row = results.get(target.name) ?? { server: [], php: [], wall: [] };
         row.server.push(serverMs / calls);
