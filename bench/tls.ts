@@ -13,10 +13,11 @@
  *   npx tsx bench/tls.ts [--calls 1000] [--rounds 2]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
   createRunAuthorities,
@@ -24,6 +25,8 @@ import {
   issueServerCertificate,
   writePemFiles,
 } from '../stack/tls/ca.ts';
+import { processCpuMs } from './stack/cpu.ts';
+import { assertPhpAvailable } from '../stack/php.ts';
 import { freePort } from '../stack/ports.ts';
 import { runToCompletion } from '../stack/process.ts';
 import { waitForPort } from '../stack/wait.ts';
@@ -39,38 +42,7 @@ const rounds = Math.min(10, Math.max(1, Number(values.rounds)));
 const warmUpCalls = 50;
 const body = '{"ok":true}';
 
-/** One PHP process making `calls` sequential calls, each on a fresh curl handle. */
-const phpClient = `<?php
-[, $url, $calls, $dir, $certificate] = $argv;
-$options = [CURLOPT_RETURNTRANSFER => true, CURLOPT_CAINFO => "$dir/ca.pem"];
-if ($certificate === 'client-certificate')
-  $options += [CURLOPT_SSLCERT => "$dir/client.crt", CURLOPT_SSLKEY => "$dir/client.key"];
-$before = getrusage(); $started = hrtime(true);
-for ($i = 0; $i < (int) $calls; $i++) {
-  $handle = curl_init($url);
-  curl_setopt_array($handle, $options);
-  if (curl_exec($handle) !== '${body}') { fwrite(STDERR, curl_error($handle) . "\\n"); exit(1); }
-  curl_close($handle);
-}
-$after = getrusage();
-$us = fn($r) => $r['ru_utime.tv_sec'] * 1e6 + $r['ru_utime.tv_usec'] + $r['ru_stime.tv_sec'] * 1e6 + $r['ru_stime.tv_usec'];
-echo json_encode(['cpuMs' => ($us($after) - $us($before)) / 1000, 'wallMs' => (hrtime(true) - $started) / 1e6]);
-`;
-
-/** A Node listener answering the fixed body, HTTPS with the simulators' options or plain HTTP. */
-const nodeServer = `
-import { readFileSync } from 'node:fs';
-import { createServer as createHttps } from 'node:https';
-import { createServer as createHttp } from 'node:http';
-import { simulatorTlsOptions } from ${JSON.stringify(new URL('../stack/tls/server-options.ts', import.meta.url).pathname)};
-const [, , mode, port, dir] = process.argv;
-const answer = (req, res) => res.end(${JSON.stringify(body)});
-const tls = { ...simulatorTlsOptions, key: readFileSync(dir + '/server.key'), cert: readFileSync(dir + '/server.crt') };
-const server = mode === 'mtls'
-  ? createHttps({ ...tls, ca: readFileSync(dir + '/partner-ca.pem'), requestCert: true, rejectUnauthorized: true }, answer)
-  : mode === 'tls' ? createHttps(tls, answer) : createHttp(answer);
-server.listen(Number(port), '127.0.0.1');
-`;
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
 type NodeMode = 'mtls' | 'tls' | 'http';
 
@@ -87,7 +59,7 @@ const nodeTarget = (name: string, mode: NodeMode): Target => ({
   scheme: mode === 'http' ? 'http' : 'https',
   clientCertificate: mode === 'mtls',
   start: (port, dir) =>
-    spawn(process.execPath, ['--import', 'tsx', join(dir, 'server.mts'), mode, String(port), dir], {
+    spawn(process.execPath, ['--import', 'tsx', here('tls/node-server.ts'), mode, String(port), dir, body], {
       stdio: 'ignore',
     }),
 });
@@ -125,10 +97,11 @@ const targets: readonly Target[] = [
   },
 ];
 
-function cpuMsOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms (USER_HZ 100)
+/** The server's CPU so far; it must still be running (a crash would make the figures meaningless). */
+function cpuMsOf(child: ChildProcess, name: string): number {
+  const cpuMs = child.pid === undefined ? undefined : processCpuMs(child.pid);
+  if (cpuMs === undefined || child.exitCode !== null) throw new Error(`${name} is not running`);
+  return cpuMs;
 }
 
 async function phpCalls(
@@ -139,15 +112,17 @@ async function phpCalls(
 ): Promise<{ cpuMs: number; wallMs: number }> {
   const certificate = target.clientCertificate ? 'client-certificate' : 'none';
   const output = await runToCompletion('php', [
-    join(dir, 'client.php'),
+    here('tls/client.php'),
     url,
     String(count),
     dir,
     certificate,
+    body,
   ]);
   return JSON.parse(output) as { cpuMs: number; wallMs: number };
 }
 
+await assertPhpAvailable();
 const dir = await mkdtemp(join(tmpdir(), 'kaspi-harness-bench-tls-'));
 const results = new Map<string, { server: number[]; php: number[]; wall: number[] }>();
 try {
@@ -162,8 +137,7 @@ try {
     'client.crt': client.certPem,
     'client.key': client.keyPem,
   });
-  writeFileSync(join(dir, 'client.php'), phpClient);
-  writeFileSync(join(dir, 'server.mts'), nodeServer);
+  // What `openssl s_server -WWW` answers to GET /ok: the file of that name in its directory.
   writeFileSync(join(dir, 'ok'), body);
 
   for (let round = 1; round <= rounds; round += 1) {
@@ -174,9 +148,9 @@ try {
         await waitForPort(port, { service: target.name, timeoutMs: 15_000 });
         const url = `${target.scheme}://127.0.0.1:${port}/ok`;
         await phpCalls(target, url, warmUpCalls, dir);
-        const before = cpuMsOf(child.pid!);
+        const before = cpuMsOf(child, target.name);
         const measured = await phpCalls(target, url, calls, dir);
-        const serverMs = cpuMsOf(child.pid!) - before;
+        const serverMs = cpuMsOf(child, target.name) - before;
         const row = results.get(target.name) ?? { server: [], php: [], wall: [] };
         row.server.push(serverMs / calls);
         row.php.push(measured.cpuMs / calls);

@@ -39,6 +39,11 @@ function readProcess(pid: number): ProcessCpu | undefined {
   }
 }
 
+/** CPU ms one process has used so far; undefined once it is gone. */
+export function processCpuMs(pid: number): number | undefined {
+  return readProcess(pid)?.cpuMs;
+}
+
 /** CPU ms so far per process of the tree under `root`, keyed by pid (with the program name). */
 export function cpuSnapshot(root = process.pid): Map<number, { name: string; cpuMs: number }> {
   const all: ProcessCpu[] = [];
