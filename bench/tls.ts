@@ -122,7 +122,16 @@ async function phpCalls(
   return JSON.parse(output) as { cpuMs: number; wallMs: number };
 }
 
-await assertPhpAvailable();
+// A missing tool is one line with its fix, not a stack trace.
+try {
+  await assertPhpAvailable();
+  await runToCompletion('openssl', ['version']).catch(() => {
+    throw new Error('the openssl command is missing: run `apt-get install openssl`');
+  });
+} catch (error) {
+  console.error(`bench:tls: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
 const dir = await mkdtemp(join(tmpdir(), 'kaspi-harness-bench-tls-'));
 const results = new Map<string, { server: number[]; php: number[]; wall: number[] }>();
 try {
