@@ -28,7 +28,7 @@ import {
 import { processCpuMs } from './stack/cpu.ts';
 import { assertPhpAvailable } from '../stack/php.ts';
 import { freePort } from '../stack/ports.ts';
-import { runToCompletion } from '../stack/process.ts';
+import { runCollecting, runToCompletion } from '../stack/process.ts';
 import { waitForPort } from '../stack/wait.ts';
 
 const { values } = parseArgs({
@@ -111,15 +111,11 @@ async function phpCalls(
   dir: string,
 ): Promise<{ cpuMs: number; wallMs: number }> {
   const certificate = target.clientCertificate ? 'client-certificate' : 'none';
-  const output = await runToCompletion('php', [
-    here('tls/client.php'),
-    url,
-    String(count),
-    dir,
-    certificate,
-    body,
-  ]);
-  return JSON.parse(output) as { cpuMs: number; wallMs: number };
+  const args = [here('tls/client.php'), url, String(count), dir, certificate, body];
+  // stdout alone: runToCompletion joins stderr to it, and a PHP notice there would break the JSON.
+  const { code, stdout, stderr } = await runCollecting('php', args);
+  if (code !== 0) throw new Error(`the PHP client failed against ${target.name}: ${stderr.trim()}`);
+  return JSON.parse(stdout) as { cpuMs: number; wallMs: number };
 }
 
 // A missing tool is one line with its fix, not a stack trace.
