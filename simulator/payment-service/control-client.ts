@@ -16,6 +16,7 @@ import type { FaultInput, FaultSpec, InstalledFault } from './faults/spec.ts';
 import type { PollRun } from './payments/poller.ts';
 import type { ClockSnapshot } from '../kaspi/time.ts';
 import type { ClockChange } from '../kaspi/control-clock.ts';
+import type { ServedProfile } from './control-tools.ts';
 
 export type {
   ConfigPatchBody as ConfigPatch,
@@ -27,6 +28,7 @@ export type {
   InstalledFault,
   PollRun,
   Profile,
+  ServedProfile,
 };
 
 export class PaymentServiceControlClient {
@@ -83,12 +85,25 @@ export class PaymentServiceControlClient {
   }
 
   async profile(): Promise<string> {
-    return (await this.call<{ profile: string }>('GET', '/control/profile')).profile;
+    return (await this.contract()).profile;
   }
 
-  /** Serve another contract from now on: guide, deployed, both, or `{ openapi: path | JSON text | object }`. */
-  async setProfile(profile: Profile): Promise<string> {
-    return (await this.call<{ profile: string }>('PUT', '/control/profile', { profile })).profile;
+  /** The contract served now, the one a reset restores (the run's declared contract), and its routes. */
+  async contract(): Promise<ServedProfile> {
+    return this.call<ServedProfile>('GET', '/control/profile');
+  }
+
+  /**
+   * Serve another contract from now on: guide, deployed, both, or `{ openapi: path | JSON text | object }`.
+   * `start`: a reset returns to it too (a stack's declared contract).
+   */
+  async setProfile(profile: Profile, options: { start?: boolean } = {}): Promise<string> {
+    return (
+      await this.call<ServedProfile>('PUT', '/control/profile', {
+        profile,
+        ...(options.start ? { start: true } : {}),
+      })
+    ).profile;
   }
 
   /** Requests to routes the profile does not serve, with the nearest served routes. */

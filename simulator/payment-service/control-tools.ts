@@ -17,9 +17,20 @@ export interface ToolDeps {
   faults: FaultRegistry;
   clock: SimulatorClock;
   poller: StatusPoller;
-  profile(): string;
-  /** Throws when the profile cannot be served (bad OpenAPI document). */
-  setProfile(profile: Profile): void;
+  profile(): ServedProfile;
+  /**
+   * Throws when the profile cannot be served (bad OpenAPI document). `asStart`: it also becomes the
+   * profile a reset returns to — the contract a stack declared for the whole run.
+   */
+  setProfile(profile: Profile, asStart: boolean): void;
+}
+
+/** What `GET /control/profile` answers: the contract served now, the one a reset restores, its routes. */
+export interface ServedProfile {
+  profile: string;
+  start: string;
+  /** `METHOD /path/{param}` of every served route. */
+  routes: string[];
 }
 
 const ok = (body: unknown): JsonResponse => ({ status: 200, body });
@@ -30,6 +41,7 @@ const profileBody = z.strictObject({
     z.enum(['guide', 'deployed', 'both']),
     z.strictObject({ openapi: z.union([z.string().min(1), z.record(z.string(), z.unknown())]) }),
   ]),
+  start: z.boolean().optional(),
 });
 
 type Parsed<T> = { data: T } | { response: JsonResponse };
@@ -65,7 +77,7 @@ function faultProblem(input: FaultInput): string | undefined {
 
 export function toolRoutes(deps: ToolDeps): Route[] {
   return [
-    { method: 'GET', path: '/control/profile', handle: () => ok({ profile: deps.profile() }) },
+    { method: 'GET', path: '/control/profile', handle: () => ok(deps.profile()) },
     {
       method: 'PUT',
       path: '/control/profile',
@@ -73,11 +85,11 @@ export function toolRoutes(deps: ToolDeps): Route[] {
         const body = await parseBody(ctx, profileBody);
         if ('response' in body) return body.response;
         try {
-          deps.setProfile(body.data.profile);
+          deps.setProfile(body.data.profile, body.data.start === true);
         } catch (error) {
           return badRequest(`cannot serve this profile: ${(error as Error).message}`);
         }
-        return ok({ profile: deps.profile() });
+        return ok(deps.profile());
       },
     },
     { method: 'GET', path: '/control/drift', handle: () => ok({ drift: deps.drift.list() }) },

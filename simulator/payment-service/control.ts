@@ -47,7 +47,7 @@ function shopIdParam(raw: string | undefined): number | undefined {
 }
 
 export function controlRoutes({ pool, journal, lifecycle, tools }: ControlDependencies): Route[] {
-  const state = (): ControlStateDetail => ({ up: lifecycle.isUp(), profile: tools.profile() });
+  const state = (): ControlStateDetail => ({ up: lifecycle.isUp(), profile: tools.profile().profile });
   return [
     { method: 'GET', path: '/control/state', handle: () => ok(state()) },
     {

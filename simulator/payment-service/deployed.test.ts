@@ -308,4 +308,19 @@ describe('contract drift and profiles', () => {
     expect((await call('GET', '/api/health')).status).toBe(404);
     await expect(control.setProfile({ openapi: '{"nopaths": 1}' })).rejects.toThrow(/paths/);
   });
+
+  it('a start profile is what a reset returns to, and the control API lists its routes', async () => {
+    await control.setProfile('deployed', { start: true });
+    await control.setProfile('guide');
+    expect(await control.contract()).toMatchObject({ profile: 'guide', start: 'deployed' });
+    await control.reset();
+    const served = await control.contract();
+    expect(served).toMatchObject({ profile: 'deployed', start: 'deployed' });
+    expect(served.routes).toContain('GET /admin/configs/{shop_id}');
+    expect(served.routes).not.toContain('GET /api/payment/config');
+    expect((await call('GET', '/api/health')).status).toBe(404);
+    await control.setProfile('guide', { start: true });
+    await control.reset();
+    expect((await control.contract()).routes).toContain('GET /api/payment/config');
+  });
 });

@@ -15,7 +15,7 @@ import { startControlServer, type ControlServer } from './control.ts';
 import { createPool } from './db.ts';
 import { FaultRegistry } from './faults/registry.ts';
 import { fastapiFallbacks, guideRoutes } from './guide-routes.ts';
-import { createDispatcher } from './http.ts';
+import { createDispatcher, routeKey } from './http.ts';
 import { RequestJournal } from './journal.ts';
 import { SwitchableListener } from './listener.ts';
 import { migrate } from './migrate.ts';
@@ -74,7 +74,7 @@ export async function startPaymentServiceSimulator(
   options: PaymentServiceSimulatorOptions,
 ): Promise<PaymentServiceSimulator> {
   const sellers = options.sellers ?? fixtureSellers;
-  const startProfile = options.profile ?? 'guide';
+  let startProfile = options.profile ?? 'guide';
   const pool = createPool(options.databaseUrl);
   const clock = new SimulatorClock(options.clock);
   const journal = new RequestJournal();
@@ -82,6 +82,7 @@ export async function startPaymentServiceSimulator(
   let kaspi: KaspiGateway = absentGateway;
   const routes = catalogue({ pool, kaspi: () => kaspi, now: clock.now });
   let contract = activate(startProfile, routes);
+  let startName = contract.served.name;
 
   let service: ServiceSwitch | undefined;
   let tls: TlsListener | undefined;
@@ -151,9 +152,17 @@ export async function startPaymentServiceSimulator(
           faults,
           clock,
           poller,
-          profile: () => contract.served.name,
-          setProfile: (profile) => {
+          profile: () => ({
+            profile: contract.served.name,
+            start: startName,
+            routes: contract.served.routes.map(routeKey),
+          }),
+          setProfile: (profile, asStart) => {
             contract = activate(profile, routes);
+            if (asStart) {
+              startProfile = profile;
+              startName = contract.served.name;
+            }
           },
         },
       },
