@@ -5,13 +5,12 @@
  */
 import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
-import { defaultSeed } from './fixtures/seed.ts';
 import { chromiumArgs, chromiumExecutable } from './stack/chromium.ts';
-import { newRunId } from './stack/run-dir.ts';
+import { runReportDir, runSettings } from './stack/run-settings.ts';
 
-// One id and seed for the run, shared by the global setup (runner process) and the test workers.
-process.env.KASPI_HARNESS_RUN_ID ||= newRunId();
-process.env.KASPI_HARNESS_SEED ||= String(defaultSeed);
+// One run id and seed, shared by the global setup (runner process) and the test workers: the CLI's
+// settings, or defaults fixed here for a run started by hand.
+const settings = runSettings();
 // Headed runs need the full browser, not the headless shell. Workers do not see the runner's flags,
 // but they inherit its environment.
 if (
@@ -20,9 +19,8 @@ if (
 )
   process.env.KASPI_HARNESS_HEADED = '1';
 
-const reportsRoot = process.env.KASPI_HARNESS_REPORTS_DIR ?? join(import.meta.dirname, 'reports');
-const runReports = join(reportsRoot, process.env.KASPI_HARNESS_RUN_ID, 'playwright');
-const quiet = process.env.KASPI_HARNESS_QUIET === '1';
+const runReports = join(runReportDir(settings), 'playwright');
+const { quiet } = settings;
 
 export default defineConfig({
   testDir: 'scenarios/browser',

@@ -1,10 +1,9 @@
 import { defineConfig } from 'vitest/config';
-import { defaultSeed } from './fixtures/seed.ts';
-import { newRunId } from './stack/run-dir.ts';
+import { runSettings } from './stack/run-settings.ts';
 
-// One id and seed for the whole run, shared by the global setup (in this process) and the reporter.
-process.env.KASPI_HARNESS_RUN_ID ||= newRunId();
-process.env.KASPI_HARNESS_SEED ||= String(defaultSeed);
+// One run id and seed for the whole run, shared by the global setup (in this process), the reporter
+// and the workers: the CLI's settings, or defaults fixed here for a run started by hand.
+runSettings();
 
 export default defineConfig({
   test: {

@@ -1,17 +1,14 @@
 /**
  * Runs the browser scenarios (scenarios/browser, playwright.config.ts) in a Playwright child process.
- * Like the vitest scenarios, what the run needs travels through the environment that the config and
- * its global setup read: the run id (so the report lands in reports/<run>/playwright), the seed, the
- * team's PHP, the stack provider, the seller filter. Prints one summary line; returns the exit code.
+ * Like the vitest scenarios, what the run needs travels as the run's settings (stack/run-settings.ts),
+ * which the config and its global setup read: the report lands in reports/<run>/playwright. Prints one
+ * summary line; returns the exit code.
  */
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { newRunId } from '../stack/run-dir.ts';
+import { runReportDir, type RunSettings } from '../stack/run-settings.ts';
 import { runChild, type ChildOutput } from './child-run.ts';
-import { reportsRoot, repoRoot, scenarioEnv, type ScenarioRunOptions } from './scenario-run.ts';
-
-/** `runId`: put the report under this run's directory (e.g. the phase6 run's); a new id when absent. */
-export type BrowserRunOptions = Omit<ScenarioRunOptions, 'files' | 'stacks'>;
+import { repoRoot, runnerEnv } from './scenario-run.ts';
 
 interface PlaywrightStats {
   expected: number;
@@ -21,8 +18,8 @@ interface PlaywrightStats {
   duration: number;
 }
 
-export function browserReportDir(options: Pick<BrowserRunOptions, 'reportsDir'>, runId: string): string {
-  return join(reportsRoot(options), runId, 'playwright');
+export function browserReportDir(settings: RunSettings): string {
+  return join(runReportDir(settings), 'playwright');
 }
 
 function readStats(reportDir: string): PlaywrightStats | undefined {
@@ -59,17 +56,12 @@ export function browserSummaryLine(code: number, reportDir: string): string {
   return `browser: ${verdict} — storefront checkouts in Chromium: ${failed}${skipped} in ${seconds} s; report ${join(where, 'html', 'index.html')}`;
 }
 
-export async function runBrowserScenarios(
-  options: BrowserRunOptions = {},
-  output?: ChildOutput,
-): Promise<number> {
-  const runId = options.runId ?? newRunId();
-  const env: NodeJS.ProcessEnv = scenarioEnv({ ...options, runId, stacks: 1 });
-  delete env.KASPI_HARNESS_BROWSER_STACK;
+export async function runBrowserScenarios(settings: RunSettings, output?: ChildOutput): Promise<number> {
+  const env = runnerEnv({ ...settings, stacks: 1 });
   const playwright = join(repoRoot, 'node_modules', '.bin', 'playwright');
   const args = ['test', '--config', join(repoRoot, 'playwright.config.ts')];
   const code = await runChild(playwright, args, { cwd: repoRoot, env, output });
-  const summary = browserSummaryLine(code, browserReportDir(options, runId));
+  const summary = browserSummaryLine(code, browserReportDir(settings));
   if (output) output.write(`${summary}\n`);
   else console.log(summary);
   return code;

@@ -27,6 +27,17 @@ export interface HarnessConfig {
   suites?: string[];
   /** Only these shop ids (default: every seller of fixtures/sellers.json). */
   sellers?: number[];
+  /**
+   * The contract the site's payment-service serves: `guide` (default), `deployed`, or the path of an
+   * OpenAPI document (FastAPI's /openapi.json). The whole stack serves it; a call it does not serve
+   * fails the run. `kaspi-harness verify --payment-service-url URL` tells which one a deployment serves.
+   */
+  paymentServiceContract?: string;
+  /**
+   * Findings of severity `defect` the team accepts, by key (as the report prints it), each with the
+   * written reason; any other defect fails the run.
+   */
+  acceptedFindings?: Record<string, string>;
 }
 
 export function defineConfig(config: HarnessConfig): HarnessConfig {

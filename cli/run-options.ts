@@ -1,11 +1,17 @@
 /**
  * The options shared by `phase6`, `run` and `up`: flags parsed strictly, laid over
- * kaspi-harness.config.ts.
+ * kaspi-harness.config.ts, checked once (paths exist, the contract can be served), and turned into
+ * what a runner gets (stack/run-settings.ts) or a stack this process boots (stack/stack.ts).
  */
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { defaultSeed } from '../fixtures/seed.ts';
+import { ContractError, profileOf } from '../simulator/payment-service/contracts/declared.ts';
+import { defaultRunSettings, type RunSettings, type StackChoice } from '../stack/run-settings.ts';
+import type { StackOptions } from '../stack/stack.ts';
 import { integerFlag, UsageError } from './command.ts';
-import { loadConfig, type HarnessConfig, type StackProvider } from './config.ts';
-import { existingPath, type ScenarioRunOptions } from './scenario-run.ts';
+import { loadConfig, type StackProvider } from './config.ts';
 
 export const runFlags = {
   config: { type: 'string' },
@@ -13,6 +19,7 @@ export const runFlags = {
   'php-classes': { type: 'string' },
   'php-init': { type: 'string' },
   'php-files': { type: 'string' },
+  'payment-service-contract': { type: 'string' },
   'reports-dir': { type: 'string' },
   stack: { type: 'string' },
   'stack-file': { type: 'string' },
@@ -23,11 +30,15 @@ export const runFlags = {
 } as const;
 
 export const runFlagsHelp = `  --config FILE        config file (default ./kaspi-harness.config.ts when present)
-  --seed N             seed for customers and baskets (default 20251103; the same seed replays a run)
+  --seed N             seed for customers and baskets (default ${defaultSeed}; the same seed replays a run)
   --php-classes DIR    the team's own local/classes tree instead of the reference classes
   --php-init FILE      the team's own local/php_interface/init.php
   --php-files FILE     harness-files.json: files the code opens by absolute path (certificates), made
                        from test material (default: the one in --php-classes, else client.crt/.key)
+  --payment-service-contract guide|deployed|FILE
+                       what the site's payment-service serves: the guide's contract (default), the
+                       deployed service's, or an OpenAPI document; the whole stack serves it and a call
+                       it does not serve fails the run (\`kaspi-harness verify\` tells which one is live)
   --reports-dir DIR    write <run>/ under DIR instead of ./reports
   --stack KIND         native (local processes), docker (containers), external (with --stack-file), or
                        auto (default: native where PHP, MariaDB and PostgreSQL are installed, else docker)
@@ -35,11 +46,14 @@ export const runFlagsHelp = `  --config FILE        config file (default ./kaspi
   --seller ID          only this shop_id (repeatable; default every seller of fixtures/sellers.json)
   --quiet              less progress output`;
 
-export interface RunOptions extends Required<Pick<HarnessConfig, 'seed'>> {
-  phpClasses?: string;
-  phpInit?: string;
-  phpFiles?: string;
-  reportsDir?: string;
+export interface RunOptions {
+  seed: number;
+  /** Absolute paths, checked to exist. */
+  php: RunSettings['php'];
+  /** As declared (`guide`, `deployed`, or an absolute OpenAPI file path), checked to be servable. */
+  paymentServiceContract?: string;
+  acceptedFindings: Record<string, string>;
+  reportsDir: string;
   stack: StackProvider;
   stackFile?: string;
   sellers?: number[];
@@ -50,6 +64,27 @@ export interface RunOptions extends Required<Pick<HarnessConfig, 'seed'>> {
 
 const providers: readonly StackProvider[] = ['auto', 'native', 'docker', 'external'];
 
+export function existingPath(flag: string, path: string, kind: 'file' | 'directory'): string {
+  const absolute = resolve(path);
+  const ok =
+    existsSync(absolute) &&
+    (kind === 'file' ? statSync(absolute).isFile() : statSync(absolute).isDirectory());
+  if (!ok) throw new UsageError(`${flag} ${path}: no such ${kind}`);
+  return absolute;
+}
+
+/** `guide`/`deployed` as they are; a file made absolute and checked to be an OpenAPI document. */
+function declaredContract(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    const profile = profileOf(raw);
+    return typeof profile === 'string' ? profile : resolve(raw);
+  } catch (error) {
+    if (error instanceof ContractError) throw new UsageError(`--payment-service-contract: ${error.message}`);
+    throw error;
+  }
+}
+
 export async function parseRunOptions(argv: string[]): Promise<RunOptions> {
   const { values } = parseArgs({ args: argv, options: runFlags, strict: true });
   const config = await loadConfig(process.cwd(), values.config);
@@ -59,14 +94,23 @@ export async function parseRunOptions(argv: string[]): Promise<RunOptions> {
   const sellers = values.seller?.map((raw) => integerFlag('seller', raw)!) ?? config.sellers;
   const stackFile = values['stack-file'] ?? config.stackFile;
   if (stack === 'external' && !stackFile) throw new UsageError('--stack external needs --stack-file FILE');
+  const phpClasses = values['php-classes'] ?? config.phpClasses;
+  const phpInit = values['php-init'] ?? config.phpInit;
+  const phpFiles = values['php-files'] ?? config.phpFiles;
   return {
-    seed: integerFlag('seed', values.seed) ?? config.seed ?? 20251103,
-    phpClasses: values['php-classes'] ?? config.phpClasses,
-    phpInit: values['php-init'] ?? config.phpInit,
-    phpFiles: values['php-files'] ?? config.phpFiles,
-    reportsDir: values['reports-dir'] ?? config.reportsDir,
+    seed: integerFlag('seed', values.seed) ?? config.seed ?? defaultSeed,
+    php: {
+      classesDir: phpClasses && existingPath('--php-classes', phpClasses, 'directory'),
+      initFile: phpInit && existingPath('--php-init', phpInit, 'file'),
+      filesConfig: phpFiles && existingPath('--php-files', phpFiles, 'file'),
+    },
+    paymentServiceContract: declaredContract(
+      values['payment-service-contract'] ?? config.paymentServiceContract,
+    ),
+    acceptedFindings: config.acceptedFindings ?? {},
+    reportsDir: resolve(values['reports-dir'] ?? config.reportsDir ?? 'reports'),
     stack,
-    stackFile,
+    stackFile: stackFile && existingPath('--stack-file', stackFile, 'file'),
     sellers,
     suites: values.suite ?? config.suites,
     quiet: values.quiet,
@@ -74,31 +118,44 @@ export async function parseRunOptions(argv: string[]): Promise<RunOptions> {
   };
 }
 
-/** What a `phase6` or `run` invocation hands to the scenario runner. */
-export function scenarioRunOptions(options: RunOptions, files: string[] | undefined): ScenarioRunOptions {
-  return {
+/** What a runner started for these options gets; `overrides` for what the command decides itself. */
+export function runSettingsOf(
+  options: RunOptions,
+  overrides: { runId?: string; stack?: StackChoice; stacks?: number } = {},
+): RunSettings {
+  const stack: StackChoice =
+    overrides.stack ??
+    (options.stack === 'external'
+      ? { provider: 'external', file: options.stackFile!, pending: false }
+      : { provider: options.stack });
+  return defaultRunSettings({
+    ...(overrides.runId ? { runId: overrides.runId } : {}),
     seed: options.seed,
-    phpClassesDir: options.phpClasses,
-    phpInitFile: options.phpInit,
-    phpFilesConfig: options.phpFiles,
     reportsDir: options.reportsDir,
     quiet: options.quiet,
-    sellers: options.sellers,
-    stack: options.stack,
-    stackFile: options.stackFile,
-    files,
-  };
+    ...(options.sellers?.length ? { sellers: options.sellers } : {}),
+    stack,
+    stacks: overrides.stacks ?? 2,
+    php: options.php,
+    ...(options.paymentServiceContract ? { paymentServiceContract: options.paymentServiceContract } : {}),
+    acceptedFindings: options.acceptedFindings,
+  });
 }
 
-/** The team's PHP the flags name, checked to exist, as a stack this process boots takes it. */
-export function teamPhpFiles(options: RunOptions): {
-  phpClassesDir?: string;
-  phpInitFile?: string;
-  phpFilesConfig?: string;
-} {
+/** The parts of a stack that the options decide, for a stack this process boots (phase6, up). */
+export function stackOptionsOf(
+  options: Pick<RunOptions, 'seed' | 'php' | 'paymentServiceContract'>,
+): Pick<
+  StackOptions,
+  'seed' | 'phpClassesDir' | 'phpInitFile' | 'phpFilesConfig' | 'paymentServiceContract'
+> {
   return {
-    phpClassesDir: options.phpClasses && existingPath('--php-classes', options.phpClasses, 'directory'),
-    phpInitFile: options.phpInit && existingPath('--php-init', options.phpInit, 'file'),
-    phpFilesConfig: options.phpFiles && existingPath('--php-files', options.phpFiles, 'file'),
+    seed: options.seed,
+    phpClassesDir: options.php.classesDir,
+    phpInitFile: options.php.initFile,
+    phpFilesConfig: options.php.filesConfig,
+    ...(options.paymentServiceContract
+      ? { paymentServiceContract: profileOf(options.paymentServiceContract) }
+      : {}),
   };
 }

@@ -6,20 +6,21 @@
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { provideStack } from '../stack/provide.ts';
+import { runReportDir, runSettings } from '../stack/run-settings.ts';
 import type { Stack } from '../stack/stack.ts';
-import { reportDirFor } from './report/reporter.ts';
-import { stackCount } from './support/stack-pool.ts';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const runId = process.env.KASPI_HARNESS_RUN_ID ?? 'unnamed';
-  const quiet = process.env.KASPI_HARNESS_QUIET === '1';
-  const log = (line: string) => quiet || console.log(`[stack] ${line}`);
-  const count = stackCount();
+  const settings = runSettings();
+  const { runId } = settings;
+  const log = (line: string) => settings.quiet || console.log(`[stack] ${line}`);
+  const count = settings.stacks;
   const stacks: Stack[] = [];
   const stopAll = async () => {
     await Promise.all(
       stacks.map((stack, index) =>
-        stack.stop({ keepLogsIn: join(reportDirFor(runId), 'logs', count > 1 ? `stack-${index + 1}` : '') }),
+        stack.stop({
+          keepLogsIn: join(runReportDir(settings), 'logs', count > 1 ? `stack-${index + 1}` : ''),
+        }),
       ),
     );
   };
@@ -32,7 +33,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   const booted = await Promise.allSettled(
     Array.from({ length: count }, (_, index) =>
-      provideStack({
+      provideStack(settings, {
         runId: count > 1 ? `${runId}-${index + 1}` : runId,
         log: count > 1 ? (line) => log(`#${index + 1} ${line}`) : log,
       }),

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fallbackOrganization, sellers as fixtureSellers, type Seller } from '../fixtures/organizations.ts';
 import { startKaspiSimulator } from '../simulator/kaspi/index.ts';
 import { startPaymentServiceSimulator } from '../simulator/payment-service/index.ts';
+import type { Profile } from '../simulator/payment-service/contracts/profile.ts';
 import { startBitrix } from '../simulator/bitrix/index.ts';
 import { startMariadb } from './mariadb.ts';
 import { startPostgres } from './postgres.ts';
@@ -32,6 +33,11 @@ export interface StackOptions {
   phpInitFile?: string;
   /** harness-files.json: files the code opens by absolute path, made from test material. */
   phpFilesConfig?: string;
+  /**
+   * The contract the site's payment-service serves (`--payment-service-contract`): the simulator serves
+   * it from the start and returns to it on every reset. Default: the guide's.
+   */
+  paymentServiceContract?: Profile;
   /** More hostnames the payment-service simulator answers for (a team's own deployment). */
   paymentServiceHosts?: readonly string[];
   /** Where the storefront sends its "payment completed" webhook (routed to the sink). */
@@ -184,6 +190,7 @@ export async function bootStack(options: StackOptions): Promise<Stack> {
       sellers,
       tls: { ca },
       kaspi: { url: kaspi.url },
+      ...(options.paymentServiceContract ? { profile: options.paymentServiceContract } : {}),
     });
     stoppers.push({ name: 'payment-service simulator', stop: paymentService.close });
     const sandbox = await startSandbox({

@@ -6,8 +6,9 @@ import { browserReportDir, runBrowserScenarios } from '../browser-run.ts';
 import { HeldOutput } from '../held-output.ts';
 import { interruptOnSignal } from '../interrupt.ts';
 import { ownStacks } from '../own-stacks.ts';
-import { parseRunOptions, runFlagsHelp, scenarioRunOptions, teamPhpFiles } from '../run-options.ts';
-import { reportsRoot, runScenarios, type ScenarioRunOptions } from '../scenario-run.ts';
+import { parseRunOptions, runFlagsHelp, runSettingsOf, stackOptionsOf } from '../run-options.ts';
+import { runScenarios } from '../scenario-run.ts';
+import { runReportDir, type RunSettings } from '../../stack/run-settings.ts';
 import { stepTimer } from '../step-timer.ts';
 
 export const phase6Command: Command = {
@@ -29,13 +30,9 @@ ${runFlagsHelp}
     const browser = !argv.includes('--no-browser');
     const options = await parseRunOptions(argv.filter((arg) => arg !== '--no-browser'));
     // One run id for both runners: the browser report lands in reports/<run>/playwright.
-    const runId = newRunId();
-    const routing: ScenarioRunOptions = {
-      ...scenarioRunOptions(options, ['scenarios/phase6.test.ts']),
-      runId,
-    };
+    const routing = runSettingsOf(options, { runId: newRunId(), stacks: 1 });
     if (options.stack === 'external')
-      return runBothParts({ options: routing }, browser ? { options: routing } : undefined);
+      return runBothParts({ settings: routing }, browser ? { settings: routing } : undefined);
 
     // Both stacks boot here, in this process, while the runners start (cli/own-stacks.ts); each is
     // stopped, its logs kept with the report, as soon as its part is over.
@@ -44,27 +41,23 @@ ${runFlagsHelp}
     const interrupt = interruptOnSignal(log);
     const stacks = ownStacks(kind);
     try {
-      const stackOptions = {
-        seed: options.seed,
-        ...teamPhpFiles(options),
-        signal: interrupt.signal,
-      };
+      const stackOptions = { ...stackOptionsOf(options), signal: interrupt.signal };
       const part = (name: string, runId: string, keepLogsIn: string): Part => {
-        const stackFile = stacks.boot(name, {
+        const file = stacks.boot(name, {
           ...stackOptions,
           runId,
           log: (line) => log(`${name}: ${line}`),
         });
         return {
           // A failed boot is reported by the runner that waits for the stack.
-          options: { ...routing, stack: 'external', stackFile, stackFilePending: true },
+          settings: { ...routing, stack: { provider: 'external', file, pending: true } },
           done: () => stacks.stop(name, keepLogsIn),
         };
       };
       const code = await runBothParts(
-        part('routing', runId, join(reportsRoot(routing), runId, 'logs')),
+        part('routing', routing.runId, join(runReportDir(routing), 'logs')),
         browser
-          ? part('browser', `${runId}-browser`, join(browserReportDir(routing, runId), 'stack-logs'))
+          ? part('browser', `${routing.runId}-browser`, join(browserReportDir(routing), 'stack-logs'))
           : undefined,
       );
       return interrupt.exitCode() ?? code;
@@ -75,9 +68,11 @@ ${runFlagsHelp}
   },
 };
 
-/** A runner's options, and what to do once it has finished (stop its stack). */
+const phase6Files = ['scenarios/phase6.test.ts'];
+
+/** A runner's settings, and what to do once it has finished (stop its stack). */
 interface Part {
-  options: ScenarioRunOptions;
+  settings: RunSettings;
   done?: () => Promise<void>;
 }
 
@@ -99,7 +94,7 @@ async function runBothParts(routing: Part, browser?: Part): Promise<number> {
   if (!browser) {
     const code = await timer.time(
       'routing scenarios',
-      run(routing, () => runScenarios(routing.options)),
+      run(routing, () => runScenarios({ settings: routing.settings, files: phase6Files })),
     );
     console.log(timer.summary());
     return code;
@@ -108,12 +103,12 @@ async function runBothParts(routing: Part, browser?: Part): Promise<number> {
   const routingRun = timer
     .time(
       'routing scenarios',
-      run(routing, () => runScenarios(routing.options)),
+      run(routing, () => runScenarios({ settings: routing.settings, files: phase6Files })),
     )
     .finally(() => browserOutput.release());
   const browserRun = timer.time(
     'browser scenarios',
-    run(browser, () => runBrowserScenarios(browser.options, browserOutput)),
+    run(browser, () => runBrowserScenarios(browser.settings, browserOutput)),
     (line) => browserOutput.write(`${line}\n`),
   );
   const [code, browserCode] = await Promise.all([routingRun, browserRun]);

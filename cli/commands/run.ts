@@ -1,5 +1,5 @@
 import type { Command } from '../command.ts';
-import { parseRunOptions, runFlagsHelp, scenarioRunOptions } from '../run-options.ts';
+import { parseRunOptions, runFlagsHelp, runSettingsOf } from '../run-options.ts';
 import { runScenarios, suiteFiles } from '../scenario-run.ts';
 
 export const runCommand: Command = {
@@ -19,6 +19,11 @@ Options:
 ${runFlagsHelp}`,
   async run(argv) {
     const options = await parseRunOptions(argv);
-    return runScenarios(scenarioRunOptions(options, options.suites ? suiteFiles(options.suites) : undefined));
+    const files = options.suites ? suiteFiles(options.suites) : undefined;
+    // One stack per parallel worker: two (one per core here), one for a single suite.
+    return runScenarios({
+      settings: runSettingsOf(options, { stacks: Math.min(2, files?.length ?? Infinity) }),
+      files,
+    });
   },
 };

@@ -3,7 +3,7 @@ import { chooseStackKind } from '../../stack/docker/choose.ts';
 import { bootStackWith, type Stack, type StackInfo } from '../../stack/stack.ts';
 import { announceUp } from '../../stack/up-state.ts';
 import { UsageError, type Command } from '../command.ts';
-import { parseRunOptions, runFlags, runFlagsHelp, teamPhpFiles } from '../run-options.ts';
+import { parseRunOptions, runFlags, runFlagsHelp, stackOptionsOf } from '../run-options.ts';
 import { interruptOnSignal } from '../interrupt.ts';
 import { untilSignal } from '../wait-for-signal.ts';
 
@@ -45,8 +45,7 @@ ${runFlagsHelp}`,
     let stack: Stack;
     try {
       stack = await bootStackWith(kind, {
-        seed: options.seed,
-        ...teamPhpFiles(options),
+        ...stackOptionsOf(options),
         log,
         signal: interrupt.signal,
       });

@@ -12,9 +12,10 @@
 import { readFileSync } from 'node:fs';
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import { seededFaker, testCustomer, type TestCustomer } from '../../fixtures/customers.ts';
-import { sellers, type Seller } from '../../fixtures/organizations.ts';
+import { sellersNamed, type Seller } from '../../fixtures/organizations.ts';
 import { KaspiControlClient } from '../../simulator/kaspi/control-client.ts';
 import type { Purchase } from '../../simulator/kaspi/types.ts';
+import { runSettings } from '../../stack/run-settings.ts';
 import type { StackInfo } from '../../stack/stack.ts';
 
 export { expect };
@@ -29,28 +30,22 @@ export interface CatalogueProduct {
   price: number;
 }
 
-/** The sellers this run covers: all of fixtures/organizations.ts, or those named by `--seller`. */
-export function selectedSellers(env: NodeJS.ProcessEnv = process.env): readonly Seller[] {
-  const raw = env.KASPI_HARNESS_SELLERS?.trim();
-  if (!raw) return sellers;
-  const wanted = raw.split(',').map((id) => Number(id.trim()));
-  const unknown = wanted.filter((id) => !sellers.some((seller) => seller.shopId === id));
-  if (unknown.length) throw new Error(`--seller ${unknown.join(',')}: no such shop_id in the fixtures`);
-  return sellers.filter((seller) => wanted.includes(seller.shopId));
-}
+/** The sellers this run covers: all of the fixtures, or those named by `--seller`. */
+export const selectedSellers = (): readonly Seller[] => sellersNamed(runSettings().sellers);
 
 /** "12 500 ₸" → 12500 */
 function tenge(text: string | null): number {
   return Number((text ?? '').replace(/[^\d]/g, ''));
 }
 
+/** The stack the global setup provided: it names its StackInfo file in the workers' run settings. */
 function readStackInfo(): StackInfo {
-  const file = process.env.KASPI_HARNESS_BROWSER_STACK;
-  if (!file)
+  const { stack } = runSettings();
+  if (stack.provider !== 'external')
     throw new Error(
-      'KASPI_HARNESS_BROWSER_STACK is not set: run the browser scenarios with `npx playwright test` (its global setup boots the stack)',
+      'no stack was provided: run the browser scenarios with `npx playwright test` (its global setup boots the stack)',
     );
-  return JSON.parse(readFileSync(file, 'utf8')) as StackInfo;
+  return JSON.parse(readFileSync(stack.file, 'utf8')) as StackInfo;
 }
 
 export class OrderPage {

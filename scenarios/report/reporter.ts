@@ -11,16 +11,9 @@ import { renderJunit } from './junit.ts';
 import { reportSchemaVersion, summarizeTotals, type ReportedTest, type RunReport } from './model.ts';
 import { renderSummary } from './summary.ts';
 import { maskToken } from '../../fixtures/organizations.ts';
+import { runReportDir, runSettings } from '../../stack/run-settings.ts';
 import '../support/routing.ts';
 import '../support/findings.ts';
-
-/** `reports/` of the repository, unless KASPI_HARNESS_REPORTS_DIR names another place (nested runs). */
-export const reportsRoot =
-  process.env.KASPI_HARNESS_REPORTS_DIR ?? join(import.meta.dirname, '..', '..', 'reports');
-
-export function reportDirFor(runId: string): string {
-  return join(reportsRoot, runId);
-}
 
 function describeTest(test: TestCase, root: string): ReportedTest {
   const result = test.result();
@@ -38,11 +31,6 @@ function describeTest(test: TestCase, root: string): ReportedTest {
   };
 }
 
-/** The global teardown copies the stack's logs after this reporter runs; link where they will be. */
-function expectedLogFiles(): string[] {
-  return ['logs/'];
-}
-
 export default class RoutingReporter implements Reporter {
   private readonly startedAt = new Date().toISOString();
 
@@ -54,29 +42,29 @@ export default class RoutingReporter implements Reporter {
     // Scenario runs get a report even when no payment was judged (every test timed out, say).
     const isScenario = (file: string) => /^scenarios\/[^/]+\.test\.ts$/.test(file);
     if (!tests.some((test) => test.routing || isScenario(test.file))) return;
-    const runId = process.env.KASPI_HARNESS_RUN_ID ?? 'unnamed';
+    const settings = runSettings();
     const totals = summarizeTotals(tests);
-    const seed = process.env.KASPI_HARNESS_SEED ? Number(process.env.KASPI_HARNESS_SEED) : null;
     const report: RunReport = {
       schemaVersion: reportSchemaVersion,
-      runId,
+      runId: settings.runId,
       startedAt: this.startedAt,
       finishedAt: new Date().toISOString(),
-      seed,
+      seed: settings.seed,
       verdict: totals.failed === 0 ? 'pass' : 'fail',
       totals,
       tests,
     };
-    const dir = reportDirFor(runId);
+    const dir = runReportDir(settings);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
     writeFileSync(join(dir, 'junit.xml'), renderJunit(report));
-    writeFileSync(join(dir, 'report.html'), renderHtml(report, { logFiles: expectedLogFiles() }));
+    // The global teardown copies the stack's logs into logs/ after this reporter has run.
+    writeFileSync(join(dir, 'report.html'), renderHtml(report, { logFiles: ['logs/'] }));
     const summary = renderSummary(report, { color: false, reportDir: relative(process.cwd(), dir) });
     writeFileSync(join(dir, 'summary.txt'), `${summary}\n`);
-    const latest = join(reportsRoot, 'latest');
+    const latest = join(settings.reportsDir, 'latest');
     rmSync(latest, { force: true });
-    symlinkSync(runId, latest);
+    symlinkSync(settings.runId, latest);
     console.log(
       renderSummary(report, {
         color: process.stdout.isTTY === true,

@@ -1,17 +1,10 @@
 /** One test per seller of the fixtures: add a seller to fixtures/sellers.json and every scenario covers it. */
 import { test, type ExpectStatic, type TestContext } from 'vitest';
-import { sellers, type Seller } from '../../fixtures/organizations.ts';
+import { sellersNamed, type Seller } from '../../fixtures/organizations.ts';
+import { runSettings } from '../../stack/run-settings.ts';
 
-/** The sellers this run covers: all, or those named by `--seller` (KASPI_HARNESS_SELLERS=121038,576631). */
-export function selectedSellers(env: NodeJS.ProcessEnv = process.env): readonly Seller[] {
-  const raw = env.KASPI_HARNESS_SELLERS?.trim();
-  if (!raw) return sellers;
-  const wanted = raw.split(',').map((id) => Number(id.trim()));
-  const unknown = wanted.filter((id) => !sellers.some((seller) => seller.shopId === id));
-  if (unknown.length)
-    throw new Error(`--seller ${unknown.join(',')}: no such shop_id in fixtures/sellers.json`);
-  return sellers.filter((seller) => wanted.includes(seller.shopId));
-}
+/** The sellers this run covers: all, or those named by `--seller`. */
+export const selectedSellers = (): readonly Seller[] => sellersNamed(runSettings().sellers);
 
 /**
  * `title` may hold `%s`, replaced by "Name (shop_id)". With `concurrent`, the sellers' tests run at

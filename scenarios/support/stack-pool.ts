@@ -12,16 +12,6 @@ declare module 'vitest' {
   }
 }
 
-/** How many stacks the global setup boots: KASPI_HARNESS_STACKS, default 2 (one per core here). */
-export function stackCount(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.KASPI_HARNESS_STACKS;
-  const count = raw ? Number(raw) : 2;
-  if (!Number.isSafeInteger(count) || count < 1 || count > 8) {
-    throw new Error(`KASPI_HARNESS_STACKS must be an integer from 1 to 8, got "${raw}"`);
-  }
-  return count;
-}
-
 export function stackForThisWorker(): StackInfo {
   const stacks = inject('stacks');
   const poolId = Number(process.env.VITEST_POOL_ID ?? '1');

@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } from 'testcontainers';
 import { fallbackOrganization } from '../../fixtures/organizations.ts';
 import { runRunbookChecks } from '../../simulator/bitrix/runbook.ts';
+import { PaymentServiceControlClient } from '../../simulator/payment-service/control-client.ts';
 import { startHarnessControl, type HarnessControl } from '../harness-control.ts';
 import { freePort } from '../ports.ts';
 import { createRunDir, newRunId } from '../run-dir.ts';
@@ -294,6 +295,13 @@ export async function bootDockerStack(options: DockerStackOptions): Promise<Stac
       healthFile,
       bootMs: Date.now() - started,
     };
+    if (options.paymentServiceContract) {
+      // The container starts on the guide's contract; the declared one is set as its start profile.
+      await new PaymentServiceControlClient(info.paymentService.controlUrl).setProfile(
+        options.paymentServiceContract,
+        { start: true },
+      );
+    }
     log(`docker stack ready in ${info.bootMs} ms (images ${buildMs} ms)`);
     return { info, stop };
   } catch (error) {
