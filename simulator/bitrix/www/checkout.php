@@ -85,6 +85,7 @@ echo '<form method="post" data-testid="checkout-form">',
     '<p><label>Телефон <input name="phone" required data-testid="checkout-phone" value="', h($form['phone']), '"></label></p>',
     '<p><label>E-mail <input name="email" type="email" data-testid="checkout-email" value="', h($form['email']), '"></label></p>',
     '<p><label><input type="radio" name="paymentMethod" value="qr" data-testid="pay-qr"', $form['paymentMethod'] === 'qr' ? ' checked' : '', '> Kaspi QR</label> ',
-    '<label><input type="radio" name="paymentMethod" value="link" data-testid="pay-link"', $form['paymentMethod'] === 'link' ? ' checked' : '', '> Ссылка на оплату</label></p>',
+    '<label><input type="radio" name="paymentMethod" value="link" data-testid="pay-link"', $form['paymentMethod'] === 'link' ? ' checked' : '', '> Ссылка на оплату</label> ',
+    '<label><input type="radio" name="paymentMethod" value="remote" data-testid="pay-remote"', $form['paymentMethod'] === 'remote' ? ' checked' : '', '> Счёт в Kaspi.kz на номер телефона</label></p>',
     '<button type="submit" data-testid="place-order">Оплатить</button></form>';
 pageEnd();

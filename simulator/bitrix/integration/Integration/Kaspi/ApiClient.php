@@ -13,6 +13,8 @@ namespace Integration\Kaspi;
 use Bitrix\Main\Config\Option;
 use Bitrix\Main\Data\Cache;
 use Bitrix\Main\Diag\Debug;
+use Bitrix\Main\Loader;
+use Bitrix\Sale\Order;
 use Integration\PaymentService\Client as PaymentServiceClient;
 
 class ApiClient
@@ -20,7 +22,6 @@ class ApiClient
     public const MODULE_ID = 'onelab.kaspipay';
     /** The marketplace's own organization: receives the money when the seller's config is unavailable. */
     public const FALLBACK_BIN = '891027350515';
-    public const DEFAULT_SHOP_ID = 121038;
     private const DEFAULT_KASPI_URL = 'https://qrapi-cert-ip.kaspi.kz';
     private const CERT_DIR = '/home/bitrix/kaspi_certificates';
     private const CONFIG_CACHE_TTL = 3600;
@@ -58,13 +59,19 @@ class ApiClient
     /** POST remote/create: an invoice to the customer's phone. */
     public function createRemotePay(array $params, $shopId = null): array
     {
-        return $this->kaspiRequest('POST', 'remote/create', $this->withSellerConfig($params, $shopId));
+        return $this->createPurchase('remote/create', 'create', 'QrPaymentId', $params, $shopId);
     }
 
     /** POST payment/return: refund without the customer (only within the purchase's trade point). */
     public function paymentReturn(array $params, $shopId = null): array
     {
-        return $this->kaspiRequest('POST', 'payment/return', $this->withSellerConfig($params, $shopId));
+        $body = $this->withSellerConfig($params, $shopId);
+        $result = $this->kaspiRequest('POST', 'payment/return', $body);
+        if (self::succeeded($result, 'ReturnOperationId')) {
+            $purchase = (string) ($params['QrPaymentId'] ?? '');
+            $this->logOperation($body, $shopId ?? $this->getShopIdFromContext(), 'refund', $purchase, 'Processed');
+        }
+        return $result;
     }
 
     /** GET remote/client-info?phoneNumber=&deviceToken= (the device of the seller's config). */
@@ -120,14 +127,20 @@ class ApiClient
     }
 
     /**
-     * The seller when the caller passes none, as the deployment guide describes it. Request
-     * parameters and headers come from the customer's browser, so callers that know the seller
-     * (checkout: from the order's products) must pass it explicitly.
+     * The seller when the caller passes none: code written before Phase 3 calls from an order
+     * context (a sale payment handler puts the order's fields in $GLOBALS['arOrder']), so the seller
+     * is the order's: its SHOP_ID, else the SHOP_ID property of the order it names. Then, as the
+     * deployment guide lists them, a product context and the request. Request parameters and headers
+     * come from the customer's browser, so callers that know the seller must pass it explicitly.
+     * No seller at all is 0: the lookup fails and the payment goes to the marketplace's fallback BIN,
+     * never to some default seller's.
      */
     protected function getShopIdFromContext(): int
     {
+        $order = $GLOBALS['arOrder'] ?? null;
         $candidates = [
-            $GLOBALS['arOrder']['SHOP_ID'] ?? null,
+            $order['SHOP_ID'] ?? null,
+            is_array($order) ? self::shopIdOfOrder($order['ID'] ?? null) : null,
             $GLOBALS['arProduct']['SHOP_ID'] ?? null,
             $_REQUEST['shop_id'] ?? null,
             $_SERVER['HTTP_X_SHOP_ID'] ?? null,
@@ -137,7 +150,18 @@ class ApiClient
                 return (int) $candidate;
             }
         }
-        return self::DEFAULT_SHOP_ID;
+        return 0;
+    }
+
+    /** The SHOP_ID property of a sale order, or null. */
+    private static function shopIdOfOrder($orderId): ?int
+    {
+        if (!is_numeric($orderId) || (int) $orderId <= 0 || !Loader::includeModule('sale')) {
+            return null;
+        }
+        $order = Order::load((int) $orderId);
+        $shop = $order?->getPropertyCollection()->getItemByOrderPropertyCode('SHOP_ID');
+        return $shop !== null && is_numeric($shop->getValue()) ? (int) $shop->getValue() : null;
     }
 
     /** @return array{shop_id: int, organization_bin: string, device_token: string} */
@@ -209,24 +233,35 @@ class ApiClient
             $body['ExternalId'] = (string) $body['ExternalId'];
         }
         $result = $this->kaspiRequest('POST', $path, $body);
-        $data = $result['data'];
-        if (is_array($data) && ($data['StatusCode'] ?? null) === 0 && isset($data['Data'][$idField])) {
-            try {
-                $this->paymentService->createPaymentLog([
-                    'shop_id' => (int) $shopId,
-                    'organization_bin' => $body['OrganizationBin'],
-                    'operation_type' => $operation,
-                    'external_id' => (string) $data['Data'][$idField],
-                    'amount' => (int) round((float) ($body['Amount'] ?? 0) * 100),
-                    'status' => 'QrTokenCreated',
-                    'provider' => 'kaspi',
-                ]);
-            } catch (\Throwable $e) {
-                // The purchase exists at Kaspi; a lost audit row must not turn it into a failure.
-                Debug::writeToFile(['time' => date('c'), 'error' => $e->getMessage()], 'Payment log failed', PaymentServiceClient::LOG_FILE);
-            }
+        if (self::succeeded($result, $idField)) {
+            $this->logOperation($body, $shopId, $operation, (string) $result['data']['Data'][$idField], 'QrTokenCreated');
         }
         return $result;
+    }
+
+    private static function succeeded(array $result, string $idField): bool
+    {
+        $data = $result['data'];
+        return is_array($data) && ($data['StatusCode'] ?? null) === 0 && isset($data['Data'][$idField]);
+    }
+
+    /** A paymentlog row for an operation Kaspi accepted, on the purchase `$externalId` (amount in kopecks). */
+    private function logOperation(array $body, $shopId, string $operation, string $externalId, string $status): void
+    {
+        try {
+            $this->paymentService->createPaymentLog([
+                'shop_id' => (int) $shopId,
+                'organization_bin' => $body['OrganizationBin'],
+                'operation_type' => $operation,
+                'external_id' => $externalId,
+                'amount' => (int) round((float) ($body['Amount'] ?? 0) * 100),
+                'status' => $status,
+                'provider' => 'kaspi',
+            ]);
+        } catch (\Throwable $e) {
+            // Kaspi has done it; a lost audit row must not turn it into a failure.
+            Debug::writeToFile(['time' => date('c'), 'error' => $e->getMessage()], 'Payment log failed', PaymentServiceClient::LOG_FILE);
+        }
     }
 
     private function kaspiRequest(string $method, string $path, ?array $body = null): array

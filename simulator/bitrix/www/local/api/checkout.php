@@ -29,5 +29,5 @@ run(static function (): void {
     if ($unknown !== []) {
         throw new HttpError(422, 'unknown_product', 'unknown product id(s): ' . implode(', ', $unknown));
     }
-    respond(200, ['ok' => true] + placeOrder($request->quantities, $request->customer, $request->paymentMethod, $products));
+    respond(200, ['ok' => true] + placeOrder($request->quantities, $request->customer, $request->paymentMethod, $products, $request->callShape));
 });

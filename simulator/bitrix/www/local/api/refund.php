@@ -15,10 +15,10 @@ namespace Harness\Api;
 
 use Bitrix\Main\Loader;
 use Bitrix\Sale\Order;
-use Integration\Kaspi\ApiClient;
 
 require_once $_SERVER['DOCUMENT_ROOT'] . '/bitrix/modules/main/include/prolog_before.php';
 require_once __DIR__ . '/lib/http.php';
+require_once __DIR__ . '/lib/integration.php';
 
 run(static function (): void {
     requireMethod('POST');
@@ -48,22 +48,14 @@ run(static function (): void {
         throw new HttpError(409, 'order_without_seller', 'order ' . $orderId . ' has no SHOP_ID');
     }
     // How much is left to refund is Kaspi's to judge: it answers -99000005, passed on as a 502.
-    try {
-        $exchange = (new ApiClient())->paymentReturn(['QrPaymentId' => $paymentId, 'Amount' => $amount], $shopId);
-    } catch (\Throwable $e) {
-        error_log(sprintf('[refund] order %d: ApiClient threw %s: %s', $orderId, $e::class, $e->getMessage()));
-        respond(502, ['ok' => false, 'error' => [
-            'code' => 'kaspi_error',
-            'kaspiStatusCode' => null,
-            'message' => 'Kaspi request failed: ' . $e->getMessage(),
-        ]]);
-    }
+    $exchange = callIntegration(apiClient(), 'paymentReturn', [['QrPaymentId' => $paymentId, 'Amount' => $amount], $shopId]);
+    $exchange = is_array($exchange) ? $exchange : [];
 
     $answer = is_array($exchange['data'] ?? null) ? $exchange['data'] : null;
     $statusCode = $answer['StatusCode'] ?? null;
     if ($answer === null || $statusCode !== 0) {
         $message = $answer === null
-            ? 'no JSON answer (HTTP ' . (int) ($exchange['http_code'] ?? 0) . (is_string($exchange['curlErrors'] ?? null) && $exchange['curlErrors'] !== '' ? ', ' . $exchange['curlErrors'] : '') . ')'
+            ? 'no decoded answer (' . describeExchange($exchange) . ')'
             : 'Kaspi StatusCode ' . (is_scalar($statusCode) ? (string) $statusCode : 'missing') . (isset($answer['Message']) ? ' (' . $answer['Message'] . ')' : '');
         respond(502, ['ok' => false, 'error' => [
             'code' => 'kaspi_error',
@@ -72,13 +64,9 @@ run(static function (): void {
         ]]);
     }
 
-    $sent = $exchange['sentData'] ?? [];
-    if (is_string($sent)) {
-        $sent = json_decode($sent, true);
-    }
     respond(200, ['ok' => true, 'refund' => [
         'returnOperationId' => $answer['Data']['ReturnOperationId'] ?? null,
-        'organizationBin' => is_array($sent) ? (string) ($sent['OrganizationBin'] ?? '') : '',
+        'organizationBin' => sentOrganizationBin($exchange),
         'amount' => $amount,
     ]]);
 });

@@ -1,6 +1,7 @@
 /* global document, fetch, setTimeout, qrcode -- a browser script served by the PHP stub */
 // Order page: draws the Kaspi QR from its token (qrcode.js is served by the stub, no CDN) and polls
-// /local/api/order-status.php every StatusPollingInterval seconds until the order is final.
+// /local/api/order-status.php every StatusPollingInterval seconds until the order is final; a remote
+// invoice's status is asked only when the customer presses "check payment" (no timer: Kaspi forbids it).
 (function () {
   'use strict';
   var qr = document.querySelector('[data-testid="qr-image"]');
@@ -19,6 +20,19 @@
     status.setAttribute('data-payed', order.payed);
     status.setAttribute('data-kaspi-status', order.kaspiStatus);
     status.setAttribute('data-final', String(order.final));
+  }
+  var check = document.querySelector('[data-testid="check-payment"]');
+  if (status.getAttribute('data-check') === 'on-request') {
+    if (!check) return;
+    check.addEventListener('click', function () {
+      check.disabled = true;
+      fetch('/local/api/order-status.php?id=' + encodeURIComponent(id), { cache: 'no-store' })
+        .then(function (response) { return response.json(); })
+        .then(function (body) { if (body.ok) show(body.order); })
+        .catch(function () { return undefined; })
+        .then(function () { check.disabled = status.getAttribute('data-final') === 'true'; });
+    });
+    return;
   }
   function poll(delaySeconds) {
     setTimeout(function () {

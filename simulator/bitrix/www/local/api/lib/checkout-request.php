@@ -1,5 +1,8 @@
 <?php
-/** Validation of the checkout body: { items: [{ productId, quantity }], customer: { name, phone, email }, paymentMethod }. */
+/**
+ * Validation of the checkout body: { items: [{ productId, quantity }], customer: { name, phone, email },
+ * paymentMethod: qr|link|remote, callShape?: with-shop-id|order-context } (lib/integration.php).
+ */
 declare(strict_types=1);
 
 namespace Harness\Api;
@@ -14,6 +17,7 @@ final class CheckoutRequest
         public readonly array $quantities,
         public readonly array $customer,
         public readonly string $paymentMethod,
+        public readonly string $callShape = 'with-shop-id',
     ) {
     }
 
@@ -45,9 +49,13 @@ final class CheckoutRequest
             $fields[$field] = trim($value);
         }
         $method = $body['paymentMethod'] ?? null;
-        if ($method !== 'qr' && $method !== 'link') {
-            throw new HttpError(400, 'invalid_payment_method', "paymentMethod must be 'qr' or 'link'");
+        if (!in_array($method, ['qr', 'link', 'remote'], true)) {
+            throw new HttpError(400, 'invalid_payment_method', "paymentMethod must be 'qr', 'link' or 'remote'");
         }
-        return new self($quantities, $fields, $method);
+        $callShape = $body['callShape'] ?? 'with-shop-id';
+        if (!in_array($callShape, ['with-shop-id', 'order-context'], true)) {
+            throw new HttpError(400, 'invalid_call_shape', "callShape must be 'with-shop-id' or 'order-context'");
+        }
+        return new self($quantities, $fields, $method, $callShape);
     }
 }

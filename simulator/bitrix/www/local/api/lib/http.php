@@ -9,8 +9,13 @@ namespace Harness\Api;
 
 final class HttpError extends \RuntimeException
 {
-    public function __construct(public readonly int $status, public readonly string $errorCode, string $message)
-    {
+    /** @param array<string, mixed> $extra more top-level fields of the answer (the order a failed payment belongs to, say) */
+    public function __construct(
+        public readonly int $status,
+        public readonly string $errorCode,
+        string $message,
+        public readonly array $extra = [],
+    ) {
         parent::__construct($message);
     }
 }
@@ -27,9 +32,10 @@ function respond(int $status, array $body): never
     exit;
 }
 
-function fail(int $status, string $code, string $message): never
+/** @param array<string, mixed> $extra */
+function fail(int $status, string $code, string $message, array $extra = []): never
 {
-    respond($status, ['ok' => false, 'error' => ['code' => $code, 'message' => $message]]);
+    respond($status, ['ok' => false, 'error' => ['code' => $code, 'message' => $message]] + $extra);
 }
 
 /**
@@ -48,7 +54,7 @@ function run(callable $endpoint): never
     try {
         $endpoint();
     } catch (HttpError $e) {
-        fail($e->status, $e->errorCode, $e->getMessage());
+        fail($e->status, $e->errorCode, $e->getMessage(), $e->extra);
     } catch (\Throwable $e) {
         error_log(sprintf('[local/api] %s: %s at %s:%d', $e::class, $e->getMessage(), $e->getFile(), $e->getLine()));
         fail(500, 'internal_error', $e::class . ': ' . $e->getMessage());

@@ -5,7 +5,9 @@
  *   Processed → PAYED='Y', DATE_PAYED, SUM_PAID, STATUS_ID 'P'  (then the webhook, once)
  *   Error     → STATUS_ID 'F' (failed)
  *   still QrTokenCreated after the scan/activation wait → STATUS_ID 'E' (expired)
- * A final order is answered from MySQL without calling Kaspi again.
+ * When Kaspi's status becomes final (Processed or Error) the outcome is reported to the
+ * payment-service once, through the team's `PaymentService\Client::updatePaymentStatus`, so its
+ * paymentlog follows the payment too. A final order is answered from MySQL without calling Kaspi again.
  */
 declare(strict_types=1);
 
@@ -14,7 +16,8 @@ namespace Harness\Api;
 use Bitrix\Main\Application;
 use Bitrix\Main\Config\Option;
 use Bitrix\Sale\Order;
-use Integration\Kaspi\ApiClient;
+
+require_once __DIR__ . '/integration.php';
 
 const FINAL_STATUSES = ['P' => 'Paid', 'F' => 'Failed', 'E' => 'Expired'];
 
@@ -50,13 +53,21 @@ function refreshPaymentStatus(int $orderId): array
     ];
 }
 
-/** The purchase's Kaspi status, or null when Kaspi could not be asked (the next poll retries). */
+/**
+ * The purchase's Kaspi status, or null when Kaspi could not be asked (the next poll retries). A class
+ * without `status()` is answered 501 by name.
+ */
 function askKaspi(string $paymentId): ?string
 {
     try {
-        $exchange = (new ApiClient())->status($paymentId);
-    } catch (\Throwable $e) {
-        error_log('[order-status] ApiClient::status threw ' . $e::class . ': ' . $e->getMessage());
+        $exchange = callIntegration(apiClient(), 'status', [$paymentId]);
+    } catch (HttpError $e) {
+        if ($e->errorCode === 'not_implemented') {
+            throw $e;
+        }
+        return null;
+    }
+    if (!is_array($exchange)) {
         return null;
     }
     $data = is_array($exchange['data'] ?? null) ? $exchange['data'] : [];
@@ -78,13 +89,39 @@ function applyKaspiStatus(Order $order, string $kaspiStatus, array $props): void
     if ($kaspiStatus === 'Processed') {
         $db->queryExecute("UPDATE b_sale_order SET PAYED = 'Y', DATE_PAYED = NOW(), SUM_PAID = PRICE, STATUS_ID = 'P', DATE_UPDATE = NOW() WHERE ID = $id AND PAYED = 'N'");
         if ($db->getAffectedRowsCount() === 1) {
+            reportFinalStatus(Order::load($id), $kaspiStatus);
             sendPaidWebhook(Order::load($id));
         }
     } elseif ($kaspiStatus === 'Error') {
         $db->queryExecute("UPDATE b_sale_order SET STATUS_ID = 'F', DATE_UPDATE = NOW() WHERE ID = $id AND STATUS_ID = 'N'");
+        if ($db->getAffectedRowsCount() === 1) {
+            reportFinalStatus(Order::load($id), $kaspiStatus);
+        }
     } elseif ($expired) {
         $db->queryExecute("UPDATE b_sale_order SET STATUS_ID = 'E', DATE_UPDATE = NOW() WHERE ID = $id AND STATUS_ID = 'N'");
     }
+}
+
+/**
+ * Tells the payment-service how the payment ended (`updatePaymentStatus($shopId, $externalId, $status,
+ * $errorMessage)`), once; what happened is kept on the order (PAYMENT_SERVICE_REPORT) for the operator.
+ */
+function reportFinalStatus(Order $order, string $kaspiStatus): void
+{
+    $props = $order->getPropertyCollection()->getArray();
+    $outcome = 'reported ' . $kaspiStatus;
+    try {
+        callIntegration(paymentServiceClient(), 'updatePaymentStatus', [
+            (int) ($props['SHOP_ID'] ?? 0),
+            (string) ($props['KASPI_PAYMENT_ID'] ?? ''),
+            $kaspiStatus,
+            $kaspiStatus === 'Error' ? 'Kaspi reported the payment as Error' : null,
+        ]);
+    } catch (HttpError $e) {
+        $outcome = $e->errorCode . ': ' . $e->getMessage();
+    }
+    $order->getPropertyCollection()->createItemByCode('PAYMENT_SERVICE_REPORT', 'payment-service status report')->setValue($outcome);
+    $order->save();
 }
 
 /** Phase 5: POST the paid order to onelab.kaspipay / webhook_url (through the egress proxy), once. */

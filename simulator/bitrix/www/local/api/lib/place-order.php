@@ -1,9 +1,10 @@
 <?php
 /**
  * Places one seller's order and creates its Kaspi purchase through the site's integration
- * (local/classes/Integration/Kaspi/ApiClient.php — ours or the team's). Shared by the JSON checkout
- * endpoint and the storefront's checkout page. The seller is the SHOP of the products, never
- * anything the browser sends.
+ * (local/classes/Integration/Kaspi/ApiClient.php — ours or the team's): a QR, a payment link, or a
+ * remote invoice to the customer's phone (client info first, then the invoice). Shared by the JSON
+ * checkout endpoint and the storefront's checkout page. The seller is the SHOP of the products, never
+ * anything the browser sends; lib/integration.php says how the class is called (`$callShape`).
  */
 declare(strict_types=1);
 
@@ -13,13 +14,20 @@ use Bitrix\Sale\Basket;
 use Bitrix\Sale\Order;
 use Integration\Kaspi\ApiClient;
 
+require_once __DIR__ . '/integration.php';
+
+/** A remote invoice may be paid within 24 hours (kaspi-qr-api.md). */
+const REMOTE_INVOICE_SECONDS = 86400;
+
 /**
  * @param array<int, int> $quantities product id => quantity, all of one seller
  * @param array{name: string, phone: string, email: string} $customer
  * @param array<int, array{id: int, shopId: int, name: string, price: float}> $products loaded products
+ * @param 'qr'|'link'|'remote' $paymentMethod
+ * @param 'with-shop-id'|'order-context' $callShape
  * @return array{order: array{id: int, accountNumber: string, shopId: int, price: float}, payment: array<string, mixed>}
  */
-function placeOrder(array $quantities, array $customer, string $paymentMethod, array $products): array
+function placeOrder(array $quantities, array $customer, string $paymentMethod, array $products, string $callShape = 'with-shop-id'): array
 {
     $shopIds = array_values(array_unique(array_map(static fn (int $id): int => $products[$id]['shopId'], array_keys($quantities))));
     if (count($shopIds) !== 1) {
@@ -50,37 +58,32 @@ function placeOrder(array $quantities, array $customer, string $paymentMethod, a
     $order->save();
     $accountNumber = (string) $order->getField('ACCOUNT_NUMBER');
 
-    $kaspiFields = ['Amount' => $order->getPrice(), 'ExternalId' => $accountNumber];
-    try {
-        $client = new ApiClient();
-        $exchange = $paymentMethod === 'qr'
-            ? $client->getCreteQr($kaspiFields, $shopId)
-            : $client->createLink($kaspiFields, $shopId);
-    } catch (\Throwable $e) {
-        error_log(sprintf('[checkout] order %s: ApiClient threw %s: %s', $accountNumber, $e::class, $e->getMessage()));
-        throw new HttpError(502, 'kaspi_error', 'Kaspi request failed: ' . $e->getMessage());
+    $extra = ['order' => ['id' => $order->getId(), 'accountNumber' => $accountNumber, 'shopId' => $shopId]];
+    $client = apiClient($extra);
+    if ($paymentMethod === 'remote') {
+        [$data, $organizationBin] = createRemoteInvoice($client, $order, $shopId, $customer['phone'], $callShape, $extra);
+    } else {
+        $exchange = callForOrder(
+            $client,
+            $paymentMethod === 'qr' ? 'getCreteQr' : 'createLink',
+            ['Amount' => $order->getPrice(), 'ExternalId' => $accountNumber],
+            $order,
+            $shopId,
+            $callShape,
+            $extra,
+        );
+        $data = kaspiData($exchange, $extra);
+        $organizationBin = sentOrganizationBin($exchange);
     }
-
-    $answer = is_array($exchange['data'] ?? null) ? $exchange['data'] : null;
-    if ($answer === null || ($answer['StatusCode'] ?? null) !== 0 || !is_array($answer['Data'] ?? null)) {
-        $reason = $answer === null
-            ? 'missing: no JSON answer (HTTP ' . (int) ($exchange['http_code'] ?? 0) . (is_string($exchange['curlErrors'] ?? null) && $exchange['curlErrors'] !== '' ? ', ' . $exchange['curlErrors'] : '') . ')'
-            : ($answer['StatusCode'] ?? 'missing') . (isset($answer['Message']) ? ' (' . $answer['Message'] . ')' : '');
-        throw new HttpError(502, 'kaspi_error', 'Kaspi StatusCode ' . $reason);
-    }
-
-    $data = $answer['Data'];
-    $paymentId = $paymentMethod === 'qr' ? ($data['QrPaymentId'] ?? null) : ($data['PaymentId'] ?? null);
-    $sent = $exchange['sentData'] ?? [];
-    if (is_string($sent)) {
-        $sent = json_decode($sent, true);
-    }
-    $organizationBin = is_array($sent) ? (string) ($sent['OrganizationBin'] ?? '') : '';
-    // The create answer's timing (kaspi-qr-api.md): poll interval, scan/activation wait, confirmation wait.
+    $paymentId = $paymentMethod === 'link' ? ($data['PaymentId'] ?? null) : ($data['QrPaymentId'] ?? null);
+    // The create answer's timing (kaspi-qr-api.md): poll interval, scan/activation wait, confirmation
+    // wait. A remote invoice has none: the customer has a day, and its status is asked on a user event.
     $behavior = $data['QrPaymentBehaviorOptions'] ?? $data['PaymentBehaviorOptions'] ?? [];
     $timing = [
         'KASPI_POLL_INTERVAL' => (int) ($behavior['StatusPollingInterval'] ?? 5),
-        'KASPI_SCAN_TIMEOUT' => (int) ($behavior['QrCodeScanWaitTimeout'] ?? $behavior['LinkActivationWaitTimeout'] ?? 180),
+        'KASPI_SCAN_TIMEOUT' => $paymentMethod === 'remote'
+            ? REMOTE_INVOICE_SECONDS
+            : (int) ($behavior['QrCodeScanWaitTimeout'] ?? $behavior['LinkActivationWaitTimeout'] ?? 180),
         'KASPI_CONFIRM_TIMEOUT' => (int) ($behavior['PaymentConfirmationTimeout'] ?? 65),
     ];
 
@@ -99,8 +102,10 @@ function placeOrder(array $quantities, array $customer, string $paymentMethod, a
     $payment = ['method' => $paymentMethod, 'qrPaymentId' => $paymentId];
     if ($paymentMethod === 'qr') {
         $payment['qrToken'] = $data['QrToken'] ?? null;
-    } else {
+    } elseif ($paymentMethod === 'link') {
         $payment['paymentLink'] = $data['PaymentLink'] ?? null;
+    } else {
+        $payment['clientName'] = $data['ClientName'] ?? null;
     }
     $payment['expireDate'] = $data['ExpireDate'] ?? null;
     $payment['organizationBin'] = $organizationBin;
@@ -109,4 +114,33 @@ function placeOrder(array $quantities, array $customer, string $paymentMethod, a
         'order' => ['id' => $order->getId(), 'accountNumber' => $accountNumber, 'shopId' => $shopId, 'price' => $order->getPrice()],
         'payment' => $payment,
     ];
+}
+
+/**
+ * A remote invoice as the site sends it: the customer is looked up by phone (`remoteClientInfo`),
+ * then invoiced (`createRemotePay`), both on the seller's device.
+ *
+ * @param array<string, mixed> $extra
+ * @return array{0: array<string, mixed>, 1: string} Kaspi's `Data` of the invoice (with the client's
+ *   name added) and the OrganizationBin the class sent
+ */
+function createRemoteInvoice(ApiClient $client, Order $order, int $shopId, string $phone, string $callShape, array $extra): array
+{
+    $clientInfo = callForOrder($client, 'remoteClientInfo', ['phoneNumber' => $phone], $order, $shopId, $callShape, $extra);
+    $clientName = (string) (kaspiData($clientInfo, $extra)['ClientName'] ?? '');
+    $exchange = callForOrder(
+        $client,
+        'createRemotePay',
+        [
+            'Amount' => $order->getPrice(),
+            'PhoneNumber' => $phone,
+            'Comment' => 'Заказ №' . $order->getField('ACCOUNT_NUMBER'),
+        ],
+        $order,
+        $shopId,
+        $callShape,
+        $extra,
+    );
+    $data = kaspiData($exchange, $extra);
+    return [$data + ['ClientName' => $clientName], sentOrganizationBin($exchange)];
 }

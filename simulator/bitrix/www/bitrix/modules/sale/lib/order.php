@@ -81,6 +81,12 @@ class Order
         return $this->fields[(string) $name] ?? null;
     }
 
+    /** Every field as b_sale_order holds it (what legacy code got from CSaleOrder::GetByID). */
+    public function getFieldValues(): array
+    {
+        return $this->fields;
+    }
+
     public function setField($name, $value): void
     {
         $name = (string) $name;
