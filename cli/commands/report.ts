@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderHtml } from '../../scenarios/report/html.ts';
-import type { RunReport } from '../../scenarios/report/model.ts';
+import { reassess, type RunReport } from '../../scenarios/report/model.ts';
 import { renderSummary } from '../../scenarios/report/summary.ts';
 import { UsageError, type Command } from '../command.ts';
 
@@ -29,7 +29,7 @@ Options:
     const resultsFile = join(dir, 'results.json');
     if (!existsSync(resultsFile))
       throw new UsageError(`no results.json in ${dir}: run \`npm run phase6\` first`);
-    const report = JSON.parse(readFileSync(resultsFile, 'utf8')) as RunReport;
+    const report = reassess(JSON.parse(readFileSync(resultsFile, 'utf8')) as RunReport);
     const logs = existsSync(join(dir, 'logs'))
       ? readdirSync(join(dir, 'logs')).map((file) => `logs/${file}`)
       : [];

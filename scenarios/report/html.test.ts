@@ -11,8 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fallbackOrganization, sellers } from '../../fixtures/organizations.ts';
 import { launchChromium } from '../../stack/chromium.ts';
 import type { RoutingResult, Verdict } from '../support/verdict.ts';
+import { causes } from '../support/causes.ts';
 import { renderHtml } from './html.ts';
-import { summarizeTotals, type ReportedTest, type RunReport } from './model.ts';
+import { assessRun, reportSchemaVersion, type ReportedTest, type RunReport } from './model.ts';
 
 const [eileen, vlvt, santini] = sellers as [(typeof sellers)[0], (typeof sellers)[0], (typeof sellers)[0]];
 
@@ -61,18 +62,28 @@ function payment(
 
 const tests = [
   payment('routing', eileen, eileen.bin, 'correct', true),
-  payment('routing', vlvt, eileen.bin, 'astray', false),
+  { ...payment('routing', vlvt, eileen.bin, 'astray', false), cause: causes.paidDefaultShop() },
   payment('routing', santini, null, 'not-paid', false),
-  payment('fallback', eileen, fallbackOrganization.bin, 'diverted', true),
+  {
+    ...payment('fallback', eileen, fallbackOrganization.bin, 'diverted', true),
+    findings: [
+      {
+        suite: 'fallback',
+        key: 'drift:GET /api/payment/config',
+        severity: 'defect' as const,
+        message:
+          'The Bitrix client calls GET /api/payment/config, which the "deployed" contract does not serve.',
+      },
+    ],
+  },
 ];
 const report: RunReport = {
-  schemaVersion: 1,
+  schemaVersion: reportSchemaVersion,
   runId: 'test-run',
   startedAt: '2026-01-01T00:00:00.000Z',
   finishedAt: '2026-01-01T00:00:01.000Z',
   seed: 1,
-  verdict: 'fail',
-  totals: summarizeTotals(tests),
+  ...assessRun(tests),
   tests,
 };
 
@@ -109,6 +120,28 @@ describe('report.html in Chromium', () => {
     expect(await cell(eileen.shopId, 'fallback').innerText()).toContain(fallbackOrganization.bin);
     expect(await background(eileen.shopId, 'fallback')).toBe('rgb(255, 241, 194)');
     expect(await page.locator('#routing-matrix td[data-passed="false"]').count()).toBe(2);
+    await page.close();
+  });
+
+  it('opens with the defects and the root causes, each with its fix, before the matrix', async () => {
+    const file = join(dir, 'causes.html');
+    writeFileSync(file, renderHtml(report));
+    const page = await browser.newPage();
+    await page.goto(pathToFileURL(file).href);
+    const headings = await page.locator('h2').allInnerTexts();
+    expect(headings.slice(0, 3)).toEqual([
+      'Defects',
+      'Root causes of the failed checks',
+      'Where the money landed',
+    ]);
+    await expect(page.locator('#defects li').first().textContent()).resolves.toContain(
+      'drift:GET /api/payment/config',
+    );
+    const first = page.locator('#causes li').first();
+    expect(await first.getAttribute('data-key')).toBe('paid-default-shop');
+    expect(await first.innerText()).toContain(`sellers: ${vlvt.name} (${vlvt.shopId})`);
+    expect(await first.innerText()).toContain('fix: find the seller of the order itself');
+    expect(await page.locator('#causes li').count()).toBe(2);
     await page.close();
   });
 

@@ -1,6 +1,7 @@
 /**
- * report.html: one self-contained page (no server, no external assets) that answers "where did each
- * seller's money go?" at a glance — the routing matrix first, then findings, failures, each payment's
+ * report.html: one self-contained page (no server, no external assets) that answers "what is wrong,
+ * and where did each seller's money go?" at a glance — the defects that fail the run and the root
+ * causes of the failed checks first, then the routing matrix, findings, failures, each payment's
  * hop-by-hop trace, and the PHP log lines the payments caused.
  */
 import type { Verdict } from '../support/verdict.ts';
@@ -38,6 +39,9 @@ details{background:#fff;border:1px solid #d0d7de;border-radius:6px;margin:6px 0;
 summary{cursor:pointer}pre{background:#f6f8fa;padding:8px;overflow:auto;font-size:12px}
 .finding{background:#fff;border-left:4px solid #bf8700;padding:6px 10px;margin:6px 0}
 .finding.defect{border-color:#cf222e}.finding.info{border-color:#8c959f}
+ol#causes{padding-left:22px}ol#causes li{background:#fff;border:1px solid #d0d7de;border-left:4px solid #cf222e;border-radius:6px;margin:6px 0;padding:6px 10px}
+.hop{font-family:ui-monospace,monospace;font-size:12px;background:#f3f4f6;padding:1px 6px;border-radius:4px}
+.fix{color:#116329}.defect-line{margin:4px 0}.defect-line.accepted{color:#57606a}
 `;
 
 function uniqueInOrder<T>(items: readonly T[]): T[] {
@@ -71,6 +75,28 @@ function matrix(tests: readonly ReportedTest[]): string {
 <p class="legend"><span><i style="background:#dafbe1"></i>seller's BIN</span><span><i style="background:#fff1c2"></i>diverted to the fallback BIN</span><span><i style="background:#ffd8d3"></i>another organization, or not paid</span><span><i style="background:#eaeef2"></i>refused, as the scenario expects</span><span><i style="outline:2px solid #cf222e"></i>check failed</span></p>`;
 }
 
+function defects(report: RunReport): string {
+  if (report.defects.length === 0) return '';
+  const items = report.defects
+    .map(
+      (defect) =>
+        `<li class="defect-line${defect.accepted ? ' accepted' : ''}" data-key="${escapeHtml(defect.key)}"><strong>${escapeHtml(defect.key)}</strong>: ${escapeHtml(defect.message)} <span class="meta">(${defect.checks}×, ${escapeHtml(defect.suites.join(', '))})</span>${defect.accepted ? `<br>accepted: ${escapeHtml(defect.accepted)}` : ''}</li>`,
+    )
+    .join('');
+  return `<h2>Defects</h2><p class="meta">Each defect fails the run unless the config accepts it by key, with a reason.</p><ul id="defects">${items}</ul>`;
+}
+
+function causes(report: RunReport): string {
+  if (report.causes.length === 0) return '';
+  const items = report.causes
+    .map(
+      (cause) =>
+        `<li data-key="${escapeHtml(cause.key)}"><span class="hop">${escapeHtml(cause.hop)}</span> <strong>${escapeHtml(cause.what)}</strong><br><span class="meta">${cause.checks} check${cause.checks === 1 ? '' : 's'}${cause.sellers.length ? ` · sellers: ${escapeHtml(cause.sellers.join(', '))}` : ''} · in: ${escapeHtml(cause.scenarios.join(', '))}</span><br>e.g. ${escapeHtml(cause.example.split('\n')[0] ?? '')}<br><span class="fix">fix: ${escapeHtml(cause.fix)}</span></li>`,
+    )
+    .join('');
+  return `<h2>Root causes of the failed checks</h2><ol id="causes">${items}</ol>`;
+}
+
 function findings(tests: readonly ReportedTest[]): string {
   const all = tests.flatMap((test) => (test.findings ?? []).map((finding) => ({ finding, test })));
   if (all.length === 0) return '<p id="findings">No unexpected egress, contract drift or other findings.</p>';
@@ -90,7 +116,7 @@ function failures(tests: readonly ReportedTest[]): string {
   return failed
     .map(
       (test) =>
-        `<details open><summary>${escapeHtml(test.name)}</summary><p>${escapeHtml(test.routing?.reason ?? '')}</p>${test.errors.map((e) => `<pre>${escapeHtml(e)}</pre>`).join('')}</details>`,
+        `<details open><summary>${escapeHtml(test.name)}</summary>${test.cause ? `<p><span class="hop">${escapeHtml(test.cause.hop)}</span> ${escapeHtml(test.cause.what)}</p>` : ''}<p>${escapeHtml(test.routing?.reason ?? '')}</p>${test.errors.map((e) => `<pre>${escapeHtml(e)}</pre>`).join('')}</details>`,
     )
     .join('');
 }
@@ -126,6 +152,8 @@ export function renderHtml(report: RunReport, options: { logFiles?: readonly str
 <h1>Kaspi routing report <span class="badge ${report.verdict}" id="verdict">${report.verdict.toUpperCase()}</span></h1>
 <p class="meta">run ${escapeHtml(report.runId)} · ${escapeHtml(report.startedAt)} → ${escapeHtml(report.finishedAt)} · seed ${report.seed ?? '—'}</p>
 <p id="totals">${t.tests} checks: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped · payments: ${t.correct} on the seller's BIN, ${t.diverted} diverted to the fallback, ${t.astray} to a wrong organization, ${t['not-paid']} not paid</p>
+${defects(report)}
+${causes(report)}
 <h2>Where the money landed</h2>
 ${matrix(report.tests)}
 <h2>Findings</h2>

@@ -22,6 +22,7 @@ function testCaseXml(test: ReportedTest): string {
       ['received_token', maskToken(r.receivedToken)],
       ['verdict', r.verdict],
       ['reason', r.reason],
+      ...(test.cause ? ([['cause', `${test.cause.hop}: ${test.cause.what}`]] as [string, string][]) : []),
     ];
     lines.push('      <properties>');
     for (const [name, value] of props)

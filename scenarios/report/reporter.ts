@@ -1,6 +1,8 @@
 /**
  * A vitest reporter that turns a scenario run into `reports/<run>/`: results.json (the routing facts
- * of every payment), junit.xml, and the terminal summary. Runs without routing results (unit tests
+ * of every payment, the root causes of the failed checks, the defects found), junit.xml, report.html
+ * and the terminal summary. The run's verdict is the report's: a defect the team has not accepted fails
+ * it even when every check passed (the CLI exits by it). Runs without routing results (unit tests
  * alone) write nothing.
  */
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -8,26 +10,29 @@ import { join, relative } from 'node:path';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import { renderHtml } from './html.ts';
 import { renderJunit } from './junit.ts';
-import { reportSchemaVersion, summarizeTotals, type ReportedTest, type RunReport } from './model.ts';
+import { assessRun, reportSchemaVersion, type ReportedTest, type RunReport } from './model.ts';
 import { renderSummary } from './summary.ts';
 import { maskToken } from '../../fixtures/organizations.ts';
 import { runReportDir, runSettings } from '../../stack/run-settings.ts';
 import '../support/routing.ts';
 import '../support/findings.ts';
+import '../support/causes.ts';
 
 function describeTest(test: TestCase, root: string): ReportedTest {
   const result = test.result();
-  const { routing, findings } = test.meta();
+  const { routing, findings, cause } = test.meta();
+  const state = result.state === 'passed' ? 'passed' : result.state === 'failed' ? 'failed' : 'skipped';
   return {
     name: test.fullName,
     file: relative(root, test.module.moduleId),
-    state: result.state === 'passed' ? 'passed' : result.state === 'failed' ? 'failed' : 'skipped',
+    state,
     durationMs: Math.round(test.diagnostic()?.duration ?? 0),
     errors: (result.errors ?? []).map((error) => error.message ?? String(error)),
     routing: routing
       ? { ...routing, receivedToken: routing.receivedToken && maskToken(routing.receivedToken) }
       : undefined,
     findings: findings?.length ? findings : undefined,
+    cause: state === 'failed' ? cause : undefined,
   };
 }
 
@@ -43,15 +48,13 @@ export default class RoutingReporter implements Reporter {
     const isScenario = (file: string) => /^scenarios\/[^/]+\.test\.ts$/.test(file);
     if (!tests.some((test) => test.routing || isScenario(test.file))) return;
     const settings = runSettings();
-    const totals = summarizeTotals(tests);
     const report: RunReport = {
       schemaVersion: reportSchemaVersion,
       runId: settings.runId,
       startedAt: this.startedAt,
       finishedAt: new Date().toISOString(),
       seed: settings.seed,
-      verdict: totals.failed === 0 ? 'pass' : 'fail',
-      totals,
+      ...assessRun(tests, settings.acceptedFindings),
       tests,
     };
     const dir = runReportDir(settings);

@@ -1,6 +1,10 @@
-/** The terminal summary: one line per seller and scenario — expected BIN, received BIN, verdict. */
+/**
+ * The terminal summary, in the order a person acts on it: the defects that fail the run, then the
+ * root causes of the failed checks (each with its count, sellers, scenarios and a fix hint), then one
+ * line per seller and scenario — expected BIN, received BIN, verdict — and the closing verdict.
+ */
 import type { Verdict } from '../support/verdict.ts';
-import type { ReportedTest, RunReport } from './model.ts';
+import type { CauseGroup, ReportedTest, RunReport } from './model.ts';
 
 const marks: Record<Verdict, { symbol: string; label: string; color: number }> = {
   correct: { symbol: '✔', label: 'correct', color: 32 },
@@ -9,13 +13,58 @@ const marks: Record<Verdict, { symbol: string; label: string; color: number }> =
   'not-paid': { symbol: '✘', label: 'NOT PAID', color: 31 },
 };
 
-/** More payments than this and the summary shows one line per scenario (failures still in full). */
+/** More payments than this and the matrix shows one line per scenario (failures still in full). */
 const maxDetailedPayments = 60;
+/** More sellers or scenarios than this in a cause: the first ones and a count. */
+const maxListed = 4;
+
+const listed = (items: readonly string[], total?: number): string => {
+  const shown = items.slice(0, maxListed).join(', ');
+  const more = items.length - maxListed;
+  return `${shown}${more > 0 ? ` and ${more} more` : ''}${total !== undefined && items.length === total ? ' (all)' : ''}`;
+};
+
+function causeLines(cause: CauseGroup, index: number, sellerCount: number): string[] {
+  const sellers = cause.sellers.length ? `; sellers: ${listed(cause.sellers, sellerCount)}` : '';
+  return [
+    `  ${index + 1}. [${cause.hop}] ${cause.what}`,
+    `     ${cause.checks} check${cause.checks === 1 ? '' : 's'}${sellers}; in: ${listed(cause.scenarios)}`,
+    `     e.g. ${cause.example.split('\n')[0]!.slice(0, 300)}`,
+    `     fix: ${cause.fix}`,
+  ];
+}
 
 export function renderSummary(report: RunReport, options: { color: boolean; reportDir: string }): string {
   const paint = (code: number, text: string) => (options.color ? `\u001b[${code}m${text}\u001b[0m` : text);
   const routed = report.tests.filter((test) => test.routing);
+  const sellerCount = new Set(routed.map((test) => test.routing!.shopId)).size;
   const lines: string[] = [''];
+
+  const open = report.defects.filter((defect) => !defect.accepted);
+  const accepted = report.defects.filter((defect) => defect.accepted);
+  if (open.length) {
+    lines.push(paint(31, `DEFECTS — each fails the run (accept one by key in the config, with a reason):`));
+    for (const defect of open)
+      lines.push(
+        `  ${paint(31, '✘')} ${defect.key}: ${defect.message} (${defect.checks}×, ${defect.suites.join(', ')})`,
+      );
+  }
+  if (accepted.length) {
+    lines.push('accepted defects:');
+    for (const defect of accepted) lines.push(`  ◌ ${defect.key} — accepted: ${defect.accepted}`);
+  }
+  if (report.causes.length) {
+    const failed = report.totals.failed;
+    lines.push(
+      paint(
+        31,
+        `ROOT CAUSES of the ${failed} failed check${failed === 1 ? '' : 's'} (${report.causes.length}):`,
+      ),
+    );
+    report.causes.forEach((cause, index) => lines.push(...causeLines(cause, index, sellerCount)));
+  }
+  if (lines.length > 1) lines.push('');
+
   // Up to a Phase 6 worth of payments: a line each. More (a whole catalogue): a line per scenario,
   // and a line for each payment that failed.
   const compact = routed.length > maxDetailedPayments;
@@ -56,28 +105,45 @@ export function renderSummary(report: RunReport, options: { color: boolean; repo
       lines.push(paint(1, scenario), header, ...tests.map(paymentLine));
     }
   }
-  const otherFailures = report.tests.filter((test) => !test.routing && test.state === 'failed');
-  if (otherFailures.length) {
-    lines.push(paint(1, 'other failed checks'));
-    for (const test of otherFailures)
-      lines.push(`  ${paint(31, '✘')} ${test.name}: ${test.errors[0]?.split('\n')[0] ?? ''}`);
-  }
+
   const t = report.totals;
-  const astray = routed.filter((test) => test.state === 'failed').map((test) => test.routing!);
-  const names = [...new Set(astray.map((r) => `${r.sellerName} (${r.shopId})`))];
   lines.push('');
   if (report.verdict === 'pass') {
     lines.push(
       paint(32, `PASS`) +
-        ` — ${routed.length} payments: ${t.correct} on the seller's BIN, ${t.diverted} diverted to the fallback as documented, 0 astray.`,
+        ` — ${routed.length} payments: ${t.correct} on the seller's BIN, ${t.diverted} diverted to the fallback as documented, 0 astray.` +
+        (accepted.length ? ` ${accepted.length} accepted defect${accepted.length === 1 ? '' : 's'}.` : ''),
     );
   } else {
-    lines.push(
-      paint(31, 'FAIL') +
-        ` — ${t.failed} of ${t.tests} checks failed.` +
-        (names.length ? ` Money went astray for: ${names.join(', ')}.` : ''),
-    );
+    const parts = [
+      t.failed
+        ? `${t.failed} of ${t.tests} checks failed (${report.causes.length} root cause${report.causes.length === 1 ? '' : 's'})`
+        : '',
+      open.length ? `${open.length} defect${open.length === 1 ? '' : 's'} not accepted` : '',
+    ].filter(Boolean);
+    lines.push(paint(31, 'FAIL') + ` — ${parts.join('; ')}.` + moneyLine(routed));
   }
   lines.push(`Report: ${options.reportDir}/ (report.html, results.json, junit.xml, logs/)`);
   return lines.join('\n');
+}
+
+/** Whose money went where it should not, by kind; nothing when only non-routing checks failed. */
+function moneyLine(routed: readonly ReportedTest[]): string {
+  const sellersWith = (wanted: (test: ReportedTest) => boolean) => [
+    ...new Set(
+      routed
+        .filter((test) => test.state === 'failed' && wanted(test))
+        .map((test) => `${test.routing!.sellerName} (${test.routing!.shopId})`),
+    ),
+  ];
+  const astray = sellersWith((test) => test.routing!.verdict === 'astray');
+  const diverted = sellersWith(
+    (test) => test.routing!.verdict === 'diverted' && test.routing!.expectedBin === test.routing!.sellerBin,
+  );
+  const unpaid = sellersWith((test) => test.routing!.verdict === 'not-paid');
+  return [
+    astray.length ? ` Money went to a wrong organization for: ${astray.join(', ')}.` : '',
+    diverted.length ? ` Diverted to the marketplace instead of the seller for: ${diverted.join(', ')}.` : '',
+    unpaid.length ? ` Not paid for: ${unpaid.join(', ')}.` : '',
+  ].join('');
 }

@@ -1,7 +1,8 @@
 /**
  * One payment, traced: check out a seller's basket (or take a checkout a scenario made its own way),
  * find what the Kaspi simulator recorded, judge where the money landed, and attach that judgement —
- * with the payment's hops, stack deaths and unexpected egress — to the test for the report.
+ * with the payment's hops, its root cause when it failed (causes.ts), stack deaths, unexpected egress
+ * and contract drift — to the test for the report.
  */
 import type { Faker } from '@faker-js/faker';
 import type { TaskMeta } from 'vitest';
@@ -10,10 +11,18 @@ import type { Purchase } from '../../simulator/kaspi/types.ts';
 import { egressControl } from '../../stack/egress/control-client.ts';
 import type { UnexpectedEgress } from '../../stack/egress/proxy.ts';
 import { serviceDeaths } from '../../stack/health.ts';
-import type { StackClients } from './stack-context.ts';
-import { basketFor, checkout, type CheckoutAttempt, type PaymentMethod, type Product } from './storefront.ts';
+import { diagnosePayment, recordCause, type PaymentContext } from './causes.ts';
 import { recordFinding } from './findings.ts';
-import { collectTrace } from './trace.ts';
+import type { StackClients } from './stack-context.ts';
+import {
+  basketFor,
+  checkout,
+  type CallShape,
+  type CheckoutAttempt,
+  type PaymentMethod,
+  type Product,
+} from './storefront.ts';
+import { collectTrace, type Window } from './trace.ts';
 import { judge, type Expectation, type RoutingResult } from './verdict.ts';
 
 declare module 'vitest' {
@@ -26,27 +35,6 @@ export interface TracedPayment {
   result: RoutingResult;
   attempt: CheckoutAttempt;
   purchase: Purchase | null;
-}
-
-/** Why nothing reached Kaspi; a dead stack service is named as such, never as a routing result. */
-function failureOf(stack: StackClients, attempt: CheckoutAttempt, scenario: string, meta?: TaskMeta): string {
-  const failure = attempt.body.ok
-    ? `checkout reported Kaspi payment ${attempt.body.payment.qrPaymentId}, but Kaspi has no such purchase`
-    : `checkout answered HTTP ${attempt.httpStatus}: ${attempt.body.error.code} — ${attempt.body.error.message}`;
-  const deaths = serviceDeaths(stack.info.healthFile);
-  if (deaths.length === 0) return failure;
-  for (const death of deaths) {
-    if (meta) {
-      recordFinding(meta, {
-        suite: scenario,
-        key: `service-died:${death.service}`,
-        severity: 'defect',
-        message: `${death.service} died at ${death.at}; payments after that are not routing results`,
-        evidence: { log: death.message },
-      });
-    }
-  }
-  return `STACK FAILURE, not a routing result: ${deaths.map((d) => d.service).join(', ')} died during the run (${failure})`;
 }
 
 /** Where the PHP code tried to go, as a reader of the report needs it (a name lookup has no port). */
@@ -63,37 +51,84 @@ function egressRefusal(event: UnexpectedEgress): string {
   return 'the sandbox does not route it; it was refused';
 }
 
-/** Egress the sandbox refused while this checkout ran: it fails the scenario that caused it. */
-async function refusedEgress(
-  stack: StackClients,
-  attempt: CheckoutAttempt,
-  scenario: string,
-  meta?: TaskMeta,
-) {
+const inWindow = (time: string, window: Window): boolean => {
+  const at = Date.parse(time);
+  return at >= window.from.getTime() - 5 && at <= window.to.getTime() + 5;
+};
+
+/** Egress the sandbox refused during `window`: a defect finding each, and the check fails. */
+async function refusedEgress(stack: StackClients, window: Window, scenario: string, meta?: TaskMeta) {
   if (!stack.info.egress) return [];
-  const from = attempt.startedAt.getTime() - 5;
-  const to = attempt.startedAt.getTime() + attempt.elapsedMs + 5;
-  const refused = (await egressControl(stack.info.egress.url).unexpected()).filter((event) => {
-    const at = Date.parse(event.time);
-    return at >= from && at <= to;
-  });
+  const refused = (await egressControl(stack.info.egress.url).unexpected()).filter((event) =>
+    inWindow(event.time, window),
+  );
   for (const event of refused) {
-    if (meta) {
-      recordFinding(meta, {
-        suite: scenario,
-        key: `unexpected-egress:${event.host}:${event.port}`,
-        severity: 'defect',
-        message: `the PHP code tried to reach ${egressDestination(event)}: ${egressRefusal(event)}`,
-        evidence: { method: event.method, url: event.url ?? null, codePath: event.codePath ?? null },
-      });
-    }
+    recordFindingOn(meta, {
+      suite: scenario,
+      key: `unexpected-egress:${event.host}:${event.port}`,
+      severity: 'defect',
+      message: `the PHP code tried to reach ${egressDestination(event)}: ${egressRefusal(event)}`,
+      evidence: { method: event.method, url: event.url ?? null, codePath: event.codePath ?? null },
+    });
   }
   return refused;
 }
 
+const recordFindingOn = (meta: TaskMeta | undefined, finding: Parameters<typeof recordFinding>[1]) => {
+  if (meta) recordFinding(meta, finding);
+};
+
+/**
+ * Calls to the payment-service that the declared contract does not serve, during `window`: each is a
+ * defect (the deployment would answer 404), with the routes it called and the nearest served ones.
+ */
+export async function contractDrift(
+  stack: StackClients,
+  window: Window,
+  scenario: string,
+  meta?: TaskMeta,
+  /** `info`: the scenario switched to another contract on purpose, to show what would happen there. */
+  severity: 'defect' | 'info' = 'defect',
+) {
+  const drift = (await stack.paymentService.drift().catch(() => [])).filter((entry) =>
+    inWindow(entry.time, window),
+  );
+  const seen = new Set<string>();
+  for (const entry of drift) {
+    const route = `${entry.method} ${entry.path.split('?')[0]}`;
+    if (seen.has(route)) continue;
+    seen.add(route);
+    recordFindingOn(meta, {
+      suite: scenario,
+      key: `drift:${route}`,
+      severity,
+      message:
+        severity === 'defect'
+          ? `The Bitrix client calls ${route}, which the "${entry.profile}" contract the site's payment-service serves does not serve${entry.nearest.length ? `; nearest: ${entry.nearest.slice(0, 3).join(', ')}` : ''}.`
+          : `Against the "${entry.profile}" contract the Bitrix client's ${route} would not be served${entry.nearest.length ? ` (nearest: ${entry.nearest.slice(0, 3).join(', ')})` : ''}.`,
+      evidence: {
+        profile: entry.profile,
+        request: `${entry.method} ${entry.path}`,
+        nearest: entry.nearest.join(' | '),
+      },
+    });
+  }
+  return drift;
+}
+
+/** The purchase Kaspi holds for a checkout: by the id the checkout reported, else by its order. */
+async function purchaseOf(stack: StackClients, attempt: CheckoutAttempt): Promise<Purchase | null> {
+  if (attempt.body.ok) return (await stack.kaspi.purchase(attempt.body.payment.qrPaymentId)) ?? null;
+  const accountNumber = attempt.body.order?.accountNumber;
+  if (!accountNumber) return null;
+  const [found] = await stack.kaspi.purchases({ externalId: accountNumber });
+  return found ?? null;
+}
+
 /**
  * Judges a checkout the scenario made (the seller's BIN and token, the fallback's, or astray) and
- * records it on the test for the routing matrix. `scenario` is the matrix column.
+ * records it on the test for the routing matrix. `scenario` is the matrix column; `context` says what
+ * the scenario did (cache, outage, tampering), so that a failure is traced to its cause.
  */
 export async function judgeAttempt(
   stack: StackClients,
@@ -103,57 +138,97 @@ export async function judgeAttempt(
     attempt: CheckoutAttempt;
     expectation: Expectation;
     meta?: TaskMeta;
+    context?: PaymentContext;
     /** How the checkout was described in the trace (defaults to the endpoint). */
     request?: string;
+    /** `info` when the scenario serves another contract than the declared one on purpose. */
+    drift?: 'defect' | 'info';
   },
 ): Promise<TracedPayment> {
   const { attempt, seller, scenario, meta } = options;
-  const purchase = attempt.body.ok
-    ? ((await stack.kaspi.purchase(attempt.body.payment.qrPaymentId)) ?? null)
-    : null;
+  const window: Window = {
+    from: attempt.startedAt,
+    to: new Date(attempt.startedAt.getTime() + attempt.elapsedMs),
+  };
+  const purchase = await purchaseOf(stack, attempt);
+  // A purchase the checkout did not report is not where the money went as far as the site knows.
+  const landed = attempt.body.ok ? purchase : null;
   const verdict = judge({
     seller,
     fallback: fallbackOrganization,
     expectation: options.expectation,
-    landed: purchase,
-    failure: purchase ? undefined : failureOf(stack, attempt, scenario, meta),
+    landed,
   });
-  const trace = await collectTrace(
-    stack,
-    { from: attempt.startedAt, to: new Date(attempt.startedAt.getTime() + attempt.elapsedMs) },
-    {
-      request: options.request ?? 'POST /local/api/checkout.php',
-      answer: attempt.body.ok
-        ? `HTTP ${attempt.httpStatus}, order ${attempt.body.order.id}`
-        : `HTTP ${attempt.httpStatus} ${attempt.body.error.code}`,
-      ms: attempt.elapsedMs,
-    },
-    purchase?.organizationBin ?? null,
-  );
+  const relevantBins = new Set([seller.bin, fallbackOrganization.bin, purchase?.organizationBin]);
+  const [trace, drift, refused] = await Promise.all([
+    collectTrace(
+      stack,
+      window,
+      {
+        request: options.request ?? 'POST /local/api/checkout.php',
+        answer: attempt.body.ok
+          ? `HTTP ${attempt.httpStatus}, order ${attempt.body.order.id}`
+          : `HTTP ${attempt.httpStatus} ${attempt.body.error.code}: ${attempt.body.error.message.slice(0, 200)}`,
+        ms: attempt.elapsedMs,
+      },
+      (bin) => bin === null || relevantBins.has(bin),
+    ),
+    contractDrift(stack, window, scenario, meta, options.drift),
+    refusedEgress(stack, window, scenario, meta),
+  ]);
   const result: RoutingResult = {
     scenario,
     sellerName: seller.name,
     shopId: seller.shopId,
     sellerBin: seller.bin,
     expectedBin: verdict.expectedBin,
-    receivedBin: purchase?.organizationBin ?? null,
-    receivedToken: purchase?.deviceToken ?? null,
+    receivedBin: landed?.organizationBin ?? null,
+    receivedToken: landed?.deviceToken ?? null,
     verdict: verdict.verdict,
-    passed: verdict.passed,
+    passed: verdict.passed && refused.length === 0,
     reason: verdict.reason,
-    qrPaymentId: purchase?.qrPaymentId ?? null,
-    orderId: attempt.body.ok ? attempt.body.order.id : null,
-    amount: purchase?.amount ?? null,
+    qrPaymentId: landed?.qrPaymentId ?? null,
+    orderId: attempt.body.ok ? attempt.body.order.id : (attempt.body.order?.id ?? null),
+    amount: landed?.amount ?? null,
     durationMs: attempt.elapsedMs,
-    trace,
+    trace: trace.hops,
   };
-  const refused = await refusedEgress(stack, attempt, scenario, meta);
-  if (refused.length) {
-    result.passed = false;
-    result.reason = `unexpected egress refused: ${refused.map(egressDestination).join(', ')}; ${result.reason}`;
+  if (!result.passed) {
+    const deaths = serviceDeaths(stack.info.healthFile);
+    for (const death of deaths) {
+      recordFindingOn(meta, {
+        suite: scenario,
+        key: `service-died:${death.service}`,
+        severity: 'defect',
+        message: `${death.service} died at ${death.at}; payments after that are not routing results`,
+        evidence: { log: death.message },
+      });
+    }
+    const diagnosis = diagnosePayment({
+      seller,
+      expectation: options.expectation,
+      context: options.context ?? {},
+      checkout: attempt.body.ok
+        ? { ok: true, httpStatus: attempt.httpStatus }
+        : {
+            ok: false,
+            httpStatus: attempt.httpStatus,
+            errorCode: attempt.body.error.code,
+            errorMessage: attempt.body.error.message,
+          },
+      landed: purchase,
+      kaspi: trace.kaspi,
+      service: trace.service,
+      drift,
+      deaths: deaths.map((death) => death.service),
+      refusedEgress: refused.map(egressDestination),
+    });
+    result.reason = diagnosis.reason;
+    result.cause = diagnosis.cause;
+    recordCause(meta, diagnosis.cause);
   }
   if (meta) meta.routing = result;
-  return { result, attempt, purchase };
+  return { result, attempt, purchase: landed };
 }
 
 /** Checks out one or two of the seller's products and judges where the money went. */
@@ -166,17 +241,25 @@ export async function tracePayment(
     faker: Faker;
     expectation: Expectation;
     method?: PaymentMethod;
+    callShape?: CallShape;
     meta?: TaskMeta;
+    context?: PaymentContext;
   },
 ): Promise<TracedPayment> {
   const { seller, faker } = options;
   const items = basketFor(seller, options.catalogue, faker);
   const method = options.method ?? 'qr';
   if (stack.info.egress) await egressControl(stack.info.egress.url).setScenario(options.scenario);
-  const attempt = await checkout(stack.info.bitrix.url, { items, paymentMethod: method, faker });
+  const attempt = await checkout(stack.info.bitrix.url, {
+    items,
+    paymentMethod: method,
+    faker,
+    callShape: options.callShape,
+  });
   return judgeAttempt(stack, {
     ...options,
     attempt,
-    request: `POST /local/api/checkout.php (${items.length} item(s), ${method})`,
+    context: { ...options.context, ...(options.callShape ? { callShape: options.callShape } : {}) },
+    request: `POST /local/api/checkout.php (${items.length} item(s), ${method}${options.callShape === 'order-context' ? ', from an order context' : ''})`,
   });
 }

@@ -13,7 +13,11 @@ export interface Product {
   price: number;
 }
 
-export type PaymentMethod = 'qr' | 'link';
+/** A QR, a payment link, or a remote invoice to the customer's phone. */
+export type PaymentMethod = 'qr' | 'link' | 'remote';
+
+/** How the site calls the team's class: with the seller's shop id, or from an order context without one. */
+export type CallShape = 'with-shop-id' | 'order-context';
 
 export interface CheckoutSuccess {
   ok: true;
@@ -23,6 +27,8 @@ export interface CheckoutSuccess {
     qrPaymentId: number;
     qrToken?: string;
     paymentLink?: string;
+    /** Remote invoices: the customer's name as Kaspi knows the phone number. */
+    clientName?: string;
     expireDate: string;
     organizationBin: string;
   };
@@ -31,6 +37,8 @@ export interface CheckoutSuccess {
 export interface CheckoutFailure {
   ok: false;
   error: { code: string; message: string };
+  /** The order the failed payment was for, when it had been placed. */
+  order?: { id: number; accountNumber: string; shopId: number };
 }
 
 export interface CheckoutAttempt {
@@ -62,6 +70,8 @@ export async function checkout(
     items: { productId: number; quantity: number }[];
     paymentMethod: PaymentMethod;
     faker: Faker;
+    /** Default: with the seller's shop id. */
+    callShape?: CallShape;
     /** Extra top-level fields the customer's browser adds to the JSON body (`shop_id`, say). */
     bodyExtra?: Record<string, unknown>;
   },
@@ -76,6 +86,7 @@ export async function checkout(
       items: request.items,
       customer: testCustomer(request.faker),
       paymentMethod: request.paymentMethod,
+      ...(request.callShape ? { callShape: request.callShape } : {}),
       ...request.bodyExtra,
     }),
   });

@@ -58,15 +58,13 @@ describe('routing verdict', () => {
     });
   });
 
-  it('reports a payment that never reached Kaspi as not paid, with the reason', () => {
+  it('reports a payment that was never made as not paid', () => {
     const result = judge({
       seller: eileen,
       fallback: fallbackOrganization,
       expectation: 'seller',
       landed: null,
-      failure: 'checkout answered 502',
     });
     expect(result).toMatchObject({ verdict: 'not-paid', passed: false });
-    expect(result.reason).toContain('502');
   });
 });

@@ -2,6 +2,7 @@
  * Where did the money land, and is that what this scenario expects? The verdict is about the
  * organization that received the payment, not about whether code ran.
  */
+import type { Cause } from './causes.ts';
 import type { TraceHop } from './trace.ts';
 import {
   maskToken,
@@ -44,6 +45,8 @@ export interface RoutingResult {
   trace?: TraceHop[];
   /** PHP log lines the payment caused (the fallback's log entry, say). */
   phpLog?: string;
+  /** Why it failed: the first hop that went wrong (causes.ts). */
+  cause?: Cause;
 }
 
 export interface VerdictInput {
@@ -51,11 +54,10 @@ export interface VerdictInput {
   fallback: Organization;
   expectation: Expectation;
   landed: LandedPayment | null;
-  /** Why nothing landed (the checkout's or Kaspi's answer), when nothing did. */
-  failure?: string;
 }
 
-export function judge({ seller, fallback, expectation, landed, failure }: VerdictInput): {
+/** Where the money landed against where it should have. A failure's reason is refined by causes.ts. */
+export function judge({ seller, fallback, expectation, landed }: VerdictInput): {
   verdict: Verdict;
   passed: boolean;
   expectedBin: string;
@@ -67,7 +69,7 @@ export function judge({ seller, fallback, expectation, landed, failure }: Verdic
       verdict: 'not-paid',
       passed: false,
       expectedBin: expected.bin,
-      reason: `no payment reached Kaspi: ${failure ?? 'unknown reason'}`,
+      reason: 'no payment was made',
     };
   }
   const owner = organizationByBin(landed.organizationBin);

@@ -19,6 +19,8 @@ export interface Exchange {
   method: string;
   /** Path without the query string. */
   path: string;
+  /** The query string without its `?` (`phoneNumber=…&deviceToken=…`), empty when there is none. */
+  query: string;
   requestBody: string;
   /** 0 when a socket fault cut the exchange before any HTTP answer. */
   httpStatus: number;
@@ -175,6 +177,7 @@ export function createMswNodeListener(options: MswNodeListenerOptions): RequestL
       options.onExchange?.({
         method,
         path,
+        query: target.includes('?') ? target.slice(target.indexOf('?') + 1) : '',
         requestBody,
         httpStatus,
         responseBody,

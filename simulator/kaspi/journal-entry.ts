@@ -81,6 +81,13 @@ export function attribute(
   return { organizationBin, deviceToken, tradePointId };
 }
 
+function queryObject(query: string): Record<string, unknown> | undefined {
+  if (query === '') return undefined;
+  const params = new URLSearchParams(query);
+  const token = params.get('deviceToken') ?? params.get('DeviceToken');
+  return token === null ? undefined : { DeviceToken: token };
+}
+
 function safeDecode(text: string): string {
   try {
     return decodeURIComponent(text);
@@ -98,7 +105,9 @@ export function journalEntryFor(
   const scheme = (schemeMatch?.[1] as Scheme | undefined) ?? null;
   // The fast path already knows who asked and what it answered: skip re-parsing both bodies.
   const known = exchange.known;
-  const request = known?.statusCode === 0 ? undefined : parseObject(exchange.requestBody);
+  // A GET names its device in the query (remote/client-info?deviceToken=, payment/details?DeviceToken=).
+  const request =
+    known?.statusCode === 0 ? undefined : (parseObject(exchange.requestBody) ?? queryObject(exchange.query));
   const response = known ? undefined : parseObject(exchange.responseBody);
   const who = known ?? attribute(state, exchange.path, request, response);
   const statusCode = known ? known.statusCode : asNumber(response?.StatusCode);

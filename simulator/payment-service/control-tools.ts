@@ -31,6 +31,8 @@ export interface ServedProfile {
   start: string;
   /** `METHOD /path/{param}` of every served route. */
   routes: string[];
+  /** The routes of the start profile. */
+  startRoutes: string[];
 }
 
 const ok = (body: unknown): JsonResponse => ({ status: 200, body });

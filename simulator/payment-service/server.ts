@@ -82,7 +82,7 @@ export async function startPaymentServiceSimulator(
   let kaspi: KaspiGateway = absentGateway;
   const routes = catalogue({ pool, kaspi: () => kaspi, now: clock.now });
   let contract = activate(startProfile, routes);
-  let startName = contract.served.name;
+  let start = { name: contract.served.name, routes: contract.served.routes.map(routeKey) };
 
   let service: ServiceSwitch | undefined;
   let tls: TlsListener | undefined;
@@ -154,14 +154,15 @@ export async function startPaymentServiceSimulator(
           poller,
           profile: () => ({
             profile: contract.served.name,
-            start: startName,
+            start: start.name,
             routes: contract.served.routes.map(routeKey),
+            startRoutes: start.routes,
           }),
           setProfile: (profile, asStart) => {
             contract = activate(profile, routes);
             if (asStart) {
               startProfile = profile;
-              startName = contract.served.name;
+              start = { name: contract.served.name, routes: contract.served.routes.map(routeKey) };
             }
           },
         },
