@@ -2,8 +2,10 @@
  * [cache] The guide's 1-hour config cache, seen from outside: the payment-service is asked once per
  * shop per TTL however many checkouts there are; the cached entry lives one hour; a BIN changed in
  * the payment-service takes effect once the entry expires (emulated two ways, named in each test:
- * the entry's stored expiry moved into the past — Bitrix's Data\Cache semantics — or the admin
- * panel's "clear cache"); and an outage inside the TTL does not divert money.
+ * the entry's stored expiry moved into the past — Bitrix's cache semantics — or the admin
+ * panel's "clear cache"); and an outage inside the TTL does not divert money. The entry may live in
+ * either of Bitrix's caches (bitrix-surface.md): Data\Cache under bitrix/cache or the managed cache
+ * under bitrix/managed_cache — both are what "clear cache" empties, and the stub stores both alike.
  */
 import { readdirSync, readFileSync, writeFileSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +17,8 @@ import { basketFor, checkout } from './support/storefront.ts';
 import { clearCache, resetStack, scenarioFile } from './support/suite.ts';
 
 const { stack, faker, catalogue } = scenarioFile();
-const cacheRoot = () => join(stack.info.bitrix.documentRoot, 'bitrix', 'cache');
+const cacheRoots = () =>
+  ['cache', 'managed_cache'].map((dir) => join(stack.info.bitrix.documentRoot, 'bitrix', dir));
 
 // Tests change configs and the service's state: back to the fixtures, service up, cold cache.
 afterEach(() => resetStack(stack));
@@ -28,7 +31,7 @@ const configRequestsFor = async (shopId: number) =>
       entry.path.includes(`shop_id=${shopId}`),
   ).length;
 
-/** Data\Cache files (any init dir) whose cached vars hold this organization's BIN. */
+/** Cache files (Data\Cache or managed cache, any init dir) whose cached vars hold this organization's BIN. */
 function cacheFilesWith(bin: string): { file: string; expire: number }[] {
   const found: { file: string; expire: number }[] = [];
   const walk = (dir: string) => {
@@ -48,7 +51,7 @@ function cacheFilesWith(bin: string): { file: string; expire: number }[] {
       }
     }
   };
-  walk(cacheRoot());
+  for (const root of cacheRoots()) walk(root);
   return found;
 }
 
@@ -82,7 +85,7 @@ describe('[cache] one lookup per shop per TTL', () => {
       const { result } = await pay(seller, task, 'cache: entry TTL');
       expect(result.passed, result.reason).toBe(true);
       const entries = cacheFilesWith(seller.bin);
-      expect(entries, `a Data\\Cache file under ${cacheRoot()} holds ${seller.bin}`).toHaveLength(1);
+      expect(entries, `a cache file under ${cacheRoots().join(' or ')} holds ${seller.bin}`).toHaveLength(1);
       const ttl = (entries[0]?.expire ?? 0) - written;
       expect(ttl, 'stored expiry − write time (s)').toBeGreaterThanOrEqual(3600 - 5);
       expect(ttl).toBeLessThanOrEqual(3600 + 5);
@@ -119,7 +122,7 @@ describe('[cache] a BIN changed in the payment-service', () => {
   }
 
   forEachSeller(
-    '%s: takes effect once the entry’s stored expiry has passed (Data\\Cache TTL semantics)',
+    '%s: takes effect once the entry’s stored expiry has passed (Bitrix cache TTL semantics)',
     async (seller, task) => {
       const target = await changeBinAndProveCacheHolds(seller, task);
       const entries = cacheFilesWith(seller.bin);

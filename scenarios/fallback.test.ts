@@ -146,11 +146,12 @@ describe('[fallback] cold cache: the documented fallback BIN', () => {
             expect(result.verdict).toBe('diverted');
             expect(attempt.httpStatus, 'the checkout still works').toBe(200);
             expect(attempt.elapsedMs, 'a fast failure falls back fast').toBeLessThan(5_000);
+            // The guide asks for the error in kaspi_payment_service.log, not for any wording: where the
+            // money went is the verdict's job (Kaspi's ledger), not the log line's.
             const logged = appendedSince(logFile(), mark);
             expect(mentions(logged, seller.shopId), `a line for shop ${seller.shopId} in ${logFile()}`).toBe(
               true,
             );
-            expect(logged).toContain(fallbackOrganization.bin);
           },
         );
       });
