@@ -1,19 +1,90 @@
 /**
- * [lifecycle] The guide's Phase 4: the storefront polls Kaspi for the purchase and the order follows
- * it. Scan → Wait → Processed marks the order paid (and the money is on the seller's BIN); a scan
- * error, a confirmation error, a QR nobody scanned in time and a scan never confirmed in time (both
- * on the Kaspi simulator's clock) each leave the order unpaid and final with the right status.
+ * [lifecycle] The guide's Phase 4: the storefront polls Kaspi for the purchase through
+ * `ApiClient::status()` and the order follows it. Scan → Wait → Processed marks the order paid (and
+ * the money is on the seller's BIN); a scan error, a confirmation error, a QR nobody scanned in time
+ * and a scan never confirmed in time (both on the Kaspi simulator's clock) each leave the order
+ * unpaid and final with the right status. Every final status is reported to the payment-service
+ * (`updatePaymentStatus`), so the paymentlog follows the payment to Processed or Error on the seller's
+ * BIN. A remote invoice's status is asked only when the customer does: Kaspi forbids timer polling.
  */
-import { afterEach, describe, expect, type TestContext } from 'vitest';
+import { afterEach, beforeAll, describe, expect, type TaskMeta, type TestContext } from 'vitest';
 import type { Seller } from '../fixtures/organizations.ts';
 import type { Purchase } from '../simulator/kaspi/index.ts';
+import { because, causes, type Cause } from './support/causes.ts';
+import { declaredContract } from './support/contract.ts';
 import { forEachSeller } from './support/each-seller.ts';
-import { storedOrder } from './support/evidence.ts';
+import { paymentLogRows, storedOrder } from './support/evidence.ts';
 import { tracePayment } from './support/routing.ts';
 import { type PaymentMethod } from './support/storefront.ts';
-import { kaspiClock, kaspiTestEmulator, pollOrderStatus, scenarioFile } from './support/suite.ts';
+import {
+  kaspiClock,
+  kaspiTestEmulator,
+  pollOrderStatus,
+  scenarioFile,
+  type OrderStatus,
+} from './support/suite.ts';
+import { traceStep } from './support/trace.ts';
 
 const { stack, faker, catalogue } = scenarioFile();
+let logRoute: string | undefined;
+beforeAll(async () => {
+  logRoute = (await declaredContract(stack)).logRoute;
+});
+
+const statusNotReported = (status: string): Cause => ({
+  key: `status-not-reported:${status}`,
+  hop: 'Bitrix → paymentlog',
+  what: `a payment that ended ${status} at Kaspi does not end ${status} in the paymentlog, on the seller's shop and BIN`,
+  fix: "updatePaymentStatus($shopId, $externalId, $status, $error) must write the status on the seller's BIN (POST {base}/payment/log, operation_type status)",
+});
+
+/** The order page's status check, traced as a step of the payment. */
+async function checkStatus(seller: Seller, orderId: number, meta: TaskMeta): Promise<OrderStatus> {
+  const startedAt = new Date();
+  const started = performance.now();
+  const status = await pollOrderStatus(stack, orderId);
+  await traceStep(
+    stack,
+    meta,
+    {
+      request: `GET /local/api/order-status.php?id=${orderId}`,
+      answer: `${status.display} (Kaspi ${status.kaspiStatus})`,
+      startedAt,
+      ms: Math.round(performance.now() - started),
+    },
+    [seller.bin],
+  );
+  return status;
+}
+
+/**
+ * The payment's last paymentlog row says how it ended, on the seller: the site reported the final
+ * status through updatePaymentStatus. Not applicable without a payment-log route (deployed contract).
+ */
+async function expectReported(
+  seller: Seller,
+  orderId: number,
+  qrPaymentId: number,
+  status: string,
+  meta: TaskMeta,
+) {
+  if (!logRoute) return;
+  const report = (await storedOrder(stack, orderId))?.properties.PAYMENT_SERVICE_REPORT ?? '';
+  if (report.startsWith('not_implemented'))
+    await because(
+      meta,
+      causes.notImplemented('Integration\\PaymentService\\Client::updatePaymentStatus'),
+      () => expect(report, 'the site reported the status').not.toMatch(/^not_implemented/),
+    );
+  const rows = await paymentLogRows(stack, String(qrPaymentId));
+  const last = rows.filter((row) => row.status !== null).at(-1);
+  await because(meta, statusNotReported(status), () =>
+    expect(
+      last && { shop: last.shop_id, bin: last.organization_bin, status: last.status },
+      `the paymentlog's last word on payment ${qrPaymentId} (the site's report: ${report || 'none'})`,
+    ).toEqual({ shop: seller.shopId, bin: seller.bin, status }),
+  );
+}
 
 // Tests move the Kaspi clock and purchases: back to real time and an empty purchase book.
 afterEach(() => stack.kaspi.reset());
@@ -36,7 +107,7 @@ async function placeOrder(
   expect(result.passed, result.reason).toBe(true);
   if (!attempt.body.ok || !purchase)
     throw new Error('unreachable: a passed result has an order and a purchase');
-  const pending = await pollOrderStatus(stack, attempt.body.order.id);
+  const pending = await checkStatus(seller, attempt.body.order.id, task.meta);
   expect(pending, 'a fresh order is pending').toMatchObject({
     payed: 'N',
     display: 'Pending',
@@ -46,8 +117,14 @@ async function placeOrder(
   return { orderId: attempt.body.order.id, purchase };
 }
 
-async function expectUnpaidFinal(orderId: number, qrPaymentId: number, reason: Purchase['errorReason']) {
-  const status = await pollOrderStatus(stack, orderId);
+async function expectUnpaidFinal(
+  seller: Seller,
+  meta: TaskMeta,
+  orderId: number,
+  qrPaymentId: number,
+  reason: Purchase['errorReason'],
+) {
+  const status = await checkStatus(seller, orderId, meta);
   expect(status.payed, 'order not paid').toBe('N');
   expect(status.final, 'the order reached a final status').toBe(true);
   expect(status.kaspiStatus).toBe('Error');
@@ -56,6 +133,7 @@ async function expectUnpaidFinal(orderId: number, qrPaymentId: number, reason: P
   const purchase = await stack.kaspi.purchase(qrPaymentId);
   expect(purchase?.status).toBe('Error');
   expect(purchase?.errorReason).toBe(reason);
+  await expectReported(seller, orderId, qrPaymentId, 'Error', meta);
   return status;
 }
 
@@ -72,7 +150,7 @@ describe('[lifecycle] paid', () => {
       expect(waiting.pollingInterval, 'the interval Kaspi asked for (StatusPollingInterval)').toBe(5);
 
       expect((await kaspiTestEmulator(stack, 'confirm', purchase.qrPaymentId)).StatusCode).toBe(0);
-      const paid = await pollOrderStatus(stack, orderId);
+      const paid = await checkStatus(seller, orderId, task.meta);
       expect(paid).toMatchObject({
         payed: 'Y',
         statusId: 'P',
@@ -80,6 +158,7 @@ describe('[lifecycle] paid', () => {
         kaspiStatus: 'Processed',
         final: true,
       });
+      await expectReported(seller, orderId, purchase.qrPaymentId, 'Processed', task.meta);
       const stored = await storedOrder(stack, orderId);
       expect(stored?.payed).toBe('Y');
       expect(stored?.properties.KASPI_ORGANIZATION_BIN).toBe(seller.bin);
@@ -99,8 +178,9 @@ describe('[lifecycle] paid', () => {
       const { orderId, purchase } = await placeOrder(seller, task, 'lifecycle: link paid', 'link');
       await stack.kaspi.emulate(purchase.qrPaymentId, 'scan');
       await stack.kaspi.emulate(purchase.qrPaymentId, 'confirm');
-      const paid = await pollOrderStatus(stack, orderId);
+      const paid = await checkStatus(seller, orderId, task.meta);
       expect(paid).toMatchObject({ payed: 'Y', display: 'Paid', final: true });
+      await expectReported(seller, orderId, purchase.qrPaymentId, 'Processed', task.meta);
       // A final order is answered from MySQL: polling again does not ask Kaspi again.
       const before = (await stack.kaspi.journal({ path: `payment/status/${purchase.qrPaymentId}` })).length;
       expect((await pollOrderStatus(stack, orderId)).payed).toBe('Y');
@@ -115,7 +195,7 @@ describe('[lifecycle] not paid', () => {
   forEachSeller('%s: scan error → order failed, not paid', async (seller, task) => {
     const { orderId, purchase } = await placeOrder(seller, task, 'lifecycle: scan error');
     expect((await kaspiTestEmulator(stack, 'scanerror', purchase.qrPaymentId)).StatusCode).toBe(0);
-    const status = await expectUnpaidFinal(orderId, purchase.qrPaymentId, 'scanError');
+    const status = await expectUnpaidFinal(seller, task.meta, orderId, purchase.qrPaymentId, 'scanError');
     expect(status.display).toBe('Failed');
   });
 
@@ -124,7 +204,7 @@ describe('[lifecycle] not paid', () => {
     expect((await kaspiTestEmulator(stack, 'scan', purchase.qrPaymentId)).StatusCode).toBe(0);
     expect((await pollOrderStatus(stack, orderId)).kaspiStatus).toBe('Wait');
     expect((await kaspiTestEmulator(stack, 'confirmerror', purchase.qrPaymentId)).StatusCode).toBe(0);
-    const status = await expectUnpaidFinal(orderId, purchase.qrPaymentId, 'confirmError');
+    const status = await expectUnpaidFinal(seller, task.meta, orderId, purchase.qrPaymentId, 'confirmError');
     expect(status.display).toBe('Failed');
   });
 
@@ -133,7 +213,7 @@ describe('[lifecycle] not paid', () => {
     async (seller, task) => {
       const { orderId, purchase } = await placeOrder(seller, task, 'lifecycle: QR expired');
       await kaspiClock(stack, { advanceSeconds: 181 });
-      await expectUnpaidFinal(orderId, purchase.qrPaymentId, 'scanTimeout');
+      await expectUnpaidFinal(seller, task.meta, orderId, purchase.qrPaymentId, 'scanTimeout');
       // The dead token cannot be scanned any more.
       expect((await kaspiTestEmulator(stack, 'scan', purchase.qrPaymentId)).StatusCode).not.toBe(0);
       expect((await pollOrderStatus(stack, orderId)).payed).toBe('N');
@@ -147,9 +227,41 @@ describe('[lifecycle] not paid', () => {
       expect((await kaspiTestEmulator(stack, 'scan', purchase.qrPaymentId)).StatusCode).toBe(0);
       expect((await pollOrderStatus(stack, orderId)).kaspiStatus).toBe('Wait');
       await kaspiClock(stack, { advanceSeconds: 66 });
-      await expectUnpaidFinal(orderId, purchase.qrPaymentId, 'confirmationTimeout');
+      await expectUnpaidFinal(seller, task.meta, orderId, purchase.qrPaymentId, 'confirmationTimeout');
       expect((await kaspiTestEmulator(stack, 'confirm', purchase.qrPaymentId)).StatusCode).not.toBe(0);
       expect((await pollOrderStatus(stack, orderId)).payed).toBe('N');
+    },
+  );
+});
+
+const polledOnItsOwn: Cause = {
+  key: 'remote-invoice-polled',
+  hop: 'Bitrix → Kaspi',
+  what: "a remote invoice's status was asked without a user event; Kaspi forbids polling remote invoices on a timer",
+  fix: 'ask a remote invoice\'s status only when the customer asks ("check payment")',
+};
+
+describe('[lifecycle] remote invoice: status on a user event only', () => {
+  forEachSeller(
+    '%s: invoice paid in the Kaspi app; the customer checks once → order paid, reported, nothing polled',
+    async (seller, task) => {
+      const { orderId, purchase } = await placeOrder(
+        seller,
+        task,
+        'lifecycle: remote invoice paid',
+        'remote',
+      );
+      expect(purchase.phoneNumber, 'invoiced to the customer').toMatch(/^7\d{9}$/);
+      await stack.kaspi.emulate(purchase.qrPaymentId, 'scan');
+      await stack.kaspi.emulate(purchase.qrPaymentId, 'confirm');
+      const asked = () => stack.kaspi.journal({ path: `payment/status/${purchase.qrPaymentId}` });
+      const before = (await asked()).length;
+      const paid = await checkStatus(seller, orderId, task.meta);
+      expect(paid).toMatchObject({ payed: 'Y', display: 'Paid', kaspiStatus: 'Processed', final: true });
+      await because(task.meta, polledOnItsOwn, async () =>
+        expect((await asked()).length - before, 'status requests for the one user event').toBe(1),
+      );
+      await expectReported(seller, orderId, purchase.qrPaymentId, 'Processed', task.meta);
     },
   );
 });

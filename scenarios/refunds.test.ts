@@ -11,6 +11,10 @@
 import { describe, expect, type TaskMeta } from 'vitest';
 import { fallbackOrganization, sellers, type Organization, type Seller } from '../fixtures/organizations.ts';
 import type { Purchase } from '../simulator/kaspi/index.ts';
+import { because, diagnoseKaspiStep, recordCause, type Cause } from './support/causes.ts';
+import { declaredContract } from './support/contract.ts';
+import { paymentLogRows } from './support/evidence.ts';
+import { traceStep } from './support/trace.ts';
 import { forEachSeller } from './support/each-seller.ts';
 import { tracePayment } from './support/routing.ts';
 import { kaspiR3, type KaspiAnswer, scenarioFile } from './support/suite.ts';
@@ -128,6 +132,13 @@ type BitrixRefundAnswer =
   | { ok: true; refund: { returnOperationId: number; organizationBin: string; amount: number } }
   | { ok: false; error: { code: string; kaspiStatusCode?: number | null; message: string } };
 
+const refundNotLogged: Cause = {
+  key: 'paymentlog:refund',
+  hop: 'Bitrix → paymentlog',
+  what: "a refund is not in the paymentlog as one refund row on the seller's shop and BIN, amount in kopecks",
+  fix: 'log the refund with createPaymentLog: operation_type refund, external_id the purchase, amount × 100 (payment-service.md)',
+};
+
 const refundThroughBitrix = async (orderId: number, amount: number) => {
   const response = await fetch(`${stack.info.bitrix.url}/local/api/refund.php`, {
     method: 'POST',
@@ -156,7 +167,29 @@ describe('[refunds] through Bitrix: refund.php refunds from the seller of the or
       expect((await stack.kaspi.emulate(purchase.qrPaymentId, 'confirm')).status).toBe('Processed');
 
       const part = Math.round(purchase.amount * 40) / 100;
+      const startedAt = new Date();
       const answer = await refundThroughBitrix(result.orderId, part);
+      const traced = await traceStep(
+        stack,
+        task.meta,
+        {
+          request: `POST /local/api/refund.php (order ${result.orderId}, ${part} ₸)`,
+          answer: answer.body.ok
+            ? `HTTP ${answer.httpStatus}`
+            : `HTTP ${answer.httpStatus} ${answer.body.error.message}`,
+          startedAt,
+          ms: Date.now() - startedAt.getTime(),
+        },
+        [seller.bin, fallbackOrganization.bin],
+      );
+      if (!answer.body.ok)
+        recordCause(
+          task.meta,
+          diagnoseKaspiStep('refund', traced.kaspi, {
+            code: answer.body.error.code,
+            message: answer.body.error.message,
+          }),
+        );
       expect(answer.httpStatus, JSON.stringify(answer.body)).toBe(200);
       if (!answer.body.ok) throw new Error('unreachable: HTTP 200 is ok');
       expect(answer.body.refund).toEqual({
@@ -172,6 +205,18 @@ describe('[refunds] through Bitrix: refund.php refunds from the seller of the or
       const after = await stack.kaspi.purchase(purchase.qrPaymentId);
       expect(after?.refundedAmount).toBeCloseTo(part, 2);
       expect(after?.tradePointId, "the purchase's own trade point").toBe(seller.tradePointId);
+
+      // The refund is a payment operation the paymentlog records too (operation_type refund).
+      if (!(await declaredContract(stack)).logRoute) return;
+      const logged = (await paymentLogRows(stack, String(purchase.qrPaymentId))).filter(
+        (row) => row.operation_type === 'refund',
+      );
+      await because(task.meta, refundNotLogged, () =>
+        expect(
+          logged.map((row) => ({ shop: row.shop_id, bin: row.organization_bin, amount: row.amount })),
+          'one refund row in the paymentlog, on the seller, in kopecks',
+        ).toEqual([{ shop: seller.shopId, bin: seller.bin, amount: Math.round(part * 100) }]),
+      );
     },
   );
 });

@@ -2,17 +2,23 @@
  * [tampering] The customer's browser controls the query string, the body and the headers of the
  * checkout. The deployment guide's ApiClient reads `$_REQUEST['shop_id']` and `X-Shop-Id` when it
  * is not told the seller, so a customer who adds them must still pay the seller whose products are
- * in the basket — never another seller. A basket mixing two sellers is split or refused, never paid
- * to one of them.
+ * in the basket — never another seller: when the site passes the shop id, and when code written
+ * before Phase 3 calls the class from an order context without one. A basket mixing two sellers is
+ * split or refused, never paid to one of them.
  */
-import { describe, expect } from 'vitest';
+import { beforeAll, describe, expect } from 'vitest';
 import { sellers, type Seller } from '../fixtures/organizations.ts';
+import { declaredContract } from './support/contract.ts';
 import { forEachSeller } from './support/each-seller.ts';
 import { paymentLogRows } from './support/evidence.ts';
 import { basketFor } from './support/storefront.ts';
 import { customerCheckout, judgeAttempt, type CustomerRequest, scenarioFile } from './support/suite.ts';
 
 const { stack, faker, catalogue } = scenarioFile();
+let logRoute: string | undefined;
+beforeAll(async () => {
+  logRoute = (await declaredContract(stack)).logRoute;
+});
 
 /** The seller a tampering customer tries to pay instead: the next one in the fixtures. */
 const victimOf = (seller: Seller): Seller =>
@@ -34,36 +40,47 @@ const vectors: { name: string; tamper: (victim: Seller) => Partial<CustomerReque
   },
 ];
 
-for (const vector of vectors) {
-  describe(`[tampering] ${vector.name}`, () => {
-    // Nothing global changes: the sellers run together.
-    describe.concurrent('sellers together', () => {
-      forEachSeller(`%s: a customer naming another seller still pays this one`, async (seller, task) => {
-        const victim = victimOf(seller);
-        const attempt = await customerCheckout(stack, faker, {
-          items: basketFor(seller, catalogue, faker),
-          ...vector.tamper(victim),
+const shapes = [
+  { callShape: 'with-shop-id', label: '' },
+  { callShape: 'order-context', label: ', no shop id (order context)' },
+] as const;
+
+for (const vector of vectors)
+  for (const { callShape, label } of shapes) {
+    describe(`[tampering] ${vector.name}${label}`, () => {
+      // Nothing global changes: the sellers run together.
+      describe.concurrent('sellers together', () => {
+        forEachSeller(`%s: a customer naming another seller still pays this one`, async (seller, task) => {
+          const victim = victimOf(seller);
+          const attempt = await customerCheckout(stack, faker, {
+            items: basketFor(seller, catalogue, faker),
+            callShape,
+            ...vector.tamper(victim),
+          });
+          const { result, purchase } = await judgeAttempt(stack, {
+            scenario: `tampering: ${vector.name}${label}`,
+            seller,
+            attempt,
+            expectation: 'seller',
+            meta: task.meta,
+            context: { tampering: vector.name, callShape },
+          });
+          expect(result.passed, result.reason).toBe(true);
+          if (!attempt.body.ok) return;
+          const forThisOrder = await stack.kaspi.purchases({ externalId: attempt.body.order.accountNumber });
+          expect(
+            forThisOrder.map((p) => p.organizationBin),
+            `one purchase for the order, none on ${victim.name}'s BIN`,
+          ).toEqual([seller.bin]);
+          if (!logRoute) return;
+          const logs = await paymentLogRows(stack, String(purchase?.qrPaymentId));
+          expect(logs.map((row) => [row.shop_id, row.organization_bin])).toEqual([
+            [seller.shopId, seller.bin],
+          ]);
         });
-        const { result, purchase } = await judgeAttempt(stack, {
-          scenario: `tampering: ${vector.name}`,
-          seller,
-          attempt,
-          expectation: 'seller',
-          meta: task.meta,
-        });
-        expect(result.passed, result.reason).toBe(true);
-        if (!attempt.body.ok) return;
-        const forThisOrder = await stack.kaspi.purchases({ externalId: attempt.body.order.accountNumber });
-        expect(
-          forThisOrder.map((p) => p.organizationBin),
-          `one purchase for the order, none on ${victim.name}'s BIN`,
-        ).toEqual([seller.bin]);
-        const logs = await paymentLogRows(stack, String(purchase?.qrPaymentId));
-        expect(logs.map((row) => [row.shop_id, row.organization_bin])).toEqual([[seller.shopId, seller.bin]]);
       });
     });
-  });
-}
+  }
 
 describe('[tampering] a basket mixing two sellers', () => {
   forEachSeller('%s + the next seller: split per seller or refused, never paid to one', async (seller) => {

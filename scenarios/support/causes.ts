@@ -71,6 +71,8 @@ export interface PaymentContext {
   cache?: 'warm' | 'cold';
   /** The payment-service breakage the scenario switched on (`HTTP 500`, `inactive config` …). */
   outage?: string;
+  /** The service is healthy again after an outage in which payments fell back. */
+  afterOutage?: boolean;
   /** What the customer's browser added to move the money (`?shop_id=`, `X-Shop-Id` …). */
   tampering?: string;
   /** How the site called the class: with the seller's shop id, or from an order context without one. */
@@ -330,6 +332,28 @@ export const causes = {
     what: 'the checkout failed and no request reached Kaspi',
     fix: "read the checkout's answer and the PHP log in the report's logs/",
   }),
+  failureNotLogged: (landedInBxLog: boolean): Cause => ({
+    key: landedInBxLog ? 'logged-to-label-file' : 'failure-not-logged',
+    hop: 'Bitrix → log file',
+    what: landedInBxLog
+      ? 'the failed lookup was logged to __bx_log.log, not to bitrix/log/kaspi_payment_service.log where the guide tells operators to look'
+      : 'the failed lookup left no line naming the shop in bitrix/log/kaspi_payment_service.log, where the guide tells operators to look',
+    fix: landedInBxLog
+      ? "Debug::writeToFile's second argument is a label: pass the file as the third, 'bitrix/log/kaspi_payment_service.log'"
+      : 'log the error and the shop_id to bitrix/log/kaspi_payment_service.log under the document root',
+  }),
+  slowFallback: (ms: number): Cause => ({
+    key: 'slow-fallback',
+    hop: 'Bitrix → payment-service',
+    what: `a failure the payment-service answers at once still kept the customer waiting (${Math.round(ms / 100) / 10} s)`,
+    fix: 'fall back on the first failed answer: no retries or sleeps on the payment path',
+  }),
+  retriedElsewhere: (): Cause => ({
+    key: 'retried-on-another-bin',
+    hop: 'Bitrix → Kaspi',
+    what: "Kaspi refused the seller's payment, and the class made it again on another organization's BIN",
+    fix: "show the customer Kaspi's error; never move a refused payment to the marketplace or another seller",
+  }),
   expectedRefusal: (what: string): Cause => ({
     key: `not-refused:${what}`,
     hop: 'Bitrix → Kaspi',
@@ -375,6 +399,9 @@ export function diagnosePayment(evidence: PaymentEvidence): Diagnosis {
   const drift = evidence.drift[0];
   const lookups = evidence.service.filter(isLookup);
   const lastLookup = lookups.at(-1);
+  const refusedForSeller = evidence.kaspi.find(
+    (hop) => hop.organizationBin === seller.bin && hop.statusCode !== null && hop.statusCode !== 0,
+  );
 
   if (landed) {
     // Kaspi made the purchase, but the site did not learn of it: the answer was not read.
@@ -392,6 +419,11 @@ export function diagnosePayment(evidence: PaymentEvidence): Diagnosis {
         ? `${seller.name}'s ${seller.bin}`
         : `the fallback ${fallbackOrganization.bin}`;
     const base = `money landed on ${landedOn}, expected ${expectedName}`;
+    if (refusedForSeller && landed.organizationBin !== seller.bin)
+      return {
+        cause: causes.retriedElsewhere(),
+        reason: `${base}: Kaspi refused ${refusedForSeller.path} on the seller's BIN with StatusCode ${refusedForSeller.statusCode}, and the class made the payment again on ${landedOn}`,
+      };
     if (landed.organizationBin === fallbackOrganization.bin) {
       if (drift)
         return {
@@ -422,7 +454,7 @@ export function diagnosePayment(evidence: PaymentEvidence): Diagnosis {
           cause: causes.lookupFailed(lastLookup.status === 0 ? 'no answer' : `HTTP ${lastLookup.status}`),
           reason: `${base}: ${lastLookup.method} ${lastLookup.path} answered ${lastLookup.status === 0 ? 'nothing' : `HTTP ${lastLookup.status}`}`,
         };
-      if (!lastLookup && context.cache === 'warm')
+      if (!lastLookup && (context.cache === 'warm' || context.afterOutage))
         return {
           cause: causes.cachedFallback(),
           reason: `${base}: no lookup was made; the fallback came from the class's cache`,
@@ -539,6 +571,38 @@ export function diagnosePayment(evidence: PaymentEvidence): Diagnosis {
       reason: `no request reached Kaspi: ${checkoutSaid(evidence)}`,
     };
   return { cause: causes.nothingCalled(), reason: `no payment reached Kaspi: ${checkoutSaid(evidence)}` };
+}
+
+/**
+ * A later step of a payment (a refund, a status check) that the site reports as failed: what Kaspi's
+ * journal shows for it, else what the site said.
+ */
+export function diagnoseKaspiStep(
+  step: string,
+  kaspi: readonly KaspiHop[],
+  site: { code?: string; message: string },
+): Cause {
+  if (site.code === 'not_implemented') {
+    const method = /([\w\\]+::\w+)/.exec(site.message)?.[1] ?? step;
+    return causes.notImplemented(method);
+  }
+  const unknown = kaspi.find((hop) => hop.httpStatus === 404 && hop.statusCode !== 0);
+  if (unknown) return causes.kaspiUnknownEndpoint(unknown.method, unknown.path, unknown.nearMiss ?? []);
+  const refused = kaspi.find((hop) => hop.statusCode !== null && hop.statusCode !== 0);
+  if (refused?.statusCode != null) return causes.kaspiRefused(refused.path, refused.statusCode);
+  if (kaspi.length === 0)
+    return {
+      key: `no-kaspi-call:${step}`,
+      hop: 'Bitrix → Kaspi',
+      what: `the ${step} never reached Kaspi: ${site.message.split('\n')[0]!.slice(0, 200)}`,
+      fix: "read the site's answer and the PHP log in the report's logs/",
+    };
+  return {
+    key: `step-failed:${step}`,
+    hop: 'Kaspi → Bitrix',
+    what: `Kaspi accepted the ${step}, but the site reported it failed: ${site.message.split('\n')[0]!.slice(0, 200)}`,
+    fix: "return Kaspi's decoded answer as `data`",
+  };
 }
 
 function unreadAnswer(evidence: PaymentEvidence, landed: NonNullable<PaymentEvidence['landed']>): Diagnosis {

@@ -15,6 +15,7 @@ import { connectToStack, type StackClients } from './stack-context.ts';
 import {
   checkout,
   fetchCatalogue,
+  type CallShape,
   type CheckoutAttempt,
   type PaymentMethod,
   type Product,
@@ -41,6 +42,8 @@ export interface CustomerRequest {
   query?: string;
   /** Extra top-level fields in the JSON body (`shop_id`, say). */
   bodyExtra?: Record<string, unknown>;
+  /** How the site calls the class (default: with the seller's shop id). */
+  callShape?: CallShape;
 }
 
 /** The customer's checkout, with whatever the scenario wants the browser to add. */
@@ -51,7 +54,13 @@ export function customerCheckout(
 ): Promise<CheckoutAttempt> {
   return checkout(
     stack.info.bitrix.url,
-    { items: request.items, paymentMethod: request.method ?? 'qr', faker, bodyExtra: request.bodyExtra },
+    {
+      items: request.items,
+      paymentMethod: request.method ?? 'qr',
+      faker,
+      bodyExtra: request.bodyExtra,
+      callShape: request.callShape,
+    },
     { headers: request.headers, query: request.query },
   );
 }
