@@ -8,12 +8,15 @@
  *   construction (see fast-path.ts); the exchange is journaled the same way.
  * - `faults`: injected faults (faults.ts). Socket-level ones (reset, empty reply, hang, garbage) are
  *   done here on the raw socket, because msw's network-error response cannot express them over HTTP.
+ *
+ * Every answer carries the same header block (header-block.ts), whichever path made it.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import { getResponse, type RequestHandler } from 'msw';
 import type { Attribution } from './journal-entry.ts';
 import type { FaultDecision } from './faults.ts';
+import { answerHeaders, flatHeaders } from './header-block.ts';
 
 export interface Exchange {
   method: string;
@@ -189,10 +192,7 @@ export function createMswNodeListener(options: MswNodeListenerOptions): RequestL
 
     const finish = (result: FastAnswer, extra: Partial<Exchange> = {}) => {
       if (!res.headersSent && !res.destroyed) {
-        res.writeHead(result.httpStatus, {
-          'content-type': 'application/json; charset=utf-8',
-          'content-length': Buffer.byteLength(result.body),
-        });
+        res.writeHead(result.httpStatus, flatHeaders(answerHeaders(result.body)));
       }
       res.end(result.body);
       record(result.httpStatus, result.body, result.known ? { known: result.known, ...extra } : extra);
