@@ -2,7 +2,9 @@
  * [kaspi-errors] When Kaspi refuses or fails the purchase — the seller's device deleted, its trade
  * point disabled, a wrong amount, Kaspi unavailable (-999), a broken socket — the customer gets a
  * non-2xx answer with a message, the order stays unpaid and carries no Kaspi payment, and no money
- * is moved anywhere else (no retry on the marketplace's BIN or another seller's).
+ * is moved anywhere else (no retry on the marketplace's BIN or another seller's). When Kaspi's
+ * answer is right but comes behind a header block of another size (an interim 103, a load
+ * balancer's cookies), the checkout must still read it and pay the seller.
  */
 import type { RowDataPacket } from 'mysql2/promise';
 import { afterEach, describe, expect } from 'vitest';
@@ -10,6 +12,7 @@ import type { Seller } from '../fixtures/organizations.ts';
 import type { FaultSpec } from '../simulator/kaspi/control-client.ts';
 import { because, causes } from './support/causes.ts';
 import { forEachSeller } from './support/each-seller.ts';
+import { tracePayment } from './support/routing.ts';
 import { basketFor } from './support/storefront.ts';
 import { customerCheckout, judgeAttempt, kaspiR3, scenarioFile } from './support/suite.ts';
 import type { TestContext } from 'vitest';
@@ -178,4 +181,45 @@ describe('[kaspi-errors] socket and transport faults on qr/create', () => {
       });
     });
   }
+});
+
+describe('[kaspi-errors] Kaspi’s answer behind a header block of another size', () => {
+  describe.concurrent('sellers together', () => {
+    forEachSeller(
+      '%s: an Early Hints and a load balancer’s cookies before the qr/create answer → the checkout still pays the seller',
+      (seller, task, expect) =>
+        // What curl counts in CURLINFO_HEADER_SIZE; a client that cuts at the first blank line reads
+        // the 103's end instead, one that cuts at a fixed offset lands inside the cookies.
+        withFault(seller, { kind: 'header-block', earlyHints: 1, extraBytes: 4096 }, async () => {
+          const before = new Set(
+            (await stack.kaspi.purchases({ bin: seller.bin })).map((p) => p.qrPaymentId),
+          );
+          const { result, attempt, purchase } = await tracePayment(stack, {
+            scenario: 'kaspi header block: 103 and cookies',
+            seller,
+            catalogue,
+            faker,
+            expectation: 'seller',
+            meta: task.meta,
+          });
+          const created = (await stack.kaspi.purchases({ bin: seller.bin })).filter(
+            (p) => !before.has(p.qrPaymentId),
+          );
+          const why =
+            created.length > 0 && !attempt.body.ok
+              ? `Kaspi created purchase ${created.map((p) => p.qrPaymentId).join(', ')} on BIN ${seller.bin} (StatusCode 0), ` +
+                `but the integration did not read Kaspi's answer behind the larger header block: the checkout answered ` +
+                `HTTP ${attempt.httpStatus} ${attempt.body.error.code} — ${attempt.body.error.message}`
+              : result.reason;
+          expect(attempt.body.ok, why).toBe(true);
+          expect(result.passed, why).toBe(true);
+          expect(
+            created.map((p) => p.qrPaymentId),
+            'one purchase at Kaspi, the one the customer was shown',
+          ).toEqual([purchase?.qrPaymentId]);
+          if (attempt.body.ok)
+            expect(attempt.body.payment.qrToken, 'the customer gets the QR').toEqual(expect.any(String));
+        }),
+    );
+  });
 });

@@ -1,6 +1,7 @@
 /** `chaos kaspi …` switches a fault on a running Kaspi simulator, and the next matching request feels it. */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startKaspiSimulator, type KaspiSimulator } from '../../simulator/kaspi/index.ts';
+import { wireExchange } from '../../simulator/kaspi/test-helpers.ts';
 import { chaosCommand } from './chaos.ts';
 
 let kaspi: KaspiSimulator;
@@ -39,6 +40,35 @@ describe('chaos kaspi', () => {
       expect(await kaspi.faults.list()).toHaveLength(1);
       await chaosCommand.run(['kaspi', 'clear', ...args]);
       expect(await kaspi.faults.list()).toHaveLength(0);
+    } finally {
+      print.mockRestore();
+    }
+  });
+
+  it('header-block: the next answer comes after an Early Hints, with the extra cookie bytes', async () => {
+    const print = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      await chaosCommand.run([
+        'kaspi',
+        'header-block',
+        '--path',
+        'health/ping',
+        '--early-hints',
+        '2',
+        '--extra-bytes',
+        '3000',
+        '--times',
+        '1',
+        '--control-url',
+        kaspi.controlUrl,
+      ]);
+      expect(await kaspi.faults.list()).toMatchObject([
+        { fault: { kind: 'header-block', earlyHints: 2, extraBytes: 3000 }, remaining: 1 },
+      ]);
+      const answer = await wireExchange(kaspi.url, 'GET', '/r1/v01/health/ping');
+      expect(answer.head.match(/^HTTP\/1\.1 103 /gm)).toHaveLength(2);
+      expect(answer.headers.filter(([name]) => name === 'Set-Cookie').length).toBeGreaterThan(0);
+      expect(await kaspi.faults.list()).toEqual([]);
     } finally {
       print.mockRestore();
     }

@@ -26,6 +26,8 @@ const options = {
   'status-code': { type: 'string' },
   path: { type: 'string' },
   scheme: { type: 'string' },
+  'early-hints': { type: 'string' },
+  'extra-bytes': { type: 'string' },
 } as const;
 
 type Values = { [K in keyof typeof options]?: string };
@@ -97,7 +99,15 @@ function paymentServiceFault(kind: string, v: Values): FaultSpec {
   }
 }
 
-const kaspiFaultKinds = ['status-code', 'latency', 'reset', 'empty-reply', 'hang', 'garbage'] as const;
+const kaspiFaultKinds = [
+  'status-code',
+  'latency',
+  'reset',
+  'empty-reply',
+  'hang',
+  'garbage',
+  'header-block',
+] as const;
 
 /** A Kaspi fault rule from the flags: what answers (or breaks), for which requests, how often. */
 function kaspiFault(kind: string, v: Values): FaultRuleInput {
@@ -117,6 +127,12 @@ function kaspiFault(kind: string, v: Values): FaultRuleInput {
       case 'hang':
       case 'garbage':
         return { kind };
+      case 'header-block':
+        return {
+          kind,
+          ...(v['early-hints'] === undefined ? {} : { earlyHints: number('early-hints') }),
+          ...(v['extra-bytes'] === undefined ? {} : { extraBytes: number('extra-bytes') }),
+        };
       default:
         throw new UsageError(
           `unknown Kaspi fault "${kind}" (one of ${kaspiFaultKinds.join(', ')}, or list, clear)`,
@@ -189,12 +205,14 @@ Faults (kaspi): ${kaspiFaultKinds.join(', ')}
 Examples:
   kaspi-harness chaos payment-service down
   kaspi-harness chaos kaspi status-code --status-code=-999 --path qr/create --times 3
+  kaspi-harness chaos kaspi header-block --path qr/create --early-hints 1 --extra-bytes 4096
 
 Options:
   --control-url URL     the simulator's control API (\`kaspi-harness up\` prints it; default:
                         $KASPI_HARNESS_PAYMENT_SERVICE_CONTROL_URL or $KASPI_HARNESS_KASPI_CONTROL_URL)
   kaspi: --path P --scheme r1|r2|r3 --bin BIN (which requests), --status-code N (status-code),
-         --ms N (latency), --times N, --probability P --seed N
+         --ms N (latency), --early-hints N --extra-bytes N (header-block: 103 answers before
+         the answer, Set-Cookie bytes in it; default 1 and 2048), --times N, --probability P --seed N
   --route R             e.g. "GET /api/payment/config" or "/admin/*" (default: every route)
   --times N             fire for the next N requests only
   --ms N --jitter-ms N --distribution uniform|normal|exponential --seed N     (slow)

@@ -7,8 +7,9 @@ export const parityCommand: Command = {
 
 Runs one scripted conversation (trade points, device register, QR, the /test/payment/* emulators,
 status, refund, the error cases) against a reference Kaspi (its test host, with your certificate) and
-against the simulator, and prints every difference in status codes, fields and types. The reference's
-answers are saved as snapshots in DIR, which later runs compare with (--update refreshes them).
+against the simulator, and prints every difference in status codes, fields and types, and in the
+names of the headers the answers carry. The reference's answers (header names included) are saved
+as snapshots in DIR, which later runs compare with (--update refreshes them).
 Exit code 0 without differences, 1 with differences, 2 for bad arguments.
 
 Options:

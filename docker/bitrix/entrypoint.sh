@@ -24,11 +24,14 @@ egress_port=${KASPI_HARNESS_EGRESS_PORT:-3128}
 mariadb_port=${KASPI_HARNESS_MARIADB_PORT:-33061}
 
 # As in the native stack (simulator/bitrix/php-runtime.ts): every outbound connection goes to the
-# egress proxy (HTTPS_PROXY for libcurl, lowercase http_proxy for http://, which libcurl reads only
-# in lowercase), which routes the production hosts to the simulators and refuses the rest. Only
-# loopback is direct; MariaDB is reached by mysqli, which no proxy variable affects.
+# egress proxy, which routes the production hosts to the simulators and refuses the rest. libcurl's
+# https:// speaks SOCKS5 to it (socks5h: the proxy resolves names; unlike an HTTP CONNECT, nothing of
+# the proxy shows in curl's CURLOPT_HEADER output), http:// plain HTTP (lowercase http_proxy, the
+# only one libcurl reads); both on the same port. Only loopback is direct; MariaDB is reached by
+# mysqli, which no proxy variable affects.
 egress=http://127.0.0.1:$egress_port
-export HTTP_PROXY=$egress HTTPS_PROXY=$egress http_proxy=$egress https_proxy=$egress
+socks=socks5h://127.0.0.1:$egress_port
+export HTTP_PROXY=$egress HTTPS_PROXY=$socks http_proxy=$egress https_proxy=$socks
 export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
 unset ALL_PROXY all_proxy
 # A leading ':' keeps Debian's own conf.d (the extensions) before the harness's ini.

@@ -13,22 +13,28 @@ import { runCollecting, type CommandResult } from '../../stack/process.ts';
 const deadProxy = 'http://127.0.0.1:9';
 
 /**
- * The PHP environment: HTTPS_PROXY for https:// (libcurl), lowercase http_proxy for http:// (libcurl
- * ignores the uppercase one, httpoxy), NO_PROXY only for the loopback names the harness itself uses.
+ * The PHP environment. https:// (libcurl, HTTPS_PROXY) goes to the egress proxy as SOCKS5 with names
+ * resolved by the proxy (`socks5h://`, the same port, see stack/egress/socks.ts): through an HTTP
+ * CONNECT proxy curl would put the proxy's "200 Connection established" block in front of Kaspi's
+ * headers under CURLOPT_HEADER, which the production server, calling Kaspi directly, never sees.
+ * http:// stays on the HTTP proxy (lowercase http_proxy: libcurl ignores the uppercase one,
+ * httpoxy); an absolute-URI request adds no header block. NO_PROXY only for the loopback names the
+ * harness itself uses.
  */
 export function bitrixPhpEnv(
   base: NodeJS.ProcessEnv = process.env,
   egressProxyUrl?: string,
 ): NodeJS.ProcessEnv {
   const proxy = egressProxyUrl ?? deadProxy;
+  const socks = `socks5h://${new URL(proxy).host}`;
   const env: NodeJS.ProcessEnv = { ...base };
   for (const name of ['ALL_PROXY', 'all_proxy']) delete env[name];
   return {
     ...env,
     HTTP_PROXY: proxy,
-    HTTPS_PROXY: proxy,
+    HTTPS_PROXY: socks,
     http_proxy: proxy,
-    https_proxy: proxy,
+    https_proxy: socks,
     NO_PROXY: '127.0.0.1,localhost',
     no_proxy: '127.0.0.1,localhost',
   };
@@ -36,7 +42,9 @@ export function bitrixPhpEnv(
 
 /**
  * PHP's http:// and https:// stream wrappers (file_get_contents, fopen) ignore HTTPS_PROXY: a
- * prepended file makes the egress proxy their default too, so they cannot go direct either.
+ * prepended file makes the egress proxy their default too, so they cannot go direct either. They
+ * speak HTTP to it (CONNECT for https://), which is fine: a stream wrapper never shows the proxy's
+ * answer in what it returns.
  * Not covered here: raw sockets (fsockopen, stream_socket_client) and `php -r` code, to which PHP
  * does not apply auto_prepend_file. PHP's network namespace (stack/netns) closes those where it
  * exists: nothing but the relayed loopback ports is reachable from inside.

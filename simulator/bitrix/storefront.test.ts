@@ -286,7 +286,7 @@ describe('storefront', () => {
       {
         host: 'hooks.unknown-crm.example',
         port: 443,
-        method: 'CONNECT',
+        method: 'SOCKS',
         codePath: `php -S: GET /local/api/order-status.php?id=${id}`,
       },
     ]);

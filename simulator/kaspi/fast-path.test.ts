@@ -1,15 +1,22 @@
 /**
  * The fast path must answer exactly like the msw handlers, which define the API: same HTTP status,
  * same JSON (random QR tokens compared by type). Two states fed the same requests, one per path.
+ * On the wire, both carry the same header block, on the plain listener and the TLS ones alike.
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { getResponse } from 'msw';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allOrganizations } from '../../fixtures/organizations.ts';
+import type { IssuedCertificate } from '../../stack/tls/ca.ts';
 import { createFastPath } from './fast-path.ts';
 import { createKaspiHandlers } from './handlers.ts';
+import { Journal } from './journal.ts';
+import { startKaspiSimulator, type KaspiSimulator } from './server.ts';
 import { KaspiState } from './state.ts';
-import { sellerAt } from './test-helpers.ts';
+import { sellerAt, wireExchange, type WireAnswer } from './test-helpers.ts';
 import { manualClock } from './time.ts';
+import { createTooling } from './tooling.ts';
 
 const org = sellerAt(0);
 const other = sellerAt(1);
@@ -100,5 +107,108 @@ describe('fast path ≡ msw handlers', () => {
     expect(fast('GET', '/r1/v01/qr/create', '')).toBeUndefined();
     expect(fast('POST', '/r1/v01/qr/create/', '{}')).toBeUndefined();
     expect(fast('GET', '/r4/v01/payment/status/1', '')).toBeUndefined();
+  });
+});
+
+describe('one header block on the wire, whichever path and listener answers', () => {
+  let sim: KaspiSimulator;
+  let mswOnly: Server;
+  let mswOnlyUrl: string;
+  let certificate: IssuedCertificate;
+
+  beforeAll(async () => {
+    sim = await startKaspiSimulator();
+    certificate = await sim.issueClientCertificate('header-block-test');
+    const state = new KaspiState({ organizations: allOrganizations });
+    const { kaspiListener } = createTooling({
+      state,
+      journal: new Journal(100),
+      handlers: createKaspiHandlers(state),
+      openApiDocument: () => ({}),
+      fastPath: false,
+      urls: () => ({ kaspiUrl: '', controlUrl: '' }),
+    });
+    mswOnly = createServer(kaspiListener);
+    await new Promise<void>((resolve) => mswOnly.listen(0, '127.0.0.1', resolve));
+    mswOnlyUrl = `http://127.0.0.1:${(mswOnly.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await sim?.close();
+    await new Promise((resolve) => mswOnly?.close(resolve));
+  });
+
+  /** The block with Date and Content-Length checked, then masked: the rest must match exactly. */
+  function normalized(answer: WireAnswer): [string, string][] {
+    return answer.headers.map(([name, value]) => {
+      if (name === 'Date') {
+        expect(Date.parse(value), `Date: ${value}`).not.toBeNaN();
+        return [name, '<date>'];
+      }
+      if (name === 'Content-Length') {
+        expect(Number(value), 'Content-Length is the body’s length').toBe(Buffer.byteLength(answer.body));
+        return [name, '<length>'];
+      }
+      return [name, value];
+    });
+  }
+
+  it('qr/create, payment/status, an msw-only route and an unmatched path, plain and TLS', async () => {
+    const create = { DeviceToken: org.deviceToken, Amount: 150, OrganizationBin: org.bin };
+    const tls = { ca: sim.ca.certPem, cert: certificate.certPem, key: certificate.keyPem };
+    const created = await wireExchange(sim.url, 'POST', '/r3/v01/qr/create', create);
+    const id = (JSON.parse(created.body) as { Data: { QrPaymentId: number } }).Data.QrPaymentId;
+    const answers: Record<string, WireAnswer> = {
+      'plain, fast path: qr/create': created,
+      'msw only: qr/create': await wireExchange(mswOnlyUrl, 'POST', '/r3/v01/qr/create', create),
+      'r3 TLS, fast path: qr/create': await wireExchange(
+        sim.listeners.r3,
+        'POST',
+        '/r3/v01/qr/create',
+        create,
+        tls,
+      ),
+      'r3 TLS, fast path: payment/status': await wireExchange(
+        sim.listeners.r3,
+        'GET',
+        `/r3/v01/payment/status/${id}`,
+        undefined,
+        tls,
+      ),
+      'r3 TLS without a certificate, msw: -10000': await wireExchange(
+        sim.listeners.r3,
+        'POST',
+        '/r3/v01/qr/create',
+        create,
+        { ca: sim.ca.certPem },
+      ),
+      'r1 TLS, msw: health/ping': await wireExchange(
+        sim.listeners.r1,
+        'GET',
+        '/r1/v01/health/ping',
+        undefined,
+        { ca: sim.ca.certPem },
+      ),
+      'plain, adapter: unmatched path (404)': await wireExchange(sim.url, 'GET', '/r9/v01/nothing'),
+    };
+    const expected = [
+      ['Server', 'nginx'],
+      ['Date', '<date>'],
+      ['Content-Type', 'application/json; charset=utf-8'],
+      ['Content-Length', '<length>'],
+      ['Vary', 'Accept-Encoding'],
+      ['Cache-Control', 'no-cache, no-store, must-revalidate'],
+      ['Pragma', 'no-cache'],
+      ['Expires', '0'],
+      ['Strict-Transport-Security', 'max-age=31536000; includeSubDomains'],
+      ['X-Content-Type-Options', 'nosniff'],
+      ['X-Frame-Options', 'DENY'],
+      ['Connection', 'close'],
+    ];
+    for (const [name, answer] of Object.entries(answers)) {
+      expect(JSON.parse(answer.body), `${name}: a Kaspi envelope`).toHaveProperty('StatusCode');
+      expect(normalized(answer), name).toEqual(expected);
+    }
+    expect(answers['r3 TLS without a certificate, msw: -10000']!.body).toContain('-10000');
+    expect(answers['plain, adapter: unmatched path (404)']!.statusLine).toBe('HTTP/1.1 404 Not Found');
   });
 });

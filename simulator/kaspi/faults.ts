@@ -25,6 +25,17 @@ export const faultSpec = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('empty-reply') }),
   z.strictObject({ kind: z.literal('hang') }),
   z.strictObject({ kind: z.literal('garbage'), bytes: z.number().int().min(1).max(65_536).optional() }),
+  /**
+   * The right answer with a header block of another size: interim `103 Early Hints` answers before
+   * it (default 1) and extra `Set-Cookie` bytes in it (default 2048), as a load balancer in front of
+   * Kaspi might add (header-block.ts). A client that takes the body from CURLINFO_HEADER_SIZE reads it as always; one
+   * that splits at the first blank line or at a fixed offset reads something else.
+   */
+  z.strictObject({
+    kind: z.literal('header-block'),
+    earlyHints: z.number().int().min(0).max(5).optional(),
+    extraBytes: z.number().int().min(0).max(32_768).optional(),
+  }),
 ]);
 export type FaultSpec = z.infer<typeof faultSpec>;
 

@@ -7,13 +7,24 @@
  * - `fastPath`: answers hot routes straight from the domain, skipping Fetch Request/Response
  *   construction (see fast-path.ts); the exchange is journaled the same way.
  * - `faults`: injected faults (faults.ts). Socket-level ones (reset, empty reply, hang, garbage) are
- *   done here on the raw socket, because msw's network-error response cannot express them over HTTP.
+ *   done here on the raw socket, because msw's network-error response cannot express them over HTTP;
+ *   `header-block` changes the header block the answer is written with.
+ *
+ * Every answer carries the same header block (header-block.ts), whichever path made it.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import { getResponse, type RequestHandler } from 'msw';
 import type { Attribution } from './journal-entry.ts';
 import type { FaultDecision } from './faults.ts';
+import {
+  answerHeaders,
+  earlyHint,
+  flatHeaders,
+  headerBlockShape,
+  stickyCookies,
+  type HeaderBlockShape,
+} from './header-block.ts';
 
 export interface Exchange {
   method: string;
@@ -187,12 +198,15 @@ export function createMswNodeListener(options: MswNodeListenerOptions): RequestL
         ...extra,
       });
 
+    /** Set by a `header-block` fault: the answer itself is unchanged, its header block is not. */
+    let shape: HeaderBlockShape | undefined;
+
     const finish = (result: FastAnswer, extra: Partial<Exchange> = {}) => {
       if (!res.headersSent && !res.destroyed) {
-        res.writeHead(result.httpStatus, {
-          'content-type': 'application/json; charset=utf-8',
-          'content-length': Buffer.byteLength(result.body),
-        });
+        for (let i = 0; i < (shape?.earlyHints ?? 0); i += 1) res.writeEarlyHints(earlyHint);
+        const lines = answerHeaders(result.body);
+        if (shape) lines.push(...stickyCookies(shape.extraBytes));
+        res.writeHead(result.httpStatus, flatHeaders(lines));
       }
       res.end(result.body);
       record(result.httpStatus, result.body, result.known ? { known: result.known, ...extra } : extra);
@@ -210,6 +224,7 @@ export function createMswNodeListener(options: MswNodeListenerOptions): RequestL
           record(0, '');
           return;
         }
+        if (decision.fault?.kind === 'header-block') shape = headerBlockShape(decision.fault);
         if (decision.fault?.kind === 'status-code') {
           const { statusCode, httpStatus, message } = decision.fault;
           finish({ httpStatus: httpStatus ?? 200, body: faultJson(statusCode, message ?? 'Injected fault') });

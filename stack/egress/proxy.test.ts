@@ -1,12 +1,13 @@
 /**
  * The egress proxy with PHP's own curl as the client (the runtime it guards): routed tunnels carry
  * TLS and a client certificate end to end, terminated routes reach plain-HTTP simulators, and an
- * unlisted destination is refused, recorded, and never contacted.
+ * unlisted destination is refused, recorded, and never contacted. PHP's https:// goes through SOCKS5
+ * as the stack sets it up (socks5h://), and through an HTTP CONNECT as a stream wrapper's would.
  */
 import { execFile } from 'node:child_process';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { createServer as createTcpServer, type AddressInfo } from 'node:net';
+import { connect, createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,13 +39,21 @@ let bystanderConnections = 0;
 
 const portOf = (server: { address(): unknown }) => (server.address() as AddressInfo).port;
 
+/** How PHP's libcurl reaches the proxy for https://: SOCKS5 as the stack sets it, or an HTTP CONNECT. */
+type Via = 'socks' | 'http-connect';
+const vias: Via[] = ['socks', 'http-connect'];
+
 /** Runs PHP curl through the proxy; returns "<http code>|<curl errno>|<body>". */
-async function phpCurl(url: string, extra = ''): Promise<string> {
+async function phpCurl(url: string, extra = '', via: Via = 'socks'): Promise<string> {
   const code = `$ch = curl_init(${JSON.stringify(url)});
 curl_setopt_array($ch, [CURLOPT_RETURNTRANSFER => true, CURLOPT_TIMEOUT => 5${extra}]);
 $body = curl_exec($ch);
 echo curl_getinfo($ch, CURLINFO_HTTP_CODE), '|', curl_errno($ch), '|', is_string($body) ? $body : '';`;
-  const proxyUrl = proxy.url;
+  return php(code, via);
+}
+
+async function php(code: string, via: Via = 'socks'): Promise<string> {
+  const proxyUrl = via === 'socks' ? proxy.url.replace(/^http:/, 'socks5h:') : proxy.url;
   const { stdout } = await execFileAsync(
     'php',
     ['-d', `curl.cainfo=${pem['ca.pem']}`, '-d', `openssl.cafile=${pem['ca.pem']}`, '-r', code],
@@ -53,7 +62,7 @@ echo curl_getinfo($ch, CURLINFO_HTTP_CODE), '|', curl_errno($ch), '|', is_string
         PATH: process.env.PATH,
         HTTPS_PROXY: proxyUrl,
         https_proxy: proxyUrl,
-        http_proxy: proxyUrl,
+        http_proxy: proxy.url,
         NO_PROXY: '127.0.0.1,localhost',
       },
     },
@@ -118,19 +127,42 @@ beforeEach(() => {
   proxy.setScenario(undefined);
 });
 
+const clientCertificate = () =>
+  `, CURLOPT_SSLCERT => ${JSON.stringify(pem['client.crt'])}, CURLOPT_SSLKEY => ${JSON.stringify(pem['client.key'])}, CURLOPT_SSLKEYPASSWD => 'any-passphrase'`;
+
 describe('routed destinations', () => {
-  it('tunnels TLS end to end: the harness CA is trusted and the client certificate arrives', async () => {
-    const out = await phpCurl(
-      'https://qrapi-cert-ip.kaspi.kz/r3/v01/health/ping',
-      `, CURLOPT_SSLCERT => ${JSON.stringify(pem['client.crt'])}, CURLOPT_SSLKEY => ${JSON.stringify(pem['client.key'])}, CURLOPT_SSLKEYPASSWD => 'any-passphrase'`,
-    );
-    const [status, errno, body] = out.split('|');
-    expect([status, errno]).toEqual(['200', '0']);
-    expect(JSON.parse(body!)).toEqual({
-      StatusCode: 0,
-      path: '/r3/v01/health/ping',
-      clientCn: 'partner-test',
-    });
+  it.each(vias)(
+    'tunnels TLS end to end (%s): the harness CA is trusted and the client certificate arrives',
+    async (via) => {
+      const out = await phpCurl(
+        'https://qrapi-cert-ip.kaspi.kz/r3/v01/health/ping',
+        clientCertificate(),
+        via,
+      );
+      const [status, errno, body] = out.split('|');
+      expect([status, errno]).toEqual(['200', '0']);
+      expect(JSON.parse(body!)).toEqual({
+        StatusCode: 0,
+        path: '/r3/v01/health/ping',
+        clientCn: 'partner-test',
+      });
+    },
+  );
+
+  it('over SOCKS, CURLOPT_HEADER output starts with the server’s own status line, as without a proxy', async () => {
+    // What a client that cuts headers at the first blank line, or at CURLINFO_HEADER_SIZE, reads.
+    const code = `$ch = curl_init('https://qrapi-cert-ip.kaspi.kz/r3/v01/health/ping');
+curl_setopt_array($ch, [CURLOPT_RETURNTRANSFER => true, CURLOPT_HEADER => true, CURLOPT_TIMEOUT => 5${clientCertificate()}]);
+$out = (string) curl_exec($ch);
+$size = curl_getinfo($ch, CURLINFO_HEADER_SIZE);
+echo json_encode(['errno' => curl_errno($ch), 'start' => strtok($out, "\r"), 'firstBlankLine' => explode("\r\n\r\n", $out, 2)[1] ?? null, 'bySize' => substr($out, $size)]);`;
+    const socks = JSON.parse(await php(code, 'socks')) as Record<string, unknown>;
+    const body = JSON.stringify({ StatusCode: 0, path: '/r3/v01/health/ping', clientCn: 'partner-test' });
+    expect(socks).toEqual({ errno: 0, start: 'HTTP/1.1 200 OK', firstBlankLine: body, bySize: body });
+    // Through an HTTP CONNECT curl shows the proxy's own answer first: the false alarm SOCKS avoids.
+    const connect = JSON.parse(await php(code, 'http-connect')) as Record<string, unknown>;
+    expect(connect).toMatchObject({ errno: 0, start: 'HTTP/1.1 200 Connection Established', bySize: body });
+    expect(connect.firstBlankLine).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
   });
 
   it('without a client certificate the mutual-TLS target refuses the handshake', async () => {
@@ -139,13 +171,20 @@ describe('routed destinations', () => {
     expect(errno).not.toBe('0');
   });
 
-  it('terminates TLS for plain-HTTP targets with a CA certificate for the requested host', async () => {
-    const out = await phpCurl('https://payment-service.up.railway.app/api/payment/config?shop_id=121038');
-    expect(out).toBe('200|0|{"shop_id":121038}');
-    expect(plainSeen).toEqual([
-      { host: 'payment-service.up.railway.app', cert: '', path: '/api/payment/config?shop_id=121038' },
-    ]);
-  });
+  it.each(vias)(
+    'terminates TLS for plain-HTTP targets with a CA certificate for the requested host (%s)',
+    async (via) => {
+      const out = await phpCurl(
+        'https://payment-service.up.railway.app/api/payment/config?shop_id=121038',
+        '',
+        via,
+      );
+      expect(out).toBe('200|0|{"shop_id":121038}');
+      expect(plainSeen).toEqual([
+        { host: 'payment-service.up.railway.app', cert: '', path: '/api/payment/config?shop_id=121038' },
+      ]);
+    },
+  );
 
   it('forwards plain http:// requests (absolute URI) to the route target', async () => {
     expect(await phpCurl('http://other.up.railway.app/api/health')).toBe('200|0|{"shop_id":121038}');
@@ -154,24 +193,42 @@ describe('routed destinations', () => {
 });
 
 describe('unexpected egress', () => {
-  it('refuses an unlisted host with 403, records it, and never connects anywhere', async () => {
+  it('refuses an unlisted host (SOCKS 0x02, HTTP 403), records it, and never connects anywhere', async () => {
     proxy.setScenario('bank leak');
     const bystanderPort = portOf(bystander);
-    const tunnel = (await phpCurl(`https://127.0.0.2:${bystanderPort}/pay`)).split('|');
+    const socks = (await phpCurl(`https://127.0.0.2:${bystanderPort}/pay`)).split('|');
+    const tunnel = (await phpCurl(`https://127.0.0.2:${bystanderPort}/pay`, '', 'http-connect')).split('|');
     const plain = await phpCurl(`http://127.0.0.2:${bystanderPort}/pay`);
     const named = (await phpCurl('https://api.real-bank.example/v1/transfer')).split('|');
+    const ipv6 = (await phpCurl('https://[2001:db8::10]:8443/v1/transfer')).split('|');
 
+    expect(socks[1]).toBe('97'); // CURLE_PROXY: the SOCKS proxy refused the destination
     expect(tunnel[1]).toBe('56'); // CURLE_RECV_ERROR: the proxy answered CONNECT with 403
     expect(plain.split('|').slice(0, 2)).toEqual(['403', '0']);
-    expect(named[1]).toBe('56');
+    expect(named[1]).toBe('97');
+    expect(ipv6[1]).toBe('97');
     expect(bystanderConnections).toBe(0);
     expect(
       proxy.unexpected().map(({ host, port, method, scenario }) => ({ host, port, method, scenario })),
     ).toEqual([
+      { host: '127.0.0.2', port: bystanderPort, method: 'SOCKS', scenario: 'bank leak' },
       { host: '127.0.0.2', port: bystanderPort, method: 'CONNECT', scenario: 'bank leak' },
       { host: '127.0.0.2', port: bystanderPort, method: 'GET', scenario: 'bank leak' },
-      { host: 'api.real-bank.example', port: 443, method: 'CONNECT', scenario: 'bank leak' },
+      { host: 'api.real-bank.example', port: 443, method: 'SOCKS', scenario: 'bank leak' },
+      { host: '2001:db8::10', port: 8443, method: 'SOCKS', scenario: 'bank leak' },
     ]);
+  });
+
+  it('a SOCKS refusal fails curl at once, naming the destination and the ruleset code', async () => {
+    const code = `$ch = curl_init('https://api.real-bank.example/v1/transfer');
+curl_setopt_array($ch, [CURLOPT_RETURNTRANSFER => true, CURLOPT_TIMEOUT => 20]);
+curl_exec($ch);
+echo json_encode(['errno' => curl_errno($ch), 'error' => curl_error($ch)]);`;
+    const result = JSON.parse(await php(code)) as { errno: number; error: string };
+    // CURLE_PROXY, not CURLE_OPERATION_TIMEDOUT (28): curl did not wait for anything.
+    expect(result.errno).toBe(97);
+    // curl 7.88 words it "Can't complete SOCKS5 connection to <host>. (2)"; newer curl names the ruleset.
+    expect(result.error).toMatch(/api\.real-bank\.example.*(\(2\)|ruleset)/);
   });
 
   it('names the local process that asked', async () => {
@@ -237,5 +294,79 @@ describe('listeners of the same process', () => {
     expect(status).toBe('0');
     expect(errno).not.toBe('0');
     expect(localPorts).toEqual([proxy.port]);
+  });
+});
+
+/** Speaks raw SOCKS5 to the proxy: sends `chunks` one by one, returns every byte received until it closes. */
+function socksExchange(chunks: Buffer[], until?: (received: Buffer) => boolean): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(proxy.port, '127.0.0.1');
+    let received = Buffer.alloc(0);
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no end after ${received.length} bytes: ${received.toString('hex')}`));
+    }, 5_000);
+    socket.on('data', (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      if (until?.(received)) socket.end();
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(received);
+    });
+    socket.on('error', reject);
+    socket.on('connect', async () => {
+      for (const chunk of chunks) {
+        socket.write(chunk);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    });
+  });
+}
+
+const domainRequest = (command: number, host: string, port: number) =>
+  Buffer.concat([
+    Buffer.from([5, command, 0, 3, host.length]),
+    Buffer.from(host, 'latin1'),
+    Buffer.from([port >> 8, port & 0xff]),
+  ]);
+const refusedReply = [5, 2, 0, 1, 0, 0, 0, 0, 0, 0];
+
+describe('the SOCKS5 handshake', () => {
+  it('is read however the client splits it, byte by byte included', async () => {
+    const bytes = Buffer.concat([Buffer.from([5, 1, 0]), domainRequest(1, 'evil.example', 443)]);
+    const received = await socksExchange([...bytes].map((byte) => Buffer.from([byte])));
+    expect([...received]).toEqual([5, 0, ...refusedReply]);
+    expect(proxy.unexpected()).toMatchObject([{ host: 'evil.example', port: 443, method: 'SOCKS' }]);
+  });
+
+  it('passes on what the client sends along with its request, and what comes back', async () => {
+    const echo = createTcpServer((socket) => socket.pipe(socket));
+    await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
+    proxy.addRoute({ match: 'echo.harness.invalid', target: { host: '127.0.0.1', port: portOf(echo) } });
+    try {
+      const request = Buffer.concat([Buffer.from([5, 1, 0]), domainRequest(1, 'echo.harness.invalid', 7)]);
+      const received = await socksExchange([Buffer.concat([request, Buffer.from('hello')])], (bytes) =>
+        bytes.toString('latin1').endsWith('hello'),
+      );
+      expect([...received.subarray(0, 12)]).toEqual([5, 0, 5, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
+      expect(received.subarray(12).toString()).toBe('hello');
+      expect(proxy.unexpected()).toEqual([]);
+    } finally {
+      await new Promise((r) => echo.close(r));
+    }
+  });
+
+  it('answers a client without the no-authentication method that no method is acceptable', async () => {
+    expect([...(await socksExchange([Buffer.from([5, 1, 2])]))]).toEqual([5, 0xff]);
+    expect(proxy.unexpected()).toEqual([]);
+  });
+
+  it('refuses other commands (0x07) and unknown address types (0x08); a BIND is recorded', async () => {
+    const bind = await socksExchange([Buffer.from([5, 1, 0]), domainRequest(2, 'evil.example', 21)]);
+    expect([...bind]).toEqual([5, 0, 5, 7, 0, 1, 0, 0, 0, 0, 0, 0]);
+    const oddAddress = await socksExchange([Buffer.from([5, 1, 0]), Buffer.from([5, 1, 0, 9, 1, 2, 3])]);
+    expect([...oddAddress]).toEqual([5, 0, 5, 8, 0, 1, 0, 0, 0, 0, 0, 0]);
+    expect(proxy.unexpected()).toMatchObject([{ host: 'evil.example', port: 21, method: 'SOCKS BIND' }]);
   });
 });

@@ -1,18 +1,21 @@
 /**
  * The egress proxy: the only way out for the PHP runtime (HTTPS_PROXY / http_proxy point here).
- * CONNECT host:port and absolute-URI http:// requests are looked up in the route table and sent to a
- * simulator; anything unrouted gets 403, is recorded as unexpected egress, and never causes a
- * connection to anywhere — the proxy does not even resolve the name.
+ * One port speaks two protocols, told apart by the first byte a client sends: SOCKS5 (0x05, see
+ * socks.ts; libcurl's https:// goes this way) and HTTP (absolute-URI http:// requests, CONNECT
+ * host:port from the stream wrappers). Every destination is looked up in the route table and sent
+ * to a simulator; anything unrouted is refused (HTTP 403, SOCKS reply 0x02), recorded as unexpected
+ * egress, and never causes a connection to anywhere — the proxy does not even resolve the name.
  *
  * Requests addressed to the proxy itself (origin-form, `/__egress/...`) are its control API, so test
  * workers without an in-process reference can read and clear the record.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import { connect, createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import type { CertificateAuthority } from '../tls/ca.ts';
 import { commandLineOf, findClientPid } from './client-process.ts';
 import { inProcessListener } from './in-process.ts';
 import { findRoute, normalizeHost, type EgressRoute } from './routes.ts';
+import { readSocksRequest, replyBytes, socksCommands, socksReply, socksVersion } from './socks.ts';
 import { forwardHttp, TlsTerminator } from './terminate.ts';
 
 export interface UnexpectedEgress {
@@ -21,8 +24,10 @@ export interface UnexpectedEgress {
   /** 0 for a name lookup (`dns`): the port it was meant for is not known yet. */
   port: number;
   /**
-   * `CONNECT` for a tunnel (https), the HTTP method for a plain http:// request; from PHP's network
-   * namespace (stack/netns): `socket` for a raw connect it refused, `dns` for a name lookup.
+   * `SOCKS` for a SOCKS5 CONNECT (libcurl's https://; another SOCKS command as `SOCKS BIND`, say),
+   * `CONNECT` for an HTTP tunnel (a stream wrapper's https://), the HTTP method for a plain http://
+   * request; from PHP's network namespace (stack/netns): `socket` for a raw connect it refused, `dns`
+   * for a name lookup.
    */
   method: string;
   /** The full URL of a plain http:// request (a tunnel's path is encrypted and unknown). */
@@ -55,7 +60,10 @@ export interface StartEgressProxyOptions {
 }
 
 export interface EgressProxy {
-  /** `http://127.0.0.1:<port>`: the value for HTTPS_PROXY / http_proxy. */
+  /**
+   * `http://127.0.0.1:<port>`: the value for http_proxy, and the base of the control paths. The same
+   * port speaks SOCKS5: `socks5h://127.0.0.1:<port>` is the value for HTTPS_PROXY (see socks.ts).
+   */
   url: string;
   port: number;
   addRoute(route: EgressRoute): void;
@@ -169,37 +177,46 @@ export async function startEgressProxy(options: StartEgressProxyOptions = {}): P
     forwardHttp(req, res, route.target, `${target.pathname}${target.search}`);
   });
 
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
+  /** How a tunnel request is answered, in the protocol it came in. */
+  interface TunnelAnswers {
+    established(): void;
+    refused(): void;
+    /** A `terminate` route without the CA it needs. */
+    noCa(): void;
+    targetDown(): void;
+  }
 
-  server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
-    socket.on('error', () => socket.destroy());
-    const authority = hostAndPort(req.url ?? '', 443);
-    const route = authority ? findRoute(routes, authority.host, authority.port) : undefined;
-    if (!authority || !route) {
-      refuse(authority?.host ?? String(req.url), authority?.port ?? 0, 'CONNECT', socket);
-      socket.end('HTTP/1.1 403 Forbidden\r\nX-Harness-Egress: refused\r\nContent-Length: 0\r\n\r\n');
+  /**
+   * A tunnel to host:port for `socket` (an HTTP CONNECT or a SOCKS5 CONNECT): routed, refused and
+   * recorded, or handed to its target. Bytes the client sent after its request are already put back
+   * on the socket.
+   */
+  const tunnel = (
+    socket: Socket,
+    host: string,
+    port: number,
+    method: string,
+    answer: TunnelAnswers,
+  ): void => {
+    const route = findRoute(routes, host, port);
+    if (!route) {
+      refuse(host, port, method, socket);
+      answer.refused();
       return;
     }
     if (route.target.mode === 'terminate') {
       if (!terminator) {
-        socket.end(
-          'HTTP/1.1 502 Bad Gateway\r\nX-Harness-Egress: no-ca-for-terminate\r\nContent-Length: 0\r\n\r\n',
-        );
+        answer.noCa();
         return;
       }
-      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      if (head.length > 0) socket.unshift(head);
-      terminator.accept(socket, authority.host, route.target).catch(() => socket.destroy());
+      answer.established();
+      terminator.accept(socket, host, route.target).catch(() => socket.destroy());
       return;
     }
     // A listener of this very process: hand it the socket, TLS still runs end to end (in-process.ts).
     const local = inProcessListener(route.target.host, route.target.port);
     if (local) {
-      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      if (head.length > 0) socket.unshift(head);
+      answer.established();
       local.emit('connection', socket);
       return;
     }
@@ -207,24 +224,81 @@ export async function startEgressProxy(options: StartEgressProxyOptions = {}): P
     sockets.add(upstream);
     upstream.on('close', () => sockets.delete(upstream));
     upstream.once('connect', () => {
-      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      if (head.length > 0) upstream.write(head);
+      answer.established();
       upstream.pipe(socket);
       socket.pipe(upstream);
     });
     upstream.on('error', () => {
-      if (socket.writable)
-        socket.end('HTTP/1.1 502 Bad Gateway\r\nX-Harness-Egress: target-down\r\nContent-Length: 0\r\n\r\n');
+      if (socket.writable) answer.targetDown();
       socket.destroy();
     });
     socket.on('close', () => upstream.destroy());
+  };
+
+  const httpAnswer = (status: string, header?: string): string =>
+    `HTTP/1.1 ${status}\r\n${header === undefined ? '' : `X-Harness-Egress: ${header}\r\nContent-Length: 0\r\n`}\r\n`;
+
+  server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    const authority = hostAndPort(req.url ?? '', 443);
+    if (!authority) {
+      refuse(String(req.url), 0, 'CONNECT', socket);
+      socket.end(httpAnswer('403 Forbidden', 'refused'));
+      return;
+    }
+    if (head.length > 0) socket.unshift(head);
+    tunnel(socket, authority.host, authority.port, 'CONNECT', {
+      established: () => socket.write(httpAnswer('200 Connection Established')),
+      refused: () => socket.end(httpAnswer('403 Forbidden', 'refused')),
+      noCa: () => socket.end(httpAnswer('502 Bad Gateway', 'no-ca-for-terminate')),
+      targetDown: () => socket.end(httpAnswer('502 Bad Gateway', 'target-down')),
+    });
   });
 
+  const serveSocks = async (socket: Socket, first: Buffer): Promise<void> => {
+    const request = await readSocksRequest(socket, first);
+    if (!request) return;
+    const { command, host, port } = request;
+    if (command !== 1) {
+      refuse(host, port, `SOCKS ${socksCommands[command] ?? `command ${command}`}`, socket);
+      socket.end(replyBytes(socksReply.commandNotSupported));
+      return;
+    }
+    tunnel(socket, host, port, 'SOCKS', {
+      established: () => socket.write(replyBytes(socksReply.succeeded)),
+      refused: () => socket.end(replyBytes(socksReply.notAllowed)),
+      noCa: () => socket.end(replyBytes(socksReply.generalFailure)),
+      targetDown: () => socket.end(replyBytes(socksReply.connectionRefused)),
+    });
+  };
+
+  /** Every client connection: SOCKS5 when its first byte says so, else HTTP. */
+  const accept = (socket: Socket, origin?: ConnectionOrigin): void => {
+    if (origin) origins.set(socket, origin);
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    socket.once('data', (first: Buffer) => {
+      if (first[0] === socksVersion) {
+        void serveSocks(socket, first);
+        return;
+      }
+      socket.pause();
+      socket.unshift(first);
+      server.emit('connection', socket);
+      socket.resume();
+    });
+  };
+
+  // The HTTP side never listens itself (the front does): node starts its header and request
+  // timeouts on 'listening', so that is emitted for it.
+  server.emit('listening');
+  const front = createNetServer((socket) => accept(socket));
+
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    front.once('error', reject);
+    front.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
+  const port = (front.address() as AddressInfo).port;
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -246,15 +320,13 @@ export async function startEgressProxy(options: StartEgressProxyOptions = {}): P
       flushers.add(run);
       return () => void flushers.delete(run);
     },
-    acceptConnection: (socket, origin) => {
-      if (origin) origins.set(socket, origin);
-      server.emit('connection', socket);
-    },
+    acceptConnection: accept,
     close: () =>
       new Promise<void>((resolve) => {
         terminator?.close();
         for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
+        server.close(); // stops its timeout checks; it never listened, so there is nothing to wait for
+        front.close(() => resolve());
       }),
   };
 }

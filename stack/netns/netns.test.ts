@@ -215,9 +215,12 @@ describe('what the namespace relays', () => {
 
   it('MariaDB on its usual host:port and the egress proxy, which still names the request behind a refusal', async () => {
     const response = await fetch(`${stub.url}/relayed.php`);
-    expect(await response.json()).toEqual({ db: '42', proxy: expect.stringMatching(/403/) });
+    expect(await response.json()).toEqual({
+      db: '42',
+      proxy: expect.stringMatching(/SOCKS5 connection to unlisted\.example/),
+    });
     expect(egress.unexpected()).toMatchObject([
-      { host: 'unlisted.example', port: 443, method: 'CONNECT', codePath: 'php -S: GET /relayed.php' },
+      { host: 'unlisted.example', port: 443, method: 'SOCKS', codePath: 'php -S: GET /relayed.php' },
     ]);
   });
 });

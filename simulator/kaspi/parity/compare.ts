@@ -5,7 +5,10 @@
  */
 export interface Difference {
   step: string;
-  /** Dotted path in the answer, e.g. `Data.Status`; `(http)` for the HTTP status. */
+  /**
+   * Dotted path in the answer, e.g. `Data.Status`; `(http)` for the HTTP status; `(header) Name` for
+   * a header one side sent and the other did not.
+   */
   path: string;
   kind: 'http-status' | 'value' | 'type' | 'missing' | 'extra';
   reference: string;
@@ -75,4 +78,36 @@ export function compareAnswers(
     ];
   }
   return [];
+}
+
+/**
+ * Header names one side sent and the other did not, compared case-insensitively (HTTP names are);
+ * a header sent several times (`Set-Cookie`) counts once. Nothing to compare when either side has no
+ * recorded names (a snapshot from before they were kept).
+ */
+export function compareHeaderNames(
+  step: string,
+  reference: readonly string[] | undefined,
+  simulator: readonly string[] | undefined,
+): Difference[] {
+  if (!reference || !simulator) return [];
+  const byKey = (names: readonly string[]) => new Map(names.map((name) => [name.toLowerCase(), name]));
+  const ref = byKey(reference);
+  const sim = byKey(simulator);
+  const differences: Difference[] = [];
+  for (const [key, name] of ref) {
+    if (!sim.has(key))
+      differences.push({
+        step,
+        path: `(header) ${name}`,
+        kind: 'missing',
+        reference: 'sent',
+        simulator: '-',
+      });
+  }
+  for (const [key, name] of sim) {
+    if (!ref.has(key))
+      differences.push({ step, path: `(header) ${name}`, kind: 'extra', reference: '-', simulator: 'sent' });
+  }
+  return differences;
 }

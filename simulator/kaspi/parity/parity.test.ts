@@ -1,9 +1,10 @@
 /**
  * Parity against two simulators, one deliberately altered: the status answer renames `Status` to
  * `State`, and health/ping answers -999. The report must name exactly those alterations and
- * nothing else; a second run compares with the saved snapshot instead of the reference.
+ * nothing else; a second run compares with the saved snapshot instead of the reference. A reference
+ * whose answers carry a header the simulator does not send is reported by that header's name.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,6 +21,9 @@ import { runParity, formatReport } from './run.ts';
 let reference: KaspiSimulator;
 let altered: Server;
 let alteredUrl: string;
+/** Answers like the faithful simulator, plus a request-id header on every answer. */
+let traced: Server;
+let tracedUrl: string;
 let snapshotDir: string;
 
 beforeAll(async () => {
@@ -46,14 +50,27 @@ beforeAll(async () => {
   );
   await new Promise<void>((resolve) => altered.listen(0, '127.0.0.1', resolve));
   alteredUrl = `http://127.0.0.1:${(altered.address() as AddressInfo).port}`;
+  const tracedState = new KaspiState({ organizations: allOrganizations });
+  const faithful = createMswNodeListener({
+    handlers: createKaspiHandlers(tracedState),
+    errorBody: (message) => ({ StatusCode: -999, Message: message }),
+  });
+  traced = createServer((req, res) => {
+    res.setHeader('X-Trace-Id', 'parity');
+    faithful(req, res);
+  });
+  await new Promise<void>((resolve) => traced.listen(0, '127.0.0.1', resolve));
+  tracedUrl = `http://127.0.0.1:${(traced.address() as AddressInfo).port}`;
   snapshotDir = await mkdtemp(join(tmpdir(), 'kaspi-parity-'));
 });
 afterAll(async () => {
   await reference.close();
-  await new Promise((resolve) => {
-    altered.close(resolve);
-    altered.closeAllConnections();
-  });
+  for (const server of [altered, traced]) {
+    await new Promise((resolve) => {
+      server.close(resolve);
+      server.closeAllConnections();
+    });
+  }
   await rm(snapshotDir, { recursive: true, force: true });
 });
 
@@ -91,5 +108,29 @@ describe('parity', () => {
     });
     expect(fromSnapshot.reference).toBe('snapshot');
     expect(fromSnapshot.differences).toEqual(expected);
+  });
+
+  it('records the header names of each answer and reports the ones the simulator does not send', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kaspi-parity-headers-'));
+    try {
+      const report = await runParity({ kaspiUrl: tracedUrl, simulatorUrl: reference.url, snapshotDir: dir });
+      expect(report.differences).toEqual(
+        [...Array(report.steps).keys()].map(() => ({
+          step: expect.any(String),
+          path: '(header) X-Trace-Id',
+          kind: 'missing',
+          reference: 'sent',
+          simulator: '-',
+        })),
+      );
+      const snapshot = JSON.parse(await readFile(join(dir, 'kaspi-parity.json'), 'utf8')) as {
+        steps: { answer: { headerNames: string[] } }[];
+      };
+      expect(snapshot.steps[0]?.answer.headerNames).toEqual(
+        expect.arrayContaining(['Server', 'Content-Type', 'Content-Length', 'X-Trace-Id']),
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,8 @@
 /**
  * `runParity`: plays the conversation against a reference Kaspi (or its saved snapshot) and against
- * the simulator, and reports every difference in HTTP status, fields and types.
+ * the simulator, and reports every difference in HTTP status, fields and types, and in the names of
+ * the headers each answer came with (the simulator's header block is a stand-in until a snapshot of
+ * Kaspi's test host records the real names: README.md, "Header block").
  *
  * The reference's answers are saved to `<snapshotDir>/kaspi-parity.json` the first time (or with
  * `update`); later runs compare the simulator with that snapshot without contacting the reference,
@@ -11,7 +13,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sellers } from '../../../fixtures/organizations.ts';
 import { startKaspiSimulator } from '../server.ts';
-import { compareAnswers, type Difference } from './compare.ts';
+import { compareAnswers, compareHeaderNames, type Difference } from './compare.ts';
 import { conversation, type ConversationContext } from './conversation.ts';
 import { exchange, type TlsMaterial, type WireAnswer } from './transport.ts';
 
@@ -89,6 +91,7 @@ export function diffConversations(
       });
     }
     differences.push(...compareAnswers(ref.name, ref.answer.body, sim.answer.body));
+    differences.push(...compareHeaderNames(ref.name, ref.answer.headerNames, sim.answer.headerNames));
   }
   return differences;
 }

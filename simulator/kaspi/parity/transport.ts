@@ -15,6 +15,11 @@ export interface WireAnswer {
   httpStatus: number;
   /** Parsed JSON, or the raw text when the answer was not JSON. */
   body: unknown;
+  /**
+   * The answer's header names as sent, in order (values differ by nature: dates, lengths, ids).
+   * Absent in snapshots recorded before names were kept.
+   */
+  headerNames?: string[];
 }
 
 export function exchange(
@@ -53,7 +58,8 @@ export function exchange(
           } catch {
             // keep the text: a non-JSON answer is itself a difference worth reporting
           }
-          resolve({ httpStatus: res.statusCode ?? 0, body: parsed });
+          const headerNames = res.rawHeaders.filter((_, index) => index % 2 === 0);
+          resolve({ httpStatus: res.statusCode ?? 0, body: parsed, headerNames });
         });
         res.on('error', reject);
       },

@@ -1,0 +1,187 @@
+/**
+ * The `header-block` fault: the right answer behind a header block of another size. On the wire:
+ * Early Hints first, extra cookie bytes inside, the body untouched, the same bytes every time. With
+ * PHP's own curl as the site runs it (through the egress proxy's SOCKS5 side to the r3 TLS listener,
+ * client certificate and all): a client that takes the body from CURLINFO_HEADER_SIZE reads Kaspi's
+ * answer as always; one that splits at the first blank line, or at the offset it saw before, does not.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { defaultEgressRoutes } from '../../stack/egress/routes.ts';
+import { startEgressProxy, type EgressProxy } from '../../stack/egress/proxy.ts';
+import { writePemFiles } from '../../stack/tls/ca.ts';
+import { KaspiControlClient, KaspiControlError } from './control-client.ts';
+import { startKaspiSimulator, type KaspiSimulator } from './server.ts';
+import { sellerAt, wireExchange } from './test-helpers.ts';
+
+const execFileAsync = promisify(execFile);
+const org = sellerAt(0);
+
+let sim: KaspiSimulator;
+let control: KaspiControlClient;
+let proxy: EgressProxy;
+let dir: string;
+let pem: Record<string, string>;
+
+beforeAll(async () => {
+  sim = await startKaspiSimulator();
+  control = new KaspiControlClient(sim.controlUrl);
+  const r3 = new URL(sim.listeners.r3);
+  proxy = await startEgressProxy({
+    routes: defaultEgressRoutes({ kaspi: { r3: { host: r3.hostname, port: Number(r3.port) } } }),
+  });
+  dir = mkdtempSync(join(tmpdir(), 'kh-header-block-'));
+  const client = await sim.issueClientCertificate('header-block-test');
+  pem = await writePemFiles(dir, {
+    'ca.pem': sim.ca.certPem,
+    'client.crt': client.certPem,
+    'client.key': client.keyPem,
+  });
+});
+afterAll(async () => {
+  await proxy?.close();
+  await sim?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+beforeEach(() => control.reset());
+
+const create = () => ({ DeviceToken: org.deviceToken, Amount: 250, OrganizationBin: org.bin });
+
+describe('on the wire', () => {
+  it('Early Hints before the answer, cookie bytes inside it, the answer itself unchanged', async () => {
+    await control.addFault({
+      match: { path: 'qr/create' },
+      fault: { kind: 'header-block', earlyHints: 2, extraBytes: 5000 },
+      times: 1,
+    });
+    const faulted = await wireExchange(sim.url, 'POST', '/r3/v01/qr/create', create());
+    const plain = await wireExchange(sim.url, 'POST', '/r3/v01/qr/create', create());
+
+    expect(faulted.head.match(/^HTTP\/1\.1 \d{3} .*$/gm)).toEqual([
+      'HTTP/1.1 103 Early Hints',
+      'HTTP/1.1 103 Early Hints',
+      'HTTP/1.1 200 OK',
+    ]);
+    const cookies = faulted.headers.filter(([name]) => name === 'Set-Cookie');
+    const cookieBytes = cookies.reduce((sum, [name, value]) => sum + `${name}: ${value}\r\n`.length, 0);
+    expect(cookieBytes).toBe(5000);
+    expect(faulted.headers.filter(([name]) => name !== 'Set-Cookie')).toEqual(
+      plain.headers.map(([name, value]) => [name, name === 'Date' ? expect.any(String) : value]),
+    );
+    expect(JSON.parse(faulted.body)).toMatchObject({
+      StatusCode: 0,
+      Data: { QrPaymentId: expect.any(Number) },
+    });
+    expect(plain.head).not.toMatch(/103|Set-Cookie/);
+
+    const [entry] = await control.journal({ path: 'qr/create', limit: 2 });
+    expect(entry).toMatchObject({ fault: 'header-block', httpStatus: 200, statusCode: 0 });
+  });
+
+  it('the same bytes every time, Date aside', async () => {
+    await control.addFault({ match: { path: 'health/ping' }, fault: { kind: 'header-block' }, times: 2 });
+    const heads = await Promise.all(
+      [1, 2].map(async () =>
+        (await wireExchange(sim.url, 'GET', '/r1/v01/health/ping')).head.replace(/^Date: .*$/m, 'Date: -'),
+      ),
+    );
+    expect(heads[0]).toBe(heads[1]);
+    expect(heads[0]).toMatch(/^HTTP\/1\.1 103 Early Hints\r\n/);
+  });
+
+  it('refuses options out of range, naming them', async () => {
+    for (const fault of [
+      { kind: 'header-block', earlyHints: 6 },
+      { kind: 'header-block', extraBytes: -1 },
+      { kind: 'header-block', cookies: 3 },
+    ]) {
+      const refused = await control
+        .addFault({ fault } as unknown as Parameters<typeof control.addFault>[0])
+        .catch((error: unknown) => error);
+      expect(refused, JSON.stringify(fault)).toBeInstanceOf(KaspiControlError);
+    }
+    expect(await control.faults()).toEqual([]);
+  });
+});
+
+/**
+ * One qr/create as the site's PHP makes it (r3, client certificate, HTTPS_PROXY=socks5h://…), read
+ * by three clients from the same CURLOPT_HEADER output.
+ */
+async function phpCreate(fixedOffset?: number): Promise<{
+  errno: number;
+  start: string;
+  headerSize: number;
+  bySize: unknown;
+  firstBlankLine: unknown;
+  atOffset: unknown;
+}> {
+  const code = `$ch = curl_init('https://qrapi-cert-ip.kaspi.kz/r3/v01/qr/create');
+curl_setopt_array($ch, [
+  CURLOPT_RETURNTRANSFER => true, CURLOPT_HEADER => true, CURLOPT_TIMEOUT => 10, CURLOPT_POST => true,
+  CURLOPT_POSTFIELDS => $argv[1], CURLOPT_HTTPHEADER => ['Content-Type: application/json'],
+  CURLOPT_SSLCERT => $argv[2], CURLOPT_SSLKEY => $argv[3],
+]);
+$out = (string) curl_exec($ch);
+$size = (int) curl_getinfo($ch, CURLINFO_HEADER_SIZE);
+echo json_encode([
+  'errno' => curl_errno($ch),
+  'start' => strtok($out, "\\r"),
+  'headerSize' => $size,
+  'bySize' => json_decode(substr($out, $size), true),
+  'firstBlankLine' => json_decode(explode("\\r\\n\\r\\n", $out, 2)[1] ?? '', true),
+  'atOffset' => json_decode(substr($out, (int) $argv[4]), true),
+]);`;
+  const socks = proxy.url.replace(/^http:/, 'socks5h:');
+  const { stdout } = await execFileAsync(
+    'php',
+    [
+      '-d',
+      `curl.cainfo=${pem['ca.pem']}`,
+      '-r',
+      code,
+      JSON.stringify(create()),
+      pem['client.crt']!,
+      pem['client.key']!,
+      String(fixedOffset ?? 0),
+    ],
+    { env: { PATH: process.env.PATH, HTTPS_PROXY: socks, https_proxy: socks } },
+  );
+  return JSON.parse(stdout) as Awaited<ReturnType<typeof phpCreate>>;
+}
+
+describe("with PHP's curl through the egress proxy", () => {
+  it('CURLINFO_HEADER_SIZE slicing reads the answer under the fault; first-blank-line and fixed-offset slicing do not', async () => {
+    // Without the fault: the output starts with Kaspi's status line, and all three read the answer.
+    const before = await phpCreate();
+    expect(before).toMatchObject({ errno: 0, start: 'HTTP/1.1 200 OK' });
+    expect(before.bySize).toMatchObject({ StatusCode: 0 });
+    expect(before.firstBlankLine).toEqual(before.bySize);
+    const learned = await phpCreate(before.headerSize);
+    expect(learned.atOffset, 'the offset learned from the first answer fits the next').toMatchObject({
+      StatusCode: 0,
+    });
+
+    await control.addFault({
+      match: { path: 'qr/create', bin: org.bin },
+      fault: { kind: 'header-block' },
+      times: 1,
+    });
+    const faulted = await phpCreate(before.headerSize);
+    expect(faulted).toMatchObject({ errno: 0, start: 'HTTP/1.1 103 Early Hints' });
+    // curl counts the interim answer and the cookies in CURLINFO_HEADER_SIZE.
+    expect(faulted.headerSize).toBeGreaterThan(before.headerSize + 2048);
+    expect(faulted.bySize).toMatchObject({ StatusCode: 0, Data: { QrPaymentId: expect.any(Number) } });
+    expect(faulted.firstBlankLine, 'the first blank line ends the 103, not the answer').toBeNull();
+    expect(faulted.atOffset, 'the old offset now falls inside the cookies').toBeNull();
+
+    // Kaspi did create every purchase, the faulted one included.
+    const id = (faulted.bySize as { Data: { QrPaymentId: number } }).Data.QrPaymentId;
+    expect(await control.purchase(id)).toMatchObject({ organizationBin: org.bin, amount: 250 });
+    expect(proxy.unexpected()).toEqual([]);
+  });
+});
