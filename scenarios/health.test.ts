@@ -4,8 +4,9 @@
  * false — quickly, without an exception — when it is down, answers 5xx, or presents a certificate
  * nobody issued for it. The call goes to the health route of the contract the deployment serves.
  */
-import { afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { because, type Cause } from './support/causes.ts';
+import { afterEach, beforeAll, describe, expect, test as vitestTest, type TestContext } from 'vitest';
+import { because, NotImplemented, type Cause } from './support/causes.ts';
+import { siteCheck } from './support/each-seller.ts';
 import { declaredContract, type DeclaredContract } from './support/contract.ts';
 import { scenarioFile } from './support/suite.ts';
 
@@ -68,6 +69,10 @@ async function expectHealth(task: { meta: object }, state: string, expected: boo
   );
   return answer;
 }
+
+/** A check of healthCheck(): skipped, with a defect, when the class has none. */
+const test = (title: string, body: (context: TestContext) => Promise<void>) =>
+  vitestTest(title, (context) => siteCheck(context, () => body(context)));
 
 describe('[health] healthCheck()', () => {
   test('true while the payment-service is up, asking the contract’s health route', async ({ task }) => {

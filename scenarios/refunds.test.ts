@@ -11,7 +11,7 @@
 import { describe, expect, type TaskMeta } from 'vitest';
 import { fallbackOrganization, sellers, type Organization, type Seller } from '../fixtures/organizations.ts';
 import type { Purchase } from '../simulator/kaspi/index.ts';
-import { because, diagnoseKaspiStep, recordCause, type Cause } from './support/causes.ts';
+import { because, diagnoseKaspiStep, NotImplemented, recordCause, type Cause } from './support/causes.ts';
 import { declaredContract } from './support/contract.ts';
 import { paymentLogRows } from './support/evidence.ts';
 import { traceStep } from './support/trace.ts';
@@ -182,6 +182,8 @@ describe('[refunds] through Bitrix: refund.php refunds from the seller of the or
         },
         [seller.bin, fallbackOrganization.bin],
       );
+      if (!answer.body.ok && answer.body.error.code === 'not_implemented')
+        throw new NotImplemented(answer.body.error.message);
       if (!answer.body.ok)
         recordCause(
           task.meta,

@@ -159,10 +159,27 @@ interface Outcome {
   failed: ReportedTest[];
 }
 
+/**
+ * `<suite> > defect <key prefix>`: a bug the run reports as a defect (a method the class lacks) rather
+ * than as failed checks; it is caught by an unaccepted defect of that key, which fails the run.
+ */
+const defectCatcher = /^defect (.+)$/;
+
 function outcomeOf(variant: Variant, run: SuiteRun): Outcome {
   const { suite, test } = catcherOf(variant);
   const failed = run.failed;
-  const catching = failed.filter((t) => t.file === `scenarios/${suite}.test.ts` && t.name.startsWith(test));
+  const defectKey = defectCatcher.exec(test)?.[1];
+  const catching = defectKey
+    ? (run.report?.defects ?? [])
+        .filter((defect) => !defect.accepted && defect.key.startsWith(defectKey))
+        .map((defect) => ({
+          name: `defect ${defect.key}`,
+          file: `scenarios/${suite}.test.ts`,
+          state: 'failed' as const,
+          durationMs: 0,
+          errors: [defect.message],
+        }))
+    : failed.filter((t) => t.file === `scenarios/${suite}.test.ts` && t.name.startsWith(test));
   return { variant, run, catching, failed };
 }
 

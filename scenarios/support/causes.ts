@@ -46,6 +46,33 @@ declare module 'vitest' {
   }
 }
 
+/**
+ * The site called a method the team's class does not have (the Bitrix stub answers 501
+ * not_implemented, naming it). Not a routing result: the check is skipped, and the missing method is a
+ * defect that fails the run unless the team accepts it (a site that never sends remote invoices, say).
+ */
+export class NotImplemented extends Error {
+  readonly method: string;
+  /** `message`: the stub's answer, which names the method (`Integration\Kaspi\ApiClient::status is not implemented`). */
+  constructor(message: string) {
+    const method = /([\w\\]+::\w+)/.exec(message)?.[1] ?? message;
+    super(`${method} is not implemented`);
+    this.method = method;
+  }
+
+  /** The defect a run reports for it (forEachSeller records it and skips the check). */
+  record(meta: TaskMeta, suite: string): void {
+    const key = `not-implemented:${this.method}`;
+    if ((meta.findings ?? []).some((finding) => finding.key === key)) return;
+    (meta.findings ??= []).push({
+      suite,
+      key,
+      severity: 'defect',
+      message: `The site calls ${this.method}, which the team's class does not have.`,
+    });
+  }
+}
+
 /** The first cause recorded for a check wins: checks assert their hops in order. */
 export function recordCause(meta: TaskMeta | undefined, cause: Cause): void {
   if (meta && !meta.cause) meta.cause = cause;

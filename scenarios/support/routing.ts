@@ -11,7 +11,7 @@ import type { Purchase } from '../../simulator/kaspi/types.ts';
 import { egressControl } from '../../stack/egress/control-client.ts';
 import type { UnexpectedEgress } from '../../stack/egress/proxy.ts';
 import { serviceDeaths } from '../../stack/health.ts';
-import { diagnosePayment, recordCause, type PaymentContext } from './causes.ts';
+import { diagnosePayment, NotImplemented, recordCause, type PaymentContext } from './causes.ts';
 import { recordFinding } from './findings.ts';
 import type { StackClients } from './stack-context.ts';
 import {
@@ -146,6 +146,8 @@ export async function judgeAttempt(
   },
 ): Promise<TracedPayment> {
   const { attempt, seller, scenario, meta } = options;
+  if (!attempt.body.ok && attempt.body.error.code === 'not_implemented')
+    throw new NotImplemented(attempt.body.error.message);
   const window: Window = {
     from: attempt.startedAt,
     to: new Date(attempt.startedAt.getTime() + attempt.elapsedMs),

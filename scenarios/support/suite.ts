@@ -22,6 +22,7 @@ import {
 } from './storefront.ts';
 
 export { recordFinding, type Finding } from './findings.ts';
+import { NotImplemented } from './causes.ts';
 
 /** Kaspi, the payment-service and the Bitrix cache back to their seeded start state, service up. */
 export async function resetStack(stack: StackClients): Promise<void> {
@@ -184,7 +185,12 @@ export interface OrderStatus {
 
 export async function pollOrderStatus(stack: StackClients, orderId: number): Promise<OrderStatus> {
   const response = await fetch(`${stack.info.bitrix.url}/local/api/order-status.php?id=${orderId}`);
-  const body = (await response.json()) as { ok: boolean; order?: OrderStatus };
+  const body = (await response.json()) as {
+    ok: boolean;
+    order?: OrderStatus;
+    error?: { code: string; message: string };
+  };
+  if (body.error?.code === 'not_implemented') throw new NotImplemented(body.error.message);
   if (!response.ok || !body.order)
     throw new Error(`order-status.php?id=${orderId} answered HTTP ${response.status}`);
   return body.order;
