@@ -4,10 +4,10 @@
  * run's home tree only.
  */
 import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { loadHarnessFiles, resolveMaterializedFiles, writeMaterializedFiles } from './php-files.ts';
 import { createRunAuthorities, type RunAuthorities } from './tls/ca.ts';
 
@@ -28,6 +28,32 @@ const config = (files: unknown[]): string => {
 };
 
 describe('harness files', () => {
+  it("provides, undeclared, the certificate and key a team's class names by path: a matching pair", async () => {
+    const team = mkdtempSync(join(tmpdir(), 'kh-team-classes-'));
+    onTestFinished(() => rmSync(team, { recursive: true, force: true }));
+    const classes = join(team, 'Integration', 'Kaspi');
+    mkdirSync(classes, { recursive: true });
+    writeFileSync(
+      join(classes, 'ApiClient.php'),
+      `<?php\nconst CERT = '/home/bitrix/kaspi_certificates/prod/cert.pem';\nconst KEY = '/home/bitrix/kaspi_certificates/prod/key.pem';\n`,
+    );
+    const lines: string[] = [];
+    const files = await resolveMaterializedFiles({
+      authorities,
+      phpClassesDir: team,
+      log: (line) => lines.push(line),
+    });
+    const byPath = new Map(files.map((file) => [file.path, file.content]));
+    // A file named for a certificate holds the certificate and its key (it serves as either).
+    const pem = String(byPath.get('/home/bitrix/kaspi_certificates/prod/cert.pem'));
+    const cert = new X509Certificate(pem.slice(0, pem.indexOf('-----END CERTIFICATE-----') + 25));
+    const key = createPrivateKey(byPath.get('/home/bitrix/kaspi_certificates/prod/key.pem')!);
+    expect(cert.checkPrivateKey(key), 'the key belongs to the certificate').toBe(true);
+    expect(cert.verify(new X509Certificate(authorities.partner.certPem).publicKey)).toBe(true);
+    expect(byPath.has('/home/bitrix/kaspi_certificates/client.crt'), 'the reference defaults too').toBe(true);
+    expect(lines.join('\n')).toContain('/home/bitrix/kaspi_certificates/prod/cert.pem');
+  });
+
   it("generates a client certificate and key that match, signed by Kaspi's partner CA; the CA file is the server CA", async () => {
     const files = await loadHarnessFiles(
       config([

@@ -17,6 +17,7 @@
 import { access, chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, resolve } from 'node:path';
 import { z } from 'zod';
+import { discoverCertificateFiles } from './php-file-discovery.ts';
 import { issueClientCertificate, type IssuedCertificate, type RunAuthorities } from './tls/ca.ts';
 
 export interface MaterializedFile {
@@ -103,18 +104,10 @@ export async function loadHarnessFiles(
 }
 
 /** What the reference ApiClient reads by default: client.crt / client.key under kaspi_certificates. */
-export function referenceCertificateFiles(authorities: RunAuthorities): Promise<MaterializedFile[]> {
-  return materializeHarnessFiles(
-    {
-      files: [
-        { path: '/home/bitrix/kaspi_certificates/client.crt', generate: 'client-cert' },
-        { path: '/home/bitrix/kaspi_certificates/client.key', generate: 'client-key' },
-      ],
-    },
-    authorities,
-    '.',
-  );
-}
+const referenceCertificates: HarnessFilesConfig['files'] = [
+  { path: '/home/bitrix/kaspi_certificates/client.crt', generate: 'client-cert' },
+  { path: '/home/bitrix/kaspi_certificates/client.key', generate: 'client-key' },
+];
 
 /** Writes the files under the run's home tree (`/home/x` → `<hostHome>/x`); returns the host paths. */
 export async function writeMaterializedFiles(
@@ -139,16 +132,8 @@ export async function writeMaterializedFiles(
 
 export const harnessFilesConfigName = 'harness-files.json';
 
-/**
- * The files for a run, in one call for stack wiring: an explicit config file wins; else a team's
- * classes dir may carry `harness-files.json`; else (reference classes, or a team without a config)
- * the reference ApiClient's client.crt / client.key.
- */
-export async function resolveMaterializedFiles(options: {
-  authorities: RunAuthorities;
-  phpClassesDir?: string;
-  configFile?: string;
-}): Promise<MaterializedFile[]> {
+/** The declared config: an explicit file wins; else a team's classes dir may carry `harness-files.json`. */
+async function declaredConfig(options: { phpClassesDir?: string; configFile?: string }) {
   const candidates = [
     options.configFile,
     options.phpClassesDir ? join(options.phpClassesDir, harnessFilesConfigName) : undefined,
@@ -157,12 +142,42 @@ export async function resolveMaterializedFiles(options: {
     if (candidate === undefined) continue;
     try {
       await access(candidate);
+      return candidate;
     } catch {
       if (candidate === options.configFile)
         throw new Error(`harness files config ${candidate} does not exist`);
-      continue;
     }
-    return loadHarnessFiles(candidate, options.authorities);
   }
-  return referenceCertificateFiles(options.authorities);
+  return undefined;
+}
+
+/**
+ * The files for a run, in one call for stack wiring: what the declared config names; then, made from
+ * test material without any declaration, the certificate, key and CA files the team's PHP names by
+ * absolute path (php-file-discovery.ts) and the reference ApiClient's client.crt / client.key. A
+ * declared path wins over a discovered one. `log` hears which files were provided undeclared.
+ */
+export async function resolveMaterializedFiles(options: {
+  authorities: RunAuthorities;
+  phpClassesDir?: string;
+  phpInitFile?: string;
+  configFile?: string;
+  log?: (line: string) => void;
+}): Promise<MaterializedFile[]> {
+  const config = await declaredConfig(options);
+  const declared = config ? await loadHarnessFiles(config, options.authorities) : [];
+  const taken = new Set(declared.map((file) => file.path));
+  const discovered = (await discoverCertificateFiles(options)).filter((spec) => !taken.has(spec.path));
+  for (const spec of discovered) taken.add(spec.path);
+  const defaults = referenceCertificates.filter((spec) => !taken.has(spec.path));
+  if (discovered.length)
+    options.log?.(
+      `provided from test material, as the team's PHP names them: ${discovered.map((spec) => `${spec.path} (${spec.generate})`).join(', ')}`,
+    );
+  const generated = await materializeHarnessFiles(
+    { files: [...discovered, ...defaults] },
+    options.authorities,
+    '.',
+  );
+  return [...declared, ...generated];
 }

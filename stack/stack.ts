@@ -218,7 +218,9 @@ export async function bootStack(options: StackOptions): Promise<Stack> {
       materializedFiles: await resolveMaterializedFiles({
         authorities,
         phpClassesDir: options.phpClassesDir,
+        phpInitFile: options.phpInitFile,
         configFile: options.phpFilesConfig,
+        log,
       }),
       egressProxy: sandbox.egress,
       caCertFile,

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { sellers } from '../../fixtures/organizations.ts';
 import { newRunId } from '../../stack/run-dir.ts';
 import { verifyDeployment } from '../../simulator/payment-service/verify/checks.ts';
-import { renderSummary, writeReports } from '../../simulator/payment-service/verify/output.ts';
+import { declareLine, renderSummary, writeReports } from '../../simulator/payment-service/verify/output.ts';
 import { UsageError, integerFlag, type Command } from '../command.ts';
 import { repoRoot } from '../scenario-run.ts';
 
@@ -24,7 +24,9 @@ export const verifyCommand: Command = {
 The deployment guide's pre-deployment checks and "test each seller" step, automated: health, the
 contract the service really serves (guide and deployed both probed, drift reported with the nearest
 routes), each seller's config (BIN, active, device token present), no unexpected or duplicate shops,
-and with --database-url the paymentconfig table itself.
+and with --database-url the paymentconfig table itself. It ends with the
+--payment-service-contract option that makes the harness serve what this deployment serves (when
+the service publishes /openapi.json, as FastAPI does, the document is saved beside the report).
 
 Read-only: only GET requests, only SELECT statements in a read-only session. Device tokens are
 masked in everything printed or written. Exit code 1 on any mismatch.
@@ -53,6 +55,7 @@ Options:
     const dir = join(resolve(values['reports-dir'] ?? join(repoRoot, 'reports')), `verify-${newRunId()}`);
     const written = await writeReports(report, dir);
     console.log(renderSummary(report));
+    console.log(declareLine(report, written.openapi));
     console.log(`Report: ${written.json}, ${written.junit}`);
     return report.passed ? 0 : 1;
   },

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sellerByShopId } from '../../fixtures/organizations.ts';
 import { defaultEgressRoutes, startEgressProxy, type EgressProxy } from '../../stack/egress/index.ts';
 import { startMariadb, type RunningMariadb } from '../../stack/mariadb.ts';
-import { defaultClientCommonName, referenceCertificateFiles } from '../../stack/php-files.ts';
+import { defaultClientCommonName, resolveMaterializedFiles } from '../../stack/php-files.ts';
 import { createRunAuthorities, writePemFiles } from '../../stack/tls/ca.ts';
 import { startBitrix, type BitrixStub } from './server.ts';
 import { runStubPhp, startFake, type FakeServer } from './test-support.ts';
@@ -64,7 +64,7 @@ beforeAll(async () => {
     runDir,
     mariadb,
     seed: 5,
-    materializedFiles: await referenceCertificateFiles(authorities),
+    materializedFiles: await resolveMaterializedFiles({ authorities }),
     egressProxyUrl: egress.url,
     caCertFile,
     productionLayout: 'namespace',

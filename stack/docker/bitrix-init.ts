@@ -56,21 +56,24 @@ export async function initBitrix(
     database: { name: mariadbDatabase.name, user: mariadbDatabase.user, password },
   } as unknown as RunningMariadb;
 
-  // As natively: an explicit config wins, else the classes' own harness-files.json, else the
-  // reference ApiClient's client certificate, all issued from the run's partner CA.
+  // As natively: the declared files, the certificates the team's PHP names, the reference
+  // ApiClient's client certificate, all issued from the run's partner CA.
   const configName = basename(env.KASPI_HARNESS_PHP_FILES_NAME ?? '');
   const initName = basename(env.KASPI_HARNESS_PHP_INIT_NAME ?? '');
+  const phpInitFile = initName === '' ? undefined : join(phpInitDir, initName);
   const materializedFiles = await resolveMaterializedFiles({
     authorities: await loadRunAuthorities(),
     phpClassesDir,
+    phpInitFile,
     configFile: configName === '' ? undefined : join(phpFilesDir, configName),
+    log: (line) => console.log(line),
   });
   // PHP reaches MariaDB on its own loopback (the bitrix container has no network; socat relays it).
   const documentRoot = await layOutDocumentRoot(
     runDir,
     { ...mariadb, host: '127.0.0.1' } as RunningMariadb,
     phpClassesDir,
-    { materializedFiles, phpInitFile: initName === '' ? undefined : join(phpInitDir, initName) },
+    { materializedFiles, phpInitFile },
   );
   await copyFile(routerScript, join(runDir, 'home', 'bitrix', 'router.php'));
   await mkdir(join(runDir, 'home', 'bitrix', 'logs'), { recursive: true });

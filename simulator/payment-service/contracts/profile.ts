@@ -74,9 +74,14 @@ export function resolveProfile(profile: Profile, catalogue: Catalogue): ServedCo
   const known = new Map(
     [...catalogue.guide, ...catalogue.deployed].map((route) => [shapeOf(routeKey(route)), route]),
   );
-  const routes: Route[] = [];
+  const document = loadOpenApi(profile.openapi);
+  // FastAPI always publishes the document it was built from; so does a service simulated from one.
+  const routes: Route[] = [
+    { method: 'GET', path: '/openapi.json', handle: () => ({ status: 200, body: document }) },
+  ];
   const unsimulated: string[] = [];
-  for (const key of openApiOperations(loadOpenApi(profile.openapi))) {
+  for (const key of openApiOperations(document)) {
+    if (key === 'GET /openapi.json') continue;
     const route = known.get(shapeOf(key));
     if (route) routes.push(route);
     else {

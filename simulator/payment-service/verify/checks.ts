@@ -25,6 +25,19 @@ export interface ContractFinding {
   deployed: boolean;
   /** What the PHP client calls that the service does not serve, with the nearest served routes. */
   drift: { route: string; nearest: string[] }[];
+  /** The service's own OpenAPI document (FastAPI's GET /openapi.json), when it publishes one. */
+  openapi?: Record<string, unknown>;
+}
+
+/**
+ * What to tell the harness about this deployment: `--payment-service-contract guide|deployed`, or
+ * `openapi` when it serves neither as we know them but describes itself (its document is saved beside
+ * the report), or nothing usable.
+ */
+export function contractToDeclare(contract: ContractFinding): 'guide' | 'deployed' | 'openapi' | undefined {
+  if (contract.guide) return 'guide';
+  if (contract.deployed) return 'deployed';
+  return contract.openapi ? 'openapi' : undefined;
 }
 
 export interface VerifyReport {
@@ -82,12 +95,18 @@ function configProblems(seller: Seller, config: ServedConfig | ConfigRecord | un
 }
 
 async function probeContract(http: ReadOnlyHttp, probeShop: number): Promise<ContractFinding> {
-  const [apiHealth, guideConfig, health, adminConfigs] = await Promise.all([
+  const [apiHealth, guideConfig, health, adminConfigs, openapi] = await Promise.all([
     http.get('/api/health'),
     http.get(`/api/payment/config?shop_id=${probeShop}`),
     http.get('/health'),
     http.get('/admin/configs'),
+    http.get('/openapi.json'),
   ]);
+  const document = openapi.json as { paths?: unknown } | undefined;
+  const described =
+    openapi.status === 200 && typeof document?.paths === 'object' && document.paths !== null
+      ? { openapi: document as Record<string, unknown> }
+      : {};
   const guide = apiHealth.status === 200 && guideConfig.status !== 0 && !isUnknownRoute(guideConfig);
   const deployed = health.status === 200 && adminConfigs.status === 200 && Array.isArray(adminConfigs.json);
   const served = [...(guide ? guideRoutes : []), ...(deployed ? deployedRoutes : [])];
@@ -98,7 +117,7 @@ async function probeContract(http: ReadOnlyHttp, probeShop: number): Promise<Con
         // With its query: shop_id is what ties it to /admin/configs/{shop_id}.
         ['GET /api/payment/config', '/api/payment/config?shop_id=1'],
       ].map(([route = '', asked = '']) => ({ route, nearest: nearestRoutes('GET', asked, served) }));
-  return { guide, deployed, drift };
+  return { guide, deployed, drift, ...described };
 }
 
 export async function verifyDeployment(options: VerifyOptions): Promise<VerifyReport> {

@@ -5,7 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { maskToken } from '../../../fixtures/organizations.ts';
-import type { VerifyReport } from './checks.ts';
+import { contractToDeclare, type VerifyReport } from './checks.ts';
 
 const uuid = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
 const tokenField = /("?device_?token"?\s*[:=]\s*"?)([^",\s}]+)/gi;
@@ -48,6 +48,16 @@ export function renderJunit(report: VerifyReport): string {
   );
 }
 
+/** The line that tells a team how to declare this deployment's contract to the harness. */
+export function declareLine(report: VerifyReport, openapiFile?: string): string {
+  const contract = contractToDeclare(report.contract);
+  if (contract === 'guide' || contract === 'deployed')
+    return `This deployment serves the ${contract} contract${report.contract.guide && report.contract.deployed ? " (and the deployed one: the PHP client calls the guide's)" : ''}: run the harness with --payment-service-contract ${contract} (config key paymentServiceContract).`;
+  if (contract === 'openapi' && openapiFile)
+    return `This deployment serves neither the guide's nor the deployed contract as the harness knows them; it describes itself: run the harness with --payment-service-contract ${openapiFile}`;
+  return 'This deployment serves neither contract the harness knows and publishes no /openapi.json: describe its routes in an OpenAPI file and pass it with --payment-service-contract FILE.';
+}
+
 export function renderSummary(report: VerifyReport): string {
   const lines = [`verify ${report.serviceUrl}${report.databaseChecked ? ' (+ database)' : ''}`];
   for (const check of report.checks) {
@@ -66,11 +76,13 @@ export function renderSummary(report: VerifyReport): string {
 export async function writeReports(
   report: VerifyReport,
   dir: string,
-): Promise<{ json: string; junit: string }> {
+): Promise<{ json: string; junit: string; openapi?: string }> {
   await mkdir(dir, { recursive: true });
   const json = join(dir, 'verify.json');
   const junit = join(dir, 'junit.xml');
   await writeFile(json, `${maskSecrets(JSON.stringify(report, null, 2))}\n`);
   await writeFile(junit, renderJunit(report));
-  return { json, junit };
+  const openapi = report.contract.openapi ? join(dir, 'openapi.json') : undefined;
+  if (openapi) await writeFile(openapi, `${JSON.stringify(report.contract.openapi, null, 2)}\n`);
+  return { json, junit, ...(openapi ? { openapi } : {}) };
 }

@@ -11,6 +11,8 @@ import { PaymentServiceControlClient } from '../control-client.ts';
 import { startPaymentServiceSimulator, type PaymentServiceSimulator } from '../server.ts';
 import { usePostgres } from '../test-support.ts';
 import { verifyDeployment } from './checks.ts';
+import { declareLine, writeReports } from './output.ts';
+import { readFileSync } from 'node:fs';
 
 const postgres = usePostgres();
 let simulator: PaymentServiceSimulator;
@@ -111,6 +113,25 @@ describe('verify: a read-only check of a running payment-service', () => {
     );
     // The sellers are still checked, through the deployed routes.
     expect(report.checks.filter((c) => c.group === 'sellers').every((c) => c.passed)).toBe(true);
+    expect(declareLine(report)).toContain('run the harness with --payment-service-contract deployed');
+  });
+
+  it('saves the OpenAPI document a deployment serving neither contract publishes, and names it', async () => {
+    // A team's own service, as FastAPI describes it at /openapi.json.
+    const own = {
+      openapi: '3.1.0',
+      info: { title: 'payment-service', version: '2.0.0' },
+      paths: { '/v2/health': { get: {} }, '/v2/shops/{shop_id}/kaspi': { get: {} } },
+    };
+    await control.setProfile({ openapi: own });
+    const report = await verifyDeployment({ serviceUrl: simulator.url, sellers });
+    expect(report.contract).toMatchObject({ guide: false, deployed: false, openapi: own });
+    const dir = join(reportsDir, 'openapi-run');
+    const written = await writeReports(report, dir);
+    expect(JSON.parse(readFileSync(written.openapi!, 'utf8'))).toEqual(own);
+    expect(declareLine(report, written.openapi)).toContain(
+      `run the harness with --payment-service-contract ${written.openapi}`,
+    );
   });
 
   it('CLI: exit 0 / 1, JSON and JUnit written, device tokens masked everywhere', async () => {
@@ -125,6 +146,7 @@ describe('verify: a read-only check of a running payment-service', () => {
     ]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('PASS');
+    expect(ok.stdout).toContain('run the harness with --payment-service-contract guide');
 
     await control.putConfig(sellers[4]!.shopId, { organization_bin: '999999999999' });
     const bad = await cli(['verify', '--payment-service-url', simulator.url, '--reports-dir', reportsDir]);
