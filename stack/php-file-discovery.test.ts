@@ -30,12 +30,12 @@ describe('certificate paths named in PHP', () => {
     ]);
   });
 
-  it('makes a key for key files, the server CA for CA files, a certificate with its key otherwise', () => {
+  it('makes a key for key files, the server CA for CA files, a certificate for .crt, a certificate with its key for another .pem', () => {
     expect(generatedFor('/home/b/prod/key.pem')).toBe('client-key');
     expect(generatedFor('/home/b/cvety_kz.key.pem')).toBe('client-key');
     expect(generatedFor('/home/b/ca.pem')).toBe('ca-cert');
     expect(generatedFor('/home/b/kaspi-root.crt')).toBe('ca-cert');
     expect(generatedFor('/home/b/cert.pem')).toBe('client-pem');
-    expect(generatedFor('/home/b/client.crt')).toBe('client-pem');
+    expect(generatedFor('/home/b/client.crt')).toBe('client-cert');
   });
 });

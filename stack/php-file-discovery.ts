@@ -16,11 +16,15 @@ const caName = /(^|[/_.-])(ca|cacert|ca-bundle|ca_bundle|chain|root)([_.-]|$)/i;
 /** Combinations of directory constants and file names tried per source file, at most. */
 const maxCombinations = 32;
 
-/** What a path will hold: the server CA, a key, or a certificate with its key (serves as either). */
+/**
+ * What a path will hold: the server CA, a key, a certificate (.crt, .cer), or for a .pem of neither
+ * kind a certificate followed by its key (it serves as either).
+ */
 export function generatedFor(path: string): NonNullable<FileSpec['generate']> {
   const name = posix.basename(path);
   if (caName.test(name)) return 'ca-cert';
   if (/key/i.test(name)) return 'client-key';
+  if (/\.(crt|cer)$/i.test(name)) return 'client-cert';
   return 'client-pem';
 }
 

@@ -3,6 +3,7 @@
  * material (a client certificate and its key that belong together, the CA), and writes them under the
  * run's home tree only.
  */
+import { spawnSync } from 'node:child_process';
 import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,6 +52,14 @@ describe('harness files', () => {
     expect(cert.checkPrivateKey(key), 'the key belongs to the certificate').toBe(true);
     expect(cert.verify(new X509Certificate(authorities.partner.certPem).publicKey)).toBe(true);
     expect(byPath.has('/home/bitrix/kaspi_certificates/client.crt'), 'the reference defaults too').toBe(true);
+    // OpenSSL (what curl loads it with) reads both the certificate and the key from the one file.
+    const onDisk = join(team, 'cert.pem');
+    writeFileSync(onDisk, pem);
+    for (const tool of [
+      ['x509', '-noout', '-in', onDisk],
+      ['pkey', '-noout', '-in', onDisk],
+    ])
+      expect(spawnSync('openssl', tool).status, `openssl ${tool[0]}`).toBe(0);
     expect(lines.join('\n')).toContain('/home/bitrix/kaspi_certificates/prod/cert.pem');
   });
 

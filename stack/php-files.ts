@@ -75,7 +75,10 @@ export async function materializeHarnessFiles(
         keyMaterial = true;
         break;
       case 'client-pem':
-        content = (await client(cn)).certPem + (await client(cn)).keyPem;
+        // One PEM after the other, each on its own lines (OpenSSL refuses an END glued to a BEGIN).
+        content =
+          [(await client(cn)).certPem, (await client(cn)).keyPem].map((pem) => pem.trimEnd()).join('\n') +
+          '\n';
         keyMaterial = true;
         break;
       case 'ca-cert':
