@@ -50,8 +50,18 @@ export async function runScenarios(
   output?: ChildOutput,
 ): Promise<number> {
   const { settings } = run;
-  const args = ['run', '--project', 'scenarios', '--reporter', settings.quiet ? 'dot' : 'default'];
-  args.push('--reporter', './scenarios/report/reporter.ts', ...(run.files ?? []));
+  // A line per suite while it runs (not with --quiet), then the report's summary: root causes first.
+  const reporters = [
+    ...(settings.quiet ? [] : ['./scenarios/report/progress.ts']),
+    './scenarios/report/reporter.ts',
+  ];
+  const args = [
+    'run',
+    '--project',
+    'scenarios',
+    ...reporters.flatMap((reporter) => ['--reporter', reporter]),
+  ];
+  args.push(...(run.files ?? []));
   const vitest = join(repoRoot, 'node_modules', '.bin', 'vitest');
   const code = await runChild(vitest, args, { cwd: repoRoot, env: runnerEnv(settings), output });
   return code === 0 && reportedVerdict(settings) === 'fail' ? 1 : code;

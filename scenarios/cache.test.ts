@@ -11,6 +11,7 @@ import { readdirSync, readFileSync, writeFileSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, type TaskMeta } from 'vitest';
 import { sellers, type Seller } from '../fixtures/organizations.ts';
+import { because, causes, type PaymentContext } from './support/causes.ts';
 import { forEachSeller } from './support/each-seller.ts';
 import { tracePayment } from './support/routing.ts';
 import { basketFor, checkout } from './support/storefront.ts';
@@ -62,8 +63,16 @@ function expireEntry(file: string): void {
   writeFileSync(file, text.replace(/s:6:"expire";i:\d+;/, `s:6:"expire";i:${past};`), 'latin1');
 }
 
-const pay = (seller: Seller, task: { meta: TaskMeta }, scenario: string) =>
-  tracePayment(stack, { scenario, seller, catalogue, faker, expectation: 'seller', meta: task.meta });
+const pay = (seller: Seller, task: { meta: TaskMeta }, scenario: string, context: PaymentContext = {}) =>
+  tracePayment(stack, {
+    scenario,
+    seller,
+    catalogue,
+    faker,
+    expectation: 'seller',
+    meta: task.meta,
+    context,
+  });
 
 /** The organization a seller's config is moved to: the next seller's Kaspi account. */
 const movedTo = (seller: Seller): Seller => sellers[(sellers.indexOf(seller) + 1) % sellers.length] as Seller;
@@ -75,7 +84,10 @@ describe('[cache] one lookup per shop per TTL', () => {
       const { result } = await pay(seller, task, 'cache: repeated checkouts');
       expect(result.passed, `checkout ${i + 1}: ${result.reason}`).toBe(true);
     }
-    expect(await configRequestsFor(seller.shopId), 'config requests for this shop').toBe(before + 1);
+    const after = await configRequestsFor(seller.shopId);
+    await because(task.meta, causes.lookupsNotCached(), () =>
+      expect(after, 'config requests for this shop').toBe(before + 1),
+    );
   });
 
   forEachSeller(
@@ -85,10 +97,14 @@ describe('[cache] one lookup per shop per TTL', () => {
       const { result } = await pay(seller, task, 'cache: entry TTL');
       expect(result.passed, result.reason).toBe(true);
       const entries = cacheFilesWith(seller.bin);
-      expect(entries, `a cache file under ${cacheRoots().join(' or ')} holds ${seller.bin}`).toHaveLength(1);
-      const ttl = (entries[0]?.expire ?? 0) - written;
-      expect(ttl, 'stored expiry − write time (s)').toBeGreaterThanOrEqual(3600 - 5);
-      expect(ttl).toBeLessThanOrEqual(3600 + 5);
+      await because(task.meta, causes.cacheEntry(), () => {
+        expect(entries, `a cache file under ${cacheRoots().join(' or ')} holds ${seller.bin}`).toHaveLength(
+          1,
+        );
+        const ttl = (entries[0]?.expire ?? 0) - written;
+        expect(ttl, 'stored expiry − write time (s)').toBeGreaterThanOrEqual(3600 - 5);
+        expect(ttl).toBeLessThanOrEqual(3600 + 5);
+      });
     },
   );
 });
@@ -108,7 +124,7 @@ describe('[cache] a BIN changed in the payment-service', () => {
     return target;
   }
 
-  async function expectMovedTo(seller: Seller, target: Seller): Promise<void> {
+  async function expectMovedTo(seller: Seller, target: Seller, meta: TaskMeta): Promise<void> {
     const attempt = await checkout(stack.info.bitrix.url, {
       items: basketFor(seller, catalogue, faker),
       paymentMethod: 'qr',
@@ -117,8 +133,10 @@ describe('[cache] a BIN changed in the payment-service', () => {
     expect(attempt.body.ok, 'checkout after expiry').toBe(true);
     if (!attempt.body.ok) return;
     const purchase = await stack.kaspi.purchase(attempt.body.payment.qrPaymentId);
-    expect(purchase?.organizationBin, 'the new BIN receives the money after expiry').toBe(target.bin);
-    expect(purchase?.deviceToken).toBe(target.deviceToken);
+    await because(meta, causes.cacheOutlivesExpiry(), () => {
+      expect(purchase?.organizationBin, 'the new BIN receives the money after expiry').toBe(target.bin);
+      expect(purchase?.deviceToken).toBe(target.deviceToken);
+    });
   }
 
   forEachSeller(
@@ -126,16 +144,18 @@ describe('[cache] a BIN changed in the payment-service', () => {
     async (seller, task) => {
       const target = await changeBinAndProveCacheHolds(seller, task);
       const entries = cacheFilesWith(seller.bin);
-      expect(entries.length, 'the seller’s cached entry').toBeGreaterThan(0);
+      await because(task.meta, causes.cacheEntry(), () =>
+        expect(entries.length, 'the seller’s cached entry').toBeGreaterThan(0),
+      );
       for (const entry of entries) expireEntry(entry.file);
-      await expectMovedTo(seller, target);
+      await expectMovedTo(seller, target, task.meta);
     },
   );
 
   forEachSeller('%s: takes effect after "clear cache" in the admin panel', async (seller, task) => {
     const target = await changeBinAndProveCacheHolds(seller, task);
     await clearCache(stack);
-    await expectMovedTo(seller, target);
+    await expectMovedTo(seller, target, task.meta);
   });
 });
 
@@ -146,7 +166,10 @@ describe('[cache] an outage inside the TTL', () => {
       const { result } = await pay(seller, task, 'cache: outage inside TTL');
       expect(result.passed, result.reason).toBe(true);
       await stack.paymentService.down();
-      const during = await pay(seller, task, 'cache: outage inside TTL');
+      const during = await pay(seller, task, 'cache: outage inside TTL', {
+        cache: 'warm',
+        outage: 'payment-service down',
+      });
       expect(during.result.passed, during.result.reason).toBe(true);
       expect(during.result.verdict).toBe('correct');
     },

@@ -60,12 +60,7 @@ const crossCheck = {
     what: "the order in MySQL does not record the Kaspi purchase and BIN: the class's answer (`data`, `sentData`) does not say what Kaspi did",
     fix: "return Kaspi's decoded answer as `data` and the body sent as `sentData`",
   }),
-  paymentlog: (): Cause => ({
-    key: 'paymentlog:create',
-    hop: 'Bitrix → paymentlog',
-    what: "a QR payment is not in the paymentlog as one row on the seller's shop and BIN",
-    fix: "log every payment with createPaymentLog: shop_id, organization_bin, operation_type, external_id (Kaspi's id)",
-  }),
+  paymentlog: (): Cause => causes.paymentlogRow('create', 'QR payment'),
 };
 const concurrent = { concurrent: true };
 

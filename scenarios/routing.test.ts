@@ -10,7 +10,7 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import { beforeAll, describe, expect, type TaskMeta } from 'vitest';
 import type { Seller } from '../fixtures/organizations.ts';
-import { because, type Cause } from './support/causes.ts';
+import { because, causes, type Cause } from './support/causes.ts';
 import { declaredContract, type DeclaredContract } from './support/contract.ts';
 import { forEachSeller } from './support/each-seller.ts';
 import { paymentLogRows, storedOrder } from './support/evidence.ts';
@@ -59,12 +59,7 @@ const check = {
     what: 'the OrganizationBin the class reports in `sentData` is not the one Kaspi received: the order records a wrong BIN',
     fix: 'return the body actually sent to Kaspi as `sentData`',
   }),
-  paymentlog: (method: PaymentMethod): Cause => ({
-    key: `paymentlog:${operationOf[method]}`,
-    hop: 'Bitrix → paymentlog',
-    what: `a ${methodName[method]} is not in the paymentlog as one row on the seller's shop and BIN, operation_type ${operationOf[method]}, amount in kopecks`,
-    fix: `log every payment with createPaymentLog: shop_id, organization_bin, operation_type ${operationOf[method]}, external_id (Kaspi's id), amount × 100 (payment-service.md)`,
-  }),
+  paymentlog: (method: PaymentMethod): Cause => causes.paymentlogRow(operationOf[method], methodName[method]),
   clientInfo: (): Cause => ({
     key: 'remote-client-info',
     hop: 'Bitrix → Kaspi',

@@ -8,6 +8,7 @@
  */
 import { beforeAll, describe, expect } from 'vitest';
 import { sellers, type Seller } from '../fixtures/organizations.ts';
+import { because, causes } from './support/causes.ts';
 import { declaredContract } from './support/contract.ts';
 import { forEachSeller } from './support/each-seller.ts';
 import { paymentLogRows } from './support/evidence.ts';
@@ -74,9 +75,11 @@ for (const vector of vectors)
           ).toEqual([seller.bin]);
           if (!logRoute) return;
           const logs = await paymentLogRows(stack, String(purchase?.qrPaymentId));
-          expect(logs.map((row) => [row.shop_id, row.organization_bin])).toEqual([
-            [seller.shopId, seller.bin],
-          ]);
+          await because(task.meta, causes.paymentlogRow('create', 'QR payment'), () =>
+            expect(logs.map((row) => [row.shop_id, row.organization_bin])).toEqual([
+              [seller.shopId, seller.bin],
+            ]),
+          );
         });
       });
     });

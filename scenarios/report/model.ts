@@ -98,6 +98,12 @@ export function causeOf(test: ReportedTest): Cause {
   };
 }
 
+/** A failed check's own account: its payment's reason when the payment failed, else its first error. */
+export function exampleOf(test: ReportedTest): string {
+  if (test.routing && !test.routing.passed) return test.routing.reason;
+  return test.errors[0]?.split('\n')[0] ?? test.name;
+}
+
 export function groupCauses(tests: readonly ReportedTest[]): CauseGroup[] {
   const groups = new Map<string, CauseGroup>();
   for (const test of tests) {
@@ -108,7 +114,7 @@ export function groupCauses(tests: readonly ReportedTest[]): CauseGroup[] {
       checks: 0,
       sellers: [],
       scenarios: [],
-      example: test.routing?.reason ?? test.errors[0]?.split('\n')[0] ?? test.name,
+      example: exampleOf(test),
     };
     group.checks += 1;
     const seller = test.routing ? `${test.routing.sellerName} (${test.routing.shopId})` : undefined;

@@ -7,7 +7,7 @@
  */
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { Reporter, TestCase, TestModule } from 'vitest/node';
+import type { Reporter, SerializedError, TestCase, TestModule } from 'vitest/node';
 import { renderHtml } from './html.ts';
 import { renderJunit } from './junit.ts';
 import { assessRun, reportSchemaVersion, type ReportedTest, type RunReport } from './model.ts';
@@ -36,14 +36,48 @@ function describeTest(test: TestCase, root: string): ReportedTest {
   };
 }
 
+/**
+ * Errors outside any check — a hook that failed (the stack did not boot, say), a file that did not
+ * load, an error after the run — as failed checks of their own, so a run never passes on them and
+ * their cause is listed with the others.
+ */
+function errorsOutsideChecks(
+  modules: ReadonlyArray<TestModule>,
+  unhandled: ReadonlyArray<SerializedError>,
+  root: string,
+): ReportedTest[] {
+  const failed = (name: string, file: string, errors: readonly SerializedError[]): ReportedTest => ({
+    name,
+    file,
+    state: 'failed',
+    durationMs: 0,
+    errors: errors.map((error) => error.message ?? String(error)),
+  });
+  const found: ReportedTest[] = [];
+  for (const module of modules) {
+    const file = relative(root, module.moduleId);
+    if (module.errors().length) found.push(failed(`${file} (set-up)`, file, module.errors()));
+    for (const suite of module.children.allSuites())
+      if (suite.errors().length) found.push(failed(`${suite.fullName} (set-up)`, file, suite.errors()));
+  }
+  if (unhandled.length) found.push(failed('errors outside the checks', 'scenarios', unhandled));
+  return found;
+}
+
 export default class RoutingReporter implements Reporter {
   private readonly startedAt = new Date().toISOString();
 
-  onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
+  onTestRunEnd(
+    testModules: ReadonlyArray<TestModule>,
+    unhandledErrors: ReadonlyArray<SerializedError>,
+  ): void {
     const root = join(import.meta.dirname, '..', '..');
-    const tests = testModules.flatMap((module) =>
-      [...module.children.allTests()].map((test) => describeTest(test, root)),
-    );
+    const tests = [
+      ...testModules.flatMap((module) =>
+        [...module.children.allTests()].map((test) => describeTest(test, root)),
+      ),
+      ...errorsOutsideChecks(testModules, unhandledErrors, root),
+    ];
     // Scenario runs get a report even when no payment was judged (every test timed out, say).
     const isScenario = (file: string) => /^scenarios\/[^/]+\.test\.ts$/.test(file);
     if (!tests.some((test) => test.routing || isScenario(test.file))) return;

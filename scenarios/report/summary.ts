@@ -4,7 +4,7 @@
  * line per seller and scenario — expected BIN, received BIN, verdict — and the closing verdict.
  */
 import type { Verdict } from '../support/verdict.ts';
-import type { CauseGroup, ReportedTest, RunReport } from './model.ts';
+import { causeOf, exampleOf, type CauseGroup, type ReportedTest, type RunReport } from './model.ts';
 
 const marks: Record<Verdict, { symbol: string; label: string; color: number }> = {
   correct: { symbol: '✔', label: 'correct', color: 32 },
@@ -77,7 +77,10 @@ export function renderSummary(report: RunReport, options: { color: boolean; repo
       ? '✔ refused, as expected'
       : test.state === 'passed'
         ? `${mark.symbol} ${mark.label}`
-        : `✘ FAIL (${mark.label}): ${r.reason}`;
+        : r.passed
+          ? // The money landed right; a later hop of the check failed.
+            `✘ FAIL (${mark.label}, then: ${causeOf(test).what})`
+          : `✘ FAIL (${mark.label}): ${exampleOf(test)}`;
     const color = refused ? 32 : test.state === 'passed' ? mark.color : 31;
     return `  ${r.sellerName.padEnd(16)} ${String(r.shopId).padStart(6)}  ${r.expectedBin.padEnd(12)}  ${(r.receivedBin ?? '—').padEnd(12)}  ${paint(color, verdict)}`;
   };

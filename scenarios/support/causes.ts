@@ -375,6 +375,30 @@ export const causes = {
     what: `a failure the payment-service answers at once still kept the customer waiting (${Math.round(ms / 100) / 10} s)`,
     fix: 'fall back on the first failed answer: no retries or sleeps on the payment path',
   }),
+  paymentlogRow: (operation: string, payment: string): Cause => ({
+    key: `paymentlog:${operation}`,
+    hop: 'Bitrix → paymentlog',
+    what: `a ${payment} is not in the paymentlog as one row on the seller's shop and BIN, operation_type ${operation}, amount in kopecks`,
+    fix: `log every payment with createPaymentLog: shop_id, organization_bin, operation_type ${operation}, external_id (Kaspi's id), amount × 100 (payment-service.md)`,
+  }),
+  lookupsNotCached: (): Cause => ({
+    key: 'cache-not-used',
+    hop: 'Bitrix → payment-service',
+    what: 'the class asked the payment-service again for a config it had fetched within the hour',
+    fix: "cache a good config across requests in the Bitrix cache for the guide's hour, and read it before calling the service",
+  }),
+  cacheEntry: (): Cause => ({
+    key: 'cache-entry',
+    hop: 'Bitrix → payment-service',
+    what: "no entry in Bitrix's cache (bitrix/cache or bitrix/managed_cache) holds the seller's config for the guide's hour",
+    fix: 'cache the config through Bitrix\'s cache (Data\\Cache or the managed cache) with a 3600 s TTL: "Clear cache" and expiry then work as operators expect',
+  }),
+  cacheOutlivesExpiry: (): Cause => ({
+    key: 'cache-outlives-expiry',
+    hop: 'Bitrix → payment-service',
+    what: "a changed BIN was not used after the cached config expired or Bitrix's cache was cleared",
+    fix: "keep the config only in Bitrix's cache, with the guide's one-hour TTL, and look it up again once it is gone",
+  }),
   retriedElsewhere: (): Cause => ({
     key: 'retried-on-another-bin',
     hop: 'Bitrix → Kaspi',
