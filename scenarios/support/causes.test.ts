@@ -111,6 +111,19 @@ describe('diagnosePayment', () => {
     expect(cause.key).toBe('cache-not-used');
   });
 
+  it("other sellers' lookups made at the same time are not this payment's", () => {
+    const { cause } = diagnosePayment({
+      ...base,
+      context: { cache: 'warm', outage: 'HTTP 500' },
+      landed: landedOn(fallbackOrganization),
+      service: [
+        { method: 'GET', path: `/api/payment/config?shop_id=${vlvt.shopId}`, status: 500, fault: 'status' },
+        { method: 'GET', path: `/api/payment/config?shop_id=${eileen.shopId}`, status: 500, fault: 'status' },
+      ],
+    });
+    expect(cause.key).toBe('cache-not-used');
+  });
+
   it('the seller paid where the outage should have diverted it: named with the outage and its fix', () => {
     const { cause } = diagnosePayment({
       ...base,

@@ -449,7 +449,7 @@ export function diagnosePayment(evidence: PaymentEvidence): Diagnosis {
     };
   const drift = evidence.drift[0];
   const lookups = evidence.service.filter(isLookup);
-  const lastLookup = lookups.at(-1);
+  const lastOwn = lookups.filter((hop) => shopIdIn(hop.path) === seller.shopId).at(-1);
   const refusedForSeller = evidence.kaspi.find(
     (hop) => hop.organizationBin === seller.bin && hop.statusCode !== null && hop.statusCode !== 0,
   );
@@ -481,55 +481,50 @@ export function diagnosePayment(evidence: PaymentEvidence): Diagnosis {
           cause: causes.drift(drift),
           reason: `${base}: ${drift.method} ${drift.path} is not served by the "${drift.profile}" contract (HTTP 404)`,
         };
-      if (
-        lastLookup &&
-        shopIdIn(lastLookup.path) !== undefined &&
-        shopIdIn(lastLookup.path) !== seller.shopId
-      )
-        return {
-          cause: causes.lookupOfOtherShop(),
-          reason: `${base}: the class looked up ${lastLookup.path} for shop ${seller.shopId}'s order`,
-        };
-      if (lastLookup?.status === 200 && !lastLookup.fault)
+      // Payments made at the same time share the window: only this shop's lookups are its own.
+      const answered = lastOwn && (lastOwn.status === 0 ? 'no answer' : `HTTP ${lastOwn.status}`);
+      if (lastOwn?.status === 200 && !lastOwn.fault)
         return {
           cause: causes.configRejected(),
-          reason: `${base}: ${lastLookup.method} ${lastLookup.path} answered HTTP 200 with the seller's config`,
+          reason: `${base}: ${lastOwn.method} ${lastOwn.path} answered HTTP 200 with the seller's config`,
         };
-      if (lastLookup && context.cache === 'warm' && context.outage)
+      if (context.cache === 'warm' && context.outage)
         return {
           cause: causes.cacheNotUsed(context.outage),
-          reason: `${base}: the config was cached, yet the class called ${lastLookup.method} ${lastLookup.path} (${lastLookup.status === 0 ? 'no answer' : `HTTP ${lastLookup.status}`})`,
+          reason: lastOwn
+            ? `${base}: the config was cached, yet the class called ${lastOwn.method} ${lastOwn.path} (${answered})`
+            : `${base}: the config was cached, yet the class fell back (${context.outage}: a refused connection or failed handshake leaves no trace in the service's journal)`,
         };
-      if (lastLookup && !context.outage)
-        return {
-          cause: causes.lookupFailed(lastLookup.status === 0 ? 'no answer' : `HTTP ${lastLookup.status}`),
-          reason: `${base}: ${lastLookup.method} ${lastLookup.path} answered ${lastLookup.status === 0 ? 'nothing' : `HTTP ${lastLookup.status}`}`,
-        };
-      if (!lastLookup && (context.cache === 'warm' || context.afterOutage))
+      if (!lastOwn && context.afterOutage)
         return {
           cause: causes.cachedFallback(),
           reason: `${base}: no lookup was made; the fallback came from the class's cache`,
         };
-      if (!lastLookup)
+      if (!lastOwn && !context.outage && lookups.length > 0)
+        return {
+          cause: causes.lookupOfOtherShop(),
+          reason: `${base}: no lookup of shop ${seller.shopId}; the class asked ${lookups.map((hop) => hop.path).join(', ')}`,
+        };
+      if (!lastOwn && !context.outage)
         return {
           cause: causes.noLookup(),
           reason: `${base}: no request reached the payment-service for shop ${seller.shopId}`,
         };
       return {
-        cause: causes.cacheNotUsed(context.outage ?? 'service down'),
-        reason: `${base}: ${lastLookup.method} ${lastLookup.path} answered ${lastLookup.status === 0 ? 'nothing' : `HTTP ${lastLookup.status}`}`,
+        cause: causes.lookupFailed(answered ?? 'no answer'),
+        reason: `${base}: ${lastOwn ? `${lastOwn.method} ${lastOwn.path} answered ${answered}` : `the lookup of shop ${seller.shopId} got no answer`}`,
       };
     }
     if (landed.organizationBin === seller.bin) {
       // Paid the seller where the fallback was expected.
-      if (!lastLookup && context.cache === 'cold')
+      if (!lastOwn && context.cache === 'cold')
         return {
           cause: causes.staleCache(),
           reason: `${base}: no lookup was made although the cache had been cleared`,
         };
       return {
         cause: causes.outageNotDetected(context.outage ?? 'a broken answer'),
-        reason: `${base}: ${lastLookup ? `${lastLookup.method} ${lastLookup.path} answered ${lastLookup.status === 0 ? 'nothing' : `HTTP ${lastLookup.status}`}${lastLookup.fault ? ` (${lastLookup.fault})` : ''}` : 'the config came from a cache'}, and the class still paid the seller`,
+        reason: `${base}: ${lastOwn ? `${lastOwn.method} ${lastOwn.path} answered ${lastOwn.status === 0 ? 'nothing' : `HTTP ${lastOwn.status}`}${lastOwn.fault ? ` (${lastOwn.fault})` : ''}` : 'the config came from a cache'}, and the class still paid the seller`,
       };
     }
     // Another organization's BIN.
