@@ -119,7 +119,10 @@ describe('[cache] a BIN changed in the payment-service', () => {
       device_token: target.deviceToken,
     });
     // Inside the TTL the cached config still routes to the old BIN.
-    const inside = await pay(seller, task, 'cache: BIN changed, inside TTL');
+    const inside = await pay(seller, task, 'cache: BIN changed, inside TTL', {
+      cache: 'warm',
+      outage: 'BIN changed in the payment-service inside the TTL',
+    });
     expect(inside.result.passed, inside.result.reason).toBe(true);
     return target;
   }

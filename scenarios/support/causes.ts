@@ -529,6 +529,16 @@ export function diagnosePayment(evidence: PaymentEvidence): Diagnosis {
     }
     // Another organization's BIN.
     const owner = organizationByBin(landed.organizationBin);
+    if (context.outage && lastOwn?.fault)
+      return {
+        cause: causes.outageNotDetected(context.outage),
+        reason: `${base}: ${lastOwn.method} ${lastOwn.path} answered HTTP ${lastOwn.status} (${lastOwn.fault}), and the class paid what it said`,
+      };
+    if (context.cache === 'warm' && lastOwn)
+      return {
+        cause: causes.cacheNotUsed(context.outage ?? 'the config changed'),
+        reason: `${base}: the config was cached, yet the class called ${lastOwn.method} ${lastOwn.path} and paid what it answers now`,
+      };
     const asked = lookups.map((hop) => shopIdIn(hop.path)).filter((id): id is number => id !== undefined);
     if (context.tampering && owner && asked.some((id) => sellerByShopId(id)?.bin === owner.bin))
       return {
@@ -567,6 +577,17 @@ export function diagnosePayment(evidence: PaymentEvidence): Diagnosis {
       reason: `the checkout reported a Kaspi payment that Kaspi does not have (${checkoutSaid(evidence)})`,
     };
   const unknownEndpoint = evidence.kaspi.find((hop) => hop.httpStatus === 404 && hop.statusCode !== 0);
+  if (context.cache === 'warm' && context.outage && lastOwn && refusedForSeller?.statusCode != null)
+    return {
+      cause: causes.cacheNotUsed(context.outage),
+      reason: `the config was cached, yet the class called ${lastOwn.method} ${lastOwn.path} (${context.outage}) and sent what it answered; Kaspi refused ${refusedForSeller.path} with StatusCode ${refusedForSeller.statusCode}`,
+    };
+  // The service's broken answer should have sent the payment to the fallback; the class used it.
+  if (expectation === 'fallback' && context.outage && refusedForSeller?.statusCode != null)
+    return {
+      cause: causes.outageNotDetected(context.outage),
+      reason: `the class sent the seller's broken config on (${context.outage}); Kaspi refused ${refusedForSeller.path} with StatusCode ${refusedForSeller.statusCode}; the checkout said ${checkoutSaid(evidence)}`,
+    };
   const refused = evidence.kaspi.find((hop) => hop.statusCode !== null && hop.statusCode !== 0);
   if (
     refused &&
