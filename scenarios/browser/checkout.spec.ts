@@ -3,7 +3,8 @@
  * fixtures/organizations.ts and both payment methods: catalogue → cart → checkout → the QR drawn on
  * the order page (or the payment link) → the phone scans and confirms → the page shows Paid. And
  * where the money went: Kaspi's purchase is on the seller's BIN. A cart mixing two sellers becomes
- * one order and one purchase per seller, never one payment to one of them.
+ * one order and one purchase per seller, never one payment to one of them. A remote invoice to the
+ * customer's phone is paid in the app, and the page learns it only when the customer asks.
  */
 import { sellers, type Seller } from '../../fixtures/organizations.ts';
 import { expect, selectedSellers, test, type PaymentMethod } from './fixtures.ts';
@@ -113,3 +114,38 @@ for (const seller of selectedSellers()) {
     }
   });
 }
+
+test('a remote invoice by phone: paid in the app, the page asks Kaspi only when the customer does', async ({
+  storefront,
+  phone,
+  kaspi,
+  customer,
+}) => {
+  const seller = selectedSellers()[0]!;
+  await storefront.openCatalogue();
+  const [product] = await storefront.productsOf(seller);
+  await storefront.addToCart(product!.id);
+  const [orderId] = await storefront.checkout('remote', customer);
+  const order = await storefront.orderPage(orderId);
+  await expect(order.status).toHaveText('Pending');
+  await order.expectRemoteInvoice(customer.phone);
+  const qrPaymentId = await order.qrPaymentId();
+  const created = await kaspi.purchase(qrPaymentId);
+  expect(created, "an invoice on the seller's BIN, to the customer's phone").toMatchObject({
+    kind: 'remote',
+    organizationBin: seller.bin,
+    phoneNumber: customer.phone.slice(-10),
+    amount: product!.price,
+  });
+
+  const asked = async () => (await kaspi.journal({ path: `payment/status/${qrPaymentId}` })).length;
+  const before = await asked();
+  await storefront.page.clock.runFor(60_000);
+  expect(await asked(), 'a minute on the page: no status request on a timer').toBe(before);
+
+  const paid = await phone.pay(order);
+  await order.checkPayment();
+  await expect(order.status).toHaveText('Paid');
+  expect(await asked(), 'one status request, for the one press').toBe(before + 1);
+  expect(paid.organizationBin, "the money landed on the seller's BIN").toBe(seller.bin);
+});

@@ -20,7 +20,8 @@ import type { StackInfo } from '../../stack/stack.ts';
 
 export { expect };
 
-export type PaymentMethod = 'qr' | 'link';
+/** A QR, a payment link, or a remote invoice to the customer's phone number. */
+export type PaymentMethod = 'qr' | 'link' | 'remote';
 
 export interface CatalogueProduct {
   id: number;
@@ -89,6 +90,19 @@ export class OrderPage {
     expect(box?.width ?? 0, 'QR width').toBeGreaterThan(50);
     expect(box?.height ?? 0, 'QR height').toBeGreaterThan(50);
     await expect(this.page.getByTestId('qr-image')).toHaveAttribute('data-qr-token', /\S/);
+  }
+
+  /** A remote invoice: the page names the phone it went to and offers "check payment", nothing else. */
+  async expectRemoteInvoice(phone: string): Promise<void> {
+    await expect(this.page.getByTestId('remote-invoice')).toContainText(phone);
+    await expect(this.page.getByTestId('check-payment')).toBeVisible();
+    await expect(this.status).toHaveAttribute('data-check', 'on-request');
+  }
+
+  /** The customer presses "check payment": the page asks once and shows what it learned. */
+  async checkPayment(): Promise<void> {
+    await this.page.getByTestId('check-payment').click();
+    await expect(this.status).toHaveAttribute('data-final', 'true');
   }
 
   async expectPaymentLink(): Promise<string> {
@@ -177,7 +191,7 @@ export class Storefront {
     await this.page.getByTestId('checkout-name').fill(customer.name);
     await this.page.getByTestId('checkout-phone').fill(customer.phone);
     await this.page.getByTestId('checkout-email').fill(customer.email);
-    await this.page.getByTestId(method === 'qr' ? 'pay-qr' : 'pay-link').check();
+    await this.page.getByTestId(`pay-${method}`).check();
     await this.page.getByTestId('place-order').click();
     await expect(this.page).toHaveURL(/\/(order|checkout)\.php/);
     await expect(this.page.getByTestId('checkout-error'), 'the checkout reports no error').toHaveCount(0);

@@ -283,20 +283,24 @@ describe('kill rate: the suite fails on every broken variant, and passes on the 
       source: outcome.run.source,
       seconds: Math.round(outcome.run.ms / 1000),
       reason: outcome.variant.reason ?? null,
+      // What the run told the team first: its top root cause (or defect).
+      cause: outcome.run.report?.causes[0]
+        ? `[${outcome.run.report.causes[0].hop}] ${outcome.run.report.causes[0].what}`
+        : (outcome.run.report?.defects[0]?.message ?? null),
     }));
     const rate = `${caught.length}/${settled.length}`;
     const table = [
       `Kill rate: ${rate} variants caught (${Math.round((100 * caught.length) / Math.max(1, settled.length))} %), ${seconds(performance.now() - started)} wall time, ${parallel} runs at a time.`,
       '',
-      '| variant | bug | caught by |',
-      '|---|---|---|',
+      '| variant | bug | caught by | first root cause of the run |',
+      '|---|---|---|---|',
       ...rows.map(
         (row) =>
           `| \`${row.variant}\` | ${row.bug.replace(/\|/g, '\\|')} | ${
             row.caughtBy
               ? `${row.suite}: ${row.caughtBy} (${row.catchingTests} failing test${row.catchingTests === 1 ? '' : 's'}${row.source === 'output' ? '; no results.json, as vitest printed it' : ''})`
               : `**SURVIVED** ${row.suite}${row.reason ? ` — ${row.reason}` : ''}`
-          } |`,
+          } | ${(row.cause ?? '—').replace(/\|/g, '\\|')} |`,
       ),
     ].join('\n');
     mkdirSync(join(repoRoot, 'reports'), { recursive: true });

@@ -53,8 +53,17 @@ describe('npm run phase6 against a hard-coded BIN', () => {
     expect(routing.map((test) => [test.routing?.shopId, test.routing?.verdict])).toEqual(
       sellers.map((seller) => [seller.shopId, 'diverted']),
     );
-    const astrayLine = output.split('\n').find((line) => line.includes('Money went astray for:')) ?? '';
-    for (const seller of sellers) expect(astrayLine).toContain(`${seller.name} (${seller.shopId})`);
+    const verdictLine = output.split('\n').find((line) => line.startsWith('FAIL')) ?? '';
+    const diverted = verdictLine.slice(
+      verdictLine.indexOf('Diverted to the marketplace instead of the seller for:'),
+    );
+    for (const seller of sellers) expect(diverted).toContain(`${seller.name} (${seller.shopId})`);
+    // The cause comes first: the service answered each seller's config, and the class paid the
+    // marketplace anyway.
+    expect(report.causes[0]?.key, output).toBe('config-rejected');
+    expect(output.indexOf('ROOT CAUSES'), 'causes before the matrix').toBeLessThan(
+      output.indexOf('routing: payment-service up'),
+    );
   }, 180_000);
 
   it("names the six sellers Kaspi refused when one seller's BIN is hard-coded, and not that seller", async () => {
@@ -70,5 +79,8 @@ describe('npm run phase6 against a hard-coded BIN', () => {
     );
     const eileen = routing.find((test) => test.routing?.shopId === 121038);
     expect(eileen?.state).toBe('passed');
+    // One cause, named with Kaspi's own code and what it means.
+    expect(report.causes.map((cause) => cause.key)).toContain('kaspi-refused:/r3/v01/qr/create:-1501');
+    expect(output).toContain('fix: send the DeviceToken and OrganizationBin of the same config');
   }, 180_000);
 });

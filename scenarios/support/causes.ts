@@ -255,7 +255,7 @@ export const causes = {
     key: 'config-rejected',
     hop: 'payment-service → Bitrix',
     what: "the payment-service answered the lookup with the seller's valid config, yet the class paid the marketplace fallback",
-    fix: 'check how the answer is read and validated (HTTP 200, shop_id, organization_bin, is_active true, device_token)',
+    fix: "send the organization_bin and device_token of the config the service answered (only a failed lookup may use the marketplace's), and check how the answer is validated: HTTP 200, shop_id, is_active true, device_token",
   }),
   noLookup: (): Cause => ({
     key: 'no-lookup',
@@ -352,6 +352,12 @@ export const causes = {
     hop: 'customer → Bitrix',
     what: `the checkout failed before Kaspi was called: ${code} — ${message.split('\n')[0]!.slice(0, 200)}`,
     fix: "read the PHP log in the report's logs/: the class threw or PHP failed on the payment path",
+  }),
+  stepFailed: (step: string, message: string): Cause => ({
+    key: `step-failed:${step}`,
+    hop: 'Kaspi → Bitrix',
+    what: `Kaspi answered the ${step}, but the site reported it failed: ${message.split('\n')[0]!.slice(0, 200)}`,
+    fix: "return Kaspi's decoded answer as `data`, and read StatusCode 0 as success",
   }),
   nothingCalled: (): Cause => ({
     key: 'no-kaspi-call',
@@ -453,6 +459,11 @@ export function diagnosePayment(evidence: PaymentEvidence): Diagnosis {
   const refusedForSeller = evidence.kaspi.find(
     (hop) => hop.organizationBin === seller.bin && hop.statusCode !== null && hop.statusCode !== 0,
   );
+  /** Kaspi refused the seller's own config as the service answered it (its token, or none at all). */
+  const refusedSellerConfig =
+    refusedForSeller && (!refusedForSeller.deviceToken || refusedForSeller.deviceToken === seller.deviceToken)
+      ? refusedForSeller
+      : undefined;
 
   if (landed) {
     // Kaspi made the purchase, but the site did not learn of it: the answer was not read.
@@ -577,16 +588,16 @@ export function diagnosePayment(evidence: PaymentEvidence): Diagnosis {
       reason: `the checkout reported a Kaspi payment that Kaspi does not have (${checkoutSaid(evidence)})`,
     };
   const unknownEndpoint = evidence.kaspi.find((hop) => hop.httpStatus === 404 && hop.statusCode !== 0);
-  if (context.cache === 'warm' && context.outage && lastOwn && refusedForSeller?.statusCode != null)
+  if (context.cache === 'warm' && context.outage && lastOwn && refusedSellerConfig?.statusCode != null)
     return {
       cause: causes.cacheNotUsed(context.outage),
-      reason: `the config was cached, yet the class called ${lastOwn.method} ${lastOwn.path} (${context.outage}) and sent what it answered; Kaspi refused ${refusedForSeller.path} with StatusCode ${refusedForSeller.statusCode}`,
+      reason: `the config was cached, yet the class called ${lastOwn.method} ${lastOwn.path} (${context.outage}) and sent what it answered; Kaspi refused ${refusedSellerConfig.path} with StatusCode ${refusedSellerConfig.statusCode}`,
     };
   // The service's broken answer should have sent the payment to the fallback; the class used it.
-  if (expectation === 'fallback' && context.outage && refusedForSeller?.statusCode != null)
+  if (expectation === 'fallback' && context.outage && refusedSellerConfig?.statusCode != null)
     return {
       cause: causes.outageNotDetected(context.outage),
-      reason: `the class sent the seller's broken config on (${context.outage}); Kaspi refused ${refusedForSeller.path} with StatusCode ${refusedForSeller.statusCode}; the checkout said ${checkoutSaid(evidence)}`,
+      reason: `the class sent the seller's broken config on (${context.outage}); Kaspi refused ${refusedSellerConfig.path} with StatusCode ${refusedSellerConfig.statusCode}; the checkout said ${checkoutSaid(evidence)}`,
     };
   const refused = evidence.kaspi.find((hop) => hop.statusCode !== null && hop.statusCode !== 0);
   if (
@@ -637,7 +648,12 @@ export function diagnosePayment(evidence: PaymentEvidence): Diagnosis {
       cause: causes.siteError(evidence.checkout.errorCode ?? 'error', evidence.checkout.errorMessage ?? ''),
       reason: `no request reached Kaspi: ${checkoutSaid(evidence)}`,
     };
-  return { cause: causes.nothingCalled(), reason: `no payment reached Kaspi: ${checkoutSaid(evidence)}` };
+  if (evidence.kaspi.length)
+    return {
+      cause: causes.stepFailed('payment', evidence.checkout.errorMessage ?? ''),
+      reason: `Kaspi answered ${evidence.kaspi.map((hop) => `${hop.method} ${hop.path} with ${hop.statusCode === null ? `HTTP ${hop.httpStatus}` : `StatusCode ${hop.statusCode}`}`).join(', ')}, yet the checkout failed: ${checkoutSaid(evidence)}`,
+    };
+  return { cause: causes.nothingCalled(), reason: `no request reached Kaspi: ${checkoutSaid(evidence)}` };
 }
 
 /**
@@ -664,12 +680,7 @@ export function diagnoseKaspiStep(
       what: `the ${step} never reached Kaspi: ${site.message.split('\n')[0]!.slice(0, 200)}`,
       fix: "read the site's answer and the PHP log in the report's logs/",
     };
-  return {
-    key: `step-failed:${step}`,
-    hop: 'Kaspi → Bitrix',
-    what: `Kaspi accepted the ${step}, but the site reported it failed: ${site.message.split('\n')[0]!.slice(0, 200)}`,
-    fix: "return Kaspi's decoded answer as `data`",
-  };
+  return causes.stepFailed(step, site.message);
 }
 
 function unreadAnswer(evidence: PaymentEvidence, landed: NonNullable<PaymentEvidence['landed']>): Diagnosis {

@@ -161,7 +161,10 @@ export async function judgeAttempt(
     expectation: options.expectation,
     landed,
   });
+  // This payment's Kaspi requests name the seller's, the fallback's or the purchase's BIN, or use
+  // the seller's or the fallback's device (a class may send one with another's BIN).
   const relevantBins = new Set([seller.bin, fallbackOrganization.bin, purchase?.organizationBin]);
+  const relevantTokens = new Set([seller.deviceToken, fallbackOrganization.deviceToken]);
   const [trace, drift, refused] = await Promise.all([
     collectTrace(
       stack,
@@ -173,7 +176,10 @@ export async function judgeAttempt(
           : `HTTP ${attempt.httpStatus} ${attempt.body.error.code}: ${attempt.body.error.message.slice(0, 200)}`,
         ms: attempt.elapsedMs,
       },
-      (bin) => bin === null || relevantBins.has(bin),
+      (entry) =>
+        entry.organizationBin === null ||
+        relevantBins.has(entry.organizationBin) ||
+        (entry.deviceToken !== null && relevantTokens.has(entry.deviceToken)),
     ),
     contractDrift(stack, window, scenario, meta, options.drift),
     refusedEgress(stack, window, scenario, meta),

@@ -36,8 +36,8 @@ export async function collectTrace(
   stack: StackClients,
   window: Window,
   step: { request: string; answer: string; ms: number },
-  /** Which Kaspi BINs belong to this payment (`null`: entries that name none). */
-  concerns: (bin: string | null) => boolean = () => true,
+  /** Which Kaspi journal entries belong to this payment, by the BIN and device token they name. */
+  concerns: (entry: { organizationBin: string | null; deviceToken: string | null }) => boolean = () => true,
 ): Promise<StepTrace> {
   const inWindow = (time: string) => {
     const at = Date.parse(time);
@@ -47,7 +47,7 @@ export async function collectTrace(
     stack.kaspi.journal({ from: new Date(window.from.getTime() - 5).toISOString() }).catch(() => []),
     stack.paymentService.requests(200).catch(() => []),
   ]);
-  const kaspi = kaspiJournal.filter((entry) => inWindow(entry.time) && concerns(entry.organizationBin));
+  const kaspi = kaspiJournal.filter((entry) => inWindow(entry.time) && concerns(entry));
   const service = serviceJournal.filter((entry) => inWindow(entry.time));
   const hops: TraceHop[] = [
     { at: window.from.toISOString(), from: 'customer', to: 'Bitrix', ...step },
@@ -105,7 +105,12 @@ export async function traceStep(
   bins: readonly string[],
 ): Promise<StepTrace> {
   const window = { from: step.startedAt, to: new Date(step.startedAt.getTime() + step.ms) };
-  const traced = await collectTrace(stack, window, step, (bin) => bin === null || bins.includes(bin));
+  const traced = await collectTrace(
+    stack,
+    window,
+    step,
+    (entry) => entry.organizationBin === null || bins.includes(entry.organizationBin),
+  );
   if (meta.routing) meta.routing.trace = [...(meta.routing.trace ?? []), ...traced.hops];
   return traced;
 }
