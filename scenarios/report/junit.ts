@@ -1,12 +1,7 @@
 /** JUnit XML for CI: one testsuite per scenario file, routing facts as testcase properties. */
 import { maskToken } from '../../fixtures/organizations.ts';
+import { escapeXml } from '../../stack/xml.ts';
 import type { ReportedTest, RunReport } from './model.ts';
-
-const escapeXml = (text: string) =>
-  text.replace(
-    /[<>&"']/g,
-    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] ?? c,
-  );
 
 function testCaseXml(test: ReportedTest): string {
   const seconds = (test.durationMs / 1000).toFixed(3);

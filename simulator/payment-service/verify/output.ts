@@ -5,6 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { maskToken } from '../../../fixtures/organizations.ts';
+import { escapeXml } from '../../../stack/xml.ts';
 import { contractToDeclare, type VerifyReport } from './checks.ts';
 
 const uuid = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
@@ -16,12 +17,6 @@ export function maskSecrets(text: string): string {
     .replace(uuid, (match) => maskToken(match))
     .replace(tokenField, (_, label: string, value: string) => `${label}${maskToken(value)}`);
 }
-
-const escapeXml = (text: string): string =>
-  text.replace(
-    /[<>&"']/g,
-    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] ?? c,
-  );
 
 export function renderJunit(report: VerifyReport): string {
   const failures = report.checks.filter((c) => !c.passed).length;
