@@ -89,7 +89,7 @@ function handedOverPort(message: unknown): number | undefined {
 }
 
 function relayToHostPort(port: number): (socket: Socket) => void {
-  return (inside) => spliceSockets(inside, connect({ host: '127.0.0.1', port, noDelay: true }), 'destroy');
+  return (inside) => spliceSockets(inside, connect({ host: '127.0.0.1', port, noDelay: true }));
 }
 
 export async function startNetnsHolder(options: StartNetnsOptions): Promise<NetnsHolder> {
