@@ -17,7 +17,10 @@ beforeAll(async () => {
     throw new Error(
       'this stack has no harness control API: the runbook checks run on a stack the harness booted (native or docker), not an external one',
     );
-  const response = await fetch(`${stack.info.harness.controlUrl}/runbook`, { method: 'POST' });
+  const response = await fetch(`${stack.info.harness.controlUrl}/runbook`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+  });
   if (!response.ok)
     throw new Error(`runbook checks answered HTTP ${response.status}: ${await response.text()}`);
   checks = (await response.json()) as RunbookCheck[];

@@ -61,6 +61,11 @@ export const chromiumArgs = [
   `--disable-features=${[...playwrightDisabledFeatures, ...ourDisabledFeatures].join(',')}`,
 ];
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: chromiumExecutable(), args: chromiumArgs, headless: true });
+/** `extraArgs`: more switches for a test's own browser (`--host-resolver-rules=…`, say). */
+export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumExecutable(),
+    args: [...chromiumArgs, ...extraArgs],
+    headless: true,
+  });
 }

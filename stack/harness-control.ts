@@ -1,8 +1,10 @@
 /**
  * The stack's own control API, for what only the process that booted the stack can do (it holds the
- * Bitrix stub's PHP runners): run the deployment guide's runbook snippets. Loopback only, JSON only.
+ * Bitrix stub's PHP runners): run the deployment guide's runbook snippets. Loopback only, JSON only,
+ * and only for requests a page of another origin cannot forge (stack/control-guard.ts: 403 `{error}`).
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { guardControl } from './control-guard.ts';
 
 export type HarnessRoute = () => Promise<unknown>;
 
@@ -12,7 +14,7 @@ export interface HarnessControl {
 }
 
 export async function startHarnessControl(routes: Record<string, HarnessRoute>): Promise<HarnessControl> {
-  const server: Server = createServer((request, response) => {
+  const listener = (request: IncomingMessage, response: ServerResponse): void => {
     const route = routes[`${request.method} ${request.url}`];
     const answer = (status: number, body: unknown) => {
       response.writeHead(status, { 'content-type': 'application/json' });
@@ -25,7 +27,8 @@ export async function startHarnessControl(routes: Record<string, HarnessRoute>):
       (body) => answer(200, body),
       (error: unknown) => answer(500, { error: error instanceof Error ? error.message : String(error) }),
     );
-  });
+  };
+  const server: Server = createServer(guardControl(listener, (reason) => ({ error: reason })));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', resolve);

@@ -55,7 +55,8 @@ export class KaspiControlClient {
   private async call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      // Every write is JSON, even without a body: the control API refuses others (control-guard.ts).
+      headers: method === 'GET' ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const payload: unknown = await response.json().catch(() => undefined);

@@ -1,11 +1,13 @@
 /**
  * The control API: how scenarios (often in other vitest workers) and people inspect and steer the
  * simulator. It listens on its own port so nothing a client under test does on the Kaspi port can
- * reach it. Answers are JSON (the dashboard page excepted); errors are `{ error: { code, message } }`
- * with a 4xx/5xx status. Routes live in small modules (control-*.ts) composed here.
+ * reach it, and it answers only requests a page of another origin cannot forge (403 otherwise, see
+ * stack/control-guard.ts). Answers are JSON (the dashboard page excepted); errors are
+ * `{ error: { code, message } }` with a 4xx/5xx status. Routes live in small modules (control-*.ts) composed here.
  */
 import type { RequestListener, ServerResponse } from 'node:http';
 import type { Organization } from '../../fixtures/organizations.ts';
+import { guardControl } from '../../stack/control-guard.ts';
 import { faultRoutes } from './control-faults.ts';
 import {
   ControlError,
@@ -115,7 +117,7 @@ export function createControlListener(ctx: ControlContext): RequestListener {
     throw new ControlError(404, 'not_found', `No control route ${method} ${path}`);
   };
 
-  return (req, res) => {
+  const answer: RequestListener = (req, res) => {
     route(req).then(
       (reply) => send(res, reply),
       (error: unknown) => {
@@ -131,4 +133,7 @@ export function createControlListener(ctx: ControlContext): RequestListener {
       },
     );
   };
+
+  // A page on another origin must not reset state, inject faults or confirm purchases (control-guard.ts).
+  return guardControl(answer, (reason) => ({ error: { code: 'forbidden', message: reason } }));
 }

@@ -6,6 +6,8 @@ import { call, data, post, sellerAt } from './test-helpers.ts';
 
 const orgA = sellerAt(0);
 const orgB = sellerAt(1);
+/** What every control write carries (stack/control-guard.ts). */
+const json = { 'content-type': 'application/json' };
 
 let sim: KaspiSimulator;
 let control: KaspiControlClient;
@@ -149,6 +151,7 @@ describe('control API tools', () => {
     await expect(control.seed([solo, solo])).rejects.toMatchObject({ httpStatus: 400 });
     const extra = await fetch(`${sim.controlUrl}/control/seed`, {
       method: 'POST',
+      headers: json,
       body: JSON.stringify({ organizations: [{ ...solo, extra: 1 }] }),
     });
     expect(extra.status).toBe(400);
@@ -158,9 +161,13 @@ describe('control API tools', () => {
   });
 
   it('answers 405 for a known path with the wrong method, and serves the dashboard page', async () => {
-    expect((await fetch(`${sim.controlUrl}/control/faults`, { method: 'PUT' })).status).toBe(405);
+    expect((await fetch(`${sim.controlUrl}/control/faults`, { method: 'PUT', headers: json })).status).toBe(
+      405,
+    );
     expect((await fetch(`${sim.controlUrl}/control/nothing`)).status).toBe(404);
-    expect((await fetch(`${sim.controlUrl}/control/ledger`, { method: 'POST' })).status).toBe(405);
+    expect((await fetch(`${sim.controlUrl}/control/ledger`, { method: 'POST', headers: json })).status).toBe(
+      405,
+    );
     for (const path of ['/', '/dashboard']) {
       const page = await fetch(`${sim.controlUrl}${path}`);
       expect(page.headers.get('content-type')).toContain('text/html');

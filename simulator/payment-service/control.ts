@@ -1,6 +1,7 @@
 /**
  * The control API, on its own port so that it stays reachable while the service is "down". Tests
- * drive the simulator only through it (see control-client.ts).
+ * drive the simulator only through it (see control-client.ts). It answers only requests a page of
+ * another origin cannot forge: 403 `{error}` otherwise (stack/control-guard.ts).
  */
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
@@ -16,6 +17,7 @@ import {
   type LogsAnswer,
   type RequestsAnswer,
 } from './control-schemas.ts';
+import { guardControl } from '../../stack/control-guard.ts';
 import { jsonRouter, type JsonResponse, type Route } from './http.ts';
 import type { RequestJournal } from './journal.ts';
 import { toolRoutes, type ToolDeps } from './control-tools.ts';
@@ -145,7 +147,7 @@ export interface ControlServer {
 }
 
 export async function startControlServer(deps: ControlDependencies, port = 0): Promise<ControlServer> {
-  const handler = jsonRouter(controlRoutes(deps), {
+  const router = jsonRouter(controlRoutes(deps), {
     notFound: { status: 404, body: { error: 'no such control route' } },
     methodNotAllowed: { status: 405, body: { error: 'method not allowed' } },
     internalError: (error) => ({
@@ -154,6 +156,8 @@ export async function startControlServer(deps: ControlDependencies, port = 0): P
     }),
     tooLarge: { status: 413, body: { error: 'body too large' } },
   });
+  // A page on another origin must not switch the service down or inject faults (control-guard.ts).
+  const handler = guardControl(router, (reason) => ({ error: reason }));
   const server: Server = createServer(handler);
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {

@@ -228,6 +228,7 @@ describe('faults, per route, at run time', () => {
     await expect(
       fetch(`${simulator.controlUrl}/control/faults`, {
         method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: '{"fault":{"kind":"nope"}}',
       }).then((r) => r.status),
     ).resolves.toBe(400);

@@ -382,7 +382,10 @@ echo json_encode([
   it("runs the deployment guide's runbook snippets in the bitrix container, with the native stack's outcomes", async () => {
     const harness = stack!.info.harness;
     expect(harness, 'StackInfo.harness').toBeDefined();
-    const response = await fetch(`${harness!.controlUrl}/runbook`, { method: 'POST' });
+    const response = await fetch(`${harness!.controlUrl}/runbook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(response.status).toBe(200);
     const checks = (await response.json()) as RunbookCheck[];
     expect(

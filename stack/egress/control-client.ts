@@ -6,7 +6,11 @@ import type { UnexpectedEgress } from './proxy.ts';
 import type { WebhookDelivery } from './sink.ts';
 
 async function call<T>(url: string, method = 'GET'): Promise<T> {
-  const response = await fetch(url, { method });
+  // Writes are JSON, even without a body: the control paths refuse others (stack/control-guard.ts).
+  const response = await fetch(url, {
+    method,
+    headers: method === 'GET' ? undefined : { 'content-type': 'application/json' },
+  });
   if (!response.ok) throw new Error(`${method} ${url}: HTTP ${response.status}`);
   return (await response.json()) as T;
 }

@@ -1,0 +1,271 @@
+/**
+ * Every control API refuses what a browser page of another origin could have sent — a foreign Host
+ * (DNS rebinding), a foreign or `null` Origin, a cross-site fetch, a write that is not JSON — with 403
+ * and a one-line reason in that API's own error shape, and does nothing; requests a program sends
+ * (the typed clients) go through. Over real HTTP against the Kaspi simulator's, the payment-service
+ * simulator's and the harness's control APIs and the egress proxy's record.
+ */
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KaspiControlClient } from '../simulator/kaspi/control-client.ts';
+import { startKaspiSimulator, type KaspiSimulator } from '../simulator/kaspi/server.ts';
+import { PaymentServiceControlClient } from '../simulator/payment-service/control-client.ts';
+import {
+  startPaymentServiceSimulator,
+  type PaymentServiceSimulator,
+} from '../simulator/payment-service/server.ts';
+import { usePostgres } from '../simulator/payment-service/test-support.ts';
+import { configuredControlHosts, controlRefusal } from './control-guard.ts';
+import { egressControl } from './egress/control-client.ts';
+import { startEgressProxy, type EgressProxy } from './egress/proxy.ts';
+import { startHarnessControl, type HarnessControl } from './harness-control.ts';
+
+interface Answer {
+  status: number;
+  body: unknown;
+}
+
+/** A raw request: fetch() would not let a test set Host, Origin or Sec-Fetch-Site. */
+function send(
+  base: string,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<Answer> {
+  const url = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: url.hostname, port: url.port, method, path, headers, agent: false, timeout: 5_000 },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => {
+          let parsed: unknown = text;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            // not JSON: kept as text, and the test says so
+          }
+          resolve({ status: res.statusCode ?? 0, body: parsed });
+        });
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const json = { 'content-type': 'application/json' };
+
+/** What a page could make a browser send, each with the part of the reason that names it. */
+function forgeries(hostOf: string): { name: string; headers: Record<string, string>; reason: RegExp }[] {
+  return [
+    {
+      name: 'a DNS-rebinding page (its own host name)',
+      headers: { host: `rebind.attacker.example:${new URL(hostOf).port}`, ...json },
+      reason: /Host "rebind\.attacker\.example:\d+" is not a loopback name/,
+    },
+    {
+      name: 'a page of another origin, JSON after a preflight it would not get',
+      headers: { origin: 'https://attacker.example', ...json },
+      reason: /Origin "https:\/\/attacker\.example" is not this API's own/,
+    },
+    {
+      name: 'a page on another loopback port (same site, other origin)',
+      headers: { origin: 'http://127.0.0.1:1', 'sec-fetch-site': 'same-site', ...json },
+      reason: /Origin "http:\/\/127\.0\.0\.1:1" is not this API's own/,
+    },
+    {
+      name: 'a sandboxed or file:// page',
+      headers: { origin: 'null', ...json },
+      reason: /Origin "null"/,
+    },
+    {
+      name: 'a cross-site request that sends no Origin',
+      headers: { 'sec-fetch-site': 'cross-site', ...json },
+      reason: /cross-site request from a browser page/,
+    },
+    {
+      name: 'a form post or no-cors fetch (text/plain, no preflight)',
+      headers: { 'content-type': 'text/plain;charset=UTF-8' },
+      reason: /needs Content-Type: application\/json \(got "text\/plain"\)/,
+    },
+    {
+      name: 'a write without a body or content type',
+      headers: {},
+      reason: /needs Content-Type: application\/json \(got none\)/,
+    },
+  ];
+}
+
+describe('controlRefusal', () => {
+  const ask = (method: string, headers: Record<string, string>) =>
+    controlRefusal({ method, headers } as unknown as Parameters<typeof controlRefusal>[0]);
+
+  it('lets programs in: loopback hosts, their own origin, JSON writes, reads with any content type', () => {
+    for (const host of ['127.0.0.1:9545', 'localhost:9545', '[::1]:9545', '127.0.0.2', 'LOCALHOST']) {
+      expect(ask('POST', { host, ...json }), host).toBeUndefined();
+    }
+    expect(ask('POST', { host: '127.0.0.1:9545', origin: 'http://127.0.0.1:9545', ...json })).toBeUndefined();
+    expect(ask('POST', { host: 'localhost', origin: 'http://localhost:80', ...json })).toBeUndefined();
+    expect(
+      ask('DELETE', { host: '127.0.0.1:1', 'content-type': 'application/json; charset=utf-8' }),
+    ).toBeUndefined();
+    expect(ask('GET', { host: '127.0.0.1:1' })).toBeUndefined();
+    expect(ask('GET', { host: '127.0.0.1:1', 'sec-fetch-site': 'cross-site' })).toBeUndefined();
+    // HTTP/1.0 without a Host comes from a program: a browser always sends one.
+    expect(ask('GET', {})).toBeUndefined();
+  });
+
+  it('keeps pages of other origins out, reads included when they name themselves', () => {
+    expect(ask('GET', { host: 'attacker.example:9545' })).toMatch(/is not a loopback name/);
+    expect(ask('GET', { host: '0.0.0.0:9545' })).toMatch(/is not a loopback name/);
+    expect(ask('GET', { host: '127.0.0.1.attacker.example' })).toMatch(/is not a loopback name/);
+    expect(ask('GET', { host: '127.0.0.1:9545', origin: 'http://127.0.0.1:9546' })).toMatch(
+      /not this API's own/,
+    );
+    expect(ask('GET', { host: '127.0.0.1:9545', origin: 'https://127.0.0.1:9545' })).toMatch(
+      /not this API's own/,
+    );
+    expect(
+      ask('POST', { host: '127.0.0.1:9545', 'content-type': 'application/x-www-form-urlencoded' }),
+    ).toMatch(/needs Content-Type: application\/json/);
+    expect(
+      ask('POST', { host: '127.0.0.1:9545', 'content-type': 'multipart/form-data; boundary=x' }),
+    ).toMatch(/needs Content-Type/);
+    expect(ask('PUT', { host: '127.0.0.1:9545', 'content-type': 'application/jsonp' })).toMatch(
+      /needs Content-Type/,
+    );
+  });
+
+  it('takes more host names from the configuration, and nothing else', () => {
+    expect(configuredControlHosts({ KASPI_HARNESS_CONTROL_HOSTS: ' Harness.Internal, ,kh.lan ' })).toEqual([
+      'harness.internal',
+      'kh.lan',
+    ]);
+    expect(
+      controlRefusal({ method: 'GET', headers: { host: 'harness.internal:9545' } } as never, {
+        hosts: ['harness.internal'],
+      }),
+    ).toBeUndefined();
+    expect(ask('GET', { host: 'harness.internal:9545' })).toMatch(/is not a loopback name/);
+  });
+
+  it('says why in one line', () => {
+    const reason = ask('POST', { host: `evil\n${'x'.repeat(500)}`, ...json });
+    expect(reason).toBeDefined();
+    expect(reason!.includes('\n')).toBe(false);
+    expect(reason!.length).toBeLessThan(300);
+  });
+});
+
+const postgres = usePostgres();
+let kaspi: KaspiSimulator;
+let paymentService: PaymentServiceSimulator;
+let harness: HarnessControl;
+let harnessRuns = 0;
+let egress: EgressProxy;
+
+beforeAll(async () => {
+  kaspi = await startKaspiSimulator({ tls: false });
+  paymentService = await startPaymentServiceSimulator({ databaseUrl: postgres.server.url });
+  harness = await startHarnessControl({
+    'POST /runbook': async () => {
+      harnessRuns += 1;
+      return { ran: harnessRuns };
+    },
+  });
+  egress = await startEgressProxy();
+});
+afterAll(async () => {
+  await Promise.all([kaspi?.close(), paymentService?.close(), harness?.close(), egress?.close()]);
+});
+
+interface ControlApi {
+  name: string;
+  base: () => string;
+  /** A write that changes something visible to `observe`. */
+  write: { method: string; path: string; body?: string };
+  observe(): Promise<unknown>;
+  /** The API's own error shape around the reason. */
+  reasonOf(body: unknown): string | undefined;
+}
+
+const apis: ControlApi[] = [
+  {
+    name: 'Kaspi simulator control API',
+    base: () => kaspi.controlUrl,
+    write: { method: 'POST', path: '/control/faults', body: JSON.stringify({ fault: { kind: 'reset' } }) },
+    observe: async () => (await new KaspiControlClient(kaspi.controlUrl).faults()).length,
+    reasonOf: (body) =>
+      (body as { error?: { code?: string; message?: string } }).error?.code === 'forbidden'
+        ? (body as { error: { message: string } }).error.message
+        : undefined,
+  },
+  {
+    name: 'payment-service simulator control API',
+    base: () => paymentService.controlUrl,
+    write: { method: 'POST', path: '/control/down' },
+    observe: async () => (await new PaymentServiceControlClient(paymentService.controlUrl).state()).up,
+    reasonOf: (body) => (body as { error?: string }).error,
+  },
+  {
+    name: 'harness control API',
+    base: () => harness.url,
+    write: { method: 'POST', path: '/runbook' },
+    observe: async () => harnessRuns,
+    reasonOf: (body) => (body as { error?: string }).error,
+  },
+  {
+    name: "egress proxy's record",
+    base: () => egress.url,
+    write: { method: 'DELETE', path: '/__egress/unexpected' },
+    observe: async () => (await egressControl(egress.url).unexpected()).length,
+    reasonOf: (body) => (body as { error?: string }).error,
+  },
+];
+
+describe.each(apis)('the $name', (api) => {
+  it.each(forgeries('http://127.0.0.1:9545').map((f) => [f.name, f] as const))(
+    'refuses %s with 403 and the reason, and does nothing',
+    async (_name, forgery) => {
+      egress.record({ host: 'leftover.invalid', port: 443, method: 'CONNECT' });
+      const before = await api.observe();
+      const answer = await send(
+        api.base(),
+        api.write.method,
+        api.write.path,
+        forgery.headers,
+        api.write.body,
+      );
+      expect(answer.status).toBe(403);
+      const reason = api.reasonOf(answer.body);
+      expect(reason).toMatch(forgery.reason);
+      expect(reason).not.toContain('\n');
+      expect(await api.observe()).toEqual(before);
+    },
+  );
+
+  it('serves the same write from a program, and reads from its own origin', async () => {
+    egress.record({ host: 'leftover.invalid', port: 443, method: 'CONNECT' });
+    const before = await api.observe();
+    const host = new URL(api.base()).host;
+    const answer = await send(
+      api.base(),
+      api.write.method,
+      api.write.path,
+      { host, origin: `http://${host}`, ...json },
+      api.write.body,
+    );
+    expect(answer.status).toBeLessThan(300);
+    expect(await api.observe()).not.toEqual(before);
+  });
+});
+
+afterAll(async () => {
+  // The payment-service was switched down by the write above; leave it as the other tests found it.
+  await new PaymentServiceControlClient(paymentService.controlUrl).up().catch(() => undefined);
+});
