@@ -9,6 +9,7 @@
 import { chmod, chown, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { bitrixPhpIni, writeEgressPrepend, writeHarnessIni } from '../../simulator/bitrix/php-runtime.ts';
+import type { EgressProxy } from '../egress/proxy.ts';
 import { startSandbox, type Sandbox } from '../sandbox.ts';
 import {
   createRunAuthorities,
@@ -109,11 +110,19 @@ export function egressUrlFor(ports: Pick<DockerPorts, 'egress'>): string {
   return `http://127.0.0.1:${ports.egress}`;
 }
 
-/** The unix-socket relays between the network-less bitrix container and everything it may reach. */
-export function bitrixRelays(mode: NetworkMode, ports: DockerPorts): RelaySpec[] {
+/**
+ * The unix-socket relays between the network-less bitrix container and everything it may reach.
+ * egress.sock is served by the proxy itself, as natively the namespace's connections are: it then
+ * knows them for PHP's and keeps its control paths from them.
+ */
+export function bitrixRelays(
+  mode: NetworkMode,
+  ports: DockerPorts,
+  egress: Pick<EgressProxy, 'acceptConnection'>,
+): RelaySpec[] {
   const socket = (name: string) => join(sandboxFiles.socketDir, name);
   return [
-    { kind: 'unix-to-tcp', socketPath: socket('egress.sock'), host: '127.0.0.1', port: ports.egress },
+    { kind: 'unix-served', socketPath: socket('egress.sock'), accept: (s) => egress.acceptConnection(s) },
     {
       kind: 'unix-to-tcp',
       socketPath: socket('mariadb.sock'),
@@ -184,7 +193,7 @@ export async function startSandboxService(
   });
   try {
     await prepareSocketDir(env);
-    const relays = await startRelays(bitrixRelays(mode, ports));
+    const relays = await startRelays(bitrixRelays(mode, ports, sandbox.egress));
     return { ...sandbox, relays };
   } catch (error) {
     await sandbox.close();

@@ -255,6 +255,33 @@ echo json_encode(['errno' => curl_errno($ch), 'error' => curl_error($ch)]);`;
     await control.clear();
     expect(await control.unexpected()).toEqual([]);
   });
+
+  it('keeps its record from the sandbox: PHP cannot read or clear it, only be refused and recorded', async () => {
+    // PHP's connections arrive handed over (its network namespace, the docker stack's unix socket):
+    // this port plays that part, with PHP's curl pointed at it as its HTTPS_PROXY.
+    const sandboxSide = createTcpServer((socket) => proxy.acceptConnection(socket));
+    await new Promise<void>((resolve) => sandboxSide.listen(0, '127.0.0.1', resolve));
+    const viaSandbox = `http://127.0.0.1:${portOf(sandboxSide)}`;
+    try {
+      await phpCurl('https://evil.example/', `, CURLOPT_PROXY => ${JSON.stringify(viaSandbox)}`);
+      expect(proxy.unexpected()).toMatchObject([{ host: 'evil.example' }]);
+      const clear = `, CURLOPT_NOPROXY => '*', CURLOPT_CUSTOMREQUEST => 'DELETE', CURLOPT_HTTPHEADER => ['Content-Type: application/json']`;
+      const [status, , body] = (await phpCurl(`${viaSandbox}/__egress/unexpected`, clear)).split('|');
+      expect(status).toBe('403');
+      expect(JSON.parse(body!)).toEqual({
+        error:
+          "the egress record is the harness's, not the sandboxed code's: control paths are not served to PHP",
+      });
+      const read = (await phpCurl(`${viaSandbox}/__egress/unexpected`, ", CURLOPT_NOPROXY => '*'")).split(
+        '|',
+      );
+      expect(read[0]).toBe('403');
+      expect(read[2]).not.toContain('evil.example');
+      expect(proxy.unexpected()).toMatchObject([{ host: 'evil.example' }]);
+    } finally {
+      await new Promise((resolve) => sandboxSide.close(resolve));
+    }
+  });
 });
 
 describe('listeners of the same process', () => {

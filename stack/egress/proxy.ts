@@ -7,10 +7,16 @@
  * egress, and never causes a connection to anywhere — the proxy does not even resolve the name.
  *
  * Requests addressed to the proxy itself (origin-form, `/__egress/...`) are its control API, so test
- * workers without an in-process reference can read and clear the record.
+ * workers without an in-process reference can read and clear the record. PHP reaches this port too,
+ * so the record is not PHP's to read or clear: connections from the sandbox (handed over through
+ * `acceptConnection`: PHP's network namespace, the docker stack's unix socket) get 403 on those
+ * paths, and so does anything a browser page of another origin could have sent (stack/control-guard.ts).
+ * Where PHP runs without a sandbox (`proxy-only`), nothing tells its connections from a test
+ * worker's, as nothing keeps it from the simulators' control ports either.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect, createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
+import { controlRefusal, sendRefusal } from '../control-guard.ts';
 import type { CertificateAuthority } from '../tls/ca.ts';
 import { commandLineOf, findClientPid } from './client-process.ts';
 import { inProcessListener } from './in-process.ts';
@@ -107,6 +113,8 @@ export async function startEgressProxy(options: StartEgressProxyOptions = {}): P
   let scenario: string | undefined;
   let describeClient = options.describeClient;
   const origins = new WeakMap<Socket, ConnectionOrigin>();
+  /** Connections handed over from PHP's sandbox: they may use the proxy, never its control paths. */
+  const sandboxed = new WeakSet<Socket>();
   const flushers = new Set<() => void>();
   const flush = (): void => {
     for (const run of flushers) run();
@@ -136,6 +144,10 @@ export async function startEgressProxy(options: StartEgressProxyOptions = {}): P
   };
 
   const control = (req: IncomingMessage, res: ServerResponse): void => {
+    const refusal = sandboxed.has(req.socket)
+      ? "the egress record is the harness's, not the sandboxed code's: control paths are not served to PHP"
+      : controlRefusal(req);
+    if (refusal !== undefined) return sendRefusal(req, res, { error: refusal });
     const url = new URL(req.url ?? '/', 'http://proxy');
     const send = (status: number, body: unknown): void => {
       res.writeHead(status, { 'content-type': 'application/json' });
@@ -320,7 +332,10 @@ export async function startEgressProxy(options: StartEgressProxyOptions = {}): P
       flushers.add(run);
       return () => void flushers.delete(run);
     },
-    acceptConnection: accept,
+    acceptConnection: (socket, origin) => {
+      sandboxed.add(socket);
+      accept(socket, origin);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         terminator?.close();
