@@ -39,6 +39,16 @@ describe('kaspi-harness CLI', () => {
     [['run', '--seed', 'abc'], /--seed must be an integer, got "abc"/],
     [['run', '--stack', 'cloud'], /--stack must be one of auto, native, docker, external/],
     [['sim'], /sim needs a target: kaspi or payment-service/],
+    [
+      ['sim', 'payment-service', '--allow-dir', '/no/such/dir'],
+      /--allow-dir \/no\/such\/dir: no such directory/,
+    ],
+    [['sim', 'kaspi', '--allow-dir', '.'], /--allow-dir is for sim payment-service/],
+    [['up', '--allow-dir', '/no/such/dir'], /--allow-dir \/no\/such\/dir: no such directory/],
+    [
+      ['up', '--stack', 'docker', '--allow-dir', '.'],
+      /--allow-dir: the docker stack's payment-service runs in a container/,
+    ],
   ])('%j answers with one line and exit code 2', (args, message) => {
     const { code, err } = cli(...args);
     expect(code).toBe(2);

@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { defaultSeed } from '../fixtures/seed.ts';
 import { ContractError, profileOf } from '../simulator/payment-service/contracts/declared.ts';
 import { defaultRunSettings, type RunSettings, type StackChoice } from '../stack/run-settings.ts';
@@ -85,8 +85,12 @@ function declaredContract(raw: string | undefined): string | undefined {
   }
 }
 
-export async function parseRunOptions(argv: string[]): Promise<RunOptions> {
-  const { values } = parseArgs({ args: argv, options: runFlags, strict: true });
+/** `extraFlags`: a command's own flags besides the shared ones (it reads their values itself). */
+export async function parseRunOptions(
+  argv: string[],
+  extraFlags: NonNullable<ParseArgsConfig['options']> = {},
+): Promise<RunOptions> {
+  const { values } = parseArgs({ args: argv, options: { ...runFlags, ...extraFlags }, strict: true });
   const config = await loadConfig(process.cwd(), values.config);
   const stack = (values.stack ?? config.stack ?? 'auto') as StackProvider;
   if (!providers.includes(stack))

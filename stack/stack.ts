@@ -42,6 +42,8 @@ export interface StackOptions {
   paymentServiceHosts?: readonly string[];
   /** Where the storefront sends its "payment completed" webhook (routed to the sink). */
   webhookUrl?: string;
+  /** Directories the payment-service control API may read a profile file from, besides the working one. */
+  allowDirs?: readonly string[];
   /**
    * PHP's private network namespace (stack/netns): `auto` (default) where possible, `proxy-only` to
    * run without it (the egress proxy's settings only), `namespace` to fail where it is impossible.
@@ -191,6 +193,7 @@ export async function bootStack(options: StackOptions): Promise<Stack> {
       tls: { ca },
       kaspi: { url: kaspi.url },
       ...(options.paymentServiceContract ? { profile: options.paymentServiceContract } : {}),
+      allowDirs: options.allowDirs,
     });
     stoppers.push({ name: 'payment-service simulator', stop: paymentService.close });
     const sandbox = await startSandbox({

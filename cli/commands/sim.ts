@@ -5,7 +5,7 @@ import { startPaymentServiceSimulator } from '../../simulator/payment-service/in
 import { recordedRun } from '../../stack/leftovers.ts';
 import { startPostgres } from '../../stack/postgres.ts';
 import { newRunId } from '../../stack/run-dir.ts';
-import { integerFlag, UsageError, type Command } from '../command.ts';
+import { allowDirFlags, integerFlag, UsageError, type Command } from '../command.ts';
 import { interruptOnSignal } from '../interrupt.ts';
 import { untilSignal } from '../wait-for-signal.ts';
 
@@ -15,6 +15,7 @@ const options = {
   'database-url': { type: 'string' },
   plain: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
+  'allow-dir': { type: 'string', multiple: true },
 } as const;
 
 /** `[jsonKey, label, url]`: labels for people, keys for the --json ready line. */
@@ -56,8 +57,10 @@ async function paymentService(values: {
   port?: string;
   'control-port'?: string;
   'database-url'?: string;
+  'allow-dir'?: string[];
   json: boolean;
 }) {
+  const allowDirs = allowDirFlags(values['allow-dir']);
   let databaseUrl = values['database-url'];
   const stoppers: (() => Promise<void>)[] = [];
   const stopAll = async () => {
@@ -83,6 +86,7 @@ async function paymentService(values: {
       sellers,
       port: integerFlag('port', values.port),
       controlPort: integerFlag('control-port', values['control-port']),
+      allowDirs,
     });
     stoppers.push(simulator.close);
     interrupt.signal.throwIfAborted();
@@ -121,11 +125,15 @@ Options:
   --control-port N       the control API port (default: a free one)
   --database-url URL     payment-service: use this PostgreSQL (it must be a throwaway database)
   --plain                kaspi: no TLS listeners
+  --allow-dir DIR        payment-service: a directory besides the working one that an OpenAPI profile
+                         file named over the control API may be read from (repeatable)
   --json                 one JSON ready line instead of the table`,
   async run(argv) {
     const { values, positionals } = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
     switch (positionals[0]) {
       case 'kaspi':
+        if (values['allow-dir'])
+          throw new UsageError('--allow-dir is for sim payment-service: the Kaspi simulator reads no files');
         return kaspi(values);
       case 'payment-service':
         return paymentService(values);

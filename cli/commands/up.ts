@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { chooseStackKind } from '../../stack/docker/choose.ts';
 import { bootStackWith, type Stack, type StackInfo } from '../../stack/stack.ts';
 import { announceUp } from '../../stack/up-state.ts';
-import { UsageError, type Command } from '../command.ts';
+import { allowDirFlags, UsageError, type Command } from '../command.ts';
 import { parseRunOptions, runFlags, runFlagsHelp, stackOptionsOf } from '../run-options.ts';
 import { interruptOnSignal } from '../interrupt.ts';
 import { untilSignal } from '../wait-for-signal.ts';
@@ -22,6 +22,8 @@ export function stackUrls(info: StackInfo): [string, string][] {
   ];
 }
 
+const upFlags = { 'allow-dir': { type: 'string', multiple: true } } as const;
+
 export const upCommand: Command = {
   name: 'up',
   help: `Usage: kaspi-harness up [options]
@@ -32,20 +34,28 @@ Prints the storefront, simulator, dashboard and control URLs. With --json, print
 
 Options:
   --json               one JSON ready line instead of the table
+  --allow-dir DIR      a directory besides the working one that an OpenAPI profile file named over the
+                       payment-service control API may be read from (repeatable; native stack only)
 ${runFlagsHelp}`,
   async run(argv) {
-    parseArgs({ args: argv, options: runFlags, strict: true });
-    const options = await parseRunOptions(argv);
+    const { values } = parseArgs({ args: argv, options: { ...runFlags, ...upFlags }, strict: true });
+    const options = await parseRunOptions(argv, upFlags);
+    const allowDirs = allowDirFlags(values['allow-dir']);
     const log =
       options.json || options.quiet ? () => undefined : (line: string) => console.error(`[stack] ${line}`);
     if (options.stack === 'external')
       throw new UsageError('up boots a stack: --stack external makes no sense here');
     const kind = await chooseStackKind(options.stack === 'auto' ? undefined : options.stack);
+    if (allowDirs && kind === 'docker')
+      throw new UsageError(
+        '--allow-dir: the docker stack\'s payment-service runs in a container and cannot read host directories; send the OpenAPI document\'s JSON itself ({"profile":{"openapi":{…}}})',
+      );
     const interrupt = interruptOnSignal(log);
     let stack: Stack;
     try {
       stack = await bootStackWith(kind, {
         ...stackOptionsOf(options),
+        allowDirs,
         log,
         signal: interrupt.signal,
       });

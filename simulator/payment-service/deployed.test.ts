@@ -1,3 +1,4 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,8 @@ let kaspiControl: KaspiControlClient;
 let simulator: PaymentServiceSimulator;
 let control: PaymentServiceControlClient;
 const seller = sellers[1]!;
+/** The directory given with --allow-dir: a profile's file may be read from it. */
+const allowedDir = mkdtempSync(join(tmpdir(), 'kh-openapi-'));
 
 beforeAll(async () => {
   kaspi = await startKaspiSimulator();
@@ -22,12 +25,14 @@ beforeAll(async () => {
     databaseUrl: postgres.server.url,
     profile: 'deployed',
     kaspi: { url: kaspi.url },
+    allowDirs: [allowedDir],
   });
   control = new PaymentServiceControlClient(simulator.controlUrl);
 });
 afterAll(async () => {
   await simulator?.close();
   await kaspi?.close();
+  rmSync(allowedDir, { recursive: true, force: true });
 });
 beforeEach(async () => {
   await Promise.all([control.reset(), kaspiControl.reset()]);
@@ -293,7 +298,7 @@ describe('contract drift and profiles', () => {
   });
 
   it('openapi: serves exactly the document routes', async () => {
-    const file = join(tmpdir(), `kh-openapi-${process.pid}.json`);
+    const file = join(allowedDir, 'openapi.json');
     await writeFile(
       file,
       JSON.stringify({
@@ -322,5 +327,28 @@ describe('contract drift and profiles', () => {
     await control.setProfile('guide', { start: true });
     await control.reset();
     expect((await control.contract()).routes).toContain('GET /api/payment/config');
+  });
+
+  it('openapi: reads a file only from the allowed directories, and never shows what is in one', async () => {
+    const refusals: string[] = [];
+    for (const openapi of ['/etc/passwd', '/etc/no-such-file-here', `${allowedDir}/../../etc/passwd`]) {
+      const error = await control.setProfile({ openapi }).catch((e: Error) => e.message);
+      // The path as the answer quotes it, inside the JSON of the error body.
+      const quoted = JSON.stringify(JSON.stringify(openapi)).slice(1, -1);
+      refusals.push(String(error).replace(quoted, 'PATH'));
+      expect(String(error)).toMatch(/^payment-service control PUT \/control\/profile failed: 400 /);
+    }
+    // Whether it exists outside makes no difference to the answer, and no content is in it.
+    expect(new Set(refusals).size).toBe(1);
+    expect(refusals[0]).toContain('is outside the directories this simulator may read');
+    expect(refusals[0]).not.toMatch(/root:/);
+    // Inside, a file that is not JSON is named as such, its content still withheld.
+    await writeFile(join(allowedDir, 'secret.txt'), 'root:x:0:0:secret-line\n');
+    const error = await control
+      .setProfile({ openapi: join(allowedDir, 'secret.txt') })
+      .catch((e: Error) => e.message);
+    expect(error).toMatch(/secret\.txt\\" is not valid JSON/);
+    expect(error).not.toMatch(/root:x|secret-line/);
+    expect(await control.profile()).toBe('deployed');
   });
 });

@@ -10,6 +10,7 @@ import type { CertificateAuthority } from '../../stack/tls/ca.ts';
 import { SimulatorClock, type Clock } from '../kaspi/time.ts';
 import { deployedAdminRoutes } from './contracts/deployed-admin.ts';
 import { DriftLog } from './contracts/drift.ts';
+import { allowedDirectories } from './allowed-files.ts';
 import { resolveProfile, type Catalogue, type Profile } from './contracts/profile.ts';
 import { startControlServer, type ControlServer } from './control.ts';
 import { createPool } from './db.ts';
@@ -44,6 +45,11 @@ export interface PaymentServiceSimulatorOptions {
   clock?: Clock;
   /** An extra HTTPS listener with a certificate for payment-service.up.railway.app from this CA. */
   tls?: { ca: CertificateAuthority; port?: number };
+  /**
+   * Directories an OpenAPI profile's file path may point into, besides the working directory
+   * (`--allow-dir`); anything else is refused (allowed-files.ts).
+   */
+  allowDirs?: readonly string[];
 }
 
 export interface PaymentServiceSimulator {
@@ -65,8 +71,8 @@ function catalogue(deps: Parameters<typeof paymentRoutes>[0]): Catalogue {
   };
 }
 
-function activate(profile: Profile, routes: Catalogue): ActiveContract {
-  const served = resolveProfile(profile, routes);
+function activate(profile: Profile, routes: Catalogue, allowedDirs: readonly string[]): ActiveContract {
+  const served = resolveProfile(profile, routes, allowedDirs);
   return { served, dispatcher: createDispatcher(served.routes, fastapiFallbacks) };
 }
 
@@ -81,7 +87,8 @@ export async function startPaymentServiceSimulator(
   const drift = new DriftLog();
   let kaspi: KaspiGateway = absentGateway;
   const routes = catalogue({ pool, kaspi: () => kaspi, now: clock.now });
-  let contract = activate(startProfile, routes);
+  const allowedDirs = allowedDirectories(options.allowDirs);
+  let contract = activate(startProfile, routes, allowedDirs);
   let start = { name: contract.served.name, routes: contract.served.routes.map(routeKey) };
 
   let service: ServiceSwitch | undefined;
@@ -141,7 +148,7 @@ export async function startPaymentServiceSimulator(
             journal.clear();
             drift.clear();
             await faults.remove();
-            contract = activate(startProfile, routes);
+            contract = activate(startProfile, routes, allowedDirs);
             clock.reset();
             poller.resetSchedule();
             await switchable.setManualDown(false);
@@ -159,7 +166,7 @@ export async function startPaymentServiceSimulator(
             startRoutes: start.routes,
           }),
           setProfile: (profile, asStart) => {
-            contract = activate(profile, routes);
+            contract = activate(profile, routes, allowedDirs);
             if (asStart) {
               startProfile = profile;
               start = { name: contract.served.name, routes: contract.served.routes.map(routeKey) };

@@ -3,10 +3,13 @@
  * routes an OpenAPI document lists, so a team can point the simulator at exactly what their
  * deployment exposes. Everything else is answered 404 and recorded as contract drift.
  */
-import { readFileSync } from 'node:fs';
+import { readAllowedFile } from '../allowed-files.ts';
 import { openApiStyle, routeKey, type Route } from '../http.ts';
 
-/** An OpenAPI document: a file path, its JSON text, or the parsed object. */
+/**
+ * An OpenAPI document: a file path (read only from the allowed directories, see allowed-files.ts),
+ * its JSON text, or the parsed object.
+ */
 export type OpenApiSource = string | Record<string, unknown>;
 
 export type Profile = 'guide' | 'deployed' | 'both' | { openapi: OpenApiSource };
@@ -29,10 +32,20 @@ const httpMethods = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options']
 /** `GET /admin/configs/{}`: a route's shape, whatever its parameters are called. */
 const shapeOf = (key: string): string => key.replace(/\{[^}]*\}/g, '{}');
 
-export function loadOpenApi(source: OpenApiSource): Record<string, unknown> {
+/** `allowedDirs`: where a file path may point (allowed-files.ts `allowedDirectories`). */
+export function loadOpenApi(source: OpenApiSource, allowedDirs: readonly string[]): Record<string, unknown> {
   if (typeof source !== 'string') return source;
-  const text = source.trimStart().startsWith('{') ? source : readFileSync(source, 'utf8');
-  const parsed: unknown = JSON.parse(text);
+  const inline = source.trimStart().startsWith('{');
+  const text = inline ? source : readAllowedFile(source, allowedDirs);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // JSON.parse quotes the text around the error: never echo a file's content.
+    throw new Error(
+      `${inline ? 'the OpenAPI document' : JSON.stringify(source.slice(0, 200))} is not valid JSON`,
+    );
+  }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new Error('the OpenAPI document must be a JSON object');
   }
@@ -66,7 +79,11 @@ const notSimulated = (key: string, path: string): Route => {
   };
 };
 
-export function resolveProfile(profile: Profile, catalogue: Catalogue): ServedContract {
+export function resolveProfile(
+  profile: Profile,
+  catalogue: Catalogue,
+  allowedDirs: readonly string[],
+): ServedContract {
   if (profile === 'guide') return { name: 'guide', routes: [...catalogue.guide], unsimulated: [] };
   if (profile === 'deployed') return { name: 'deployed', routes: [...catalogue.deployed], unsimulated: [] };
   if (profile === 'both')
@@ -74,7 +91,7 @@ export function resolveProfile(profile: Profile, catalogue: Catalogue): ServedCo
   const known = new Map(
     [...catalogue.guide, ...catalogue.deployed].map((route) => [shapeOf(routeKey(route)), route]),
   );
-  const document = loadOpenApi(profile.openapi);
+  const document = loadOpenApi(profile.openapi, allowedDirs);
   // FastAPI always publishes the document it was built from; so does a service simulated from one.
   const routes: Route[] = [
     { method: 'GET', path: '/openapi.json', handle: () => ({ status: 200, body: document }) },
