@@ -104,11 +104,20 @@ const emulatorMessages = {
   confirmerror: 'Confirm error emulated',
 } as const;
 
-function emulatorHandlers(state: KaspiState): HttpHandler[] {
+/**
+ * `denied`: the listener's own authentication, as on Kaspi's test host, where the emulators sit on
+ * each scheme's port behind that scheme's Api-Key or client certificate.
+ */
+function emulatorHandlers(
+  state: KaspiState,
+  denied: (request: Request) => AuthFailure | undefined,
+): HttpHandler[] {
   const notAnObject = () => emulatorAnswer(StatusCode.unavailable, 'Body must be a JSON object', 400);
   const payments = paymentEmulators.map((transition) =>
     http.post(`*/test/payment/${transition}`, ({ request }) =>
       safely(async () => {
+        const refused = denied(request);
+        if (refused) return emulatorAnswer(refused.statusCode, refused.message);
         const body = parseJsonObject(await request.text());
         if (!body) return notAnObject();
         const parsed = testPaymentRequest.safeParse(body);
@@ -122,6 +131,8 @@ function emulatorHandlers(state: KaspiState): HttpHandler[] {
   );
   const returnScan = http.post(`*${returnScanEmulatorPath}`, ({ request }) =>
     safely(async () => {
+      const refused = denied(request);
+      if (refused) return emulatorAnswer(refused.statusCode, refused.message);
       const body = parseJsonObject(await request.text());
       if (!body) return notAnObject();
       const parsed = testReturnRequest.safeParse(body);
@@ -137,12 +148,16 @@ function emulatorHandlers(state: KaspiState): HttpHandler[] {
 
 /**
  * Kaspi routes for the chosen schemes plus the test emulators. With no options: every scheme, no
- * authentication, as the plain listener and in-process msw users want it.
+ * authentication, as the plain listener and in-process msw users want it. Serving one scheme (a
+ * scheme listener), the emulators ask for that scheme's authentication too.
  */
 export function createKaspiHandlers(state: KaspiState, options: KaspiHandlerOptions = {}): HttpHandler[] {
   const served = options.schemes ?? schemes;
+  const [only] = served.length === 1 ? served : [];
+  const emulatorAuth = (request: Request) =>
+    only === undefined ? undefined : authFailure(only, request, options);
   return [
     ...served.flatMap((scheme) => endpointHandlers(state, scheme, options)),
-    ...(options.emulators === false ? [] : emulatorHandlers(state)),
+    ...(options.emulators === false ? [] : emulatorHandlers(state, emulatorAuth)),
   ];
 }

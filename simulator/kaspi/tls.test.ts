@@ -167,6 +167,44 @@ describe('scheme differences', () => {
     });
   });
 
+  it("asks the emulators for the listener's own authentication, as Kaspi's test host does", async () => {
+    const control = new KaspiControlClient(sim.controlUrl);
+    const created = await r3(partner)('POST', '/r3/v01/qr/create', qrBody);
+    const id = String((created.body.Data as { QrPaymentId: number }).QrPaymentId);
+    const r2 = (cert?: IssuedCertificate) =>
+      tlsClient({ baseUrl: sim.listeners.r2, caPem: sim.ca.certPem, clientCertificate: cert });
+    const r1 = (headers: Record<string, string>) =>
+      tlsClient({ baseUrl: sim.listeners.r1, caPem: sim.ca.certPem, headers });
+    const refused = [
+      await r3()('POST', '/test/payment/scan', { qrPaymentId: id }),
+      await r3(stranger)('POST', '/test/payment/confirm', { qrPaymentId: id }),
+      await r2()('POST', '/test/payment/scan', { qrPaymentId: id }),
+      await r1({})('POST', '/test/payment/scan', { qrPaymentId: id }),
+      await r1({ 'Api-Key': 'prod_key' })('POST', '/test/payment/scanerror', { qrPaymentId: id }),
+      await r3()('POST', '/test/return/scan', { qrReturnId: '1' }),
+    ];
+    for (const answer of refused) {
+      expect(answer.httpStatus).toBe(200);
+      expect(answer.body.StatusCode).toBe(-10000);
+    }
+    // None of them moved the purchase.
+    expect((await control.purchase(Number(id)))?.status).toBe('QrTokenCreated');
+    // With what the scheme asks for, each listener serves them; the plain listener asks nothing.
+    expect(
+      (await r1({ 'Api-Key': 'test_key' })('POST', '/test/payment/scan', { qrPaymentId: id })).body,
+    ).toEqual({
+      StatusCode: 0,
+      message: 'Payment scanned',
+    });
+    expect((await r2(partner)('POST', '/test/payment/confirm', { qrPaymentId: id })).body.StatusCode).toBe(0);
+    expect((await control.purchase(Number(id)))?.status).toBe('Processed');
+    const plain = await fetch(`${sim.url}/test/payment/scan`, {
+      method: 'POST',
+      body: JSON.stringify({ qrPaymentId: '1' }),
+    });
+    expect(((await plain.json()) as { StatusCode: number }).StatusCode).not.toBe(-10000);
+  });
+
   it('a reset fault resets the TCP connection under the TLS session: the client sees ECONNRESET', async () => {
     const control = new KaspiControlClient(sim.controlUrl);
     await control.addFault({
