@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { guardControl } from './control-guard.ts';
+import { applyRequestTimeouts } from './http-limits.ts';
 
 export type HarnessRoute = () => Promise<unknown>;
 
@@ -28,7 +29,9 @@ export async function startHarnessControl(routes: Record<string, HarnessRoute>):
       (error: unknown) => answer(500, { error: error instanceof Error ? error.message : String(error) }),
     );
   };
-  const server: Server = createServer(guardControl(listener, (reason) => ({ error: reason })));
+  const server: Server = applyRequestTimeouts(
+    createServer(guardControl(listener, (reason) => ({ error: reason }))),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', resolve);

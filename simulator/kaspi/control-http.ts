@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { z } from 'zod';
+import { jsonTooDeep, maxJsonDepth } from '../../stack/http-limits.ts';
 
 export class ControlError extends Error {
   constructor(
@@ -52,6 +53,8 @@ export async function readJson(req: IncomingMessage, limitBytes = 64 * 1024): Pr
   }
   const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') return {};
+  if (jsonTooDeep(text))
+    throw new ControlError(400, 'body_too_deep', `Body nested deeper than ${maxJsonDepth} levels`);
   try {
     return JSON.parse(text);
   } catch {

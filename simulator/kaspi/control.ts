@@ -8,6 +8,7 @@
 import type { RequestListener, ServerResponse } from 'node:http';
 import type { Organization } from '../../fixtures/organizations.ts';
 import { guardControl } from '../../stack/control-guard.ts';
+import { requestTarget } from '../../stack/http-limits.ts';
 import { faultRoutes } from './control-faults.ts';
 import {
   ControlError,
@@ -102,7 +103,8 @@ export function createControlListener(ctx: ControlContext): RequestListener {
   ];
 
   const route = async (req: Parameters<RequestListener>[0]): Promise<ControlReply> => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const url = requestTarget(req.url);
+    if (!url) throw new ControlError(400, 'invalid_target', 'Malformed request target');
     const method = req.method ?? 'GET';
     const path = url.pathname.replace(/\/+$/, '') || '/';
     let pathMatched = false;

@@ -63,6 +63,8 @@ export interface MswNodeListenerOptions {
   /** `req` lets a listener check who asks (the scheme listeners' authentication) before answering fast. */
   fastPath?(method: string, path: string, body: string, req: IncomingMessage): FastAnswer | undefined;
   faults?(method: string, path: string, body: string): FaultDecision | undefined;
+  /** A request to answer with an error before anything else looks at it (a method no route takes). */
+  refuse?(method: string, body: string): { httpStatus: number; message: string } | undefined;
   maxBodyBytes?: number;
 }
 
@@ -215,6 +217,11 @@ export function createMswNodeListener(options: MswNodeListenerOptions): RequestL
     const answer = async () => {
       const quick = quickPath(target);
       requestBody = await readBody(req, maxBodyBytes);
+      const refused = options.refuse?.(method, requestBody);
+      if (refused) {
+        finish({ httpStatus: refused.httpStatus, body: json(refused.message) });
+        return;
+      }
 
       const decision = options.faults?.(method, quick ?? parseTarget(target).pathname, requestBody);
       if (decision) {

@@ -22,6 +22,7 @@ import type { Journal } from './journal.ts';
 import { attribute, journalEntryFor, parseObject } from './journal-entry.ts';
 import { routeCatalogue } from './near-miss.ts';
 import type { KaspiState } from './state.ts';
+import { refuseKaspiRequest } from './request-checks.ts';
 import { StatusCode } from './status-codes.ts';
 import type { Scheme } from './types.ts';
 
@@ -70,6 +71,7 @@ export function createSchemeListener(options: SchemeListenerOptions): RequestLis
     fastPath: (method, path, body, req) =>
       path.startsWith(ownPaths) && authenticated(req) ? fast(method, path, body) : undefined,
     onExchange: (exchange) => journal.record(journalEntryFor(state, exchange, routes)),
+    refuse: refuseKaspiRequest,
     faults: (method, path, body) =>
       faults.decide({ method, path, bin: () => attribute(state, path, parseObject(body)).organizationBin }),
   });

@@ -18,6 +18,7 @@ import {
   type IssuedCertificate,
   type RunAuthorities,
 } from '../../stack/tls/ca.ts';
+import { applyRequestTimeouts } from '../../stack/http-limits.ts';
 import { simulatorTlsOptions } from '../../stack/tls/server-options.ts';
 import { defaultApiKeyPolicy, type ApiKeyPolicy } from './auth.ts';
 import { clockRoutes } from './control-clock.ts';
@@ -87,6 +88,7 @@ const host = '127.0.0.1';
 function listen(server: Server, port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
     server.keepAliveTimeout = 5_000;
+    applyRequestTimeouts(server);
     server.once('error', reject);
     server.listen(port, host, () => {
       server.off('error', reject);

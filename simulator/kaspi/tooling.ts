@@ -14,6 +14,7 @@ import type { Journal } from './journal.ts';
 import { attribute, journalEntryFor, parseObject } from './journal-entry.ts';
 import { routeCatalogue } from './near-miss.ts';
 import type { KaspiState } from './state.ts';
+import { refuseKaspiRequest } from './request-checks.ts';
 import { StatusCode } from './status-codes.ts';
 
 export interface ToolingOptions {
@@ -46,6 +47,7 @@ export function createTooling(options: ToolingOptions): Tooling {
     faultBody: (statusCode, message) => ({ StatusCode: statusCode, Message: message }),
     onExchange: (exchange) => journal.record(journalEntryFor(state, exchange, routes)),
     fastPath: options.fastPath === false ? undefined : createFastPath(state),
+    refuse: refuseKaspiRequest,
     faults: (method, path, body) =>
       faults.decide({
         method,

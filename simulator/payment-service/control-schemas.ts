@@ -3,13 +3,20 @@ import { z } from 'zod';
 import type { Served } from './http.ts';
 import type { PaymentConfigRow, PaymentLogRow } from './store.ts';
 
+/** Text PostgreSQL can store in a varchar(max): no NUL character. */
+export const columnText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((text) => !text.includes('\0'), 'must not contain a NUL character');
+
 /** Partial config for PUT /control/configs/:shopId; the lengths are the columns'. */
 export const configPatchSchema = z
   .object({
-    organization_bin: z.string().max(12).optional(),
-    device_token: z.string().max(50).nullable().optional(),
+    organization_bin: columnText(12).optional(),
+    device_token: columnText(50).nullable().optional(),
     is_active: z.boolean().optional(),
-    provider: z.string().max(20).optional(),
+    provider: columnText(20).optional(),
   })
   .strict();
 

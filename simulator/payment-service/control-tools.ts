@@ -3,6 +3,7 @@
  * injection, and the simulator clock that drives the background status poller.
  */
 import { z } from 'zod';
+import { jsonTooDeep, maxJsonDepth } from '../../stack/http-limits.ts';
 import { applyClockChange, clockChange } from '../kaspi/control-clock.ts';
 import type { SimulatorClock } from '../kaspi/time.ts';
 import type { DriftLog } from './contracts/drift.ts';
@@ -48,10 +49,16 @@ const profileBody = z.strictObject({
 
 type Parsed<T> = { data: T } | { response: JsonResponse };
 
-async function parseBody<T>(ctx: RouteContext, schema: z.ZodType<T>): Promise<Parsed<T>> {
+/** A control body: JSON (an empty one is `{}`), nested no deeper than stack/http-limits.ts allows, valid. */
+export async function parseBody<T>(
+  ctx: Pick<RouteContext, 'text'>,
+  schema: z.ZodType<T>,
+): Promise<Parsed<T>> {
+  const text = (await ctx.text()) || '{}';
+  if (jsonTooDeep(text)) return { response: badRequest(`body nested deeper than ${maxJsonDepth} levels`) };
   let json: unknown;
   try {
-    json = JSON.parse((await ctx.text()) || '{}');
+    json = JSON.parse(text);
   } catch {
     return { response: badRequest('body must be JSON') };
   }

@@ -18,9 +18,10 @@ import {
   type RequestsAnswer,
 } from './control-schemas.ts';
 import { guardControl } from '../../stack/control-guard.ts';
+import { applyRequestTimeouts } from '../../stack/http-limits.ts';
 import { jsonRouter, type JsonResponse, type Route } from './http.ts';
 import type { RequestJournal } from './journal.ts';
-import { toolRoutes, type ToolDeps } from './control-tools.ts';
+import { parseBody, toolRoutes, type ToolDeps } from './control-tools.ts';
 import { ConfigError, deleteConfig, listConfigs, listLogs, upsertConfig } from './store.ts';
 
 /** The service's lifecycle as the control API drives it (server.ts owns the details). */
@@ -85,6 +86,7 @@ export function controlRoutes({ pool, journal, lifecycle, tools }: ControlDepend
         if (rawShopId && shopId === undefined)
           return badRequest(`shop_id must be an integer, got ${rawShopId}`);
         const externalId = url.searchParams.get('external_id') || undefined;
+        if (externalId?.includes('\0')) return badRequest('external_id must not contain a NUL character');
         return ok<LogsAnswer>({ logs: await listLogs(pool, { shop_id: shopId, external_id: externalId }) });
       },
     },
@@ -99,15 +101,8 @@ export function controlRoutes({ pool, journal, lifecycle, tools }: ControlDepend
       handle: async ({ params, text }) => {
         const shopId = shopIdParam(params.shopId);
         if (shopId === undefined) return badRequest(`shop id must be an integer, got ${params.shopId}`);
-        let json: unknown;
-        try {
-          json = JSON.parse((await text()) || '{}');
-        } catch {
-          return badRequest('body must be JSON');
-        }
-        const patch = configPatchSchema.safeParse(json);
-        if (!patch.success)
-          return badRequest(patch.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+        const patch = await parseBody({ text }, configPatchSchema);
+        if ('response' in patch) return patch.response;
         try {
           return ok<ConfigAnswer>({ config: await upsertConfig(pool, shopId, patch.data) });
         } catch (error) {
@@ -158,7 +153,7 @@ export async function startControlServer(deps: ControlDependencies, port = 0): P
   });
   // A page on another origin must not switch the service down or inject faults (control-guard.ts).
   const handler = guardControl(router, (reason) => ({ error: reason }));
-  const server: Server = createServer(handler);
+  const server: Server = applyRequestTimeouts(createServer(handler));
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
     sockets.add(socket);

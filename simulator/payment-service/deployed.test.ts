@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -188,6 +189,81 @@ describe('deployed contract: service and admin routes', () => {
       },
     });
     expect((await call('POST', '/payments/kaspi/create', '{"shop_id": ')).status).toBe(422);
+  });
+
+  it('refuses what PostgreSQL could not take with a FastAPI 422, before the database is asked', async () => {
+    const issue = async (method: string, path: string, body?: unknown) => {
+      const answer = await call(method, path, body);
+      expect(answer.status, `${method} ${path}`).toBe(422);
+      const [first] = (answer.body as { detail: { type: string; loc: unknown[]; msg: string }[] }).detail;
+      return { type: first!.type, loc: first!.loc, msg: first!.msg };
+    };
+    expect(await issue('GET', '/admin/configs/2147483648')).toEqual({
+      type: 'less_than_equal',
+      loc: ['path', 'shop_id'],
+      msg: 'Input should be less than or equal to 2147483647',
+    });
+    expect(
+      await issue('POST', '/admin/configs', { shop_id: -2147483649, organization_bin: '1' }),
+    ).toMatchObject({
+      type: 'greater_than_equal',
+      loc: ['body', 'shop_id'],
+    });
+    expect(await issue('POST', '/admin/configs', { shop_id: 5, organization_bin: '12\u00003' })).toEqual({
+      type: 'string_pattern_mismatch',
+      loc: ['body', 'organization_bin'],
+      msg: "String should match pattern '^[^\\x00]*$'",
+    });
+    expect(await issue('GET', '/admin/configs/by-bin/1%002')).toMatchObject({
+      type: 'string_pattern_mismatch',
+      loc: ['path', 'organization_bin'],
+    });
+    expect(await issue('GET', '/payments/kaspi/status/7%00')).toMatchObject({ loc: ['path', 'external_id'] });
+    const amount = (value: unknown) =>
+      issue('POST', '/payments/kaspi/create-link', { shop_id: seller.shopId, amount: value, message: 'x' });
+    expect(await amount(1e308)).toMatchObject({ type: 'less_than_equal', loc: ['body', 'amount'] });
+    // JSON's 1e400 is infinity to a parser: not a number anything can store.
+    expect(
+      await issue(
+        'POST',
+        '/payments/kaspi/create-link',
+        `{"shop_id":${seller.shopId},"amount":1e400,"message":"x"}`,
+      ),
+    ).toEqual({ type: 'finite_number', loc: ['body', 'amount'], msg: 'Input should be a finite number' });
+    expect(
+      await issue('POST', '/payments/kaspi/refund', {
+        shop_id: seller.shopId,
+        external_id: 'x'.repeat(100_000),
+        amount: 1,
+      }),
+    ).toMatchObject({ type: 'string_too_long', loc: ['body', 'external_id'] });
+    for (const limit of ['-1', '0', '1001', '99999999999999999999'])
+      expect(await issue('GET', `/admin/logs?limit=${limit}`)).toMatchObject({ loc: ['query', 'limit'] });
+    // Nothing reached the database: no log row was written by any of it.
+    expect(await control.logs()).toEqual([]);
+  });
+
+  it('answers a body nested past 32 levels with 400, and a malformed target without ending the process', async () => {
+    const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+    expect(await call('POST', '/admin/configs', deep)).toEqual({
+      status: 400,
+      body: { detail: 'JSON body nested deeper than 32 levels' },
+    });
+    // `//` and `//a:b` are no URLs to new URL(target, base); the request must still be answered.
+    for (const target of ['//', '//a:b', '/admin/configs/%E0%A4%A']) {
+      const status = await new Promise<number>((resolve, reject) => {
+        const { port } = new URL(simulator.url);
+        request({ host: '127.0.0.1', port, path: target, agent: false }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        })
+          .on('error', reject)
+          .end();
+      });
+      expect(status, target).toBeGreaterThanOrEqual(400);
+      expect(status, target).toBeLessThan(500);
+    }
+    expect((await call('GET', '/health')).status).toBe(200);
   });
 
   it('lists the newest logs first, limited', async () => {

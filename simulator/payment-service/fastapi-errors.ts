@@ -2,6 +2,11 @@
  * FastAPI's 422 validation errors, item for item as FastAPI 0.1xx on Pydantic v2 renders them
  * (`{"detail": [{type, loc, msg, input, ctx?}]}`), and the lax coercions Pydantic applies before
  * it complains, so a client sees the real service's answer for the same input.
+ *
+ * Beyond the plain types, the simulator's models carry the constraints its PostgreSQL columns
+ * imply, as `Field(...)` would, so nothing the database would refuse reaches it: integers within
+ * `integer` (int4), finite numbers, no NUL character in a string (PostgreSQL cannot store one).
+ * The real service, without them, answers such input with a 500 from its database.
  */
 
 export type Loc = (string | number)[];
@@ -27,6 +32,59 @@ export interface Parsed<T> {
 }
 
 const intPattern = /^\s*[+-]?\d+(_\d+)*\s*$/;
+
+/** `Field(gt=…, ge=…, le=…)`, checked in Pydantic's order. */
+export interface Bounds {
+  gt?: number;
+  ge?: number;
+  le?: number;
+}
+
+/** PostgreSQL's `integer`: every int the service stores or looks up is one. */
+export const int4: Bounds = { ge: -2_147_483_648, le: 2_147_483_647 };
+
+/** The first bound `value` breaks, as Pydantic reports it (`input` is what the client sent). */
+export function outOfBounds(
+  value: number,
+  loc: Loc,
+  input: unknown,
+  bounds: Bounds,
+): ValidationIssue | undefined {
+  if (bounds.gt !== undefined && !(value > bounds.gt)) return greaterThan(loc, input, bounds.gt);
+  if (bounds.ge !== undefined && !(value >= bounds.ge)) {
+    return {
+      type: 'greater_than_equal',
+      loc,
+      msg: `Input should be greater than or equal to ${bounds.ge}`,
+      input,
+      ctx: { ge: bounds.ge },
+    };
+  }
+  if (bounds.le !== undefined && !(value <= bounds.le)) {
+    return {
+      type: 'less_than_equal',
+      loc,
+      msg: `Input should be less than or equal to ${bounds.le}`,
+      input,
+      ctx: { le: bounds.le },
+    };
+  }
+  return undefined;
+}
+
+/** An int within `bounds` (int4 by default): laxInt, then the bounds on the exact value. */
+export function boundedInt(input: unknown, loc: Loc, bounds: Bounds = int4): Parsed<string> {
+  const parsed = laxInt(input, loc);
+  if (parsed.value === undefined) return parsed;
+  const value = BigInt(parsed.value);
+  // Compared exactly, then as a number only to build the message: 2**64 must not round into range.
+  const within =
+    (bounds.gt === undefined || value > BigInt(bounds.gt)) &&
+    (bounds.ge === undefined || value >= BigInt(bounds.ge)) &&
+    (bounds.le === undefined || value <= BigInt(bounds.le));
+  if (within) return parsed;
+  return { issue: outOfBounds(Number(value), loc, input, bounds) };
+}
 
 /**
  * Pydantic's lax int: ints, integral floats, bools and decimal strings pass; the result is a
@@ -62,7 +120,10 @@ export function laxInt(input: unknown, loc: Loc): Parsed<string> {
   return { issue: { type: 'int_type', loc, msg: 'Input should be a valid integer', input } };
 }
 
-/** Pydantic's str: no coercion from numbers; max_length counted in characters. */
+/** `Field(pattern=...)` that keeps NUL out: PostgreSQL text cannot hold it. */
+const noNulPattern = '^[^\\x00]*$';
+
+/** Pydantic's str: no coercion from numbers; max_length counted in characters; no NUL. */
 export function str(input: unknown, loc: Loc, maxLength?: number): Parsed<string> {
   if (typeof input !== 'string')
     return { issue: { type: 'string_type', loc, msg: 'Input should be a valid string', input } };
@@ -74,6 +135,17 @@ export function str(input: unknown, loc: Loc, maxLength?: number): Parsed<string
         msg: `String should have at most ${maxLength} character${maxLength === 1 ? '' : 's'}`,
         input,
         ctx: { max_length: maxLength },
+      },
+    };
+  }
+  if (input.includes('\0')) {
+    return {
+      issue: {
+        type: 'string_pattern_mismatch',
+        loc,
+        msg: `String should match pattern '${noNulPattern}'`,
+        input,
+        ctx: { pattern: noNulPattern },
       },
     };
   }
@@ -103,12 +175,18 @@ export function notAnObject(input: unknown): ValidationIssue {
 
 const floatPattern = /^\s*[+-]?(\d+(_\d+)*(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/;
 
-/** Pydantic's lax float: numbers, bools and numeric strings. */
+/** `1e400` parses to Infinity: `Field(allow_inf_nan=False)`. */
+const finite = (value: number, loc: Loc, input: unknown): Parsed<number> =>
+  Number.isFinite(value)
+    ? { value }
+    : { issue: { type: 'finite_number', loc, msg: 'Input should be a finite number', input } };
+
+/** Pydantic's lax float: numbers, bools and numeric strings; finite ones only. */
 export function laxFloat(input: unknown, loc: Loc): Parsed<number> {
-  if (typeof input === 'number') return { value: input };
+  if (typeof input === 'number') return finite(input, loc, input);
   if (typeof input === 'boolean') return { value: input ? 1 : 0 };
   if (typeof input === 'string') {
-    if (floatPattern.test(input)) return { value: Number(input.trim().replaceAll('_', '')) };
+    if (floatPattern.test(input)) return finite(Number(input.trim().replaceAll('_', '')), loc, input);
     return {
       issue: {
         type: 'float_parsing',

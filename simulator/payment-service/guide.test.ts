@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sellers } from '../../fixtures/organizations.ts';
 import { PaymentServiceControlClient } from './control-client.ts';
@@ -120,12 +121,36 @@ describe('guide contract: GET /api/payment/config', () => {
     });
   });
 
-  it('answers 500 {"detail":"Internal Server Error"} when the database refuses the query', async () => {
-    // Beyond PostgreSQL's integer: the database errors, as it would behind the real service.
-    expect(await get('/api/payment/config?shop_id=99999999999')).toMatchObject({
-      status: 500,
-      body: { detail: 'Internal Server Error' },
+  it("answers 422 for a shop_id beyond PostgreSQL's integer, before the database is asked", async () => {
+    expect((await get('/api/payment/config?shop_id=2147483648')).body).toEqual({
+      detail: [
+        {
+          type: 'less_than_equal',
+          loc: ['query', 'shop_id'],
+          msg: 'Input should be less than or equal to 2147483647',
+          input: '2147483648',
+          ctx: { le: 2147483647 },
+        },
+      ],
     });
+    expect((await get('/api/payment/config?shop_id=-99999999999')).status).toBe(422);
+    expect((await get('/api/payment/config?shop_id=2147483647')).status).toBe(404);
+  });
+
+  it('answers 500 {"detail":"Internal Server Error"} when the database refuses the query', async () => {
+    // What no validation can foresee: the table gone from under the service.
+    const admin = new pg.Client({ connectionString: postgres.server.url });
+    await admin.connect();
+    await admin.query('ALTER TABLE paymentconfig RENAME TO paymentconfig_away');
+    try {
+      expect(await get(`/api/payment/config?shop_id=${sellers[0]!.shopId}`)).toMatchObject({
+        status: 500,
+        body: { detail: 'Internal Server Error' },
+      });
+    } finally {
+      await admin.query('ALTER TABLE paymentconfig_away RENAME TO paymentconfig');
+      await admin.end();
+    }
   });
 });
 

@@ -4,6 +4,7 @@
  * configured 500 answer (never a stack trace, never a crashed process).
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { requestTarget } from '../../stack/http-limits.ts';
 import type { PaymentConfigRow } from './store.ts';
 
 export interface JsonResponse {
@@ -126,6 +127,18 @@ function readText(req: IncomingMessage, limit: number): Promise<string> {
   });
 }
 
+/**
+ * A path segment with its %-escapes decoded, as Starlette's unquote does: a malformed escape (`%E0%A4%A`)
+ * stays as it came instead of throwing (which answered 500).
+ */
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 export interface Dispatcher {
   match(method: string, pathname: string): RouteMatch;
   /** Routes the request and runs its handler; throws what the handler throws. */
@@ -160,7 +173,7 @@ export function createDispatcher(routes: readonly Route[], options: DispatchOpti
       }
       const params: Record<string, string> = {};
       chosen.route.names.forEach((name, index) => {
-        params[name] = decodeURIComponent(chosen.match?.[index + 1] ?? '');
+        params[name] = decodePathSegment(chosen.match?.[index + 1] ?? '');
       });
       let body: Promise<string> | undefined;
       return chosen.route.handle({
@@ -197,8 +210,14 @@ export function jsonRouter(routes: readonly Route[], options: RouterOptions): Re
         latencyMs: Math.round((performance.now() - started) * 100) / 100,
       }),
     );
+    const url = requestTarget(req.url);
+    if (!url) {
+      req.resume();
+      sendJson(res, { status: 400, body: { error: 'invalid request target' } });
+      return;
+    }
     dispatcher
-      .answer(req, new URL(req.url ?? '/', 'http://localhost'))
+      .answer(req, url)
       .catch((error: unknown): JsonResponse => failureAnswer(error, options))
       .then((response) => {
         if (!res.headersSent && !res.destroyed) sendJson(res, response);

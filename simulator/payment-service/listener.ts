@@ -3,9 +3,10 @@
  * connections are refused) and destroys open keep-alive sockets, so a client sees the outage on its
  * very next request instead of reusing a live connection; up() listens again on the same port.
  */
-import { createServer, type RequestListener } from 'node:http';
-import type { Server, Socket } from 'node:net';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { Socket } from 'node:net';
 import { once } from 'node:events';
+import { applyRequestTimeouts } from '../../stack/http-limits.ts';
 
 export class SwitchableListener {
   private server: Server | undefined;
@@ -54,7 +55,7 @@ export class SwitchableListener {
 
   private async open(): Promise<number> {
     if (this.server) return this.boundPort;
-    const server = this.createServerFor(this.handler);
+    const server = applyRequestTimeouts(this.createServerFor(this.handler));
     server.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));

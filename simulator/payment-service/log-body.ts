@@ -1,5 +1,12 @@
 /** The `POST /api/payment/log` body, validated field by field in the model's order, as Pydantic does. */
-import { laxInt, missing, notAnObject, str, type Parsed, type ValidationIssue } from './fastapi-errors.ts';
+import {
+  boundedInt,
+  missing,
+  notAnObject,
+  str,
+  type Parsed,
+  type ValidationIssue,
+} from './fastapi-errors.ts';
 import type { PaymentLogInput } from './store.ts';
 
 /** Column widths of paymentlog: longer values are refused up front instead of failing in the database. */
@@ -27,7 +34,7 @@ export function parseLogBody(body: unknown): LogBodyResult {
 
   const shopId = take<string>(
     'shop_id' in fields
-      ? laxInt(fields.shop_id, ['body', 'shop_id'])
+      ? boundedInt(fields.shop_id, ['body', 'shop_id'])
       : { issue: missing(['body', 'shop_id'], body) },
   );
   const strings: Record<string, string | null | undefined> = {};
@@ -44,7 +51,7 @@ export function parseLogBody(body: unknown): LogBodyResult {
   }
   let amount: string | null | undefined;
   if (fields.amount === null) amount = null;
-  else if (fields.amount !== undefined) amount = take(laxInt(fields.amount, ['body', 'amount']));
+  else if (fields.amount !== undefined) amount = take(boundedInt(fields.amount, ['body', 'amount']));
 
   // Pydantic reports fields in declaration order: shop_id, organization_bin, operation_type, external_id, amount, …
   issues.sort((a, b) => fieldOrder(a) - fieldOrder(b));

@@ -4,6 +4,7 @@
  * journals every request with the fault that shaped it.
  */
 import type { RequestListener, ServerResponse } from 'node:http';
+import { requestTarget } from '../../stack/http-limits.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServedContract } from './contracts/profile.ts';
 import type { DriftLog } from './contracts/drift.ts';
@@ -45,8 +46,15 @@ export function serviceHandler(deps: ServiceDeps): RequestListener {
   return (req, res) => {
     const started = performance.now();
     const time = new Date().toISOString();
-    const url = new URL(req.url ?? '/', 'http://localhost');
     const method = req.method ?? 'GET';
+    const url = requestTarget(req.url);
+    if (!url) {
+      // Absolute-form with an impossible authority (`http://a:b/`): uvicorn's 400 "Invalid HTTP request".
+      req.resume();
+      write(res, 400, JSON.stringify({ detail: 'Invalid HTTP request target' }), 'application/json');
+      deps.journal.record({ time, method, path: req.url ?? '', status: 400, latencyMs: 0 });
+      return;
+    }
     const { served, dispatcher } = deps.contract();
     const match = dispatcher.match(method, url.pathname);
     const decision = deps.faults.decide({ method, path: url.pathname, route: match.key });

@@ -17,6 +17,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect, createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { controlRefusal, sendRefusal } from '../control-guard.ts';
+import { requestTarget } from '../http-limits.ts';
 import type { CertificateAuthority } from '../tls/ca.ts';
 import { commandLineOf, findClientPid } from './client-process.ts';
 import { inProcessListener } from './in-process.ts';
@@ -148,12 +149,14 @@ export async function startEgressProxy(options: StartEgressProxyOptions = {}): P
       ? "the egress record is the harness's, not the sandboxed code's: control paths are not served to PHP"
       : controlRefusal(req);
     if (refusal !== undefined) return sendRefusal(req, res, { error: refusal });
-    const url = new URL(req.url ?? '/', 'http://proxy');
     const send = (status: number, body: unknown): void => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
-    if (url.pathname === `${controlPrefix}unexpected` && req.method === 'GET') {
+    // `//` is no URL to `new URL(raw, base)`, and a throw here would end the harness.
+    const url = requestTarget(req.url);
+    if (!url) send(400, { error: 'malformed request target' });
+    else if (url.pathname === `${controlPrefix}unexpected` && req.method === 'GET') {
       flush();
       const only = url.searchParams.get('scenario');
       send(200, { unexpected: refused.filter((e) => only === null || e.scenario === only) });

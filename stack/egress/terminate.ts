@@ -8,6 +8,7 @@
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { createSecureContext, TLSSocket, type SecureContext } from 'node:tls';
+import { requestTarget } from '../http-limits.ts';
 import { issueServerCertificate, type CertificateAuthority } from '../tls/ca.ts';
 import type { EgressTarget } from './routes.ts';
 
@@ -71,7 +72,13 @@ export class TlsTerminator {
       const subject = tlsSocket.authorized && peer.subject ? `CN=${String(peer.subject.CN)}` : '';
       // PHP's stream wrapper sends the absolute URI inside the tunnel too (request_fulluri).
       const raw = req.url ?? '/';
-      const path = /^https?:\/\//i.test(raw) ? `${new URL(raw).pathname}${new URL(raw).search}` : raw;
+      const absolute = /^https?:\/\//i.test(raw) ? requestTarget(raw) : undefined;
+      if (absolute === undefined && raw !== '' && !raw.startsWith('/')) {
+        // Neither a path nor a URL (`http://a:b/`): new URL() would throw, and end the harness.
+        res.writeHead(400, { 'content-type': 'text/plain' }).end('egress proxy: bad request target\n');
+        return;
+      }
+      const path = absolute ? `${absolute.pathname}${absolute.search}` : raw;
       forwardHttp(req, res, target, path, { [clientCertHeader]: subject });
     });
     this.servers.add(server);

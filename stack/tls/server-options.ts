@@ -8,5 +8,10 @@
  * sellers × 10 orders alternated five times, Node's CPU ÷ PHP's 0.82 → 0.78.
  */
 import { constants } from 'node:crypto';
+import { requestTimeouts } from '../http-limits.ts';
 
-export const simulatorTlsOptions = { secureOptions: constants.SSL_OP_NO_TICKET } as const;
+export const simulatorTlsOptions = {
+  secureOptions: constants.SSL_OP_NO_TICKET,
+  // A client that stalls its handshake is cut off as one that stalls its request (Node's default: 120 s).
+  handshakeTimeout: requestTimeouts.requestTimeoutMs,
+} as const;

@@ -2,15 +2,18 @@
  * A Pydantic body model in miniature: fields in declaration order, each with its lax type and
  * constraints, validated all at once so a client gets every issue in one 422, as FastAPI reports them.
  */
+import { jsonTooDeep, maxJsonDepth } from '../../../stack/http-limits.ts';
 import {
-  greaterThan,
+  boundedInt,
+  int4,
   jsonInvalid,
   laxBool,
   laxFloat,
-  laxInt,
   missing,
   notAnObject,
+  outOfBounds,
   str,
+  type Bounds,
   type Parsed,
   type ValidationIssue,
 } from '../fastapi-errors.ts';
@@ -24,10 +27,11 @@ export interface FieldSpec {
   /** `Optional[...]`: an explicit null is accepted. */
   nullable?: boolean;
   maxLength?: number;
-  gt?: number;
+  /** For int and float fields; an int is kept within int4 unless it says otherwise. */
+  bounds?: Bounds;
 }
 
-/** int fields come back as decimal strings (see laxInt), so PostgreSQL decides what fits. */
+/** int fields come back as decimal strings (see laxInt), checked against their bounds exactly. */
 export type FieldValue = string | number | boolean | null | undefined;
 
 export type ModelResult =
@@ -37,17 +41,18 @@ function parseField(spec: FieldSpec, value: unknown): Parsed<FieldValue> {
   const loc = ['body', spec.name];
   switch (spec.kind) {
     case 'int':
-      return laxInt(value, loc);
+      return boundedInt(value, loc, spec.bounds ?? int4);
     case 'bool':
       return laxBool(value, loc);
     case 'str':
       return str(value, loc, spec.maxLength);
     case 'float': {
       const parsed = laxFloat(value, loc);
-      if (parsed.value !== undefined && spec.gt !== undefined && !(parsed.value > spec.gt)) {
-        return { issue: greaterThan(loc, value, spec.gt) };
-      }
-      return parsed;
+      const issue =
+        parsed.value === undefined || !spec.bounds
+          ? undefined
+          : outOfBounds(parsed.value, loc, value, spec.bounds);
+      return issue ? { issue } : parsed;
     }
   }
 }
@@ -89,12 +94,19 @@ function jsonErrorPosition(text: string, error: unknown): number {
   return /end of JSON input/.test(message) ? text.length : 0;
 }
 
-/** The request body as FastAPI reads it for a model parameter: empty → missing, bad JSON → json_invalid. */
+/**
+ * The request body as FastAPI reads it for a model parameter: empty → missing, bad JSON →
+ * json_invalid. JSON nested deeper than stack/http-limits.ts allows is refused first, 400.
+ */
 export async function readJsonBody(
   ctx: Pick<RouteContext, 'text'>,
 ): Promise<{ body: unknown } | { response: JsonResponse }> {
   const raw = await ctx.text();
   if (raw.trim() === '') return { response: unprocessable([missing(['body'])]) };
+  if (jsonTooDeep(raw))
+    return {
+      response: { status: 400, body: { detail: `JSON body nested deeper than ${maxJsonDepth} levels` } },
+    };
   try {
     return { body: JSON.parse(raw) as unknown };
   } catch (error) {
@@ -113,14 +125,21 @@ export async function readModel(
   return parsed.ok ? { values: parsed.values } : { response: unprocessable(parsed.issues) };
 }
 
-/** A path or query integer, FastAPI style (`loc: ['path', 'shop_id']`). */
+/** A path or query integer, FastAPI style (`loc: ['path', 'shop_id']`), within `bounds` (int4). */
 export function intParam(
   raw: string | undefined | null,
   loc: [string, string],
+  bounds: Bounds = int4,
 ): { value: string } | { response: JsonResponse } {
   if (raw === undefined || raw === null) return { response: unprocessable([missing(loc)]) };
-  const parsed = laxInt(raw, loc);
+  const parsed = boundedInt(raw, loc, bounds);
   if (parsed.issue || parsed.value === undefined)
     return { response: unprocessable(parsed.issue ? [parsed.issue] : []) };
   return { value: parsed.value };
+}
+
+/** A path or query string, FastAPI style: any text but NUL (which PostgreSQL cannot compare). */
+export function strParam(raw: string, loc: [string, string]): { value: string } | { response: JsonResponse } {
+  const parsed = str(raw, loc);
+  return parsed.issue ? { response: unprocessable([parsed.issue]) } : { value: raw };
 }

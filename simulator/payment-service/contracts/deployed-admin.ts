@@ -16,7 +16,10 @@ import {
   type ConfigPatch,
   type PaymentConfigRow,
 } from '../store.ts';
-import { intParam, readModel, type FieldSpec } from './body-model.ts';
+import { intParam, readModel, strParam, type FieldSpec } from './body-model.ts';
+
+/** `GET /admin/logs?limit=`: how many rows one call may ask for. */
+export const logsLimit = { ge: 1, le: 1000 };
 
 export const serviceInfo = { service: 'payment-service', version: '1.0.0' } as const;
 
@@ -73,7 +76,9 @@ export function deployedAdminRoutes(pool: pg.Pool): Route[] {
       method: 'GET',
       path: '/admin/configs/by-bin/:organization_bin',
       handle: async (ctx) => {
-        const bin = ctx.params.organization_bin ?? '';
+        const param = strParam(ctx.params.organization_bin ?? '', ['path', 'organization_bin']);
+        if ('response' in param) return param.response;
+        const bin = param.value;
         const stored = await findConfigByBin(pool, bin);
         if (!stored) return detail(404, `Payment config not found for organization_bin=${bin}`);
         const config = adjusted(ctx, stored);
@@ -150,7 +155,8 @@ export function deployedAdminRoutes(pool: pg.Pool): Route[] {
         const rawShop = url.searchParams.get('shop_id');
         const shopId = rawShop === null ? undefined : intParam(rawShop, ['query', 'shop_id']);
         if (shopId && 'response' in shopId) return shopId.response;
-        const limit = intParam(url.searchParams.get('limit') ?? '100', ['query', 'limit']);
+        // Query(ge=1, le=1000): PostgreSQL refuses a negative LIMIT, and nobody reads more at once.
+        const limit = intParam(url.searchParams.get('limit') ?? '100', ['query', 'limit'], logsLimit);
         if ('response' in limit) return limit.response;
         return {
           status: 200,

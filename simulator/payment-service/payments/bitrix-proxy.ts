@@ -7,6 +7,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
+import { applyRequestTimeouts, requestTarget } from '../../../stack/http-limits.ts';
 import type { KaspiGateway, KaspiOperation, KaspiResult, Merchant } from './gateway.ts';
 
 export const proxyPathPrefix = '/api/v2/paymentkaspi/';
@@ -49,34 +50,36 @@ export interface BitrixProxy {
 }
 
 export async function startBitrixProxy(kaspi: KaspiGateway, accessToken: string): Promise<BitrixProxy> {
-  const server: Server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const op = url.pathname.slice(proxyPathPrefix.length).replace(/\/$/, '') as KaspiOperation;
-    const send = (code: number, answer: ProxyAnswer): void => {
-      res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
-    };
-    if (req.method !== 'GET' || !url.pathname.startsWith(proxyPathPrefix) || !operations.includes(op)) {
-      send(404, { status: false, data: null, http_code: 404, message: 'unknown method' });
-      return;
-    }
-    if (url.searchParams.get('access_token') !== accessToken) {
-      send(401, { status: false, data: null, http_code: 401, message: 'invalid access_token' });
-      return;
-    }
-    forward(kaspi, op, url.searchParams).then(
-      (result) =>
-        result.ok
-          ? send(200, { status: true, data: result.data, http_code: 200 })
-          : send(200, {
-              status: false,
-              data: null,
-              http_code: 200,
-              message: result.message,
-              status_code: result.statusCode,
-            }),
-      () => send(500, { status: false, data: null, http_code: 500, message: 'proxy failure' }),
-    );
-  });
+  const server: Server = applyRequestTimeouts(
+    createServer((req, res) => {
+      const url = requestTarget(req.url) ?? new URL('http://localhost/');
+      const op = url.pathname.slice(proxyPathPrefix.length).replace(/\/$/, '') as KaspiOperation;
+      const send = (code: number, answer: ProxyAnswer): void => {
+        res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+      };
+      if (req.method !== 'GET' || !url.pathname.startsWith(proxyPathPrefix) || !operations.includes(op)) {
+        send(404, { status: false, data: null, http_code: 404, message: 'unknown method' });
+        return;
+      }
+      if (url.searchParams.get('access_token') !== accessToken) {
+        send(401, { status: false, data: null, http_code: 401, message: 'invalid access_token' });
+        return;
+      }
+      forward(kaspi, op, url.searchParams).then(
+        (result) =>
+          result.ok
+            ? send(200, { status: true, data: result.data, http_code: 200 })
+            : send(200, {
+                status: false,
+                data: null,
+                http_code: 200,
+                message: result.message,
+                status_code: result.statusCode,
+              }),
+        () => send(500, { status: false, data: null, http_code: 500, message: 'proxy failure' }),
+      );
+    }),
+  );
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const address = server.address();

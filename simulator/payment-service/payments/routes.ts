@@ -5,7 +5,7 @@
  * 500 any other Kaspi error.
  */
 import type pg from 'pg';
-import { readModel, type FieldSpec, type FieldValue } from '../contracts/body-model.ts';
+import { readModel, strParam, type FieldSpec, type FieldValue } from '../contracts/body-model.ts';
 import { configNotFound } from '../guide-routes.ts';
 import type { JsonResponse, Route, RouteContext } from '../http.ts';
 import {
@@ -18,21 +18,28 @@ import {
 } from '../store.ts';
 import type { KaspiGateway, KaspiResult, Merchant } from './gateway.ts';
 
+/**
+ * Amounts: more than zero (the reference's `amount > 0`), and few enough tenge that paymentlog's
+ * integer `amount` column can hold them in kopecks.
+ */
+const amountBounds = { gt: 0, le: 21_474_836.47 };
+
 const createModel: readonly FieldSpec[] = [
   { name: 'shop_id', kind: 'int', required: true },
-  { name: 'amount', kind: 'float', required: true, gt: 0 },
+  { name: 'amount', kind: 'float', required: true, bounds: amountBounds },
   { name: 'phone', kind: 'str', required: true },
   { name: 'message', kind: 'str', required: true },
 ];
 const createLinkModel: readonly FieldSpec[] = [
   { name: 'shop_id', kind: 'int', required: true },
-  { name: 'amount', kind: 'float', required: true, gt: 0 },
+  { name: 'amount', kind: 'float', required: true, bounds: amountBounds },
   { name: 'message', kind: 'str', required: true },
 ];
 const refundModel: readonly FieldSpec[] = [
   { name: 'shop_id', kind: 'int', required: true },
-  { name: 'external_id', kind: 'str', required: true },
-  { name: 'amount', kind: 'float', required: true, gt: 0 },
+  // paymentlog.external_id is varchar(50): the refund is logged under it.
+  { name: 'external_id', kind: 'str', required: true, maxLength: 50 },
+  { name: 'amount', kind: 'float', required: true, bounds: amountBounds },
 ];
 
 /** Kaspi's "refund amount exceeds the purchase amount": the reference's 400 "insufficient funds". */
@@ -157,7 +164,9 @@ export function paymentRoutes(deps: PaymentDeps): Route[] {
       method: 'GET',
       path: '/payments/kaspi/status/:external_id',
       handle: async (ctx) => {
-        const externalId = ctx.params.external_id ?? '';
+        const param = strParam(ctx.params.external_id ?? '', ['path', 'external_id']);
+        if ('response' in param) return param.response;
+        const externalId = param.value;
         const payment = await findPaymentLog(deps.pool, externalId);
         if (!payment) return detail(404, `Payment not found: external_id=${externalId}`);
         const resolved = await resolveMerchant(deps, ctx, payment.shop_id);
