@@ -16,7 +16,7 @@ import { startPostgres } from './postgres.ts';
 import { recordedRun } from './leftovers.ts';
 import { runRunbookChecks } from '../simulator/bitrix/runbook.ts';
 import { startHarnessControl } from './harness-control.ts';
-import { watchService } from './health.ts';
+import { watchPaymentServiceDatabase, watchService } from './health.ts';
 import { resolveMaterializedFiles } from './php-files.ts';
 import { createRunTls, defaultWebhookHosts, startSandbox } from './sandbox.ts';
 import { copyRunLogs, saveJournal } from './keep-logs.ts';
@@ -196,6 +196,8 @@ export async function bootStack(options: StackOptions): Promise<Stack> {
       allowDirs: options.allowDirs,
     });
     stoppers.push({ name: 'payment-service simulator', stop: paymentService.close });
+    const databaseWatch = watchPaymentServiceDatabase(healthFile, paymentService.controlUrl);
+    stoppers.push({ name: 'payment-service database watch', stop: async () => databaseWatch.stop() });
     const sandbox = await startSandbox({
       ca,
       caCertFile,

@@ -1,5 +1,6 @@
 /** The control API's wire types, shared by the server (validation) and the typed client. */
 import { z } from 'zod';
+import type { DatabaseState } from './database-watch.ts';
 import type { Served } from './http.ts';
 import type { PaymentConfigRow, PaymentLogRow } from './store.ts';
 
@@ -31,6 +32,8 @@ export interface ControlState {
 export interface ControlStateDetail extends ControlState {
   /** The contract being served: guide, deployed, both or openapi. */
   profile: string;
+  /** Whether its PostgreSQL answers; the problem and since when, when it does not. */
+  database: DatabaseState;
 }
 export interface LogsAnswer {
   logs: PaymentLogRow[];

@@ -29,12 +29,12 @@ describe('the down switch', () => {
   it('refuses connections while down, even to a client holding a keep-alive socket, then serves on the same port', async () => {
     expect((await configOf(seller.shopId)).status).toBe(200);
 
-    expect(await control.down()).toEqual({ up: false, profile: 'guide' });
-    expect(await control.state()).toEqual({ up: false, profile: 'guide' });
+    expect(await control.down()).toEqual({ up: false, profile: 'guide', database: { reachable: true } });
+    expect(await control.state()).toEqual({ up: false, profile: 'guide', database: { reachable: true } });
     expect(await fetchErrorCode(configOf(seller.shopId))).toBe('ECONNREFUSED');
     expect(await fetchErrorCode(fetch(`${simulator.url}/api/health`))).toBe('ECONNREFUSED');
 
-    expect(await control.up()).toEqual({ up: true, profile: 'guide' });
+    expect(await control.up()).toEqual({ up: true, profile: 'guide', database: { reachable: true } });
     const response = await configOf(seller.shopId);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ organization_bin: seller.bin });
@@ -59,7 +59,7 @@ describe('the down switch', () => {
     await control.down();
     await control.down();
     await control.reset();
-    expect(await control.state()).toEqual({ up: true, profile: 'guide' });
+    expect(await control.state()).toEqual({ up: true, profile: 'guide', database: { reachable: true } });
     await control.up();
     expect((await fetch(`${simulator.url}/api/health`)).status).toBe(200);
   });

@@ -18,6 +18,7 @@ import {
   type RequestsAnswer,
 } from './control-schemas.ts';
 import { guardControl } from '../../stack/control-guard.ts';
+import type { DatabaseState } from './database-watch.ts';
 import { applyRequestTimeouts } from '../../stack/http-limits.ts';
 import { jsonRouter, type JsonResponse, type Route } from './http.ts';
 import type { RequestJournal } from './journal.ts';
@@ -36,6 +37,8 @@ export interface Lifecycle {
 
 export interface ControlDependencies {
   pool: pg.Pool;
+  /** Whether its PostgreSQL answers (database-watch.ts). */
+  database: () => DatabaseState;
   journal: RequestJournal;
   lifecycle: Lifecycle;
   tools: ToolDeps;
@@ -49,8 +52,12 @@ function shopIdParam(raw: string | undefined): number | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
-export function controlRoutes({ pool, journal, lifecycle, tools }: ControlDependencies): Route[] {
-  const state = (): ControlStateDetail => ({ up: lifecycle.isUp(), profile: tools.profile().profile });
+export function controlRoutes({ pool, database, journal, lifecycle, tools }: ControlDependencies): Route[] {
+  const state = (): ControlStateDetail => ({
+    up: lifecycle.isUp(),
+    profile: tools.profile().profile,
+    database: database(),
+  });
   return [
     { method: 'GET', path: '/control/state', handle: () => ok(state()) },
     {

@@ -4,6 +4,7 @@
  */
 import type pg from 'pg';
 import { intParam, readJsonBody, unprocessable } from './contracts/body-model.ts';
+import type { DatabaseState } from './database-watch.ts';
 import type { JsonResponse, Route } from './http.ts';
 import { parseLogBody } from './log-body.ts';
 import { findConfig, insertLog } from './store.ts';
@@ -13,9 +14,20 @@ export const configNotFound = (shopId: string | number): JsonResponse => ({
   body: { detail: `Payment config not found for shop_id=${shopId}` },
 });
 
-export function guideRoutes(pool: pg.Pool): Route[] {
+/**
+ * A health answer that follows the database (database-watch.ts): 503 with the reason while it is
+ * gone, FastAPI's HTTPException shape, else `healthy`.
+ */
+export function healthAnswer(database: () => DatabaseState, healthy: unknown): JsonResponse {
+  const state = database();
+  return state.reachable
+    ? { status: 200, body: healthy }
+    : { status: 503, body: { detail: `Database unavailable: ${state.problem}` } };
+}
+
+export function guideRoutes(pool: pg.Pool, database: () => DatabaseState): Route[] {
   return [
-    { method: 'GET', path: '/api/health', handle: () => ({ status: 200, body: { status: 'ok' } }) },
+    { method: 'GET', path: '/api/health', handle: () => healthAnswer(database, { status: 'ok' }) },
     {
       method: 'GET',
       path: '/api/payment/config',

@@ -15,6 +15,7 @@ export {
   type PollRun,
   type Profile,
 } from './control-client.ts';
+export type { DatabaseState } from './database-watch.ts';
 export { tlsHostnames } from './tls.ts';
 export { faultKinds } from './faults/spec.ts';
 export { migrate, loadMigrations, type Migration } from './migrate.ts';

@@ -13,6 +13,7 @@ import { DriftLog } from './contracts/drift.ts';
 import { allowedDirectories } from './allowed-files.ts';
 import { resolveProfile, type Catalogue, type Profile } from './contracts/profile.ts';
 import { startControlServer, type ControlServer } from './control.ts';
+import { DatabaseWatch, type DatabaseState } from './database-watch.ts';
 import { createPool } from './db.ts';
 import { FaultRegistry } from './faults/registry.ts';
 import { fastapiFallbacks, guideRoutes } from './guide-routes.ts';
@@ -50,6 +51,8 @@ export interface PaymentServiceSimulatorOptions {
    * (`--allow-dir`); anything else is refused (allowed-files.ts).
    */
   allowDirs?: readonly string[];
+  /** Its PostgreSQL went away or came back (after the line the process prints about it). */
+  onDatabaseChange?(state: DatabaseState): void;
 }
 
 export interface PaymentServiceSimulator {
@@ -64,11 +67,18 @@ export interface PaymentServiceSimulator {
   close(): Promise<void>;
 }
 
-function catalogue(deps: Parameters<typeof paymentRoutes>[0]): Catalogue {
+function catalogue(deps: Parameters<typeof paymentRoutes>[0], database: () => DatabaseState): Catalogue {
   return {
-    guide: guideRoutes(deps.pool),
-    deployed: [...deployedAdminRoutes(deps.pool), ...paymentRoutes(deps)],
+    guide: guideRoutes(deps.pool, database),
+    deployed: [...deployedAdminRoutes(deps.pool, database), ...paymentRoutes(deps)],
   };
+}
+
+/** The one line the process prints when its database goes or comes back. */
+export function databaseLine(state: DatabaseState): string {
+  return state.reachable
+    ? 'payment-service simulator: its PostgreSQL answers again; health is back to 200'
+    : `payment-service simulator: its PostgreSQL is unreachable (${state.problem}); health answers 503 until it is back`;
 }
 
 function activate(profile: Profile, routes: Catalogue, allowedDirs: readonly string[]): ActiveContract {
@@ -82,11 +92,19 @@ export async function startPaymentServiceSimulator(
   const sellers = options.sellers ?? fixtureSellers;
   let startProfile = options.profile ?? 'guide';
   const pool = createPool(options.databaseUrl);
+  const database = new DatabaseWatch(options.databaseUrl, {
+    onChange: (state) => {
+      console.error(databaseLine(state));
+      options.onDatabaseChange?.(state);
+    },
+  });
+  // A pooled connection breaking (the server killed) is the first sign: look at once.
+  pool.on('error', () => database.probeSoon());
   const clock = new SimulatorClock(options.clock);
   const journal = new RequestJournal();
   const drift = new DriftLog();
   let kaspi: KaspiGateway = absentGateway;
-  const routes = catalogue({ pool, kaspi: () => kaspi, now: clock.now });
+  const routes = catalogue({ pool, kaspi: () => kaspi, now: clock.now }, () => database.state);
   const allowedDirs = allowedDirectories(options.allowDirs);
   let contract = activate(startProfile, routes, allowedDirs);
   let start = { name: contract.served.name, routes: contract.served.routes.map(routeKey) };
@@ -104,6 +122,7 @@ export async function startPaymentServiceSimulator(
   let control: ControlServer | undefined;
   const stopAll = async (): Promise<void> => {
     await poller.stop();
+    await database.stop();
     await Promise.allSettled([control?.close(), listener.down(), tls?.listener.down(), proxy?.close()]);
     await pool.end().catch(() => undefined);
   };
@@ -128,10 +147,12 @@ export async function startPaymentServiceSimulator(
     );
     service = switchable;
     poller.start();
+    database.start();
     control = await startControlServer(
       {
         pool,
         journal,
+        database: () => database.state,
         lifecycle: {
           isUp: () => switchable.isUp,
           down: () => switchable.setManualDown(true),

@@ -19,6 +19,7 @@ import { fallbackOrganization } from '../../fixtures/organizations.ts';
 import { runRunbookChecks } from '../../simulator/bitrix/runbook.ts';
 import { PaymentServiceControlClient } from '../../simulator/payment-service/control-client.ts';
 import { startHarnessControl, type HarnessControl } from '../harness-control.ts';
+import { watchPaymentServiceDatabase, type DatabaseWatchHandle } from '../health.ts';
 import { freePort } from '../ports.ts';
 import { createRunDir, newRunId } from '../run-dir.ts';
 import type { Stack, StackInfo, StackOptions } from '../stack.ts';
@@ -168,6 +169,7 @@ export async function bootDockerStack(options: DockerStackOptions): Promise<Stac
 
   const healthFile = join(runDir.path, 'health.jsonl');
   let health: HealthWatch | undefined;
+  let databaseWatch: DatabaseWatchHandle | undefined;
   let harness: HarnessControl | undefined;
   let environmentUp: StartedDockerComposeEnvironment | undefined;
   let forgetProject: (() => void) | undefined;
@@ -177,6 +179,7 @@ export async function bootDockerStack(options: DockerStackOptions): Promise<Stac
     stopped = true;
     const begun = Date.now();
     health?.close();
+    databaseWatch?.stop();
     await harness?.close();
     if (forgetProject) {
       await collectLogs(compose, project, runDir.logs);
@@ -252,6 +255,7 @@ export async function bootDockerStack(options: DockerStackOptions): Promise<Stac
       database,
     });
     harness = await startHarnessControl({ 'POST /runbook': () => runRunbookChecks(bitrix) });
+    databaseWatch = watchPaymentServiceDatabase(healthFile, loopback(ports.paymentServiceControl));
     const paymentServiceUrl = loopback(ports.paymentService);
     const info: StackInfo = {
       runId: runDir.runId,

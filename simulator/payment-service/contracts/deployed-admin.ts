@@ -3,7 +3,8 @@
  * /api prefix, no authentication): health, info, config CRUD with soft delete, by-bin, logs, migrate.
  */
 import type pg from 'pg';
-import { configNotFound } from '../guide-routes.ts';
+import type { DatabaseState } from '../database-watch.ts';
+import { configNotFound, healthAnswer } from '../guide-routes.ts';
 import type { JsonResponse, Route, RouteContext } from '../http.ts';
 import { migrate } from '../migrate.ts';
 import {
@@ -42,7 +43,7 @@ const detail = (status: number, text: string): JsonResponse => ({ status, body: 
 const adjusted = (ctx: RouteContext, row: PaymentConfigRow): PaymentConfigRow =>
   ctx.scope.adjustConfig?.(row) ?? row;
 
-export function deployedAdminRoutes(pool: pg.Pool): Route[] {
+export function deployedAdminRoutes(pool: pg.Pool, database: () => DatabaseState): Route[] {
   const shopIdOf = (ctx: RouteContext) => intParam(ctx.params.shop_id, ['path', 'shop_id']);
   return [
     {
@@ -62,7 +63,7 @@ export function deployedAdminRoutes(pool: pg.Pool): Route[] {
     {
       method: 'GET',
       path: '/health',
-      handle: () => ({ status: 200, body: { status: 'ok', ...serviceInfo } }),
+      handle: () => healthAnswer(database, { status: 'ok', ...serviceInfo }),
     },
     {
       method: 'GET',
