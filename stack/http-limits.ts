@@ -11,6 +11,7 @@
  *   No Kaspi or payment-service body nests beyond 3 levels.
  */
 import type { Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 
 export const requestTimeouts = {
   headersTimeoutMs: 5_000,
@@ -19,12 +20,22 @@ export const requestTimeouts = {
   checkEveryMs: 1_000,
 } as const;
 
-/** Sets the timeouts on a server before it listens (plain or TLS; Node reads the check interval then). */
+/**
+ * Sets the timeouts on a server before it listens (plain or TLS; Node reads the check interval
+ * then), and answers CONNECT, which Node otherwise drops without a word on a server that is no
+ * proxy, with 405.
+ */
 export function applyRequestTimeouts<T extends Server>(server: T): T {
   server.headersTimeout = requestTimeouts.headersTimeoutMs;
   server.requestTimeout = requestTimeouts.requestTimeoutMs;
   // A public property Node reads when the server starts listening; its typings only know the option.
   Object.assign(server, { connectionsCheckingInterval: requestTimeouts.checkEveryMs });
+  server.on('connect', (_req, socket: Duplex) => {
+    socket.on('error', () => socket.destroy());
+    socket.end(
+      'HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, POST, PUT, DELETE\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
+    );
+  });
   return server;
 }
 

@@ -73,7 +73,10 @@ class BadTarget extends Error {}
 
 function parseTarget(target: string): URL {
   try {
-    return new URL(target, 'http://127.0.0.1');
+    const url = new URL(target, 'http://127.0.0.1');
+    // msw decodes path parameters and throws on an escape that is no UTF-8 (`%ED%A0%80`): a 500.
+    decodeURIComponent(url.pathname);
+    return url;
   } catch {
     throw new BadTarget();
   }
