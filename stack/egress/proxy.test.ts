@@ -284,6 +284,50 @@ echo json_encode(['errno' => curl_errno($ch), 'error' => curl_error($ch)]);`;
   });
 });
 
+describe('malformed requests', () => {
+  /** Raw bytes on a connection, the answer's status line back (a client library would not send these). */
+  const statusLineOf = (socket: import('node:net').Socket, bytes: string) =>
+    new Promise<string>((resolve, reject) => {
+      let text = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => {
+        text += chunk;
+        if (text.includes('\r\n')) resolve(text.split('\r\n')[0]!);
+      });
+      socket.on('error', reject);
+      socket.on('close', () => resolve(text.split('\r\n')[0] ?? ''));
+      socket.write(bytes);
+    });
+
+  it('answers a target new URL() cannot parse, on its control paths and inside a terminated tunnel, and lives on', async () => {
+    const { connect: connectTcp } = await import('node:net');
+    const { connect: connectTls } = await import('node:tls');
+    const direct = connectTcp(proxy.port, '127.0.0.1');
+    expect(
+      await statusLineOf(direct, 'GET // HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'),
+    ).toMatch(/^HTTP\/1\.1 4\d\d /);
+    direct.destroy();
+
+    const tunnel = connectTcp(proxy.port, '127.0.0.1');
+    const established = await statusLineOf(
+      tunnel,
+      'CONNECT payment-service.up.railway.app:443 HTTP/1.1\r\nHost: payment-service.up.railway.app:443\r\n\r\n',
+    );
+    expect(established).toBe('HTTP/1.1 200 Connection Established');
+    tunnel.removeAllListeners('data');
+    const tls = connectTls({ socket: tunnel, servername: 'payment-service.up.railway.app', ca: ca.certPem });
+    await new Promise((resolve, reject) => tls.once('secureConnect', resolve).once('error', reject));
+    expect(await statusLineOf(tls, 'GET http://a:b/ HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n')).toBe(
+      'HTTP/1.1 400 Bad Request',
+    );
+    tls.destroy();
+    // Still the proxy it was.
+    expect(await phpCurl('https://payment-service.up.railway.app/api/payment/config?shop_id=121038')).toBe(
+      '200|0|{"shop_id":121038}',
+    );
+  });
+});
+
 describe('listeners of the same process', () => {
   it('get the tunnel handed over (no loopback hop), TLS and the client certificate still end to end', async () => {
     const issued = await issueServerCertificate(ca, ['mtokentest.kaspi.kz']);
