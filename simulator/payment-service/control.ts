@@ -152,10 +152,17 @@ export async function startControlServer(deps: ControlDependencies, port = 0): P
   const router = jsonRouter(controlRoutes(deps), {
     notFound: { status: 404, body: { error: 'no such control route' } },
     methodNotAllowed: { status: 405, body: { error: 'method not allowed' } },
-    internalError: (error) => ({
-      status: 500,
-      body: { error: `control action failed: ${error instanceof Error ? error.message : String(error)}` },
-    }),
+    internalError: (error) => {
+      const failed = `control action failed: ${error instanceof Error ? error.message : String(error)}`;
+      const database = deps.database();
+      // Without its database the action could not run: say so, as health does, rather than a bare 500.
+      return database.reachable
+        ? { status: 500, body: { error: failed } }
+        : {
+            status: 503,
+            body: { error: `${failed} (its PostgreSQL is unreachable since ${database.since})` },
+          };
+    },
     tooLarge: { status: 413, body: { error: 'body too large' } },
   });
   // A page on another origin must not switch the service down or inject faults (control-guard.ts).

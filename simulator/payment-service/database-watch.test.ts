@@ -79,8 +79,9 @@ describe('the database watch', () => {
     expect((await health('/health')).status).toBe(503);
     const state = (await control.state()).database;
     expect(state).toMatchObject({ reachable: false, problem: expect.any(String) });
-    // The routes still answer (FastAPI's 500 without a database), and nothing else changed.
+    // The control API still answers, and what needs the database says why it cannot.
     expect((await control.state()).up).toBe(true);
+    await expect(control.configs()).rejects.toThrow(/503 .*its PostgreSQL is unreachable since/);
     expect(printed).toEqual([
       expect.stringMatching(
         /^payment-service simulator: its PostgreSQL is unreachable \(.+\); health answers 503/,
