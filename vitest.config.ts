@@ -31,6 +31,8 @@ export default defineConfig({
           name: 'scenarios',
           include: ['scenarios/*.test.ts'],
           globalSetup: ['./scenarios/global-setup.ts'],
+          // A dead stack service fails the rest of the run at once, by name.
+          setupFiles: ['./scenarios/support/stack-deaths.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },
