@@ -17,6 +17,7 @@ import { KaspiControlClient } from '../../simulator/kaspi/control-client.ts';
 import type { Purchase } from '../../simulator/kaspi/types.ts';
 import { runSettings } from '../../stack/run-settings.ts';
 import type { StackInfo } from '../../stack/stack.ts';
+import { failIfStackDied, stackFailureAfter } from '../support/stack-failure.ts';
 
 export { expect };
 
@@ -248,11 +249,22 @@ function hash(text: string): number {
 }
 
 export const test = base.extend<
-  { phone: Phone; customer: TestCustomer; storefront: Storefront },
+  { phone: Phone; customer: TestCustomer; storefront: Storefront; stackAlive: void },
   { stack: StackInfo; kaspi: KaspiControlClient; shopperPage: Page }
 >({
   // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a function destructures
   stack: [async ({}, use) => use(readStackInfo()), { scope: 'worker' }],
+  /** A dead stack service fails the test by name, as in the vitest scenarios (support/stack-failure.ts). */
+  stackAlive: [
+    async ({ stack }, use, testInfo) => {
+      failIfStackDied(stack.healthFile);
+      await use();
+      if (testInfo.status === testInfo.expectedStatus) return;
+      const failure = await stackFailureAfter(stack.healthFile);
+      if (failure) throw new Error(failure);
+    },
+    { auto: true },
+  ],
   kaspi: [async ({ stack }, use) => use(new KaspiControlClient(stack.kaspi.controlUrl)), { scope: 'worker' }],
   baseURL: async ({ stack }, use) => use(stack.bitrix.url),
   /**
