@@ -339,7 +339,10 @@ describe('a service that fails to start', () => {
       for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
         try {
           const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-          if (command.startsWith('cp\0') && command.includes('kaspi-harness-pg-templates')) {
+          // This run's copy only (its destination is in the run's directory): other test files
+          // start PostgreSQL from the same template at the same time.
+          const ours = command.includes(`kaspi-harness-${runId}-`);
+          if (command.startsWith('cp\0') && command.includes('kaspi-harness-pg-templates') && ours) {
             process.kill(Number(pid), 'SIGKILL');
             killed = true;
           }
