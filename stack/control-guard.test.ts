@@ -18,6 +18,8 @@ import { usePostgres } from '../simulator/payment-service/test-support.ts';
 import { configuredControlHosts, controlRefusal } from './control-guard.ts';
 import { egressControl } from './egress/control-client.ts';
 import { startEgressProxy, type EgressProxy } from './egress/proxy.ts';
+import { startWebhookSink, type WebhookSink } from './egress/sink.ts';
+import { clientCertHeader } from './egress/terminate.ts';
 import { startHarnessControl, type HarnessControl } from './harness-control.ts';
 
 interface Answer {
@@ -168,6 +170,7 @@ let paymentService: PaymentServiceSimulator;
 let harness: HarnessControl;
 let harnessRuns = 0;
 let egress: EgressProxy;
+let sink: WebhookSink;
 
 beforeAll(async () => {
   kaspi = await startKaspiSimulator({ tls: false });
@@ -179,10 +182,20 @@ beforeAll(async () => {
     },
   });
   egress = await startEgressProxy();
+  sink = await startWebhookSink();
 });
 afterAll(async () => {
-  await Promise.all([kaspi?.close(), paymentService?.close(), harness?.close(), egress?.close()]);
+  await Promise.all([
+    kaspi?.close(),
+    paymentService?.close(),
+    harness?.close(),
+    egress?.close(),
+    sink?.close(),
+  ]);
 });
+
+/** A webhook the site sent, so that clearing the sink's record shows. */
+const deliver = () => fetch(`${sink.url}/hooks/kaspi`, { method: 'POST', body: '{"paid":true}' });
 
 interface ControlApi {
   name: string;
@@ -226,13 +239,37 @@ const apis: ControlApi[] = [
     observe: async () => (await egressControl(egress.url).unexpected()).length,
     reasonOf: (body) => (body as { error?: string }).error,
   },
+  {
+    name: "webhook sink's record",
+    base: () => sink.url,
+    write: { method: 'DELETE', path: '/__sink/received' },
+    observe: async () => sink.received().length,
+    reasonOf: (body) => (body as { error?: string }).error,
+  },
 ];
+
+it("keeps the webhook sink's record from what came through the egress proxy (PHP's requests)", async () => {
+  await deliver();
+  const before = sink.received().length;
+  const host = new URL(sink.url).host;
+  const forwarded = await send(sink.url, 'DELETE', '/__sink/received', {
+    host,
+    [clientCertHeader]: '',
+    ...json,
+  });
+  expect(forwarded).toEqual({
+    status: 403,
+    body: { error: 'the webhook record is not served through the egress proxy' },
+  });
+  expect(sink.received().length).toBe(before);
+});
 
 describe.each(apis)('the $name', (api) => {
   it.each(forgeries('http://127.0.0.1:9545').map((f) => [f.name, f] as const))(
     'refuses %s with 403 and the reason, and does nothing',
     async (_name, forgery) => {
       egress.record({ host: 'leftover.invalid', port: 443, method: 'CONNECT' });
+      await deliver();
       const before = await api.observe();
       const answer = await send(
         api.base(),
@@ -251,6 +288,7 @@ describe.each(apis)('the $name', (api) => {
 
   it('serves the same write from a program, and reads from its own origin', async () => {
     egress.record({ host: 'leftover.invalid', port: 443, method: 'CONNECT' });
+    await deliver();
     const before = await api.observe();
     const host = new URL(api.base()).host;
     const answer = await send(

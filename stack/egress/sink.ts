@@ -2,11 +2,14 @@
  * The webhook sink: where requests to hosts the team marks as its own (a CRM, a notification
  * service) end up, so a scenario can assert on what the site sent without anything leaving the
  * machine. Plain HTTP; https:// webhooks reach it through a `terminate` route of the egress proxy.
- * `GET /__sink/received` and `DELETE /__sink/received` serve test workers.
+ * `GET /__sink/received` and `DELETE /__sink/received` serve test workers, and only them
+ * (stack/control-guard.ts; nothing that came through the egress proxy).
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { controlRefusal, sendRefusal } from '../control-guard.ts';
 import type { EgressTarget } from './routes.ts';
+import { clientCertHeader } from './terminate.ts';
 
 export interface WebhookDelivery {
   time: string;
@@ -36,6 +39,13 @@ export async function startWebhookSink(
   const deliveries: WebhookDelivery[] = [];
   const server = createServer((req, res) => {
     if (req.url === '/__sink/received') {
+      // The record is the harness's: not for a page of another origin, nor for PHP, whose requests
+      // reach this sink only through the egress proxy, which marks each one it forwards.
+      const refusal =
+        req.headers[clientCertHeader] !== undefined
+          ? 'the webhook record is not served through the egress proxy'
+          : controlRefusal(req);
+      if (refusal !== undefined) return sendRefusal(req, res, { error: refusal });
       if (req.method === 'DELETE') deliveries.length = 0;
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ received: deliveries }));
