@@ -314,6 +314,21 @@ describe('a service that dies mid-run', () => {
     const deaths = serviceDeaths(stack.info.healthFile);
     expect(deaths.map((death) => death.service)).toEqual(['MariaDB']);
     expect(deaths[0]!.message).toMatch(/exited unexpectedly[\s\S]*Last log lines/i);
+    // The site's php -S too: the storefront is gone with it.
+    const phpGroup = record.groups.find((pgid) => {
+      try {
+        return readFileSync(`/proc/${pgid}/cmdline`, 'utf8').includes('\u0000-S\u0000127.0.0.1:');
+      } catch {
+        return false; // MariaDB's, gone
+      }
+    });
+    expect(phpGroup).toBeDefined();
+    signalGroup(phpGroup!, 'SIGKILL');
+    await sleep(300);
+    expect(serviceDeaths(stack.info.healthFile).map((death) => death.service)).toEqual([
+      'MariaDB',
+      'PHP (php -S)',
+    ]);
   }, 90_000);
 });
 

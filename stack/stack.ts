@@ -240,6 +240,7 @@ export async function bootStack(options: StackOptions): Promise<Stack> {
     stoppers.push({ name: 'harness control API', stop: harness.close });
     if (bitrix.layout.note) log(bitrix.layout.note);
     if (bitrix.layout.networkNote) log(bitrix.layout.networkNote);
+    watchService(healthFile, 'PHP (php -S)', bitrix.phpServer);
     if (bitrix.networkGateway) watchService(healthFile, 'PHP network gateway', bitrix.networkGateway);
 
     info = {

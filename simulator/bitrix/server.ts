@@ -107,6 +107,8 @@ export interface BitrixStub {
   };
   /** The network namespace's gateway, when there is one (its death cuts PHP off). */
   networkGateway?: ManagedProcess;
+  /** `php -S` serving the site (its death takes the storefront down). */
+  phpServer: ManagedProcess;
   logFiles: { php: string; bxLog: string; kaspiPaymentServiceLog: string };
   /** `php <args>` as the site runs it (same env, ini, layout); cwd defaults to the document root. */
   runCli: PhpCliRunner;
@@ -292,6 +294,7 @@ export async function startBitrix(options: StartBitrixOptions): Promise<BitrixSt
       ...(layout.network.kind === 'proxy-only' ? { networkNote: layout.network.note } : {}),
     },
     ...(holder ? { networkGateway: holder.process } : {}),
+    phpServer: php.process,
     logFiles,
     runCli: async (args, runOptions) => reportCli(await runCli(args, runOptions)),
     runCommand: async (command, args, runOptions) => reportCli(await runCommand(command, args, runOptions)),
