@@ -1,6 +1,3 @@
-import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
-
 /** A CLI command: its own flags, its own help, and an exit code. */
 export interface Command {
   name: string;
@@ -25,18 +22,4 @@ export function integerFlag(name: string, raw: string | undefined): number | und
   const value = Number(raw);
   if (!Number.isSafeInteger(value)) throw new UsageError(`--${name} must be an integer, got "${raw}"`);
   return value;
-}
-
-/**
- * `--allow-dir DIR` (repeatable): directories a simulator's control API may read a file from besides
- * the working directory, each checked to exist now, so a typo is a usage error and not a refusal later.
- */
-export function allowDirFlags(raw: readonly string[] | undefined): string[] | undefined {
-  if (!raw) return undefined;
-  return raw.map((dir) => {
-    const path = resolve(dir);
-    if (!existsSync(path) || !statSync(path).isDirectory())
-      throw new UsageError(`--allow-dir ${dir}: no such directory`);
-    return path;
-  });
 }

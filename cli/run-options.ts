@@ -73,6 +73,15 @@ export function existingPath(flag: string, path: string, kind: 'file' | 'directo
   return absolute;
 }
 
+/**
+ * `--allow-dir DIR` (repeatable, `sim payment-service` and `up`): directories a simulator's control
+ * API may read a file from besides the working directory, checked now, so a typo is a usage error and
+ * not a refusal later.
+ */
+export function allowDirFlags(raw: readonly string[] | undefined): string[] | undefined {
+  return raw?.map((dir) => existingPath('--allow-dir', dir, 'directory'));
+}
+
 /** `guide`/`deployed` as they are; a file made absolute and checked to be an OpenAPI document. */
 function declaredContract(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;

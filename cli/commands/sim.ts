@@ -5,7 +5,8 @@ import { startPaymentServiceSimulator } from '../../simulator/payment-service/in
 import { recordedRun } from '../../stack/leftovers.ts';
 import { startPostgres } from '../../stack/postgres.ts';
 import { newRunId } from '../../stack/run-dir.ts';
-import { allowDirFlags, integerFlag, UsageError, type Command } from '../command.ts';
+import { integerFlag, UsageError, type Command } from '../command.ts';
+import { allowDirFlags } from '../run-options.ts';
 import { interruptOnSignal } from '../interrupt.ts';
 import { untilSignal } from '../wait-for-signal.ts';
 

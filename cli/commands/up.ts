@@ -2,8 +2,8 @@ import { parseArgs } from 'node:util';
 import { chooseStackKind } from '../../stack/docker/choose.ts';
 import { bootStackWith, type Stack, type StackInfo } from '../../stack/stack.ts';
 import { announceUp } from '../../stack/up-state.ts';
-import { allowDirFlags, UsageError, type Command } from '../command.ts';
-import { parseRunOptions, runFlags, runFlagsHelp, stackOptionsOf } from '../run-options.ts';
+import { UsageError, type Command } from '../command.ts';
+import { allowDirFlags, parseRunOptions, runFlags, runFlagsHelp, stackOptionsOf } from '../run-options.ts';
 import { interruptOnSignal } from '../interrupt.ts';
 import { untilSignal } from '../wait-for-signal.ts';
 
