@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
-import { chromiumArgs, chromiumExecutable } from './stack/chromium.ts';
+import { chromiumArgs, chromiumExecutable } from './platform/chromium.ts';
 import { runReportDir, runSettings } from './stack/run-settings.ts';
 
 // One run id and seed, shared by the global setup (runner process) and the test workers: the CLI's

@@ -17,6 +17,7 @@ export default defineConfig({
           include: [
             'fixtures/**/*.test.ts',
             'simulator/**/*.test.ts',
+            'platform/**/*.test.ts',
             'stack/**/*.test.ts',
             'cli/**/*.test.ts',
             'scenarios/support/**/*.test.ts',

@@ -24,12 +24,12 @@ import {
   issueClientCertificate,
   issueServerCertificate,
   writePemFiles,
-} from '../stack/tls/ca.ts';
+} from '../platform/tls/ca.ts';
 import { processCpuMs } from './stack/cpu.ts';
-import { assertPhpAvailable } from '../stack/php.ts';
-import { freePort } from '../stack/ports.ts';
-import { runCollecting, runToCompletion } from '../stack/process.ts';
-import { waitForPort } from '../stack/wait.ts';
+import { assertPhpAvailable } from '../platform/php.ts';
+import { freePort } from '../platform/ports.ts';
+import { runCollecting, runToCompletion } from '../platform/process.ts';
+import { waitForPort } from '../platform/wait.ts';
 
 const { values } = parseArgs({
   options: {

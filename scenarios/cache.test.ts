@@ -14,7 +14,7 @@ import { sellers, type Seller } from '../fixtures/organizations.ts';
 import { because, causes, type PaymentContext } from './support/causes.ts';
 import { forEachSeller } from './support/each-seller.ts';
 import { tracePayment } from './support/routing.ts';
-import { basketFor, checkout } from './support/storefront.ts';
+import { basketFor, checkout } from '../simulator/bitrix/storefront-client.ts';
 import { clearCache, resetStack, scenarioFile } from './support/suite.ts';
 
 const { stack, faker, catalogue } = scenarioFile();

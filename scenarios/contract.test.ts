@@ -16,7 +16,7 @@ import type { Profile } from '../simulator/payment-service/control-client.ts';
 import { declaredContract, type DeclaredContract } from './support/contract.ts';
 import { forEachSeller } from './support/each-seller.ts';
 import { judgeAttempt, tracePayment } from './support/routing.ts';
-import { basketFor, checkout } from './support/storefront.ts';
+import { basketFor, checkout } from '../simulator/bitrix/storefront-client.ts';
 import { clearCache, scenarioFile } from './support/suite.ts';
 
 const { stack, faker, catalogue } = scenarioFile();

@@ -9,7 +9,7 @@ import { sellers, type Seller } from '../fixtures/organizations.ts';
 import { appendedSince, fileMark } from './support/bitrix-files.ts';
 import { because, causes } from './support/causes.ts';
 import { tracePayment } from './support/routing.ts';
-import { basketFor, checkout } from './support/storefront.ts';
+import { basketFor, checkout } from '../simulator/bitrix/storefront-client.ts';
 import { recordFinding, scenarioFile } from './support/suite.ts';
 
 const { stack, faker, catalogue } = scenarioFile();

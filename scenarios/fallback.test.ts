@@ -16,7 +16,7 @@ import { because, causes } from './support/causes.ts';
 import { declaredContract } from './support/contract.ts';
 import { forEachSeller } from './support/each-seller.ts';
 import { tracePayment } from './support/routing.ts';
-import { basketFor, checkout } from './support/storefront.ts';
+import { basketFor, checkout } from '../simulator/bitrix/storefront-client.ts';
 import { clearCache, resetStack, scenarioFile } from './support/suite.ts';
 
 const { stack, faker, catalogue } = scenarioFile();

@@ -13,7 +13,7 @@ import type { FaultSpec } from '../simulator/kaspi/control-client.ts';
 import { because, causes } from './support/causes.ts';
 import { forEachSeller } from './support/each-seller.ts';
 import { tracePayment } from './support/routing.ts';
-import { basketFor } from './support/storefront.ts';
+import { basketFor } from '../simulator/bitrix/storefront-client.ts';
 import { customerCheckout, judgeAttempt, kaspiR3, scenarioFile } from './support/suite.ts';
 import type { TestContext } from 'vitest';
 

@@ -9,10 +9,10 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test, type TaskMeta } from 'vitest';
 import { seededFaker } from '../fixtures/customers.ts';
 import { sellers, type Seller } from '../fixtures/organizations.ts';
-import { launchChromium } from '../stack/chromium.ts';
+import { launchChromium } from '../platform/chromium.ts';
 import { tracePayment } from './support/routing.ts';
 import { connectToStack } from './support/stack-context.ts';
-import { fetchCatalogue, type Product } from './support/storefront.ts';
+import { fetchCatalogue, type Product } from '../simulator/bitrix/storefront-client.ts';
 import { recordFinding, resetStack } from './support/suite.ts';
 
 const stack = connectToStack();

@@ -15,7 +15,7 @@ import { declaredContract } from './support/contract.ts';
 import { forEachSeller } from './support/each-seller.ts';
 import { paymentLogRows, storedOrder } from './support/evidence.ts';
 import { tracePayment } from './support/routing.ts';
-import { type PaymentMethod } from './support/storefront.ts';
+import { type PaymentMethod } from '../simulator/bitrix/storefront-client.ts';
 import {
   kaspiClock,
   kaspiTestEmulator,

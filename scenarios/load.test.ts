@@ -11,7 +11,7 @@ import { sellers, type Seller } from '../fixtures/organizations.ts';
 import { because, causes } from './support/causes.ts';
 import { forEachSeller } from './support/each-seller.ts';
 import { connectToStack } from './support/stack-context.ts';
-import { basketFor, fetchCatalogue, type CheckoutAttempt } from './support/storefront.ts';
+import { basketFor, fetchCatalogue, type CheckoutAttempt } from '../simulator/bitrix/storefront-client.ts';
 import { boundedAll, customerCheckout, judgeAttempt, recordFinding, resetStack } from './support/suite.ts';
 
 const perSeller = 30;

@@ -20,7 +20,7 @@ import { tracePayment } from './support/routing.ts';
 import type { Expectation } from './support/verdict.ts';
 import { connectToStack } from './support/stack-context.ts';
 import { forEachSeller, textHash } from './support/each-seller.ts';
-import { fetchCatalogue, type Product } from './support/storefront.ts';
+import { fetchCatalogue, type Product } from '../simulator/bitrix/storefront-client.ts';
 
 const stack = connectToStack();
 let catalogue: Product[] = [];

@@ -15,7 +15,7 @@ import { declaredContract, type DeclaredContract } from './support/contract.ts';
 import { forEachSeller } from './support/each-seller.ts';
 import { paymentLogRows, storedOrder } from './support/evidence.ts';
 import { tracePayment } from './support/routing.ts';
-import type { CallShape, PaymentMethod } from './support/storefront.ts';
+import type { CallShape, PaymentMethod } from '../simulator/bitrix/storefront-client.ts';
 import { scenarioFile } from './support/suite.ts';
 
 const { stack, faker, catalogue } = scenarioFile();

@@ -12,7 +12,7 @@ import { because, causes } from './support/causes.ts';
 import { declaredContract } from './support/contract.ts';
 import { forEachSeller } from './support/each-seller.ts';
 import { paymentLogRows } from './support/evidence.ts';
-import { basketFor } from './support/storefront.ts';
+import { basketFor } from '../simulator/bitrix/storefront-client.ts';
 import { customerCheckout, judgeAttempt, type CustomerRequest, scenarioFile } from './support/suite.ts';
 
 const { stack, faker, catalogue } = scenarioFile();

@@ -1,11 +1,11 @@
 /**
  * The stack's own control API, for what only the process that booted the stack can do (it holds the
  * Bitrix stub's PHP runners): run the deployment guide's runbook snippets. Loopback only, JSON only,
- * and only for requests a page of another origin cannot forge (stack/control-guard.ts: 403 `{error}`).
+ * and only for requests a page of another origin cannot forge (platform/control-guard.ts: 403 `{error}`).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { guardControl } from './control-guard.ts';
-import { applyRequestTimeouts } from './http-limits.ts';
+import { guardControl } from '../platform/control-guard.ts';
+import { applyRequestTimeouts } from '../platform/http-limits.ts';
 
 export type HarnessRoute = () => Promise<unknown>;
 

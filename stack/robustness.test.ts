@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sellers } from '../fixtures/organizations.ts';
-import { serviceDeaths } from './health.ts';
-import { cleanLeftovers } from './leftovers.ts';
-import { signalGroup } from './process.ts';
+import { serviceDeaths } from '../platform/health.ts';
+import { cleanLeftovers } from '../platform/leftovers.ts';
+import { signalGroup } from '../platform/process.ts';
 import { bootStack, type Stack, type StackInfo } from './stack.ts';
 
 const repoRoot = join(import.meta.dirname, '..');

@@ -8,7 +8,7 @@
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { defaultSeed } from '../fixtures/seed.ts';
-import { newRunId } from './run-dir.ts';
+import { newRunId } from '../platform/run-dir.ts';
 
 export const runSettingsVariable = 'KASPI_HARNESS_RUN';
 

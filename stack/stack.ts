@@ -11,17 +11,17 @@ import { startKaspiSimulator } from '../simulator/kaspi/index.ts';
 import { startPaymentServiceSimulator } from '../simulator/payment-service/index.ts';
 import type { Profile } from '../simulator/payment-service/contracts/profile.ts';
 import { startBitrix } from '../simulator/bitrix/index.ts';
-import { startMariadb } from './mariadb.ts';
-import { startPostgres } from './postgres.ts';
-import { recordedRun } from './leftovers.ts';
+import { startMariadb } from '../platform/mariadb.ts';
+import { startPostgres } from '../platform/postgres.ts';
+import { recordedRun } from '../platform/leftovers.ts';
 import { runRunbookChecks } from '../simulator/bitrix/runbook.ts';
 import { startHarnessControl } from './harness-control.ts';
-import { watchPaymentServiceDatabase, watchService } from './health.ts';
-import { resolveMaterializedFiles } from './php-files.ts';
-import { createRunTls, defaultWebhookHosts, startSandbox } from './sandbox.ts';
-import { copyRunLogs, saveJournal } from './keep-logs.ts';
-import type { NetworkRequest } from './namespace.ts';
-import { newRunId } from './run-dir.ts';
+import { watchPaymentServiceDatabase, watchService } from '../platform/health.ts';
+import { resolveMaterializedFiles } from '../platform/php-files.ts';
+import { createRunTls, defaultWebhookHosts, startSandbox } from '../platform/sandbox.ts';
+import { copyRunLogs, saveJournal } from '../platform/keep-logs.ts';
+import type { NetworkRequest } from '../platform/namespace.ts';
+import { newRunId } from '../platform/run-dir.ts';
 
 export interface StackOptions {
   runId?: string;
@@ -45,7 +45,7 @@ export interface StackOptions {
   /** Directories the payment-service control API may read a profile file from, besides the working one. */
   allowDirs?: readonly string[];
   /**
-   * PHP's private network namespace (stack/netns): `auto` (default) where possible, `proxy-only` to
+   * PHP's private network namespace (platform/netns): `auto` (default) where possible, `proxy-only` to
    * run without it (the egress proxy's settings only), `namespace` to fail where it is impossible.
    */
   phpNetwork?: NetworkRequest;
@@ -72,14 +72,14 @@ export interface StackInfo {
     visibleDocumentRoot: string;
     layout: 'namespace' | 'relocatable';
     /**
-     * `namespace`: PHP runs in a private network namespace (stack/netns) and reaches only MariaDB and
+     * `namespace`: PHP runs in a private network namespace (platform/netns) and reaches only MariaDB and
      * the egress proxy (in the docker stack: the bitrix container's `network_mode: none` with socket
      * relays); `proxy-only`: where that is impossible, only its proxy settings confine it.
      */
     network: 'namespace' | 'proxy-only';
     logFiles: Record<string, string>;
   };
-  /** The PHP runtime's only way out (stack/egress): its control paths report unexpected egress. */
+  /** The PHP runtime's only way out (platform/egress): its control paths report unexpected egress. */
   egress?: { url: string };
   webhookSink?: { url: string };
   /** The docker provider's compose project and the network its services are on (stack/docker). */
@@ -91,7 +91,7 @@ export interface StackInfo {
   postgres: { url: string };
   mariadb: { host: string; port: number; database: string; user: string; password: string };
   fallback: { bin: string; deviceToken: string };
-  /** Deaths of stack services during the run (stack/health.ts), one JSON line each. */
+  /** Deaths of stack services during the run (platform/health.ts), one JSON line each. */
   healthFile: string;
   bootMs: number;
 }

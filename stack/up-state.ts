@@ -5,7 +5,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { processAlive } from './leftovers.ts';
+import { processAlive } from '../platform/leftovers.ts';
 import type { StackInfo } from './stack.ts';
 
 const upDir = join(tmpdir(), 'kaspi-harness-up');

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttp, type RequestListener } from 'node:http';
 import { createServer as createHttps } from 'node:https';
 import { join } from 'node:path';
-import { simulatorTlsOptions } from '../../stack/tls/server-options.ts';
+import { simulatorTlsOptions } from '../../platform/tls/server-options.ts';
 
 const [mode, port, dir, body] = process.argv.slice(2);
 if (!mode || !port || !dir || body === undefined)

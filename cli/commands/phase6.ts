@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { chooseStackKind } from '../../stack/docker/choose.ts';
-import { newRunId } from '../../stack/run-dir.ts';
+import { newRunId } from '../../platform/run-dir.ts';
 import type { Command } from '../command.ts';
 import { browserReportDir, runBrowserScenarios } from '../browser-run.ts';
 import { HeldOutput } from '../held-output.ts';

@@ -1,9 +1,9 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sellers } from '../../fixtures/organizations.ts';
-import { newRunId } from '../../stack/run-dir.ts';
-import { verifyDeployment } from '../../simulator/payment-service/verify/checks.ts';
-import { declareLine, renderSummary, writeReports } from '../../simulator/payment-service/verify/output.ts';
+import { newRunId } from '../../platform/run-dir.ts';
+import { verifyDeployment } from '../verify/checks.ts';
+import { declareLine, renderSummary, writeReports } from '../verify/output.ts';
 import { UsageError, integerFlag, type Command } from '../command.ts';
 import { repoRoot } from '../scenario-run.ts';
 

@@ -42,7 +42,7 @@ ALTER USER '$user'@'%' IDENTIFIED BY '$sql_password';
 GRANT ALL PRIVILEGES ON \`$database\`.* TO '$user'@'%';
 SQL
 
-# The native stack's settings (stack/mariadb.ts): a test database trades durability for speed.
+# The native stack's settings (platform/mariadb.ts): a test database trades durability for speed.
 exec mariadbd --no-defaults --datadir="$datadir" --user=root --port="$port" --bind-address="$bind" \
   --socket=/run/mysqld/mysqld.sock --init-file=/run/mysqld/init.sql \
   --skip-log-bin --innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 \

@@ -1,5 +1,5 @@
 #!/bin/sh
-# PostgreSQL for the payment-service simulator, as the native stack runs it (stack/postgres.ts): trust
+# PostgreSQL for the payment-service simulator, as the native stack runs it (platform/postgres.ts): trust
 # authentication for the user postgres, durability off. `postgres-entrypoint healthcheck` answers 0
 # once it accepts queries. Stop it with SIGINT (fast shutdown; compose sets stop_signal).
 set -eu

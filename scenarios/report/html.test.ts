@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fallbackOrganization, sellers } from '../../fixtures/organizations.ts';
-import { launchChromium } from '../../stack/chromium.ts';
+import { launchChromium } from '../../platform/chromium.ts';
 import type { RoutingResult, Verdict } from '../support/verdict.ts';
 import { causes } from '../support/causes.ts';
 import { renderHtml } from './html.ts';

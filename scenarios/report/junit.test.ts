@@ -4,7 +4,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../stack/chromium.ts';
+import { launchChromium } from '../../platform/chromium.ts';
 import { renderJunit } from './junit.ts';
 import { assessRun, reportSchemaVersion, type ReportedTest, type RunReport } from './model.ts';
 

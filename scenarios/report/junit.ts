@@ -1,6 +1,6 @@
 /** JUnit XML for CI: one testsuite per scenario file, routing facts as testcase properties. */
 import { maskToken } from '../../fixtures/organizations.ts';
-import { escapeXml } from '../../stack/xml.ts';
+import { escapeXml } from '../../platform/xml.ts';
 import type { ReportedTest, RunReport } from './model.ts';
 
 function testCaseXml(test: ReportedTest): string {

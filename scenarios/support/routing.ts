@@ -8,9 +8,9 @@ import type { Faker } from '@faker-js/faker';
 import type { TaskMeta } from 'vitest';
 import { fallbackOrganization, type Seller } from '../../fixtures/organizations.ts';
 import type { Purchase } from '../../simulator/kaspi/types.ts';
-import { egressControl } from '../../stack/egress/control-client.ts';
-import type { UnexpectedEgress } from '../../stack/egress/proxy.ts';
-import { serviceDeaths } from '../../stack/health.ts';
+import { egressControl } from '../../platform/egress/control-client.ts';
+import type { UnexpectedEgress } from '../../platform/egress/proxy.ts';
+import { serviceDeaths } from '../../platform/health.ts';
 import { diagnosePayment, NotImplemented, recordCause, type PaymentContext } from './causes.ts';
 import { recordFinding } from './findings.ts';
 import type { StackClients } from './stack-context.ts';
@@ -21,7 +21,7 @@ import {
   type CheckoutAttempt,
   type PaymentMethod,
   type Product,
-} from './storefront.ts';
+} from '../../simulator/bitrix/storefront-client.ts';
 import { collectTrace, type Window } from './trace.ts';
 import { judge, type Expectation, type RoutingResult } from './verdict.ts';
 

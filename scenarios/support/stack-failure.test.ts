@@ -3,7 +3,7 @@ import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { recordDeath } from '../../stack/health.ts';
+import { recordDeath } from '../../platform/health.ts';
 import { failIfStackDied, stackFailureAfter } from './stack-failure.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kh-stack-failure-'));

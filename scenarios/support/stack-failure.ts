@@ -1,9 +1,9 @@
 /**
- * What a scenario says when a stack service died (stack/health.ts: a process, a container, the
+ * What a scenario says when a stack service died (platform/health.ts: a process, a container, the
  * payment-service's database): `STACK FAILURE, not a test result: <service> died …`, instead of
  * whatever the dead service made the test see (often only "fetch failed").
  */
-import { serviceDeaths, type ServiceDeath } from '../../stack/health.ts';
+import { serviceDeaths, type ServiceDeath } from '../../platform/health.ts';
 
 /** One line: who died, when, and the first line of how. */
 export function stackFailure(deaths: readonly ServiceDeath[]): string {

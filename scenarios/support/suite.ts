@@ -19,7 +19,7 @@ import {
   type CheckoutAttempt,
   type PaymentMethod,
   type Product,
-} from './storefront.ts';
+} from '../../simulator/bitrix/storefront-client.ts';
 
 export { recordFinding, type Finding } from './findings.ts';
 import { NotImplemented } from './causes.ts';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CatalogueProduct } from '../../fixtures/catalogue.ts';
 import { fallbackOrganization, sellerByShopId, sellers, type Seller } from '../../fixtures/organizations.ts';
-import { startMariadb, type RunningMariadb } from '../../stack/mariadb.ts';
+import { startMariadb, type RunningMariadb } from '../../platform/mariadb.ts';
 import type { RowDataPacket } from 'mysql2/promise';
 import { startBitrix, type BitrixStub } from './server.ts';
 import { connectAsApp } from './seed.ts';

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMariadb, type RunningMariadb } from '../../stack/mariadb.ts';
+import { startMariadb, type RunningMariadb } from '../../platform/mariadb.ts';
 import { startBitrix, type BitrixStub } from './server.ts';
 import { connectAsApp } from './seed.ts';
 import { runStubPhp } from './test-support.ts';

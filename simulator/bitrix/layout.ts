@@ -7,8 +7,8 @@ import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RunningMariadb } from '../../stack/mariadb.ts';
-import { writeMaterializedFiles, type MaterializedFile } from '../../stack/php-files.ts';
+import type { RunningMariadb } from '../../platform/mariadb.ts';
+import { writeMaterializedFiles, type MaterializedFile } from '../../platform/php-files.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const wwwTemplateDir = join(here, 'www');

@@ -6,15 +6,15 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import type { ProductionLayout } from '../../stack/namespace.ts';
-import { runCollecting, type CommandResult } from '../../stack/process.ts';
+import type { ProductionLayout } from '../../platform/namespace.ts';
+import { runCollecting, type CommandResult } from '../../platform/process.ts';
 
 /** Nothing listens on port 9: without an egress proxy, outbound calls fail fast instead of leaving. */
 const deadProxy = 'http://127.0.0.1:9';
 
 /**
  * The PHP environment. https:// (libcurl, HTTPS_PROXY) goes to the egress proxy as SOCKS5 with names
- * resolved by the proxy (`socks5h://`, the same port, see stack/egress/socks.ts): through an HTTP
+ * resolved by the proxy (`socks5h://`, the same port, see platform/egress/socks.ts): through an HTTP
  * CONNECT proxy curl would put the proxy's "200 Connection established" block in front of Kaspi's
  * headers under CURLOPT_HEADER, which the production server, calling Kaspi directly, never sees.
  * http:// stays on the HTTP proxy (lowercase http_proxy: libcurl ignores the uppercase one,
@@ -46,7 +46,7 @@ export function bitrixPhpEnv(
  * speak HTTP to it (CONNECT for https://), which is fine: a stream wrapper never shows the proxy's
  * answer in what it returns.
  * Not covered here: raw sockets (fsockopen, stream_socket_client) and `php -r` code, to which PHP
- * does not apply auto_prepend_file. PHP's network namespace (stack/netns) closes those where it
+ * does not apply auto_prepend_file. PHP's network namespace (platform/netns) closes those where it
  * exists: nothing but the relayed loopback ports is reachable from inside.
  */
 export async function writeEgressPrepend(dir: string, egressProxyUrl?: string): Promise<string> {

@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sellerByShopId } from '../../fixtures/organizations.ts';
-import { defaultEgressRoutes, startEgressProxy, type EgressProxy } from '../../stack/egress/index.ts';
-import { startMariadb, type RunningMariadb } from '../../stack/mariadb.ts';
-import { defaultClientCommonName, resolveMaterializedFiles } from '../../stack/php-files.ts';
-import { createRunAuthorities, writePemFiles } from '../../stack/tls/ca.ts';
+import { defaultEgressRoutes, startEgressProxy, type EgressProxy } from '../../platform/egress/index.ts';
+import { startMariadb, type RunningMariadb } from '../../platform/mariadb.ts';
+import { defaultClientCommonName, resolveMaterializedFiles } from '../../platform/php-files.ts';
+import { createRunAuthorities, writePemFiles } from '../../platform/tls/ca.ts';
 import { startBitrix, type BitrixStub } from './server.ts';
 import { runStubPhp, startFake, type FakeServer } from './test-support.ts';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sellerByShopId } from '../../fixtures/organizations.ts';
-import { startMariadb, type RunningMariadb } from '../../stack/mariadb.ts';
+import { startMariadb, type RunningMariadb } from '../../platform/mariadb.ts';
 import { runRunbookChecks, type RunbookCheck } from './runbook.ts';
 import { startBitrix, type BitrixStub } from './server.ts';
 import { runStubPhp, startFake, type FakeServer } from './test-support.ts';

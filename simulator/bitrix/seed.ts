@@ -7,7 +7,7 @@ import mysql, { type Connection, type ResultSetHeader } from 'mysql2/promise';
 import { catalogueFor, type CatalogueProduct } from '../../fixtures/catalogue.ts';
 import { seededFaker } from '../../fixtures/customers.ts';
 import { fallbackOrganization, sellers as allSellers, type Seller } from '../../fixtures/organizations.ts';
-import type { RunningMariadb } from '../../stack/mariadb.ts';
+import type { RunningMariadb } from '../../platform/mariadb.ts';
 import { migrate } from './schema/migrate.ts';
 
 export const kaspiModuleId = 'onelab.kaspipay';

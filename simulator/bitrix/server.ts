@@ -3,33 +3,33 @@
  * migrates and seeds MariaDB, and serves it with `php -S` — inside a private mount namespace where
  * PHP sees /home/bitrix/www, with every outbound connection going through the egress proxy and the
  * harness CA as PHP's only trust anchor. Where it can, PHP also gets a private network namespace
- * (stack/netns): MariaDB, the egress proxy and any simulator named by a loopback URL are relayed in,
+ * (platform/netns): MariaDB, the egress proxy and any simulator named by a loopback URL are relayed in,
  * and nothing else is reachable, raw sockets included.
  */
 import type { Seller } from '../../fixtures/organizations.ts';
-import type { RunningMariadb } from '../../stack/mariadb.ts';
+import type { RunningMariadb } from '../../platform/mariadb.ts';
 import {
   resolveProductionLayout,
   type NetworkRequest,
   type ProductionLayoutRequest,
-} from '../../stack/namespace.ts';
-import { startNetnsHolder, type NetnsHolder, type OutboundRelay } from '../../stack/netns/holder.ts';
+} from '../../platform/namespace.ts';
+import { startNetnsHolder, type NetnsHolder, type OutboundRelay } from '../../platform/netns/holder.ts';
 import {
   followAppends,
   lookupsIn,
   socketWarningsIn,
   watchSocketWarnings,
   type SocketEgress,
-} from '../../stack/netns/php-warnings.ts';
-import type { EgressProxy } from '../../stack/egress/proxy.ts';
-import type { ManagedProcess } from '../../stack/process.ts';
-import { portAccepts } from '../../stack/wait.ts';
-import type { MaterializedFile } from '../../stack/php-files.ts';
-import { startPhpServer } from '../../stack/php.ts';
+} from '../../platform/netns/php-warnings.ts';
+import type { EgressProxy } from '../../platform/egress/proxy.ts';
+import type { ManagedProcess } from '../../platform/process.ts';
+import { portAccepts } from '../../platform/wait.ts';
+import type { MaterializedFile } from '../../platform/php-files.ts';
+import { startPhpServer } from '../../platform/php.ts';
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { commandLineOf } from '../../stack/egress/client-process.ts';
+import { commandLineOf } from '../../platform/egress/client-process.ts';
 import { clearBitrixCache } from './cache.ts';
 import { installRouter, layOutDocumentRoot } from './layout.ts';
 import {
@@ -101,7 +101,7 @@ export interface BitrixStub {
   layout: {
     kind: 'namespace' | 'relocatable';
     note?: string;
-    /** `namespace`: PHP has a network of its own (stack/netns); `proxy-only`: only its proxy settings. */
+    /** `namespace`: PHP has a network of its own (platform/netns); `proxy-only`: only its proxy settings. */
     network: 'namespace' | 'proxy-only';
     networkNote?: string;
   };

@@ -15,9 +15,9 @@ import {
   startWebhookSink,
   type EgressProxy,
   type WebhookSink,
-} from '../../stack/egress/index.ts';
-import { startMariadb, type RunningMariadb } from '../../stack/mariadb.ts';
-import { createCertificateAuthority, writePemFiles } from '../../stack/tls/ca.ts';
+} from '../../platform/egress/index.ts';
+import { startMariadb, type RunningMariadb } from '../../platform/mariadb.ts';
+import { createCertificateAuthority, writePemFiles } from '../../platform/tls/ca.ts';
 import { connectAsApp } from './seed.ts';
 import { startBitrix, type BitrixStub } from './server.ts';
 import { startFake, type FakeServer } from './test-support.ts';

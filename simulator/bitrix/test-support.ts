@@ -6,7 +6,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { TLSSocket } from 'node:tls';
-import { issueServerCertificate, type RunAuthorities } from '../../stack/tls/ca.ts';
+import { issueServerCertificate, type RunAuthorities } from '../../platform/tls/ca.ts';
 import type { AddressInfo } from 'node:net';
 import type { BitrixStub } from './server.ts';
 

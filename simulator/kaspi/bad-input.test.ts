@@ -6,7 +6,7 @@
  */
 import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seededRandom } from './faults.ts';
+import { seededRandom } from '../shared/random.ts';
 import { startKaspiSimulator, type KaspiSimulator } from './server.ts';
 import { post, sellerAt } from './test-helpers.ts';
 

@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { z } from 'zod';
-import { jsonTooDeep, maxJsonDepth } from '../../stack/http-limits.ts';
+import { jsonTooDeep, maxJsonDepth } from '../../platform/http-limits.ts';
 
 export class ControlError extends Error {
   constructor(

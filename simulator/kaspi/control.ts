@@ -2,13 +2,13 @@
  * The control API: how scenarios (often in other vitest workers) and people inspect and steer the
  * simulator. It listens on its own port so nothing a client under test does on the Kaspi port can
  * reach it, and it answers only requests a page of another origin cannot forge (403 otherwise, see
- * stack/control-guard.ts). Answers are JSON (the dashboard page excepted); errors are
+ * platform/control-guard.ts). Answers are JSON (the dashboard page excepted); errors are
  * `{ error: { code, message } }` with a 4xx/5xx status. Routes live in small modules (control-*.ts) composed here.
  */
 import type { RequestListener, ServerResponse } from 'node:http';
 import type { Organization } from '../../fixtures/organizations.ts';
-import { guardControl } from '../../stack/control-guard.ts';
-import { requestTarget } from '../../stack/http-limits.ts';
+import { guardControl } from '../../platform/control-guard.ts';
+import { requestTarget } from '../../platform/http-limits.ts';
 import { faultRoutes } from './control-faults.ts';
 import {
   ControlError,

@@ -8,14 +8,14 @@ import type { AddressInfo } from 'node:net';
 import { getResponse } from 'msw';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allOrganizations } from '../../fixtures/organizations.ts';
-import type { IssuedCertificate } from '../../stack/tls/ca.ts';
+import type { IssuedCertificate } from '../../platform/tls/ca.ts';
 import { createFastPath } from './fast-path.ts';
 import { createKaspiHandlers } from './handlers.ts';
 import { Journal } from './journal.ts';
 import { startKaspiSimulator, type KaspiSimulator } from './server.ts';
 import { KaspiState } from './state.ts';
 import { sellerAt, wireExchange, type WireAnswer } from './test-helpers.ts';
-import { manualClock } from './time.ts';
+import { manualClock } from '../shared/clock.ts';
 import { createTooling } from './tooling.ts';
 
 const org = sellerAt(0);

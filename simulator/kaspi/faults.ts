@@ -7,6 +7,7 @@
  * kinds are carried out by http-adapter.ts on the raw socket, below msw.
  */
 import { z } from 'zod';
+import { seededRandom } from '../shared/random.ts';
 import type { Scheme } from './types.ts';
 
 export const socketFaultKinds = ['reset', 'empty-reply', 'hang', 'garbage'] as const;
@@ -82,18 +83,6 @@ export interface FaultRequest {
   path: string;
   /** Resolved lazily: only rules with `match.bin` pay for it. */
   bin(): string | null;
-}
-
-/** mulberry32: tiny, fast and good enough to make probabilistic faults repeatable from a seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 interface ActiveRule {

@@ -23,10 +23,10 @@ import {
   urlValue,
   type HostileCase,
   type Rng,
-} from '../hostile/generate.ts';
-import { runHostile, tallyLine, type Target } from '../hostile/run.ts';
-import { startSimProcess, type SimProcess } from '../hostile/sim-process.ts';
-import { rawRequest } from '../hostile/wire.ts';
+} from '../shared/hostile/generate.ts';
+import { runHostile, tallyLine, type Target } from '../shared/hostile/run.ts';
+import { startSimProcess, type SimProcess } from '../shared/hostile/sim-process.ts';
+import { rawRequest } from '../shared/hostile/wire.ts';
 
 const seed = 20_251_204;
 const org = sellerAt(0);

@@ -61,7 +61,7 @@ export {
   systemClock,
   type Clock,
   type ClockSnapshot,
-} from './time.ts';
+} from '../shared/clock.ts';
 export { buildOpenApiDocument } from './openapi.ts';
 export type {
   ErrorReason,

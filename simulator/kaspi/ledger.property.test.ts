@@ -6,9 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { allOrganizations } from '../../fixtures/organizations.ts';
-import { seededRandom } from './faults.ts';
+import { seededRandom } from '../shared/random.ts';
 import { KaspiState } from './state.ts';
-import { manualClock } from './time.ts';
+import { manualClock } from '../shared/clock.ts';
 
 const cents = (amount: number) => Math.round(amount * 100);
 const orgs = allOrganizations.slice(0, 4);

@@ -11,7 +11,7 @@ import type { Ledger } from './ledger.ts';
 import type { ResolvedDevice } from './merchants.ts';
 import { fail, fromCents, ok, toCents, type Outcome } from './outcome.ts';
 import { StatusCode } from './status-codes.ts';
-import { kaspiDate, type Clock } from './time.ts';
+import { kaspiDate, type Clock } from '../shared/clock.ts';
 import type { ErrorReason, Purchase, PurchaseKind, PurchaseStatus, Scheme } from './types.ts';
 
 /** Kaspi's published behaviour options, in seconds (same numbers for QR and link). */

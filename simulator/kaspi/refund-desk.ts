@@ -11,7 +11,7 @@ import type { Merchants } from './merchants.ts';
 import { fail, fromCents, isValidAmount, ok, toCents, type Outcome } from './outcome.ts';
 import { randomDigits, type PurchaseBook } from './purchase-book.ts';
 import { StatusCode } from './status-codes.ts';
-import type { Clock } from './time.ts';
+import type { Clock } from '../shared/clock.ts';
 import type { Refund, ReturnStatus, Scheme } from './types.ts';
 
 export const returnBehaviour = { scanEventPollingInterval: 5, scanWaitTimeout: 180 } as const;

@@ -11,7 +11,7 @@ import type { Merchants } from './merchants.ts';
 import { fail, isValidAmount, ok, type Outcome } from './outcome.ts';
 import type { PurchaseBook } from './purchase-book.ts';
 import { StatusCode } from './status-codes.ts';
-import type { Clock } from './time.ts';
+import type { Clock } from '../shared/clock.ts';
 import type { Scheme } from './types.ts';
 
 /** "At most 50 calls a minute per device" for `remote/client-info`, over a rolling minute. */

@@ -1,9 +1,9 @@
 /**
  * What the Kaspi listeners refuse before any route sees a request: a method Kaspi's API does not
  * use (405; TRACE used to reach the Fetch layer, which throws on it, and answer 500), and a body
- * nested deeper than stack/http-limits.ts allows (400). Both in Kaspi's envelope, journaled.
+ * nested deeper than platform/http-limits.ts allows (400). Both in Kaspi's envelope, journaled.
  */
-import { jsonTooDeep, maxJsonDepth } from '../../stack/http-limits.ts';
+import { jsonTooDeep, maxJsonDepth } from '../../platform/http-limits.ts';
 
 /** HEAD is let through to the routes, which answer it 404 like any method a path does not take. */
 const methods = new Set(['GET', 'POST', 'HEAD']);

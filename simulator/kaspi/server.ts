@@ -17,11 +17,11 @@ import {
   issueServerCertificate,
   type IssuedCertificate,
   type RunAuthorities,
-} from '../../stack/tls/ca.ts';
-import { applyRequestTimeouts } from '../../stack/http-limits.ts';
-import { simulatorTlsOptions } from '../../stack/tls/server-options.ts';
+} from '../../platform/tls/ca.ts';
+import { applyRequestTimeouts } from '../../platform/http-limits.ts';
+import { simulatorTlsOptions } from '../../platform/tls/server-options.ts';
 import { defaultApiKeyPolicy, type ApiKeyPolicy } from './auth.ts';
-import { clockRoutes } from './control-clock.ts';
+import { clockRoutes } from '../shared/control-clock.ts';
 import { merchantRoutes } from './control-merchants.ts';
 import { schemes } from './endpoints.ts';
 import type { FaultRegistry } from './faults.ts';
@@ -29,9 +29,9 @@ import { createKaspiHandlers } from './handlers.ts';
 import { Journal, defaultJournalSize } from './journal.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { createSchemeListener } from './scheme-listeners.ts';
-import { shareInProcess } from '../../stack/egress/in-process.ts';
+import { shareInProcess } from '../../platform/egress/in-process.ts';
 import { KaspiState } from './state.ts';
-import type { Clock } from './time.ts';
+import type { Clock } from '../shared/clock.ts';
 import { createTooling } from './tooling.ts';
 import type { Scheme } from './types.ts';
 

@@ -3,7 +3,7 @@ import { sellers } from '../../fixtures/organizations.ts';
 import { Journal } from './journal.ts';
 import { sellerAt } from './test-helpers.ts';
 import { KaspiState, isValidAmount } from './state.ts';
-import { kaspiDate, manualClock } from './time.ts';
+import { kaspiDate, manualClock } from '../shared/clock.ts';
 import type { JournalEntry } from './types.ts';
 
 const org = sellerAt(0);

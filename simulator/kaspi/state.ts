@@ -19,7 +19,7 @@ import { PurchaseBook, type CreatedPurchase, type Transition } from './purchase-
 import { RefundDesk, type CreatedReturn, type RefundInput, type ReturnOperation } from './refund-desk.ts';
 import { RemoteDesk } from './remote-desk.ts';
 import { StatusCode } from './status-codes.ts';
-import { SimulatorClock, defaultUtcOffsetMinutes, type Clock } from './time.ts';
+import { SimulatorClock, defaultUtcOffsetMinutes, type Clock } from '../shared/clock.ts';
 import type {
   LedgerRow,
   Purchase,

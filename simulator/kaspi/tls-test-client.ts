@@ -4,7 +4,7 @@
  * verification is exercised too. Answers must be JSON: anything else fails the test.
  */
 import { Agent, request } from 'node:https';
-import type { IssuedCertificate } from '../../stack/tls/ca.ts';
+import type { IssuedCertificate } from '../../platform/tls/ca.ts';
 
 export interface TlsAnswer {
   httpStatus: number;

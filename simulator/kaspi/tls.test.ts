@@ -5,7 +5,7 @@ import {
   createRunAuthorities,
   issueClientCertificate,
   type IssuedCertificate,
-} from '../../stack/tls/ca.ts';
+} from '../../platform/tls/ca.ts';
 import { clientCertificateHeader } from './auth.ts';
 import { KaspiControlClient } from './control-client.ts';
 import { startKaspiSimulator, type KaspiSimulator } from './server.ts';

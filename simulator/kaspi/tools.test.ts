@@ -6,7 +6,7 @@ import { call, data, post, sellerAt } from './test-helpers.ts';
 
 const orgA = sellerAt(0);
 const orgB = sellerAt(1);
-/** What every control write carries (stack/control-guard.ts). */
+/** What every control write carries (platform/control-guard.ts). */
 const json = { 'content-type': 'application/json' };
 
 let sim: KaspiSimulator;

@@ -14,8 +14,8 @@ import type { DriftEntry } from './contracts/drift.ts';
 import type { Profile } from './contracts/profile.ts';
 import type { FaultInput, FaultSpec, InstalledFault } from './faults/spec.ts';
 import type { PollRun } from './payments/poller.ts';
-import type { ClockSnapshot } from '../kaspi/time.ts';
-import type { ClockChange } from '../kaspi/control-clock.ts';
+import type { ClockSnapshot } from '../shared/clock.ts';
+import type { ClockChange } from '../shared/control-clock.ts';
 import type { ServedProfile } from './control-tools.ts';
 
 export type {

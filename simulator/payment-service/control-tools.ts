@@ -3,9 +3,9 @@
  * injection, and the simulator clock that drives the background status poller.
  */
 import { z } from 'zod';
-import { jsonTooDeep, maxJsonDepth } from '../../stack/http-limits.ts';
-import { applyClockChange, clockChange } from '../kaspi/control-clock.ts';
-import type { SimulatorClock } from '../kaspi/time.ts';
+import { jsonTooDeep, maxJsonDepth } from '../../platform/http-limits.ts';
+import { applyClockChange, clockChange } from '../shared/control-clock.ts';
+import type { SimulatorClock } from '../shared/clock.ts';
 import type { DriftLog } from './contracts/drift.ts';
 import type { Profile } from './contracts/profile.ts';
 import { isGlobal, type FaultRegistry } from './faults/registry.ts';
@@ -49,7 +49,7 @@ const profileBody = z.strictObject({
 
 type Parsed<T> = { data: T } | { response: JsonResponse };
 
-/** A control body: JSON (an empty one is `{}`), nested no deeper than stack/http-limits.ts allows, valid. */
+/** A control body: JSON (an empty one is `{}`), nested no deeper than platform/http-limits.ts allows, valid. */
 export async function parseBody<T>(
   ctx: Pick<RouteContext, 'text'>,
   schema: z.ZodType<T>,

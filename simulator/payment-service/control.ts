@@ -1,7 +1,7 @@
 /**
  * The control API, on its own port so that it stays reachable while the service is "down". Tests
  * drive the simulator only through it (see control-client.ts). It answers only requests a page of
- * another origin cannot forge: 403 `{error}` otherwise (stack/control-guard.ts).
+ * another origin cannot forge: 403 `{error}` otherwise (platform/control-guard.ts).
  */
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
@@ -17,9 +17,9 @@ import {
   type LogsAnswer,
   type RequestsAnswer,
 } from './control-schemas.ts';
-import { guardControl } from '../../stack/control-guard.ts';
+import { guardControl } from '../../platform/control-guard.ts';
 import type { DatabaseState } from './database-watch.ts';
-import { applyRequestTimeouts } from '../../stack/http-limits.ts';
+import { applyRequestTimeouts } from '../../platform/http-limits.ts';
 import { jsonRouter, type JsonResponse, type Route } from './http.ts';
 import type { RequestJournal } from './journal.ts';
 import { parseBody, toolRoutes, type ToolDeps } from './control-tools.ts';

@@ -1,16 +1,16 @@
 /**
  * A killed PostgreSQL under the payment-service simulator: within seconds health answers 503 with
  * the reason (both contracts' health routes), the control API's state says so, the process prints
- * one line naming it, a stack's watch (stack/health.ts, both providers) records the death by name,
+ * one line naming it, a stack's watch (platform/health.ts, both providers) records the death by name,
  * and all of it turns back once a PostgreSQL answers on that address again.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { serviceDeaths, watchPaymentServiceDatabase } from '../../stack/health.ts';
-import { startPostgres, type RunningPostgres } from '../../stack/postgres.ts';
-import { signalGroup } from '../../stack/process.ts';
+import { serviceDeaths, watchPaymentServiceDatabase } from '../../platform/health.ts';
+import { startPostgres, type RunningPostgres } from '../../platform/postgres.ts';
+import { signalGroup } from '../../platform/process.ts';
 import { PaymentServiceControlClient } from './control-client.ts';
 import type { DatabaseState } from './database-watch.ts';
 import { startPaymentServiceSimulator, type PaymentServiceSimulator } from './server.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sellers } from '../../fixtures/organizations.ts';
-import { createCertificateAuthority, type CertificateAuthority } from '../../stack/tls/ca.ts';
+import { createCertificateAuthority, type CertificateAuthority } from '../../platform/tls/ca.ts';
 import { PaymentServiceControlClient } from './control-client.ts';
 import { startPaymentServiceSimulator, type PaymentServiceSimulator } from './server.ts';
 import { fetchErrorCode, usePostgres } from './test-support.ts';

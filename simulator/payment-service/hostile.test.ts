@@ -25,9 +25,9 @@ import {
   urlValue,
   type HostileCase,
   type Rng,
-} from '../hostile/generate.ts';
-import { runHostile, tallyLine, type Target } from '../hostile/run.ts';
-import { startSimProcess, type SimProcess } from '../hostile/sim-process.ts';
+} from '../shared/hostile/generate.ts';
+import { runHostile, tallyLine, type Target } from '../shared/hostile/run.ts';
+import { startSimProcess, type SimProcess } from '../shared/hostile/sim-process.ts';
 import { PaymentServiceControlClient } from './control-client.ts';
 
 const seed = 20_251_205;

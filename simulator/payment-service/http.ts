@@ -4,7 +4,7 @@
  * configured 500 answer (never a stack trace, never a crashed process).
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { requestTarget } from '../../stack/http-limits.ts';
+import { requestTarget } from '../../platform/http-limits.ts';
 import type { PaymentConfigRow } from './store.ts';
 
 export interface JsonResponse {

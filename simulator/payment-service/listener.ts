@@ -6,7 +6,7 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { once } from 'node:events';
-import { applyRequestTimeouts } from '../../stack/http-limits.ts';
+import { applyRequestTimeouts } from '../../platform/http-limits.ts';
 
 export class SwitchableListener {
   private server: Server | undefined;

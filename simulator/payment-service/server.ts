@@ -6,8 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sellers as fixtureSellers, type Seller } from '../../fixtures/organizations.ts';
-import type { CertificateAuthority } from '../../stack/tls/ca.ts';
-import { SimulatorClock, type Clock } from '../kaspi/time.ts';
+import type { CertificateAuthority } from '../../platform/tls/ca.ts';
+import { SimulatorClock, type Clock } from '../shared/clock.ts';
 import { deployedAdminRoutes } from './contracts/deployed-admin.ts';
 import { DriftLog } from './contracts/drift.ts';
 import { allowedDirectories } from './allowed-files.ts';

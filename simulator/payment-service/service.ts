@@ -4,7 +4,7 @@
  * journals every request with the fault that shaped it.
  */
 import type { RequestListener, ServerResponse } from 'node:http';
-import { requestTarget } from '../../stack/http-limits.ts';
+import { requestTarget } from '../../platform/http-limits.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServedContract } from './contracts/profile.ts';
 import type { DriftLog } from './contracts/drift.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
-import { startPostgres, type RunningPostgres } from '../../stack/postgres.ts';
+import { startPostgres, type RunningPostgres } from '../../platform/postgres.ts';
 
 export interface PostgresHandle {
   readonly server: RunningPostgres;

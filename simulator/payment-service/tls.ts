@@ -12,9 +12,9 @@ import {
   createCertificateAuthority,
   issueServerCertificate,
   type CertificateAuthority,
-} from '../../stack/tls/ca.ts';
-import { simulatorTlsOptions } from '../../stack/tls/server-options.ts';
-import { shareInProcess } from '../../stack/egress/in-process.ts';
+} from '../../platform/tls/ca.ts';
+import { simulatorTlsOptions } from '../../platform/tls/server-options.ts';
+import { shareInProcess } from '../../platform/egress/in-process.ts';
 import { SwitchableListener } from './listener.ts';
 
 export const tlsHostnames = ['payment-service.up.railway.app', '*.up.railway.app', '127.0.0.1'] as const;

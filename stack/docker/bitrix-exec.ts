@@ -7,7 +7,7 @@
 import { clearBitrixCache } from '../../simulator/bitrix/cache.ts';
 import type { RunbookStub } from '../../simulator/bitrix/runbook.ts';
 import type { PhpCliResult } from '../../simulator/bitrix/php-runtime.ts';
-import { runCollecting } from '../process.ts';
+import { runCollecting } from '../../platform/process.ts';
 
 const visibleDocumentRoot = '/home/bitrix/www';
 

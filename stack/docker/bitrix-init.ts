@@ -13,10 +13,10 @@ import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { defaultSeed } from '../../fixtures/seed.ts';
 import { layOutDocumentRoot, routerScript } from '../../simulator/bitrix/layout.ts';
 import { connectAsApp, seedBitrix } from '../../simulator/bitrix/seed.ts';
-import type { RunningMariadb } from '../mariadb.ts';
-import { resolveMaterializedFiles } from '../php-files.ts';
-import { defaultWebhookHosts } from '../sandbox.ts';
-import { waitUntil } from '../wait.ts';
+import type { RunningMariadb } from '../../platform/mariadb.ts';
+import { resolveMaterializedFiles } from '../../platform/php-files.ts';
+import { defaultWebhookHosts } from '../../platform/sandbox.ts';
+import { waitUntil } from '../../platform/wait.ts';
 import { loadRunAuthorities } from './sandbox-service.ts';
 import {
   mariadbDatabase,

@@ -3,8 +3,8 @@
  * this machine has PHP, MariaDB and PostgreSQL, else docker when a container runtime answers ("only
  * Docker is available"), else native, whose own errors then say what to install.
  */
-import { findExecutable } from '../mariadb.ts';
-import { findPostgresBinDir } from '../postgres.ts';
+import { findExecutable } from '../../platform/mariadb.ts';
+import { findPostgresBinDir } from '../../platform/postgres.ts';
 import { dockerAvailable } from './runtime.ts';
 
 export type StackKind = 'native' | 'docker';

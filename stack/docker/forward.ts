@@ -6,7 +6,7 @@
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import { spliceSockets } from '../socket-splice.ts';
+import { spliceSockets } from '../../platform/socket-splice.ts';
 
 /** The container's non-loopback IPv4 addresses (its bridge interface). */
 export function containerAddresses(): string[] {

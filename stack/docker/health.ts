@@ -1,5 +1,5 @@
 /**
- * Container deaths during a run, in the run's health file (stack/health.ts's format), so a scenario
+ * Container deaths during a run, in the run's health file (platform/health.ts's format), so a scenario
  * can tell "the MariaDB container died" from "the money went to the wrong BIN", as natively.
  * Listens to `docker events` for the project's `die` events; bitrix-init is expected to exit.
  *
@@ -11,7 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { ServiceDeath } from '../health.ts';
+import type { ServiceDeath } from '../../platform/health.ts';
 import { containerLogs } from './runtime.ts';
 
 export interface HealthWatch {

@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { processAlive } from '../leftovers.ts';
+import { processAlive } from '../../platform/leftovers.ts';
 import type { ComposeCommand } from './runtime.ts';
 
 const registryDir = join(tmpdir(), 'kaspi-harness-docker-registry');

@@ -10,7 +10,7 @@
  */
 import { chmod, rm } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { spliceSockets } from '../socket-splice.ts';
+import { spliceSockets } from '../../platform/socket-splice.ts';
 
 export interface Relay {
   close(): Promise<void>;

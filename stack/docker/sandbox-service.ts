@@ -1,5 +1,5 @@
 /**
- * The docker stack's network sandbox, as stack/sandbox.ts gives the native stack: the `sandbox`
+ * The docker stack's network sandbox, as platform/sandbox.ts gives the native stack: the `sandbox`
  * container makes the run's authorities at start (in the shared state volume, never in an image),
  * writes the PHP settings that make the bitrix container trust the server CA and send every outbound
  * call through the egress proxy, and then runs that proxy and the webhook sink. The other containers
@@ -9,15 +9,15 @@
 import { chmod, chown, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { bitrixPhpIni, writeEgressPrepend, writeHarnessIni } from '../../simulator/bitrix/php-runtime.ts';
-import type { EgressProxy } from '../egress/proxy.ts';
-import { startSandbox, type Sandbox } from '../sandbox.ts';
+import type { EgressProxy } from '../../platform/egress/proxy.ts';
+import { startSandbox, type Sandbox } from '../../platform/sandbox.ts';
 import {
   createRunAuthorities,
   loadCertificateAuthority,
   type CertificateAuthority,
   type RunAuthorities,
-} from '../tls/ca.ts';
-import { waitUntil } from '../wait.ts';
+} from '../../platform/tls/ca.ts';
+import { waitUntil } from '../../platform/wait.ts';
 import { startRelays, type Relay, type RelaySpec } from './relay.ts';
 import { peerHost, sandboxFiles, type DockerPorts, type NetworkMode } from './settings.ts';
 

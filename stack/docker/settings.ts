@@ -62,7 +62,7 @@ export const defaultPorts: DockerPorts = {
   webhookSink: 9090,
 };
 
-/** The application database bitrix-init seeds (the production site's names, as in stack/mariadb.ts). */
+/** The application database bitrix-init seeds (the production site's names, as in platform/mariadb.ts). */
 export const mariadbDatabase = { name: 'dbcvety', user: 'usercvety' } as const;
 
 /** Where the MariaDB container writes the application password, in the shared state volume. */

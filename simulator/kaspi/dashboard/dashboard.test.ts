@@ -2,13 +2,13 @@
  * The dashboard as a person sees it, in real Chromium (Debian's, driven by playwright-core): after a
  * purchase is created over the Kaspi API, the organization's BIN box shows it with its status, the
  * status follows the lifecycle, and the journal shows the request. And what a page of another origin
- * open in the same browser can do to the control API behind it: nothing (stack/control-guard.ts).
+ * open in the same browser can do to the control API behind it: nothing (platform/control-guard.ts).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../../stack/chromium.ts';
+import { launchChromium } from '../../../platform/chromium.ts';
 import { KaspiControlClient } from '../control-client.ts';
 import { startKaspiSimulator, type KaspiSimulator } from '../server.ts';
 import { data, post, sellerAt } from '../test-helpers.ts';

@@ -2,7 +2,7 @@
  * A Pydantic body model in miniature: fields in declaration order, each with its lax type and
  * constraints, validated all at once so a client gets every issue in one 422, as FastAPI reports them.
  */
-import { jsonTooDeep, maxJsonDepth } from '../../../stack/http-limits.ts';
+import { jsonTooDeep, maxJsonDepth } from '../../../platform/http-limits.ts';
 import {
   boundedInt,
   int4,
@@ -96,7 +96,7 @@ function jsonErrorPosition(text: string, error: unknown): number {
 
 /**
  * The request body as FastAPI reads it for a model parameter: empty → missing, bad JSON →
- * json_invalid. JSON nested deeper than stack/http-limits.ts allows is refused first, 400.
+ * json_invalid. JSON nested deeper than platform/http-limits.ts allows is refused first, 400.
  */
 export async function readJsonBody(
   ctx: Pick<RouteContext, 'text'>,

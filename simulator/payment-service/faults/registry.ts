@@ -4,7 +4,7 @@
  * A whole-service `down` and `tls-failure` are not per request: the server reacts to them when
  * they are installed or removed (see onChange).
  */
-import { seededRandom } from '../../kaspi/faults.ts';
+import { seededRandom } from '../../shared/random.ts';
 import type { FaultInput, HttpFault, InstalledFault } from './spec.ts';
 
 export interface FaultRequest {

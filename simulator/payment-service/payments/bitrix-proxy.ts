@@ -7,7 +7,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
-import { applyRequestTimeouts, requestTarget } from '../../../stack/http-limits.ts';
+import { applyRequestTimeouts, requestTarget } from '../../../platform/http-limits.ts';
 import type { KaspiGateway, KaspiOperation, KaspiResult, Merchant } from './gateway.ts';
 
 export const proxyPathPrefix = '/api/v2/paymentkaspi/';

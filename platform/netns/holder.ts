@@ -1,6 +1,6 @@
 /**
  * The PHP runtime's private network namespace, one per run. A holder process (`unshare -m -n` as
- * root, `-Urmn` through a user namespace) execs stack/netns/gateway.mjs, which bind-mounts the run's
+ * root, `-Urmn` through a user namespace) execs platform/netns/gateway.mjs, which bind-mounts the run's
  * home over /home, brings the namespace's loopback up and carries byte streams across its edge:
  *
  * - inbound: a listening socket this module binds on the HOST's 127.0.0.1:<port> is inherited by the
@@ -17,7 +17,7 @@
  *
  * Nothing else gets in or out: a connect to any other address fails at once (no route), names do not
  * resolve, and a host loopback port that is not relayed is refused. PHP (the server and every CLI
- * run) enters with `nsenter`, which execs, so the pid stays the one stack/process.ts stops.
+ * run) enters with `nsenter`, which execs, so the pid stays the one platform/process.ts stops.
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, Server, type Socket } from 'node:net';
@@ -59,7 +59,7 @@ export interface NetnsHolder {
   pid: number;
   process: ManagedProcess;
   inboundPorts: number[];
-  /** JSON lines, one per name lookup PHP tried (stack/netns/php-warnings.ts `lookupsIn`). */
+  /** JSON lines, one per name lookup PHP tried (platform/netns/php-warnings.ts `lookupsIn`). */
   dnsLog?: string;
   /** Runs `command` inside the namespaces with `cwd` as PHP sees it; execs, so the pid stays. */
   wrap(command: string, args: readonly string[], cwd: string): { command: string; args: string[] };

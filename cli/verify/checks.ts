@@ -4,8 +4,8 @@
  * active, device token present), no unexpected or duplicate shops, and optionally the database.
  * Read-only by construction: GETs through ReadOnlyHttp, SELECTs through readDatabase.
  */
-import type { Seller } from '../../../fixtures/organizations.ts';
-import { nearestRoutes } from '../contracts/nearest.ts';
+import type { Seller } from '../../fixtures/organizations.ts';
+import { nearestRoutes } from '../../simulator/payment-service/contracts/nearest.ts';
 import { readDatabase, type ConfigRecord } from './read-only-db.ts';
 import { readOnlyHttp, type Probe, type ReadOnlyHttp } from './read-only-http.ts';
 

@@ -4,8 +4,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { maskToken } from '../../../fixtures/organizations.ts';
-import { escapeXml } from '../../../stack/xml.ts';
+import { maskToken } from '../../fixtures/organizations.ts';
+import { escapeXml } from '../../platform/xml.ts';
 import { contractToDeclare, type VerifyReport } from './checks.ts';
 
 const uuid = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;

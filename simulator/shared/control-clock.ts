@@ -5,8 +5,8 @@
  * `POST /control/reset` puts the clock back on real time.
  */
 import { z } from 'zod';
-import { ControlError, ok, readJson, validate, type ControlRoute } from './control-http.ts';
-import type { SimulatorClock } from './time.ts';
+import { ControlError, ok, readJson, validate, type ControlRoute } from '../kaspi/control-http.ts';
+import type { SimulatorClock } from './clock.ts';
 
 export const clockChange = z.strictObject({
   freeze: z.boolean().optional(),

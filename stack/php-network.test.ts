@@ -12,10 +12,10 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startBitrix, type BitrixStub } from '../../simulator/bitrix/server.ts';
-import { startEgressProxy, type EgressProxy } from '../egress/proxy.ts';
-import { startMariadb, type RunningMariadb } from '../mariadb.ts';
-import { parseSocketWarning } from './php-warnings.ts';
+import { startBitrix, type BitrixStub } from '../simulator/bitrix/server.ts';
+import { startEgressProxy, type EgressProxy } from '../platform/egress/proxy.ts';
+import { startMariadb, type RunningMariadb } from '../platform/mariadb.ts';
+import { parseSocketWarning } from '../platform/netns/php-warnings.ts';
 
 describe('PHP socket warnings', () => {
   it('reads host, port and code path from the log and CLI forms', () => {

@@ -165,6 +165,6 @@ if (config.dns) {
 
 await Promise.all(listening);
 writeFileSync(config.ready, `${process.pid}\n`);
-// Ends with its process group (SIGTERM from stack/process.ts); nothing else to clean: the
+// Ends with its process group (SIGTERM from platform/process.ts); nothing else to clean: the
 // namespaces go when their last process does.
 process.on('SIGTERM', () => process.exit(0));

@@ -3,7 +3,7 @@
  * service) end up, so a scenario can assert on what the site sent without anything leaving the
  * machine. Plain HTTP; https:// webhooks reach it through a `terminate` route of the egress proxy.
  * `GET /__sink/received` and `DELETE /__sink/received` serve test workers, and only them
- * (stack/control-guard.ts; nothing that came through the egress proxy).
+ * (platform/control-guard.ts; nothing that came through the egress proxy).
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';

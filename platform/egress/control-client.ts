@@ -6,7 +6,7 @@ import type { UnexpectedEgress } from './proxy.ts';
 import type { WebhookDelivery } from './sink.ts';
 
 async function call<T>(url: string, method = 'GET'): Promise<T> {
-  // Writes are JSON, even without a body: the control paths refuse others (stack/control-guard.ts).
+  // Writes are JSON, even without a body: the control paths refuse others (platform/control-guard.ts).
   const response = await fetch(url, {
     method,
     headers: method === 'GET' ? undefined : { 'content-type': 'application/json' },

@@ -15,11 +15,11 @@ import {
   type PaymentServiceSimulator,
 } from '../simulator/payment-service/server.ts';
 import { usePostgres } from '../simulator/payment-service/test-support.ts';
-import { configuredControlHosts, controlRefusal } from './control-guard.ts';
-import { egressControl } from './egress/control-client.ts';
-import { startEgressProxy, type EgressProxy } from './egress/proxy.ts';
-import { startWebhookSink, type WebhookSink } from './egress/sink.ts';
-import { clientCertHeader } from './egress/terminate.ts';
+import { configuredControlHosts, controlRefusal } from '../platform/control-guard.ts';
+import { egressControl } from '../platform/egress/control-client.ts';
+import { startEgressProxy, type EgressProxy } from '../platform/egress/proxy.ts';
+import { startWebhookSink, type WebhookSink } from '../platform/egress/sink.ts';
+import { clientCertHeader } from '../platform/egress/terminate.ts';
 import { startHarnessControl, type HarnessControl } from './harness-control.ts';
 
 interface Answer {

@@ -7,10 +7,10 @@
  * absolute production paths then do not resolve.
  *
  * `unshare` (without --fork) and `exec` keep the pid, so the process-group stop of
- * stack/process.ts still ends the PHP server.
+ * platform/process.ts still ends the PHP server.
  *
  * Where it can, the layout also offers a private network namespace (`unshare -m -n`, `-Urmn`):
- * stack/netns holds one per run and PHP enters it, so raw sockets cannot leave through anything but
+ * platform/netns holds one per run and PHP enters it, so raw sockets cannot leave through anything but
  * the harness's relays. Where that is impossible (no `ip`, `unshare -n` refused) the layout says
  * why in `network.note`: PHP then reaches the network through the egress proxy's settings only.
  */

@@ -27,7 +27,7 @@ function socketInode(localPort: number, netnsPid?: number): string | undefined {
 
 /**
  * The pid owning the client end of a loopback connection whose local port is `localPort`, in the
- * harness's network namespace or in the one `netnsPid` is in (the PHP runtime's, stack/netns).
+ * harness's network namespace or in the one `netnsPid` is in (the PHP runtime's, platform/netns).
  */
 export function findClientPid(localPort: number, netnsPid?: number): number | undefined {
   const inode = socketInode(localPort, netnsPid);

@@ -8,7 +8,7 @@
  * A case may say what it must get (`expect`); every case must get an HTTP answer below 500 in
  * the listener's own shape, without a stack trace or a file's content (run.ts checks that).
  */
-import { seededRandom } from '../kaspi/faults.ts';
+import { seededRandom } from '../random.ts';
 import { rawRequest, type HostileRequest } from './wire.ts';
 
 export type Rng = () => number;

@@ -21,7 +21,7 @@ export function chromiumExecutable({ headed = false, env = process.env } = {}): 
  * The features Playwright itself switches off (playwright-core's chromiumSwitches.ts): Chromium reads
  * only the last --disable-features flag, so ours must repeat them, or the ones that keep a closed
  * network quiet (OptimizationHints, NetworkTimeServiceQuerying, PreconnectToSearch, …) come back.
- * stack/chromium.test.ts fails when a Playwright upgrade changes the list.
+ * platform/chromium.test.ts fails when a Playwright upgrade changes the list.
  */
 export const playwrightDisabledFeatures = [
   'AvoidUnnecessaryBeforeUnloadCheckSync',

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Idempotent setup: installs what the harness needs and is missing, and nothing else.
 // Plain Node with no dependencies, because it runs before `npm ci` on a fresh clone.
-//   node stack/setup/setup.mjs [--quiet] [--check]
+//   node platform/setup/setup.mjs [--quiet] [--check]
 //     --quiet  print only what is being installed and what fails
 //     --check  install nothing; exit 1 with one line per missing part
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -63,7 +63,7 @@ const systemParts = [
     present: () => newestPostgresBin() !== undefined,
   },
   {
-    // PHP's private network namespace (stack/netns) brings its loopback up with `ip` and is entered
+    // PHP's private network namespace (platform/netns) brings its loopback up with `ip` and is entered
     // with util-linux's nsenter; without them the stack falls back to proxy-only and says so.
     name: "iproute2 and util-linux (ip, unshare, nsenter: PHP's network namespace)",
     packages: ['iproute2', 'util-linux'],
@@ -78,7 +78,7 @@ const systemParts = [
     present: () => existsSync('/usr/bin/chromium') || existsSync('/usr/bin/chromium-browser'),
   },
   {
-    // Optional: the browser scenarios run in it when it is there (stack/chromium.ts), a
+    // Optional: the browser scenarios run in it when it is there (platform/chromium.ts), a
     // third less CPU than the full browser; Ubuntu's apt has no such package, and the full one works.
     name: "Chromium's headless shell (faster browser scenarios)",
     packages: ['chromium-headless-shell'],

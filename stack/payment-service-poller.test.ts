@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { sellers } from '../../fixtures/organizations.ts';
-import { KaspiControlClient, startKaspiSimulator, type KaspiSimulator } from '../kaspi/index.ts';
-import { PaymentServiceControlClient } from './control-client.ts';
-import { startPaymentServiceSimulator, type PaymentServiceSimulator } from './server.ts';
-import { usePostgres } from './test-support.ts';
+import { sellers } from '../fixtures/organizations.ts';
+import { KaspiControlClient, startKaspiSimulator, type KaspiSimulator } from '../simulator/kaspi/index.ts';
+import { PaymentServiceControlClient } from '../simulator/payment-service/control-client.ts';
+import {
+  startPaymentServiceSimulator,
+  type PaymentServiceSimulator,
+} from '../simulator/payment-service/server.ts';
+import { usePostgres } from '../simulator/payment-service/test-support.ts';
 
 const postgres = usePostgres();
 let kaspi: KaspiSimulator;

@@ -22,7 +22,7 @@ export interface ManagedProcessOptions {
   onSpawn?: (pid: number) => void;
   /**
    * Open descriptors the child gets as fd 3, 4, …: a listening socket the harness bound (the network
-   * namespace gateway accepts on it from inside, stack/netns).
+   * namespace gateway accepts on it from inside, platform/netns).
    */
   inheritFds?: readonly number[];
   /**

@@ -109,7 +109,7 @@ export function watchSocketWarnings(file: string, report: (event: SocketEgress) 
   });
 }
 
-/** A name lookup the namespace's resolver refused (stack/netns/gateway.mjs writes one JSON line each). */
+/** A name lookup the namespace's resolver refused (platform/netns/gateway.mjs writes one JSON line each). */
 export interface RefusedLookup {
   time: string;
   name: string;

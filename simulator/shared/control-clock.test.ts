@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyClockChange } from './control-clock.ts';
-import { SimulatorClock } from './time.ts';
+import { SimulatorClock } from './clock.ts';
 
 /** A base clock that moves 1 ms each time it is read: what a loaded machine does between two reads. */
 function tickingBase(start = Date.parse('2026-11-26T12:00:00Z')): () => number {

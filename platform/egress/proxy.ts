@@ -10,7 +10,7 @@
  * workers without an in-process reference can read and clear the record. PHP reaches this port too,
  * so the record is not PHP's to read or clear: connections from the sandbox (handed over through
  * `acceptConnection`: PHP's network namespace, the docker stack's unix socket) get 403 on those
- * paths, and so does anything a browser page of another origin could have sent (stack/control-guard.ts).
+ * paths, and so does anything a browser page of another origin could have sent (platform/control-guard.ts).
  * Where PHP runs without a sandbox (`proxy-only`), nothing tells its connections from a test
  * worker's, as nothing keeps it from the simulators' control ports either.
  */
@@ -33,7 +33,7 @@ export interface UnexpectedEgress {
   /**
    * `SOCKS` for a SOCKS5 CONNECT (libcurl's https://; another SOCKS command as `SOCKS BIND`, say),
    * `CONNECT` for an HTTP tunnel (a stream wrapper's https://), the HTTP method for a plain http://
-   * request; from PHP's network namespace (stack/netns): `socket` for a raw connect it refused, `dns`
+   * request; from PHP's network namespace (platform/netns): `socket` for a raw connect it refused, `dns`
    * for a name lookup.
    */
   method: string;
@@ -83,7 +83,7 @@ export interface EgressProxy {
   clearUnexpected(): void;
   /**
    * Adds egress the proxy never saw to the same record: a raw socket that PHP's network namespace
-   * refused (stack/netns), found in PHP's error log. Stamped with the current scenario.
+   * refused (platform/netns), found in PHP's error log. Stamped with the current scenario.
    */
   record(event: Omit<UnexpectedEgress, 'scenario' | 'time'> & { time?: string }): void;
   /** Runs `flush` before the record is read, so a source that batches (a log watcher) catches up. */

@@ -3,13 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { UsageError } from '../../../cli/command.ts';
-import { chaosCommand } from '../../../cli/commands/chaos.ts';
-import { verifyCommand } from '../../../cli/commands/verify.ts';
-import { sellers } from '../../../fixtures/organizations.ts';
-import { PaymentServiceControlClient } from '../control-client.ts';
-import { startPaymentServiceSimulator, type PaymentServiceSimulator } from '../server.ts';
-import { usePostgres } from '../test-support.ts';
+import { UsageError } from '../command.ts';
+import { chaosCommand } from '../commands/chaos.ts';
+import { verifyCommand } from '../commands/verify.ts';
+import { sellers } from '../../fixtures/organizations.ts';
+import { PaymentServiceControlClient } from '../../simulator/payment-service/control-client.ts';
+import {
+  startPaymentServiceSimulator,
+  type PaymentServiceSimulator,
+} from '../../simulator/payment-service/server.ts';
+import { usePostgres } from '../../simulator/payment-service/test-support.ts';
 import { verifyDeployment } from './checks.ts';
 import { declareLine, writeReports } from './output.ts';
 import { readFileSync } from 'node:fs';
