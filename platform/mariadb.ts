@@ -21,6 +21,7 @@ import mysql from 'mysql2/promise';
 import { ManagedProcess, runToCompletion } from './process.ts';
 import { freePort } from './ports.ts';
 import { waitUntil } from './wait.ts';
+import { running, type Running } from './lifecycle.ts';
 
 export interface MariadbDatabase {
   name: string;
@@ -28,7 +29,7 @@ export interface MariadbDatabase {
   password: string;
 }
 
-export interface RunningMariadb {
+export interface RunningMariadb extends Running {
   host: '127.0.0.1';
   port: number;
   /** Unix socket; root authenticates through it without a password. */
@@ -37,7 +38,6 @@ export interface RunningMariadb {
   /** The application's database and user (`dbcvety` / `usercvety`, as on the production site). */
   database: MariadbDatabase;
   process: ManagedProcess;
-  stop(): Promise<void>;
 }
 
 export interface StartMariadbOptions {
@@ -209,16 +209,11 @@ export async function startMariadb(options: StartMariadbOptions): Promise<Runnin
       abort: server.unexpectedExit(),
     });
     const database = await createAppDatabase(socket);
-    return {
-      host: '127.0.0.1',
-      port,
-      socket,
-      rootUser: 'root',
-      database,
-      process: server,
-      // SIGTERM makes mariadbd shut down cleanly; a test database needs nothing more.
-      stop: () => server.stop(15_000),
-    };
+    // SIGTERM makes mariadbd shut down cleanly; a test database needs nothing more.
+    return running<RunningMariadb>(
+      { host: '127.0.0.1', port, socket, rootUser: 'root', database, process: server },
+      () => server.stop(15_000),
+    );
   } catch (error) {
     await server.stop();
     throw error;

@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { ManagedProcess, runToCompletion } from './process.ts';
 import { freePort } from './ports.ts';
 import { waitForHttp } from './wait.ts';
+import { running, type Running } from './lifecycle.ts';
 
 export interface StartPhpServerOptions {
   documentRoot: string;
@@ -28,11 +29,10 @@ export interface StartPhpServerOptions {
   wrap?: (command: string, args: readonly string[], cwd: string) => { command: string; args: string[] };
 }
 
-export interface RunningPhpServer {
+export interface RunningPhpServer extends Running {
   url: string;
   port: number;
   process: ManagedProcess;
-  stop(): Promise<void>;
 }
 
 const missingMessage =
@@ -112,5 +112,5 @@ export async function startPhpServer(options: StartPhpServerOptions): Promise<Ru
     await server.stop();
     throw error;
   }
-  return { url, port, process: server, stop: () => server.stop() };
+  return running<RunningPhpServer>({ url, port, process: server }, () => server.stop());
 }

@@ -17,15 +17,14 @@ import pg from 'pg';
 import { freePort } from './ports.ts';
 import { ManagedProcess, runToCompletion, signalGroup } from './process.ts';
 import { waitUntil } from './wait.ts';
+import { running, type Running } from './lifecycle.ts';
 
-export interface RunningPostgres {
+export interface RunningPostgres extends Running {
   /** postgres://postgres@127.0.0.1:PORT/postgres */
   url: string;
   port: number;
   dataDir: string;
   process: ManagedProcess;
-  /** Fast shutdown (clients are disconnected), waits for the server to exit. Safe to call twice. */
-  stop(): Promise<void>;
 }
 
 export interface StartPostgresOptions {
@@ -92,7 +91,7 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Runn
     await stop();
     throw error;
   }
-  return { url, port, dataDir, process: server, stop };
+  return running<RunningPostgres>({ url, port, dataDir, process: server }, stop);
 }
 
 /** The newest /usr/lib/postgresql/N/bin, else the directory on PATH that has both initdb and postgres. */

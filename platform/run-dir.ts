@@ -5,6 +5,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { running, type Running } from './lifecycle.ts';
 
 export interface RunDir {
   runId: string;
@@ -29,4 +30,14 @@ export function createRunDir(runId = newRunId()): RunDir {
     logs,
     remove: () => rmSync(path, { recursive: true, force: true }),
   };
+}
+
+export interface ScratchDir extends Running {
+  path: string;
+}
+
+/** A private temp directory as a part of a partial stack: `stop()` removes it. */
+export async function scratchDir(prefix: string): Promise<ScratchDir> {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return running<ScratchDir>({ path }, async () => rmSync(path, { recursive: true, force: true }));
 }

@@ -19,13 +19,13 @@ import {
   type CertificateAuthority,
   type RunAuthorities,
 } from './tls/ca.ts';
+import { running, type Running } from './lifecycle.ts';
 
-export interface Sandbox {
+export interface Sandbox extends Running {
   ca: CertificateAuthority;
   caCertFile: string;
   egress: EgressProxy;
   sink: WebhookSink;
-  close(): Promise<void>;
 }
 
 /** Hosts a team marks as its own (CRM webhooks): served by the sink, never by the internet. */
@@ -74,13 +74,7 @@ export async function startSandbox(options: {
         `UNEXPECTED EGRESS refused: ${event.method} ${event.host}:${event.port} ${event.codePath ?? ''}`,
       ),
   });
-  return {
-    ca: options.ca,
-    caCertFile: options.caCertFile,
-    egress,
-    sink,
-    close: async () => {
-      await Promise.all([egress.close(), sink.close()]);
-    },
-  };
+  return running<Sandbox>({ ca: options.ca, caCertFile: options.caCertFile, egress, sink }, async () => {
+    await Promise.all([egress.stop(), sink.stop()]);
+  });
 }

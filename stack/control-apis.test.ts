@@ -185,13 +185,7 @@ beforeAll(async () => {
   sink = await startWebhookSink();
 });
 afterAll(async () => {
-  await Promise.all([
-    kaspi?.close(),
-    paymentService?.close(),
-    harness?.close(),
-    egress?.close(),
-    sink?.close(),
-  ]);
+  await Promise.all([kaspi?.stop(), paymentService?.stop(), harness?.stop(), egress?.stop(), sink?.stop()]);
 });
 
 /** A webhook the site sent, so that clearing the sink's record shows. */

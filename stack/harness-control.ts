@@ -3,18 +3,15 @@
  * Bitrix stub's PHP runners): run the deployment guide's runbook snippets. Loopback only, JSON only,
  * and only for requests a page of another origin cannot forge (platform/control-guard.ts: 403 `{error}`).
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { guardControl } from '../platform/control-guard.ts';
-import { applyRequestTimeouts } from '../platform/http-limits.ts';
+import { listenHttp, type HttpListener } from '../platform/http-server.ts';
 
 export type HarnessRoute = () => Promise<unknown>;
 
-export interface HarnessControl {
-  url: string;
-  close(): Promise<void>;
-}
+export type HarnessControl = HttpListener;
 
-export async function startHarnessControl(routes: Record<string, HarnessRoute>): Promise<HarnessControl> {
+export function startHarnessControl(routes: Record<string, HarnessRoute>): Promise<HarnessControl> {
   const listener = (request: IncomingMessage, response: ServerResponse): void => {
     const route = routes[`${request.method} ${request.url}`];
     const answer = (status: number, body: unknown) => {
@@ -29,21 +26,5 @@ export async function startHarnessControl(routes: Record<string, HarnessRoute>):
       (error: unknown) => answer(500, { error: error instanceof Error ? error.message : String(error) }),
     );
   };
-  const server: Server = applyRequestTimeouts(
-    createServer(guardControl(listener, (reason) => ({ error: reason }))),
-  );
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listenHttp(guardControl(listener, (reason) => ({ error: reason })));
 }

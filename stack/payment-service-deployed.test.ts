@@ -34,8 +34,8 @@ beforeAll(async () => {
   control = new PaymentServiceControlClient(simulator.controlUrl);
 });
 afterAll(async () => {
-  await simulator?.close();
-  await kaspi?.close();
+  await simulator?.stop();
+  await kaspi?.stop();
   rmSync(allowedDir, { recursive: true, force: true });
 });
 beforeEach(async () => {

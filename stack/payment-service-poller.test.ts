@@ -27,8 +27,8 @@ beforeAll(async () => {
   control = new PaymentServiceControlClient(simulator.controlUrl);
 });
 afterAll(async () => {
-  await simulator?.close();
-  await kaspi?.close();
+  await simulator?.stop();
+  await kaspi?.stop();
 });
 beforeEach(async () => {
   await Promise.all([control.reset(), kaspiControl.reset()]);

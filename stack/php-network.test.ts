@@ -104,8 +104,8 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  await stub?.close();
-  await Promise.all([mariadb?.stop(), egress?.close()]);
+  await stub?.stop();
+  await Promise.all([mariadb?.stop(), egress?.stop()]);
   await new Promise((resolve) => bystander?.close(resolve));
   rmSync(runDir, { recursive: true, force: true });
 });
@@ -231,7 +231,7 @@ describe('stopping', () => {
     const phpLog = stub.logFiles.php;
     const port = Number(new URL(stub.url).port);
     const namespace = readlinkSync(`/proc/${gateway.pid}/ns/net`);
-    await stub.close();
+    await stub.stop();
     expect(existsSync(`/proc/${gateway.pid}`)).toBe(false);
     // A namespace lives as long as a process is in it: no process may be left in PHP's.
     const inside = readdirSync('/proc').filter((pid) => {

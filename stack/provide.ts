@@ -9,7 +9,7 @@ import { profileOf } from '../simulator/payment-service/contracts/declared.ts';
 import { PaymentServiceControlClient } from '../simulator/payment-service/control-client.ts';
 import type { RunSettings } from './run-settings.ts';
 import { readStackInfo } from './stack-file.ts';
-import type { Stack } from './stack.ts';
+import { stackOf, type Stack } from './running-stack.ts';
 
 export async function provideStack(
   settings: RunSettings,
@@ -23,7 +23,7 @@ export async function provideStack(
       await new PaymentServiceControlClient(info.paymentService.controlUrl).setProfile(contract, {
         start: true,
       });
-    return { info, stop: async () => undefined };
+    return stackOf(info, async () => undefined);
   }
   // Loaded only to boot one: a runner given an external stack never needs the stack code.
   const [{ bootStackWith }, { chooseStackKind }] = await Promise.all([

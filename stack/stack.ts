@@ -22,6 +22,8 @@ import { createRunTls, defaultWebhookHosts, startSandbox } from '../platform/san
 import { copyRunLogs, saveJournal } from '../platform/keep-logs.ts';
 import type { NetworkRequest } from '../platform/namespace.ts';
 import { newRunId } from '../platform/run-dir.ts';
+import { Teardown } from '../platform/lifecycle.ts';
+import { stackOf, type Stack, type StackStopOptions } from './running-stack.ts';
 
 export interface StackOptions {
   runId?: string;
@@ -96,13 +98,7 @@ export interface StackInfo {
   bootMs: number;
 }
 
-export interface Stack {
-  info: StackInfo;
-  /** Stops every part, newest first; copies the logs to `keepLogsIn` before removing the run dir. */
-  stop(options?: { keepLogsIn?: string }): Promise<void>;
-}
-
-type Stopper = { name: string; stop: () => Promise<void> };
+export { stackOf, type Stack, type StackStopOptions } from './running-stack.ts';
 
 /**
  * Like Promise.all, but settles only when every start has: with Promise.all, one failing start (a
@@ -123,13 +119,9 @@ export async function bootStack(options: StackOptions): Promise<Stack> {
   const log = options.log ?? (() => undefined);
   const run = recordedRun(options.runId ?? newRunId(), log);
   const { runDir } = run;
-  const stoppers: Stopper[] = [];
-  let stopped = false;
-
+  const parts = new Teardown();
   let info: StackInfo | undefined;
-  const stop = async (stopOptions: { keepLogsIn?: string } = {}): Promise<void> => {
-    if (stopped) return;
-    stopped = true;
+  const stop = async (stopOptions: StackStopOptions): Promise<void> => {
     const keep = stopOptions.keepLogsIn;
     if (keep && info) {
       mkdirSync(keep, { recursive: true });
@@ -141,11 +133,7 @@ export async function bootStack(options: StackOptions): Promise<Stack> {
         ),
       ]);
     }
-    for (const part of stoppers.reverse()) {
-      const begun = Date.now();
-      await part.stop().catch((error: unknown) => log(`stopping ${part.name} failed: ${String(error)}`));
-      log(`stopped ${part.name} in ${Date.now() - begun} ms`);
-    }
+    await parts.stop({ log, signal: stopOptions.signal });
     run.stopRecording();
     if (keep) {
       const documentRoot = info?.bitrix.documentRoot;
@@ -171,16 +159,12 @@ export async function bootStack(options: StackOptions): Promise<Stack> {
     const { authorities, caCertFile } = await createRunTls(runDir.path);
     const ca = authorities.server;
     const [mariadb, postgres, kaspi] = await allStarted([
-      startMariadb({ runDir: runDir.path, signal: options.signal }).then(
-        (s) => (stoppers.push({ name: 'MariaDB', stop: s.stop }), s),
-      ),
-      startPostgres({ runDir: runDir.path, signal: options.signal }).then(
-        (s) => (stoppers.push({ name: 'PostgreSQL', stop: s.stop }), s),
-      ),
+      startMariadb({ runDir: runDir.path, signal: options.signal }).then((s) => parts.add('MariaDB', s)),
+      startPostgres({ runDir: runDir.path, signal: options.signal }).then((s) => parts.add('PostgreSQL', s)),
       startKaspiSimulator({
         organizations: [...sellers, fallbackOrganization],
         authorities,
-      }).then((s) => (stoppers.push({ name: 'Kaspi simulator', stop: s.close }), s)),
+      }).then((s) => parts.add('Kaspi simulator', s)),
     ]);
     const healthFile = join(runDir.path, 'health.jsonl');
     watchService(healthFile, 'MariaDB', mariadb.process);
@@ -195,9 +179,9 @@ export async function bootStack(options: StackOptions): Promise<Stack> {
       ...(options.paymentServiceContract ? { profile: options.paymentServiceContract } : {}),
       allowDirs: options.allowDirs,
     });
-    stoppers.push({ name: 'payment-service simulator', stop: paymentService.close });
+    parts.add('payment-service simulator', paymentService);
     const databaseWatch = watchPaymentServiceDatabase(healthFile, paymentService.controlUrl);
-    stoppers.push({ name: 'payment-service database watch', stop: async () => databaseWatch.stop() });
+    parts.add('payment-service database watch', { stop: async () => databaseWatch.stop() });
     const sandbox = await startSandbox({
       ca,
       caCertFile,
@@ -206,7 +190,7 @@ export async function bootStack(options: StackOptions): Promise<Stack> {
       paymentServiceHosts: options.paymentServiceHosts,
       log,
     });
-    stoppers.push({ name: 'egress proxy and webhook sink', stop: sandbox.close });
+    parts.add('egress proxy and webhook sink', sandbox);
     step();
     const apiBaseUrl = `${paymentService.url}/api`;
     log('starting the Bitrix stub (PHP)…');
@@ -233,11 +217,11 @@ export async function bootStack(options: StackOptions): Promise<Stack> {
       network: options.phpNetwork ?? 'auto',
       webhookUrl: options.webhookUrl ?? `https://${defaultWebhookHosts[0]}/hooks/kaspi`,
     });
-    stoppers.push({ name: 'Bitrix stub', stop: bitrix.close });
+    parts.add('Bitrix stub', bitrix);
     step();
     sandbox.egress.setClientDescriber(bitrix.describeEgressClient);
     const harness = await startHarnessControl({ 'POST /runbook': () => runRunbookChecks(bitrix) });
-    stoppers.push({ name: 'harness control API', stop: harness.close });
+    parts.add('harness control API', harness);
     if (bitrix.layout.note) log(bitrix.layout.note);
     if (bitrix.layout.networkNote) log(bitrix.layout.networkNote);
     watchService(healthFile, 'PHP (php -S)', bitrix.phpServer);
@@ -274,7 +258,7 @@ export async function bootStack(options: StackOptions): Promise<Stack> {
       bootMs: Date.now() - started,
     };
     step();
-    return { info, stop };
+    return stackOf(info, stop);
   } catch (error) {
     // An interrupted boot did not fail: nothing to keep.
     const interrupted = options.signal?.aborted === true;

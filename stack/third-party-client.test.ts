@@ -75,9 +75,9 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await stub?.close();
+  await stub?.stop();
   await mariadb?.stop();
-  await Promise.all([kaspi?.close(), paymentService?.close(), egress?.close()]);
+  await Promise.all([kaspi?.stop(), paymentService?.stop(), egress?.stop()]);
   rmSync(runDir, { recursive: true, force: true });
 });
 

@@ -35,7 +35,7 @@ if (name === 'simulator') {
   // journal (bounded) is left alone so its ring buffer is what the memory figures show.
   clearPurchases = () => sim.state.reset();
   journalSize = () => sim.journal.size;
-  stop = () => sim.close();
+  stop = () => sim.stop();
   send({ ready: sim.url });
 } else {
   const fixed = JSON.stringify({

@@ -8,7 +8,7 @@ let kaspi: KaspiSimulator;
 beforeAll(async () => {
   kaspi = await startKaspiSimulator({ tls: false });
 });
-afterAll(() => kaspi.close());
+afterAll(() => kaspi.stop());
 
 const qrCreate = async () =>
   (await (

@@ -38,7 +38,7 @@ async function kaspi(values: { port?: string; 'control-port'?: string; plain: bo
     tls: !values.plain,
   });
   // Handlers before the URLs: whoever reads them may signal at once (see up.ts).
-  const stopped = untilSignal(() => simulator.close());
+  const stopped = untilSignal(() => simulator.stop());
   if (!values.json)
     console.log('Kaspi simulator up (seeded with fixtures/sellers.json and the fallback organization):');
   print(values.json, [
@@ -89,7 +89,7 @@ async function paymentService(values: {
       controlPort: integerFlag('control-port', values['control-port']),
       allowDirs,
     });
-    stoppers.push(simulator.close);
+    stoppers.push(simulator.stop);
     interrupt.signal.throwIfAborted();
   } catch (error) {
     stopKilling();

@@ -36,7 +36,7 @@ beforeAll(async () => {
   reportsDir = await mkdtemp(join(tmpdir(), 'kh-verify-'));
 });
 afterAll(async () => {
-  await simulator?.close();
+  await simulator?.stop();
   if (reportsDir) await rm(reportsDir, { recursive: true, force: true });
 });
 beforeEach(async () => {

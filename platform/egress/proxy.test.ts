@@ -116,7 +116,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await proxy?.close();
+  await proxy?.stop();
   for (const s of [mtlsServer, plainServer, bystander]) await new Promise((r) => s?.close(r));
   rmSync(dir, { recursive: true, force: true });
 });

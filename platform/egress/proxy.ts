@@ -24,6 +24,7 @@ import { inProcessListener } from './in-process.ts';
 import { findRoute, normalizeHost, type EgressRoute } from './routes.ts';
 import { readSocksRequest, replyBytes, socksCommands, socksReply, socksVersion } from './socks.ts';
 import { forwardHttp, TlsTerminator } from './terminate.ts';
+import { running, type Running } from '../lifecycle.ts';
 
 export interface UnexpectedEgress {
   time: string;
@@ -66,7 +67,7 @@ export interface StartEgressProxyOptions {
   describeClient?: ClientDescriber;
 }
 
-export interface EgressProxy {
+export interface EgressProxy extends Running {
   /**
    * `http://127.0.0.1:<port>`: the value for http_proxy, and the base of the control paths. The same
    * port speaks SOCKS5: `socks5h://127.0.0.1:<port>` is the value for HTTPS_PROXY (see socks.ts).
@@ -94,7 +95,6 @@ export interface EgressProxy {
    * refusal can still name the process behind it.
    */
   acceptConnection(socket: Socket, origin?: ConnectionOrigin): void;
-  close(): Promise<void>;
 }
 
 const controlPrefix = '/__egress/';
@@ -315,36 +315,38 @@ export async function startEgressProxy(options: StartEgressProxyOptions = {}): P
   });
   const port = (front.address() as AddressInfo).port;
 
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    addRoute: (route) => void routes.push(route),
-    routes: () => [...routes],
-    setScenario: (name) => void (scenario = name),
-    setClientDescriber: (describe) => void (describeClient = describe),
-    unexpected: (filter) => {
-      flush();
-      return refused.filter((e) => filter?.scenario === undefined || e.scenario === filter.scenario);
+  return running<EgressProxy>(
+    {
+      url: `http://127.0.0.1:${port}`,
+      port,
+      addRoute: (route) => void routes.push(route),
+      routes: () => [...routes],
+      setScenario: (name) => void (scenario = name),
+      setClientDescriber: (describe) => void (describeClient = describe),
+      unexpected: (filter) => {
+        flush();
+        return refused.filter((e) => filter?.scenario === undefined || e.scenario === filter.scenario);
+      },
+      clearUnexpected: () => {
+        flush();
+        refused.length = 0;
+      },
+      record: (event) => push({ ...event, time: event.time ?? new Date().toISOString(), scenario }),
+      onBeforeRead: (run) => {
+        flushers.add(run);
+        return () => void flushers.delete(run);
+      },
+      acceptConnection: (socket, origin) => {
+        sandboxed.add(socket);
+        accept(socket, origin);
+      },
     },
-    clearUnexpected: () => {
-      flush();
-      refused.length = 0;
-    },
-    record: (event) => push({ ...event, time: event.time ?? new Date().toISOString(), scenario }),
-    onBeforeRead: (run) => {
-      flushers.add(run);
-      return () => void flushers.delete(run);
-    },
-    acceptConnection: (socket, origin) => {
-      sandboxed.add(socket);
-      accept(socket, origin);
-    },
-    close: () =>
+    () =>
       new Promise<void>((resolve) => {
         terminator?.close();
         for (const socket of sockets) socket.destroy();
         server.close(); // stops its timeout checks; it never listened, so there is nothing to wait for
         front.close(() => resolve());
       }),
-  };
+  );
 }

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { controlRefusal, sendRefusal } from '../control-guard.ts';
 import type { EgressTarget } from './routes.ts';
 import { clientCertHeader } from './terminate.ts';
+import { running, type Running } from '../lifecycle.ts';
 
 export interface WebhookDelivery {
   time: string;
@@ -22,13 +23,12 @@ export interface WebhookDelivery {
   body: unknown;
 }
 
-export interface WebhookSink {
+export interface WebhookSink extends Running {
   url: string;
   /** Route target for the egress proxy (TLS terminated by the proxy). */
   target: EgressTarget;
   received(): WebhookDelivery[];
   clear(): void;
-  close(): Promise<void>;
 }
 
 const maxBody = 1_000_000;
@@ -76,15 +76,17 @@ export async function startWebhookSink(
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    target: { host: '127.0.0.1', port, mode: 'terminate' },
-    received: () => [...deliveries],
-    clear: () => void (deliveries.length = 0),
-    close: () =>
+  return running<WebhookSink>(
+    {
+      url: `http://127.0.0.1:${port}`,
+      target: { host: '127.0.0.1', port, mode: 'terminate' },
+      received: () => [...deliveries],
+      clear: () => void (deliveries.length = 0),
+    },
+    () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
-  };
+  );
 }

@@ -27,6 +27,7 @@ import type { ConnectionOrigin } from '../egress/proxy.ts';
 import { ManagedProcess } from '../process.ts';
 import { spliceSockets } from '../socket-splice.ts';
 import { waitUntil } from '../wait.ts';
+import { running, type Running } from '../lifecycle.ts';
 
 export const gatewayScript = join(dirname(fileURLToPath(import.meta.url)), 'gateway.mjs');
 
@@ -54,7 +55,7 @@ export interface StartNetnsOptions {
   recordLookups?: boolean;
 }
 
-export interface NetnsHolder {
+export interface NetnsHolder extends Running {
   /** The gateway's pid: it names the namespaces for nsenter. */
   pid: number;
   process: ManagedProcess;
@@ -63,7 +64,6 @@ export interface NetnsHolder {
   dnsLog?: string;
   /** Runs `command` inside the namespaces with `cwd` as PHP sees it; execs, so the pid stays. */
   wrap(command: string, args: readonly string[], cwd: string): { command: string; args: string[] };
-  stop(): Promise<void>;
 }
 
 function listen(server: Server, port: number): Promise<void> {
@@ -197,30 +197,32 @@ export async function startNetnsHolder(options: StartNetnsOptions): Promise<Netn
       '-m',
       '-n',
     ];
-    return {
-      pid: holder.pid,
-      process: holder,
-      inboundPorts,
-      ...(dnsLog ? { dnsLog } : {}),
-      wrap: (command, args, cwd) => ({
-        command: 'nsenter',
-        args: [
-          ...enter,
-          '--',
-          'sh',
-          '-c',
-          'cd "$1" && shift && exec "$@"',
-          'kh-netns',
-          cwd,
-          command,
-          ...args,
-        ],
-      }),
-      stop: async () => {
+    return running<NetnsHolder>(
+      {
+        pid: holder.pid,
+        process: holder,
+        inboundPorts,
+        ...(dnsLog ? { dnsLog } : {}),
+        wrap: (command, args, cwd) => ({
+          command: 'nsenter',
+          args: [
+            ...enter,
+            '--',
+            'sh',
+            '-c',
+            'cd "$1" && shift && exec "$@"',
+            'kh-netns',
+            cwd,
+            command,
+            ...args,
+          ],
+        }),
+      },
+      async () => {
         await holder.stop();
         await closeServers();
       },
-    };
+    );
   } catch (error) {
     for (const server of inbound) server.close();
     await closeServers();

@@ -35,7 +35,7 @@ export function socketWarningsIn(text: string): SocketEgress[] {
 export interface LogWatcher {
   /** Reads what was appended since the last look (the proxy calls it before its record is read). */
   flush(): void;
-  close(): void;
+  stop(): void;
 }
 
 /** Appends seen within this long are read together: php -S logs three lines per request. */
@@ -95,7 +95,7 @@ export function followAppends(file: string, onLines: (text: string) => void): Lo
   }
   return {
     flush,
-    close: () => {
+    stop: () => {
       clearTimeout(scheduled);
       flush();
       watcher?.close();

@@ -111,8 +111,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await stub?.close();
-  await Promise.all([mariadb?.stop(), kaspi?.close(), paymentService?.close()]);
+  await stub?.stop();
+  await Promise.all([mariadb?.stop(), kaspi?.stop(), paymentService?.stop()]);
   rmSync(runDir, { recursive: true, force: true });
 });
 

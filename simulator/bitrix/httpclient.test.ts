@@ -85,7 +85,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await egress?.close();
+  await egress?.stop();
   await new Promise((r) => server?.close(r));
   rmSync(runDir, { recursive: true, force: true });
 });

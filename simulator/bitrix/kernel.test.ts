@@ -33,7 +33,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await stub?.close();
+  await stub?.stop();
   await mariadb?.stop();
   rmSync(runDir, { recursive: true, force: true });
 });

@@ -56,9 +56,9 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  await stub?.close();
+  await stub?.stop();
   await mariadb?.stop();
-  await paymentService?.close();
+  await paymentService?.stop();
   rmSync(runDir, { recursive: true, force: true });
 });
 

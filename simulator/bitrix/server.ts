@@ -43,6 +43,7 @@ import {
   type PhpCliRunner,
 } from './php-runtime.ts';
 import { connectAsApp, seedBitrix } from './seed.ts';
+import { running, type Running } from '../../platform/lifecycle.ts';
 
 export { bitrixPhpEnv } from './php-runtime.ts';
 export {
@@ -92,7 +93,7 @@ export interface StartBitrixOptions {
   workers?: number;
 }
 
-export interface BitrixStub {
+export interface BitrixStub extends Running {
   url: string;
   /** Host path of the document root. */
   documentRoot: string;
@@ -126,7 +127,6 @@ export interface BitrixStub {
   database: { host: string; port: number; name: string; user: string; password: string };
   /** Empties bitrix/cache and bitrix/managed_cache, like the admin panel's "Clear cache". */
   clearCache(): Promise<void>;
-  close(): Promise<void>;
 }
 
 function describePhpProcess(traceDir: string, pid: number): string | undefined {
@@ -283,35 +283,37 @@ export async function startBitrix(options: StartBitrixOptions): Promise<BitrixSt
   };
   const runCli = phpCliRunner({ env: cliEnv, ini, layout: runLayout, defaultCwd: visibleDocumentRoot });
   const runCommand = layoutRunner({ env: cliEnv, layout: runLayout, defaultCwd: visibleDocumentRoot });
-  return {
-    url: php.url,
-    documentRoot,
-    visibleDocumentRoot,
-    layout: {
-      kind: layout.kind,
-      ...(layout.note ? { note: layout.note } : {}),
-      network: layout.network.kind,
-      ...(layout.network.kind === 'proxy-only' ? { networkNote: layout.network.note } : {}),
+  return running<BitrixStub>(
+    {
+      url: php.url,
+      documentRoot,
+      visibleDocumentRoot,
+      layout: {
+        kind: layout.kind,
+        ...(layout.note ? { note: layout.note } : {}),
+        network: layout.network.kind,
+        ...(layout.network.kind === 'proxy-only' ? { networkNote: layout.network.note } : {}),
+      },
+      ...(holder ? { networkGateway: holder.process } : {}),
+      phpServer: php.process,
+      logFiles,
+      runCli: async (args, runOptions) => reportCli(await runCli(args, runOptions)),
+      runCommand: async (command, args, runOptions) => reportCli(await runCommand(command, args, runOptions)),
+      describeEgressClient: (pid) => describePhpProcess(traceDir, pid),
+      database: {
+        host: options.mariadb.host,
+        port: options.mariadb.port,
+        name: options.mariadb.database.name,
+        user: options.mariadb.database.user,
+        password: options.mariadb.database.password,
+      },
+      clearCache: () => clearBitrixCache(documentRoot),
     },
-    ...(holder ? { networkGateway: holder.process } : {}),
-    phpServer: php.process,
-    logFiles,
-    runCli: async (args, runOptions) => reportCli(await runCli(args, runOptions)),
-    runCommand: async (command, args, runOptions) => reportCli(await runCommand(command, args, runOptions)),
-    describeEgressClient: (pid) => describePhpProcess(traceDir, pid),
-    database: {
-      host: options.mariadb.host,
-      port: options.mariadb.port,
-      name: options.mariadb.database.name,
-      user: options.mariadb.database.user,
-      password: options.mariadb.database.password,
-    },
-    clearCache: () => clearBitrixCache(documentRoot),
-    close: async () => {
+    async () => {
       await php.stop();
       for (const stop of stopFlushing) stop?.();
-      for (const watcher of watchers) watcher.close();
+      for (const watcher of watchers) watcher.stop();
       await holder?.stop();
     },
-  };
+  );
 }

@@ -149,9 +149,9 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await stub?.close();
+  await stub?.stop();
   await mariadb?.stop();
-  await Promise.all([kaspi?.close(), paymentService?.close(), egress?.close(), sink?.close()]);
+  await Promise.all([kaspi?.stop(), paymentService?.stop(), egress?.stop(), sink?.stop()]);
   rmSync(runDir, { recursive: true, force: true });
 });
 

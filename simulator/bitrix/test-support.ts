@@ -8,6 +8,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { issueServerCertificate, type RunAuthorities } from '../../platform/tls/ca.ts';
 import type { AddressInfo } from 'node:net';
+import { running, type Running } from '../../platform/lifecycle.ts';
 import type { BitrixStub } from './server.ts';
 
 /**
@@ -41,12 +42,11 @@ export interface RecordedRequest {
 
 export type FakeHandler = (request: RecordedRequest) => { status: number; body: unknown };
 
-export interface FakeServer {
+export interface FakeServer extends Running {
   url: string;
   port: number;
   requests: RecordedRequest[];
   handler: FakeHandler;
-  close(): Promise<void>;
 }
 
 export interface StartFakeOptions {
@@ -58,7 +58,7 @@ export interface StartFakeOptions {
 }
 
 export async function startFake(handler: FakeHandler, options: StartFakeOptions = {}): Promise<FakeServer> {
-  const fake: FakeServer = { url: '', port: 0, requests: [], handler, close: async () => undefined };
+  const fake = { url: '', port: 0, requests: [] as RecordedRequest[], handler };
   const listener = (req: IncomingMessage, res: import('node:http').ServerResponse): void => {
     let raw = '';
     req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
@@ -101,10 +101,12 @@ export async function startFake(handler: FakeHandler, options: StartFakeOptions 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   fake.port = (server.address() as AddressInfo).port;
   fake.url = `${options.mutualTls ? 'https' : 'http'}://127.0.0.1:${fake.port}`;
-  fake.close = () =>
-    new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
-  return fake;
+  return running<FakeServer>(
+    fake,
+    () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
 }

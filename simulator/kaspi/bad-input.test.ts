@@ -171,7 +171,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   agent.destroy();
-  await sim.close();
+  await sim.stop();
 });
 
 function send(base: URL, bad: BadRequest): Promise<Outcome> {

@@ -133,7 +133,7 @@ describe('one header block on the wire, whichever path and listener answers', ()
     mswOnlyUrl = `http://127.0.0.1:${(mswOnly.address() as AddressInfo).port}`;
   });
   afterAll(async () => {
-    await sim?.close();
+    await sim?.stop();
     await new Promise((resolve) => mswOnly?.close(resolve));
   });
 

@@ -16,7 +16,7 @@ beforeAll(async () => {
   control = new KaspiControlClient(sim.controlUrl);
 });
 afterAll(async () => {
-  await sim.close();
+  await sim.stop();
 });
 beforeEach(async () => {
   await control.reset();
@@ -180,7 +180,7 @@ describe('socket faults (below msw, on the raw socket)', () => {
     const [entry] = await ownControl.journal({ path: 'qr/create', limit: 1 });
     expect(entry).toMatchObject({ fault: 'hang', httpStatus: 0 });
     const started = performance.now();
-    await own.close();
+    await own.stop();
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(await pending).toBeInstanceOf(Error);
   });

@@ -23,7 +23,7 @@ export interface Fixture {
   /** Creates and pays (scan + confirm) a QR purchase. */
   paidPurchase(org: Organization, amount: number): Promise<number>;
   emulate(action: string, id: number): Promise<TlsAnswer>;
-  close(): Promise<void>;
+  stop(): Promise<void>;
 }
 
 export async function startFixture(options: KaspiSimulatorOptions = {}): Promise<Fixture> {
@@ -66,7 +66,7 @@ export async function startFixture(options: KaspiSimulatorOptions = {}): Promise
       return id;
     },
     emulate,
-    close: () => sim.close(),
+    stop: () => sim.stop(),
   };
 }
 
@@ -79,7 +79,7 @@ export function useFixture(options: KaspiSimulatorOptions = {}): Fixture {
   beforeAll(async () => {
     Object.assign(fixture, await startFixture(options));
   });
-  afterAll(() => fixture.close?.());
+  afterAll(() => fixture.stop?.());
   beforeEach(() => fixture.control.reset());
   return fixture;
 }

@@ -43,8 +43,8 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  await proxy?.close();
-  await sim?.close();
+  await proxy?.stop();
+  await sim?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 beforeEach(() => control.reset());

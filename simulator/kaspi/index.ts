@@ -29,7 +29,6 @@ export {
   type FaultSpec,
 } from './faults.ts';
 export { createFastPath } from './fast-path.ts';
-export { runKaspiSimulatorStandalone } from './main.ts';
 export { runParity, formatReport, type ParityOptions, type ParityReport } from './parity/run.ts';
 export { runParityCli } from './parity/cli.ts';
 export type { Difference } from './parity/compare.ts';

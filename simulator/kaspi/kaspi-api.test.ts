@@ -15,7 +15,7 @@ beforeAll(async () => {
   control = new KaspiControlClient(sim.controlUrl);
 });
 afterAll(async () => {
-  await sim.close();
+  await sim.stop();
 });
 beforeEach(async () => {
   await control.reset();

@@ -34,6 +34,7 @@ import { KaspiState } from './state.ts';
 import type { Clock } from '../shared/clock.ts';
 import { createTooling } from './tooling.ts';
 import type { Scheme } from './types.ts';
+import { running, type Running } from '../../platform/lifecycle.ts';
 
 /** Hostnames clients use for Kaspi (test host, production r3 and r1 hosts) plus local names. */
 export const kaspiHostnames: readonly string[] = [
@@ -67,7 +68,7 @@ export interface KaspiSimulatorOptions {
   authorities?: RunAuthorities;
 }
 
-export interface KaspiSimulator {
+export interface KaspiSimulator extends Running {
   /** The plain-HTTP listener serving every scheme (same as `listeners.plain`). */
   url: string;
   controlUrl: string;
@@ -80,7 +81,6 @@ export interface KaspiSimulator {
   journal: Journal;
   /** Injected faults (also reachable through the control API). */
   faults: FaultRegistry;
-  close(): Promise<void>;
 }
 
 const host = '127.0.0.1';
@@ -188,18 +188,19 @@ export async function startKaspiSimulator(options: KaspiSimulatorOptions = {}): 
     r3: schemeUrl('r3'),
   };
   urls = { kaspiUrl: listeners.plain, controlUrl: `http://${host}:${portOf(servers.control)}` };
-  let closing: Promise<void> | undefined;
-  return {
-    url: listeners.plain,
-    controlUrl: urls.controlUrl,
-    listeners,
-    ca: { certPem: ca.certPem },
-    issueClientCertificate: (commonName) => issueClientCertificate(partner, commonName),
-    state,
-    journal,
-    faults,
-    close: () => (closing ??= closeAll()),
-  };
+  return running<KaspiSimulator>(
+    {
+      url: listeners.plain,
+      controlUrl: urls.controlUrl,
+      listeners,
+      ca: { certPem: ca.certPem },
+      issueClientCertificate: (commonName) => issueClientCertificate(partner, commonName),
+      state,
+      journal,
+      faults,
+    },
+    closeAll,
+  );
 }
 
 export { schemes };

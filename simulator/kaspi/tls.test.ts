@@ -26,7 +26,7 @@ beforeAll(async () => {
   fromServerCa = await issueClientCertificate(authorities.server, 'partner-marketplace');
 });
 afterAll(async () => {
-  await sim.close();
+  await sim.stop();
 });
 
 const r3 = (cert?: IssuedCertificate, headers?: Record<string, string>): TlsCall =>
@@ -238,7 +238,7 @@ describe('plain HTTP scheme listeners (tls: false)', () => {
       const r1 = await fetch(`${plain.listeners.r1}/r1/v01/health/ping`);
       expect(((await r1.json()) as { StatusCode: number }).StatusCode).toBe(-10000);
     } finally {
-      await plain.close();
+      await plain.stop();
     }
   });
 });

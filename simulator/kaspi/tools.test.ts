@@ -17,7 +17,7 @@ beforeAll(async () => {
   control = new KaspiControlClient(sim.controlUrl);
 });
 afterAll(async () => {
-  await sim.close();
+  await sim.stop();
 });
 beforeEach(async () => {
   await control.reset();
@@ -67,7 +67,7 @@ describe('journal queries', () => {
       const info = await new KaspiControlClient(small.controlUrl).info();
       expect(info).toMatchObject({ journalSize: 3, journalCapacity: 3, journalTotal: 5 });
     } finally {
-      await small.close();
+      await small.stop();
     }
   });
 });

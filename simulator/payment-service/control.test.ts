@@ -16,7 +16,7 @@ beforeAll(async () => {
   control = new PaymentServiceControlClient(simulator.controlUrl);
 });
 afterAll(async () => {
-  await simulator?.close();
+  await simulator?.stop();
 });
 beforeEach(async () => {
   await control.reset();

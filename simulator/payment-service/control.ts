@@ -3,9 +3,6 @@
  * drive the simulator only through it (see control-client.ts). It answers only requests a page of
  * another origin cannot forge: 403 `{error}` otherwise (platform/control-guard.ts).
  */
-import { createServer, type Server } from 'node:http';
-import type { Socket } from 'node:net';
-import { once } from 'node:events';
 import type pg from 'pg';
 import {
   configPatchSchema,
@@ -19,7 +16,7 @@ import {
 } from './control-schemas.ts';
 import { guardControl } from '../../platform/control-guard.ts';
 import type { DatabaseState } from './database-watch.ts';
-import { applyRequestTimeouts } from '../../platform/http-limits.ts';
+import { listenHttp, type HttpListener } from '../../platform/http-server.ts';
 import { jsonRouter, type JsonResponse, type Route } from './http.ts';
 import type { RequestJournal } from './journal.ts';
 import { parseBody, toolRoutes, type ToolDeps } from './control-tools.ts';
@@ -143,10 +140,7 @@ export function controlRoutes({ pool, database, journal, lifecycle, tools }: Con
   ];
 }
 
-export interface ControlServer {
-  port: number;
-  close(): Promise<void>;
-}
+export type ControlServer = HttpListener;
 
 export async function startControlServer(deps: ControlDependencies, port = 0): Promise<ControlServer> {
   const router = jsonRouter(controlRoutes(deps), {
@@ -166,23 +160,8 @@ export async function startControlServer(deps: ControlDependencies, port = 0): P
     tooLarge: { status: 413, body: { error: 'body too large' } },
   });
   // A page on another origin must not switch the service down or inject faults (control-guard.ts).
-  const handler = guardControl(router, (reason) => ({ error: reason }));
-  const server: Server = applyRequestTimeouts(createServer(handler));
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  server.listen(port, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  if (!address || typeof address !== 'object') throw new Error('control server has no TCP address');
-  return {
-    port: address.port,
-    close: async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const socket of sockets) socket.destroy();
-      await closed;
-    },
-  };
+  return listenHttp(
+    guardControl(router, (reason) => ({ error: reason })),
+    port,
+  );
 }

@@ -33,7 +33,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   vi.restoreAllMocks();
-  await simulator?.close();
+  await simulator?.stop();
   await Promise.all([postgres?.stop(), revived?.stop()]);
   await rm(runDir, { recursive: true, force: true });
 });

@@ -29,6 +29,7 @@ import { resetData, seedConfigs } from './seed.ts';
 import { serviceHandler, type ActiveContract } from './service.ts';
 import { ServiceSwitch } from './switch.ts';
 import { createTlsListener, type TlsListener } from './tls.ts';
+import { running, type Running } from '../../platform/lifecycle.ts';
 
 export interface PaymentServiceSimulatorOptions {
   databaseUrl: string;
@@ -55,7 +56,7 @@ export interface PaymentServiceSimulatorOptions {
   onDatabaseChange?(state: DatabaseState): void;
 }
 
-export interface PaymentServiceSimulator {
+export interface PaymentServiceSimulator extends Running {
   /** http://127.0.0.1:PORT; the guide's routes live under /api (the PHP client's base URL is `${url}/api`). */
   url: string;
   controlUrl: string;
@@ -64,7 +65,6 @@ export interface PaymentServiceSimulator {
   tlsPort?: number;
   /** The simulated Bitrix proxy, when `kaspiVia` is `bitrix-proxy`. */
   bitrixProxyUrl?: string;
-  close(): Promise<void>;
 }
 
 function catalogue(deps: Parameters<typeof paymentRoutes>[0], database: () => DatabaseState): Catalogue {
@@ -123,7 +123,7 @@ export async function startPaymentServiceSimulator(
   const stopAll = async (): Promise<void> => {
     await poller.stop();
     await database.stop();
-    await Promise.allSettled([control?.close(), listener.down(), tls?.listener.down(), proxy?.close()]);
+    await Promise.allSettled([control?.stop(), listener.down(), tls?.listener.down(), proxy?.stop()]);
     await pool.end().catch(() => undefined);
   };
   try {
@@ -197,14 +197,15 @@ export async function startPaymentServiceSimulator(
       },
       options.controlPort ?? 0,
     );
-    let closing: Promise<void> | undefined;
-    return {
-      url: `http://127.0.0.1:${port}`,
-      controlUrl: `http://127.0.0.1:${control.port}`,
-      ...(tlsPort === undefined ? {} : { tlsUrl: `https://127.0.0.1:${tlsPort}`, tlsPort }),
-      ...(proxy ? { bitrixProxyUrl: proxy.url } : {}),
-      close: () => (closing ??= stopAll()),
-    };
+    return running<PaymentServiceSimulator>(
+      {
+        url: `http://127.0.0.1:${port}`,
+        controlUrl: `http://127.0.0.1:${control.port}`,
+        ...(tlsPort === undefined ? {} : { tlsUrl: `https://127.0.0.1:${tlsPort}`, tlsPort }),
+        ...(proxy ? { bitrixProxyUrl: proxy.url } : {}),
+      },
+      stopAll,
+    );
   } catch (error) {
     await stopAll();
     throw error;

@@ -7,6 +7,7 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { spliceSockets } from '../../platform/socket-splice.ts';
+import { running, type Running } from '../../platform/lifecycle.ts';
 
 /** The container's non-loopback IPv4 addresses (its bridge interface). */
 export function containerAddresses(): string[] {
@@ -20,9 +21,7 @@ function pipeToLoopback(client: Socket, port: number): void {
   spliceSockets(client, connect({ host: '127.0.0.1', port }));
 }
 
-export interface Forwarder {
-  close(): Promise<void>;
-}
+export type Forwarder = Running;
 
 export async function forwardToLoopback(ports: readonly number[]): Promise<Forwarder> {
   const servers: Server[] = [];
@@ -41,12 +40,8 @@ export async function forwardToLoopback(ports: readonly number[]): Promise<Forwa
       servers.push(server);
     }
   }
-  return {
-    close: async () => {
-      for (const socket of sockets) socket.destroy();
-      await Promise.all(
-        servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
-      );
-    },
-  };
+  return running<Forwarder>({}, async () => {
+    for (const socket of sockets) socket.destroy();
+    await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+  });
 }

@@ -16,7 +16,7 @@ import { containerLogs } from './runtime.ts';
 
 export interface HealthWatch {
   /** Stop listening (before the stack is taken down on purpose). */
-  close(): void;
+  stop(): void;
 }
 
 export function watchContainers(
@@ -73,7 +73,7 @@ export function watchContainers(
     });
   });
   return {
-    close: () => {
+    stop: () => {
       closing = true;
       // Only the `docker events` client this watch started, by its own handle.
       events.kill('SIGTERM');

@@ -22,7 +22,8 @@ import { startHarnessControl, type HarnessControl } from '../harness-control.ts'
 import { watchPaymentServiceDatabase, type DatabaseWatchHandle } from '../../platform/health.ts';
 import { freePort } from '../../platform/ports.ts';
 import { createRunDir, newRunId } from '../../platform/run-dir.ts';
-import type { Stack, StackInfo, StackOptions } from '../stack.ts';
+import type { StackInfo, StackOptions } from '../stack.ts';
+import { stackOf, type Stack, type StackStopOptions } from '../running-stack.ts';
 import { waitForHttp } from '../../platform/wait.ts';
 import { bitrixExec } from './bitrix-exec.ts';
 import { buildImages, imageEnvironment, imageSettings } from './images.ts';
@@ -173,14 +174,11 @@ export async function bootDockerStack(options: DockerStackOptions): Promise<Stac
   let harness: HarnessControl | undefined;
   let environmentUp: StartedDockerComposeEnvironment | undefined;
   let forgetProject: (() => void) | undefined;
-  let stopped = false;
-  const stop = async (stopOptions: { keepLogsIn?: string } = {}): Promise<void> => {
-    if (stopped) return;
-    stopped = true;
+  const stop = async (stopOptions: StackStopOptions): Promise<void> => {
     const begun = Date.now();
-    health?.close();
+    health?.stop();
     databaseWatch?.stop();
-    await harness?.close();
+    await harness?.stop();
     if (forgetProject) {
       await collectLogs(compose, project, runDir.logs);
       // Explicitly: no reaper stops them otherwise. `down` also removes the project's volumes.
@@ -307,7 +305,7 @@ export async function bootDockerStack(options: DockerStackOptions): Promise<Stac
       );
     }
     log(`docker stack ready in ${info.bootMs} ms (images ${buildMs} ms)`);
-    return { info, stop };
+    return stackOf(info, stop);
   } catch (error) {
     await stop({ keepLogsIn: join(process.cwd(), 'reports', 'failed-boot', runDir.runId) });
     throw error;

@@ -10,11 +10,10 @@
  */
 import { chmod, rm } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import { running, type Running } from '../../platform/lifecycle.ts';
 import { spliceSockets } from '../../platform/socket-splice.ts';
 
-export interface Relay {
-  close(): Promise<void>;
-}
+export type Relay = Running;
 
 type Dial = () => Socket;
 
@@ -94,5 +93,5 @@ export async function startRelays(specs: readonly RelaySpec[]): Promise<Relay> {
     await close();
     throw error;
   }
-  return { close };
+  return running<Relay>({}, close);
 }

@@ -196,7 +196,7 @@ export async function startSandboxService(
     const relays = await startRelays(bitrixRelays(mode, ports, sandbox.egress));
     return { ...sandbox, relays };
   } catch (error) {
-    await sandbox.close();
+    await sandbox.stop();
     throw error;
   }
 }

@@ -7,13 +7,17 @@
 import { allOrganizations } from '../../fixtures/organizations.ts';
 import { startKaspiSimulator } from '../../simulator/kaspi/server.ts';
 import { startPaymentServiceSimulator } from '../../simulator/payment-service/server.ts';
+import { Teardown, type Running } from '../../platform/lifecycle.ts';
 import { initBitrix } from './bitrix-init.ts';
 import { forwardToLoopback, type Forwarder } from './forward.ts';
 import { loadRunAuthorities, startSandboxService } from './sandbox-service.ts';
 import { networkModeFrom, peerHost, portsFrom, readyLine } from './settings.ts';
 
-interface Running {
-  close(): Promise<void>;
+/** The parts a container started, in that order: stopped newest first. */
+function parts(...started: [string, Running | undefined][]): Teardown {
+  const teardown = new Teardown();
+  for (const [name, part] of started) if (part) teardown.add(name, part);
+  return teardown;
 }
 
 async function start(service: string): Promise<Running | undefined> {
@@ -30,9 +34,7 @@ async function start(service: string): Promise<Running | undefined> {
       console.log(
         `egress proxy ${sandbox.egress.url}, webhook sink ${sandbox.sink.url}, bitrix relay 127.0.0.1:${ports.bitrix}`,
       );
-      return {
-        close: async () => (await forwarder?.close(), await sandbox.relays.close(), sandbox.close()),
-      };
+      return parts(['sandbox', sandbox], ['socket relays', sandbox.relays], ['forwarder', forwarder]);
     }
     case 'kaspi': {
       // The run's authorities from the sandbox container: PHP trusts the server CA; the partner CA
@@ -54,7 +56,7 @@ async function start(service: string): Promise<Running | undefined> {
       console.log(
         `Kaspi simulator ${kaspi.url}, control API ${kaspi.controlUrl}, TLS r1 ${kaspi.listeners.r1} r2 ${kaspi.listeners.r2} r3 ${kaspi.listeners.r3}`,
       );
-      return { close: async () => (await forwarder?.close(), kaspi.close()) };
+      return parts(['Kaspi simulator', kaspi], ['forwarder', forwarder]);
     }
     case 'payment-service': {
       const paymentService = await startPaymentServiceSimulator({
@@ -73,7 +75,7 @@ async function start(service: string): Promise<Running | undefined> {
       console.log(
         `payment-service simulator ${paymentService.url}/api (TLS ${paymentService.tlsUrl}), control API ${paymentService.controlUrl}`,
       );
-      return { close: async () => (await forwarder?.close(), paymentService.close()) };
+      return parts(['payment-service simulator', paymentService], ['forwarder', forwarder]);
     }
     case 'bitrix-init':
       await initBitrix(mode, ports, process.env);
@@ -92,7 +94,7 @@ try {
   if (running) {
     const stop = (signal: NodeJS.Signals): void => {
       console.log(`${signal}: stopping ${service}`);
-      running.close().then(
+      running.stop().then(
         () => process.exit(0),
         (error: unknown) => {
           console.error(`close failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -55,7 +55,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
-  await sim?.close();
+  await sim?.stop();
   await new Promise((resolve) => attacker?.close(resolve));
 });
 

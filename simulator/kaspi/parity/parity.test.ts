@@ -64,7 +64,7 @@ beforeAll(async () => {
   snapshotDir = await mkdtemp(join(tmpdir(), 'kaspi-parity-'));
 });
 afterAll(async () => {
-  await reference.close();
+  await reference.stop();
   for (const server of [altered, traced]) {
     await new Promise((resolve) => {
       server.close(resolve);

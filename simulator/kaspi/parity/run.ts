@@ -126,7 +126,7 @@ export async function runParity(options: ParityOptions): Promise<ParityReport> {
       differences: diffConversations(reference, simulator),
     };
   } finally {
-    await own?.close();
+    await own?.stop();
   }
 }
 

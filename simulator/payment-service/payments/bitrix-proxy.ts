@@ -5,9 +5,8 @@
  * `{"status": true, "data": {...}, "http_code": 200}`. It forwards to Kaspi r3 (here: a direct
  * gateway to the Kaspi simulator). `proxyGateway` is the payment-service's side of that wire.
  */
-import { createServer, type Server } from 'node:http';
-import { once } from 'node:events';
-import { applyRequestTimeouts, requestTarget } from '../../../platform/http-limits.ts';
+import { requestTarget } from '../../../platform/http-limits.ts';
+import { listenHttp, type HttpListener } from '../../../platform/http-server.ts';
 import type { KaspiGateway, KaspiOperation, KaspiResult, Merchant } from './gateway.ts';
 
 export const proxyPathPrefix = '/api/v2/paymentkaspi/';
@@ -44,54 +43,37 @@ async function forward(
   }
 }
 
-export interface BitrixProxy {
-  url: string;
-  close(): Promise<void>;
-}
+export type BitrixProxy = HttpListener;
 
-export async function startBitrixProxy(kaspi: KaspiGateway, accessToken: string): Promise<BitrixProxy> {
-  const server: Server = applyRequestTimeouts(
-    createServer((req, res) => {
-      const url = requestTarget(req.url) ?? new URL('http://localhost/');
-      const op = url.pathname.slice(proxyPathPrefix.length).replace(/\/$/, '') as KaspiOperation;
-      const send = (code: number, answer: ProxyAnswer): void => {
-        res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
-      };
-      if (req.method !== 'GET' || !url.pathname.startsWith(proxyPathPrefix) || !operations.includes(op)) {
-        send(404, { status: false, data: null, http_code: 404, message: 'unknown method' });
-        return;
-      }
-      if (url.searchParams.get('access_token') !== accessToken) {
-        send(401, { status: false, data: null, http_code: 401, message: 'invalid access_token' });
-        return;
-      }
-      forward(kaspi, op, url.searchParams).then(
-        (result) =>
-          result.ok
-            ? send(200, { status: true, data: result.data, http_code: 200 })
-            : send(200, {
-                status: false,
-                data: null,
-                http_code: 200,
-                message: result.message,
-                status_code: result.statusCode,
-              }),
-        () => send(500, { status: false, data: null, http_code: 500, message: 'proxy failure' }),
-      );
-    }),
-  );
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  if (!address || typeof address !== 'object') throw new Error('bitrix proxy has no TCP address');
-  return {
-    url: `http://127.0.0.1:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+export function startBitrixProxy(kaspi: KaspiGateway, accessToken: string): Promise<BitrixProxy> {
+  return listenHttp((req, res) => {
+    const url = requestTarget(req.url) ?? new URL('http://localhost/');
+    const op = url.pathname.slice(proxyPathPrefix.length).replace(/\/$/, '') as KaspiOperation;
+    const send = (code: number, answer: ProxyAnswer): void => {
+      res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+    };
+    if (req.method !== 'GET' || !url.pathname.startsWith(proxyPathPrefix) || !operations.includes(op)) {
+      send(404, { status: false, data: null, http_code: 404, message: 'unknown method' });
+      return;
+    }
+    if (url.searchParams.get('access_token') !== accessToken) {
+      send(401, { status: false, data: null, http_code: 401, message: 'invalid access_token' });
+      return;
+    }
+    forward(kaspi, op, url.searchParams).then(
+      (result) =>
+        result.ok
+          ? send(200, { status: true, data: result.data, http_code: 200 })
+          : send(200, {
+              status: false,
+              data: null,
+              http_code: 200,
+              message: result.message,
+              status_code: result.statusCode,
+            }),
+      () => send(500, { status: false, data: null, http_code: 500, message: 'proxy failure' }),
+    );
+  });
 }
 
 /** The payment-service's client of the proxy: the reference's query-string shape. */

@@ -1,0 +1,121 @@
+/**
+ * One lifecycle for every running part of a stack — a database, a simulator, the egress proxy, PHP:
+ * started by its own `start…()` (which waits until it is ready, or throws having cleaned up), stopped
+ * by `stop()`, which is idempotent (every caller awaits the same stop) and is also the part's
+ * `Symbol.asyncDispose`, so `await using` works. Parts started together are stopped together, newest
+ * first, by `Teardown`; `assemble()` builds a partial stack that way, for tests and small tools.
+ */
+
+export interface Running {
+  /** Stops the part; asking again awaits the same stop. */
+  stop(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/**
+ * `part` with an idempotent `stop` (and `Symbol.asyncDispose`) made of `stop`; `T` is the part's
+ * interface (inferred from where it is returned or assigned).
+ */
+export function running<T extends Running>(part: Omit<T, keyof Running>, stop: () => Promise<void>): T {
+  let stopping: Promise<void> | undefined;
+  const once = (): Promise<void> => (stopping ??= stop());
+  return Object.assign(part, { stop: once, [Symbol.asyncDispose]: once }) as unknown as T;
+}
+
+export interface StopOptions {
+  /** Aborted while stopping (a second Ctrl-C): the parts not stopped yet are stopped all at once. */
+  signal?: AbortSignal;
+  /** Hears `stopped <name> in <ms> ms`, or why a stop failed. */
+  log?: (line: string) => void;
+}
+
+/** Parts in the order they started; `stop()` stops them newest first, each once. */
+export class Teardown implements Running {
+  private readonly parts: { name: string; part: Pick<Running, 'stop'> }[] = [];
+  private stopping: Promise<void> | undefined;
+
+  /** Registers a started part (returned as it is); a part added after `stop()` is stopped at once. */
+  add<T extends Pick<Running, 'stop'>>(name: string, part: T): T {
+    this.parts.push({ name, part });
+    if (this.stopping) void this.stopping.then(() => this.stopPart({ name, part }, {}));
+    return part;
+  }
+
+  stop(options: StopOptions = {}): Promise<void> {
+    return (this.stopping ??= this.stopAll(options));
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.stop();
+  }
+
+  private async stopAll(options: StopOptions): Promise<void> {
+    const pending = [...this.parts].reverse();
+    while (pending.length > 0) {
+      if (options.signal?.aborted) {
+        await Promise.all(pending.splice(0).map((entry) => this.stopPart(entry, options)));
+        break;
+      }
+      await this.stopPart(pending.shift()!, options);
+    }
+  }
+
+  private async stopPart(entry: { name: string; part: Pick<Running, 'stop'> }, options: StopOptions) {
+    const begun = Date.now();
+    try {
+      await entry.part.stop();
+      options.log?.(`stopped ${entry.name} in ${Date.now() - begun} ms`);
+    } catch (error) {
+      options.log?.(
+        `stopping ${entry.name} failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+}
+
+type Starter<Parts, T> = (parts: Parts, signal?: AbortSignal) => Promise<T>;
+
+/**
+ * A partial stack, assembled part by part: each starter gets the parts started before it. `start()`
+ * starts them in order and returns them with one `stop()`; a start that fails stops what had started.
+ *
+ *   await using parts = await assemble()
+ *     .with('mariadb', () => startMariadb({ runDir }))
+ *     .with('bitrix', ({ mariadb }) => startBitrix({ runDir, mariadb }))
+ *     .start();
+ */
+export class Assembly<Parts extends Record<string, Pick<Running, 'stop'>>> {
+  private constructor(private readonly steps: readonly [string, Starter<never, Pick<Running, 'stop'>>][]) {}
+
+  static empty(): Assembly<Record<never, never>> {
+    return new Assembly([]);
+  }
+
+  with<K extends string, T extends Pick<Running, 'stop'>>(
+    name: K,
+    start: Starter<Parts, T>,
+  ): Assembly<Parts & Record<K, T>> {
+    return new Assembly([...this.steps, [name, start as Starter<never, Pick<Running, 'stop'>>]]);
+  }
+
+  async start(
+    options: { signal?: AbortSignal; log?: (line: string) => void } = {},
+  ): Promise<Parts & Running> {
+    const teardown = new Teardown();
+    const parts: Record<string, unknown> = {};
+    try {
+      for (const [name, start] of this.steps) {
+        options.signal?.throwIfAborted();
+        parts[name] = teardown.add(name, await start(parts as never, options.signal));
+      }
+    } catch (error) {
+      await teardown.stop({ log: options.log });
+      throw error;
+    }
+    return running<Parts & Running>(parts as Omit<Parts & Running, keyof Running>, () =>
+      teardown.stop({ log: options.log }),
+    );
+  }
+}
+
+export const assemble = (): Assembly<Record<never, never>> => Assembly.empty();
