@@ -6,18 +6,16 @@
 import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 import { chromiumArgs, chromiumExecutable } from './platform/chromium.ts';
-import { runReportDir, runSettings } from './stack/run-settings.ts';
+import { runReportDir, runSettings, runSettingsEnv } from './stack/run-settings.ts';
 
 // One run id and seed, shared by the global setup (runner process) and the test workers: the CLI's
 // settings, or defaults fixed here for a run started by hand.
-const settings = runSettings();
-// Headed runs need the full browser, not the headless shell. Workers do not see the runner's flags,
-// but they inherit its environment.
-if (
+const watched =
   ['--headed', '--debug', '--ui'].some((flag) => process.argv.some((arg) => arg.startsWith(flag))) ||
-  process.env.PWDEBUG
-)
-  process.env.KASPI_HARNESS_HEADED = '1';
+  process.env.PWDEBUG !== undefined;
+// Workers do not see the runner's flags, but they inherit its environment: the settings carry it.
+if (watched) Object.assign(process.env, runSettingsEnv({ ...runSettings(), headed: true }));
+const settings = runSettings();
 
 const runReports = join(runReportDir(settings), 'playwright');
 const { quiet } = settings;
@@ -46,7 +44,7 @@ export default defineConfig({
   use: {
     headless: true,
     launchOptions: {
-      executablePath: chromiumExecutable({ headed: process.env.KASPI_HARNESS_HEADED === '1' }),
+      executablePath: chromiumExecutable({ headed: settings.headed === true }),
       args: chromiumArgs,
     },
     // A failed test's second run keeps its trace (actions with their timings, network, console,

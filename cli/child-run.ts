@@ -4,6 +4,7 @@
  * `output`, which decides when the lines are shown (cli/held-output.ts).
  */
 import { spawn } from 'node:child_process';
+import { exitCodeOf } from '../platform/signals.ts';
 
 export interface ChildOutput {
   write(chunk: Buffer | string): void;
@@ -37,7 +38,7 @@ export async function runChild(
         resolvePromise(1);
       });
       // 'close', not 'exit': the piped output has been read to its end by then.
-      child.once('close', (code, signal) => resolvePromise(code ?? (signal === 'SIGINT' ? 130 : 1)));
+      child.once('close', (code, signal) => resolvePromise(code ?? (signal ? exitCodeOf(signal) : 1)));
     });
   } finally {
     process.off('SIGTERM', forward);

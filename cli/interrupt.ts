@@ -6,6 +6,8 @@
  * The handlers stay until `release()`: call it only once the next handlers are installed (those of
  * `untilSignal`, or of a runner child), so no signal ever meets Node's default action.
  */
+import { exitCodeOf } from '../platform/signals.ts';
+
 export interface Interrupt {
   readonly signal: AbortSignal;
   /** The process's exit code for the signal received (130 for SIGINT, 143 for SIGTERM), if any. */
@@ -26,7 +28,7 @@ export function interruptOnSignal(log: (line: string) => void = console.error): 
   process.on('SIGTERM', onSignal);
   return {
     signal: controller.signal,
-    exitCode: () => (received === undefined ? undefined : received === 'SIGINT' ? 130 : 143),
+    exitCode: () => (received === undefined ? undefined : exitCodeOf(received)),
     release: () => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);

@@ -13,7 +13,7 @@ import type { Stack, StackOptions } from '../stack/stack.ts';
 
 export interface OwnStacks {
   /**
-   * Starts booting; returns the runner's KASPI_HARNESS_STACK_FILE, which exists once the stack is
+   * Starts booting; returns the runner's stack file (run settings `stack.file`), which exists once the stack is
    * up (or a `.failed` file beside it says why it is not).
    */
   boot(name: string, options: StackOptions): string;

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { exitCodeOf } from '../platform/signals.ts';
 import { provideStack } from '../stack/provide.ts';
 import { runReportDir, runSettings } from '../stack/run-settings.ts';
 import type { Stack } from '../stack/stack.ts';
@@ -26,7 +27,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   };
   const onSignal = (signal: NodeJS.Signals) => {
     log(`${signal}: stopping the stack`);
-    void stopAll().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    void stopAll().finally(() => process.exit(exitCodeOf(signal)));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);

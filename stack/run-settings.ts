@@ -50,6 +50,11 @@ export const runSettingsSchema = z.strictObject({
   paymentServiceContract: z.string().min(1).optional(),
   /** Findings of severity `defect` the team accepts, by key, each with its written reason. */
   acceptedFindings: z.record(z.string().min(1), z.string().trim().min(1, 'give the reason')),
+  /**
+   * The browser scenarios watched by a person (Playwright's --headed, --debug, --ui): the full browser
+   * instead of the headless shell, and the order page's polling on real time instead of a moved clock.
+   */
+  headed: z.boolean().optional(),
 });
 
 export type RunSettings = z.infer<typeof runSettingsSchema>;

@@ -115,12 +115,13 @@ export class OrderPage {
 
   /**
    * Waits for the page's own polling to show `display`, at most `polls` polling intervals of the
-   * page's time (the interval Kaspi gave, data-polling-interval). With KASPI_HARNESS_REAL_CLOCK=1
-   * the test waits them out; otherwise the page's timers are moved on one interval at a time.
+   * page's time (the interval Kaspi gave, data-polling-interval). A run a person watches (headed,
+   * see stack/run-settings.ts) waits them out; otherwise the page's timers are moved on one interval
+   * at a time.
    */
   async expectStatus(display: 'Paid' | 'Failed' | 'Expired', { polls = 3 } = {}): Promise<void> {
     const interval = Number(await this.status.getAttribute('data-polling-interval')) || 5;
-    const realClock = process.env.KASPI_HARNESS_REAL_CLOCK === '1';
+    const realClock = runSettings().headed === true;
     for (let poll = 1; poll <= polls; poll++) {
       if (!realClock) await this.page.clock.runFor(interval * 1000);
       const final = await expect(this.status)

@@ -7,19 +7,19 @@
  * The reference classes must pass every suite used, in one run. A table (variant, bug, the test that
  * caught it or SURVIVED) goes to stdout and reports/kill-rate.{md,json}.
  *
- * Each run boots its own stack; runs go two at a time (KASPI_HARNESS_KILL_RATE_PARALLEL).
+ * Each run boots its own stack; as many runs at a time as the machine has cores.
  * KASPI_HARNESS_VARIANTS=a,b runs only those variants (and the reference against their suites).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { catcherOf, loadVariants, materializeVariant, type Variant } from '../../fixtures/variants.ts';
 import type { ReportedTest, RunReport } from '../report/model.ts';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
-const parallel = Number(process.env.KASPI_HARNESS_KILL_RATE_PARALLEL ?? 2);
+const parallel = availableParallelism();
 /** One run: stack boot, the suite, teardown. The longest suite used here takes about three minutes. */
 const runTimeoutMs = 10 * 60_000;
 

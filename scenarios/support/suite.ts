@@ -101,24 +101,6 @@ export async function kaspiR3<T = unknown>(
   }
 }
 
-/** The order as the storefront's order endpoint shows it. */
-export interface OrderView {
-  id: number;
-  accountNumber: string;
-  price: number;
-  payed: 'Y' | 'N';
-  statusId: string;
-  properties: Record<string, string>;
-}
-
-export async function orderView(stack: StackClients, orderId: number): Promise<OrderView> {
-  const response = await fetch(`${stack.info.bitrix.url}/local/api/order.php?id=${orderId}`);
-  const body = (await response.json()) as { ok: boolean; order?: OrderView };
-  if (!response.ok || !body.order)
-    throw new Error(`order.php?id=${orderId} answered HTTP ${response.status}`);
-  return body.order;
-}
-
 /** Runs `work` over `items` with at most `limit` in flight; results in input order. */
 export async function boundedAll<T, R>(
   items: readonly T[],

@@ -83,7 +83,10 @@ export interface StartBitrixOptions {
   egressProxy?: Pick<EgressProxy, 'url' | 'acceptConnection' | 'record' | 'onBeforeRead'>;
   /** PEM of the harness CA: PHP's curl.cainfo and openssl.cafile. */
   caCertFile?: string;
-  /** Default `relocatable` (the layout before the production layout existed); `auto` is recommended. */
+  /**
+   * Default `auto`: the production layout (/home/bitrix/www in a private mount namespace) where the
+   * machine allows it, else `relocatable` with the reason logged.
+   */
   productionLayout?: ProductionLayoutRequest;
   /** A private network namespace for PHP (needs the namespace layout); default `auto`. */
   network?: NetworkRequest;
@@ -169,7 +172,7 @@ async function outboundRelays(options: StartBitrixOptions): Promise<OutboundRela
 export async function startBitrix(options: StartBitrixOptions): Promise<BitrixStub> {
   const layout = resolveProductionLayout(
     options.runDir,
-    options.productionLayout ?? 'relocatable',
+    options.productionLayout ?? 'auto',
     options.network ?? 'auto',
   );
   const egressProxyUrl = options.egressProxy?.url ?? options.egressProxyUrl;
