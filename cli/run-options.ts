@@ -11,7 +11,7 @@ import { ContractError, profileOf } from '../simulator/payment-service/contracts
 import { defaultRunSettings, type RunSettings, type StackChoice } from '../stack/run-settings.ts';
 import type { StackOptions } from '../stack/stack.ts';
 import { integerFlag, UsageError } from './command.ts';
-import { loadConfig, type StackProvider } from './config.ts';
+import { loadConfig, stackProviders, type StackProvider } from './config.ts';
 
 export const runFlags = {
   config: { type: 'string' },
@@ -62,8 +62,6 @@ export interface RunOptions {
   json: boolean;
 }
 
-const providers: readonly StackProvider[] = ['auto', 'native', 'docker', 'external'];
-
 export function existingPath(flag: string, path: string, kind: 'file' | 'directory'): string {
   const absolute = resolve(path);
   const ok =
@@ -102,8 +100,8 @@ export async function parseRunOptions(
   const { values } = parseArgs({ args: argv, options: { ...runFlags, ...extraFlags }, strict: true });
   const config = await loadConfig(process.cwd(), values.config);
   const stack = (values.stack ?? config.stack ?? 'auto') as StackProvider;
-  if (!providers.includes(stack))
-    throw new UsageError(`--stack must be one of ${providers.join(', ')}, got "${stack}"`);
+  if (!stackProviders.includes(stack))
+    throw new UsageError(`--stack must be one of ${stackProviders.join(', ')}, got "${stack}"`);
   const sellers = values.seller?.map((raw) => integerFlag('seller', raw)!) ?? config.sellers;
   const stackFile = values['stack-file'] ?? config.stackFile;
   if (stack === 'external' && !stackFile) throw new UsageError('--stack external needs --stack-file FILE');
