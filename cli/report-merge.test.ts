@@ -192,10 +192,6 @@ describe('kaspi-harness run --shard', () => {
   it.each([
     [['run', '--shard', '3/2'], /--shard must be K\/N with 1 ≤ K ≤ N .*got "3\/2"/],
     [['run', '--shard', 'half'], /--shard must be K\/N/],
-    [
-      ['run', '--suite', 'health', '--shard', '1/2'],
-      /--shard 1\/2: only 1 suite to share; use at most 1 shard \(see/,
-    ],
     [['phase6', '--shard', '1/2'], /--shard: phase6 is one suite and runs whole/],
   ])('%j answers with one line and exit code 2', (args, message) => {
     const { code, err } = cli(...args);

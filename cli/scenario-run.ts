@@ -69,7 +69,8 @@ export async function runScenarios(
     'scenarios',
     ...reporters.flatMap((reporter) => ['--reporter', reporter]),
   ];
-  if (run.shard) args.push('--shard', `${run.shard.index}/${run.shard.count}`);
+  // A share may be empty (more shards than suites): it still reports, as an empty share.
+  if (run.shard) args.push('--shard', `${run.shard.index}/${run.shard.count}`, '--passWithNoTests');
   args.push(...(run.files ?? []));
   const vitest = join(repoRoot, 'node_modules', '.bin', 'vitest');
   const code = await runChild(vitest, args, { cwd: repoRoot, env: runnerEnv(settings), output });

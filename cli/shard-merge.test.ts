@@ -2,10 +2,20 @@
  * Sharding proven on real runs: the `health` and `contract` suites against classes with two routing
  * bugs, run whole and as two shards at the same time into one reports dir, then merged. The merged
  * report must judge the run as the whole run does — verdict, every check's state, root causes,
- * defects — and the shards must not have touched each other's files or `latest`.
+ * defects — and the shards must not have touched each other's files or `latest`. And a shard whose
+ * share is empty (more shards than suites) reports so, which a merge tells from a missing shard.
  */
 import { spawn } from 'node:child_process';
-import { lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import {
+  cpSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -128,4 +138,54 @@ describe('two shards merged, against one unsharded run', () => {
       .filter((name) => name.endsWith('-merged'));
     expect(junitFiles).toHaveLength(1);
   });
+});
+
+describe('a shard with an empty share', () => {
+  const reportsDir = join(temp, 'empty-share');
+  let emptyShard: CliRun;
+
+  beforeAll(async () => {
+    // One suite for two shards: vitest gives it to shard 1, shard 2 gets none.
+    emptyShard = await cli(['run', '--suite', 'health', '--shard', '2/2', '--reports-dir', reportsDir]);
+  }, runTimeoutMs);
+
+  it('passes, saying so, and leaves results that count as the shard', async () => {
+    expect(emptyShard.code).toBe(0);
+    expect(emptyShard.output).toContain('shard 2/2 gets none of the 1 suite (more shards than suites)');
+    const [folder] = readdirSync(reportsDir);
+    const results = readResults(join(reportsDir, folder!));
+    expect(results).toMatchObject({ verdict: 'pass', tests: [], shard: { index: 2, count: 2 } });
+
+    // Without shard 1 the merge names it missing and fails; with it (its results as shard 1 of the
+    // same run would leave them) the merged run passes.
+    const alone = await cli(['report', '--merge', '--reports-dir', reportsDir]);
+    expect(alone.code).toBe(1);
+    expect(alone.output).toContain('shard 1/2 left no results');
+    const first = join(reportsDir, folder!.replace('shard-2-of-2', 'shard-1-of-2'));
+    cpSync(join(reportsDir, folder!), first, { recursive: true });
+    const check = {
+      name: 'healthCheck() › true while the service answers 200',
+      file: 'scenarios/health.test.ts',
+      state: 'passed',
+      durationMs: 5,
+      errors: [],
+    };
+    writeFileSync(
+      join(first, 'results.json'),
+      JSON.stringify({
+        ...results,
+        runId: `${results.runId}-1`,
+        tests: [check],
+        totals: { ...results.totals, tests: 1, passed: 1 },
+        shard: { ...results.shard, index: 1 },
+      }),
+    );
+    const both = await cli(['report', '--merge', '--reports-dir', reportsDir]);
+    expect(both.code).toBe(0);
+    expect(readResults(join(reportsDir, 'latest'))).toMatchObject({
+      verdict: 'pass',
+      totals: { tests: 1, passed: 1 },
+      merged: { missing: [] },
+    });
+  }, 60_000);
 });

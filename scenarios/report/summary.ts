@@ -136,6 +136,9 @@ export function partLines(report: RunReport): string[] {
   if (report.shard) {
     const { index, count } = report.shard;
     return [
+      ...(report.tests.length
+        ? []
+        : [`Shard ${index}/${count} had no suites to run: more shards than suites.`]),
       `Shard ${index}/${count} of the catalogue: once every shard has run, \`kaspi-harness report --merge\` makes one report of them.`,
     ];
   }
