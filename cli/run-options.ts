@@ -46,6 +46,24 @@ export const runFlagsHelp = `  --config FILE        config file (default ./kaspi
   --seller ID          only this shop_id (repeatable; default every seller of fixtures/sellers.json)
   --quiet              less progress output`;
 
+/** `run --shard K/N`: the K-th of N deterministic shares of the catalogue (vitest's own sharding). */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/** `2/3` → { index: 2, count: 3 }, or a UsageError that says what is wrong. */
+export function parseShard(raw: string): Shard {
+  const match = /^(\d+)\/(\d+)$/.exec(raw.trim());
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || index < 1 || index > count)
+    throw new UsageError(
+      `--shard must be K/N with 1 ≤ K ≤ N (2/3: the second of three shards), got "${raw}"`,
+    );
+  return { index, count };
+}
+
 export interface RunOptions {
   seed: number;
   /** Absolute paths, checked to exist. */
@@ -58,6 +76,8 @@ export interface RunOptions {
   stackFile?: string;
   sellers?: number[];
   suites?: string[];
+  /** Only commands that shard read it (`run`); the others refuse it. */
+  shard?: Shard;
   quiet: boolean;
   json: boolean;
 }
@@ -97,7 +117,11 @@ export async function parseRunOptions(
   argv: string[],
   extraFlags: NonNullable<ParseArgsConfig['options']> = {},
 ): Promise<RunOptions> {
-  const { values } = parseArgs({ args: argv, options: { ...runFlags, ...extraFlags }, strict: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: { ...runFlags, shard: { type: 'string' }, ...extraFlags },
+    strict: true,
+  });
   const config = await loadConfig(process.cwd(), values.config);
   const stack = (values.stack ?? config.stack ?? 'auto') as StackProvider;
   if (!stackProviders.includes(stack))
@@ -124,6 +148,7 @@ export async function parseRunOptions(
     stackFile: stackFile && existingPath('--stack-file', stackFile, 'file'),
     sellers,
     suites: values.suite ?? config.suites,
+    shard: values.shard === undefined ? undefined : parseShard(values.shard),
     quiet: values.quiet,
     json: values.json,
   };
@@ -132,7 +157,7 @@ export async function parseRunOptions(
 /** What a runner started for these options gets; `overrides` for what the command decides itself. */
 export function runSettingsOf(
   options: RunOptions,
-  overrides: { runId?: string; stack?: StackChoice; stacks?: number } = {},
+  overrides: { runId?: string; stack?: StackChoice; stacks?: number; suites?: string[] } = {},
 ): RunSettings {
   const stack: StackChoice =
     overrides.stack ??
@@ -145,6 +170,7 @@ export function runSettingsOf(
     reportsDir: options.reportsDir,
     quiet: options.quiet,
     ...(options.sellers?.length ? { sellers: options.sellers } : {}),
+    ...(overrides.suites?.length ? { suites: overrides.suites } : {}),
     stack,
     stacks: overrides.stacks ?? 2,
     php: options.php,

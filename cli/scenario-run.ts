@@ -2,7 +2,7 @@
  * Runs scenario suites in a vitest child process. What the run needs travels as one object
  * (stack/run-settings.ts) that the global setup, the reporter and the workers read.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   runReportDir,
@@ -23,6 +23,14 @@ export function suiteFiles(suites: readonly string[]): string[] {
       throw new UsageError(`--suite ${suite}: no scenarios/${suite}.test.ts`);
     return file;
   });
+}
+
+/** Every suite of the catalogue (what the scenarios project includes), as paths like suiteFiles's. */
+export function catalogueFiles(): string[] {
+  return readdirSync(join(repoRoot, 'scenarios'))
+    .filter((file) => file.endsWith('.test.ts'))
+    .sort()
+    .map((file) => join('scenarios', file));
 }
 
 /** This process's environment for a runner of `settings`: the settings replace any inherited ones. */
@@ -46,7 +54,7 @@ function reportedVerdict(settings: RunSettings): 'pass' | 'fail' | undefined {
 }
 
 export async function runScenarios(
-  run: { settings: RunSettings; files?: string[] },
+  run: { settings: RunSettings; files?: string[]; shard?: { index: number; count: number } },
   output?: ChildOutput,
 ): Promise<number> {
   const { settings } = run;
@@ -61,6 +69,8 @@ export async function runScenarios(
     'scenarios',
     ...reporters.flatMap((reporter) => ['--reporter', reporter]),
   ];
+  // A share may be empty (more shards than suites): it still reports, as an empty share.
+  if (run.shard) args.push('--shard', `${run.shard.index}/${run.shard.count}`, '--passWithNoTests');
   args.push(...(run.files ?? []));
   const vitest = join(repoRoot, 'node_modules', '.bin', 'vitest');
   const code = await runChild(vitest, args, { cwd: repoRoot, env: runnerEnv(settings), output });

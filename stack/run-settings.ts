@@ -32,6 +32,8 @@ export const runSettingsSchema = z.strictObject({
   /** Where `<runId>/` report folders go. */
   reportsDir: absolutePath,
   quiet: z.boolean(),
+  /** Only these suites (scenarios/NAME.test.ts); the whole catalogue when absent. */
+  suites: z.array(z.string().min(1)).min(1).optional(),
   /** Only these shop ids; every seller of the fixtures when absent. */
   sellers: z.array(z.number().int().positive()).min(1).optional(),
   stack: stackChoice,

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { chooseStackKind } from '../../stack/docker/choose.ts';
 import { newRunId } from '../../platform/run-dir.ts';
-import type { Command } from '../command.ts';
+import { UsageError, type Command } from '../command.ts';
 import { browserReportDir, runBrowserScenarios } from '../browser-run.ts';
 import { HeldOutput } from '../held-output.ts';
 import { interruptOnSignal } from '../interrupt.ts';
@@ -21,7 +21,8 @@ prove it at the Kaspi simulator, in MySQL and in the paymentlog; then with the p
 own, the browser scenarios: each seller's storefront checkout in Chromium, by QR and by payment link,
 until the order page shows Paid (reports/<run>/playwright; their output follows the routing
 scenarios'). Writes reports/<run>/, prints how long each part took, and exits non-zero when any
-payment landed anywhere else or any browser checkout failed.
+payment landed anywhere else or any browser checkout failed. Phase 6 is one suite and runs whole: it
+does not shard (\`kaspi-harness run --shard K/N\` shares the catalogue between machines).
 
 Options:
 ${runFlagsHelp}
@@ -29,6 +30,10 @@ ${runFlagsHelp}
   async run(argv) {
     const browser = !argv.includes('--no-browser');
     const options = await parseRunOptions(argv.filter((arg) => arg !== '--no-browser'));
+    if (options.shard)
+      throw new UsageError(
+        '--shard: phase6 is one suite and runs whole; `kaspi-harness run --shard K/N` shares the catalogue',
+      );
     // One run id for both runners: the browser report lands in reports/<run>/playwright.
     const routing = runSettingsOf(options, { runId: newRunId(), stacks: 1 });
     if (options.stack === 'external')

@@ -6,6 +6,7 @@
  */
 import type { Verdict } from '../support/verdict.ts';
 import type { ReportedTest, RunReport } from './model.ts';
+import { partLines } from './summary.ts';
 
 const escapeHtml = (text: string) =>
   text.replace(
@@ -151,6 +152,9 @@ export function renderHtml(report: RunReport, options: { logFiles?: readonly str
 <body>
 <h1>Kaspi routing report <span class="badge ${report.verdict}" id="verdict">${report.verdict.toUpperCase()}</span></h1>
 <p class="meta">run ${escapeHtml(report.runId)} · ${escapeHtml(report.startedAt)} → ${escapeHtml(report.finishedAt)} · seed ${report.seed ?? '—'}</p>
+${partLines(report)
+  .map((line) => `<p class="meta part">${escapeHtml(line)}</p>`)
+  .join('')}
 <p id="totals">${t.tests} checks: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped · payments: ${t.correct} on the seller's BIN, ${t.diverted} diverted to the fallback, ${t.astray} to a wrong organization, ${t['not-paid']} not paid</p>
 ${defects(report)}
 ${causes(report)}

@@ -7,7 +7,7 @@ import type { Cause } from '../support/causes.ts';
 import type { Finding } from '../support/findings.ts';
 import type { RoutingResult, Verdict } from '../support/verdict.ts';
 
-export const reportSchemaVersion = 2;
+export const reportSchemaVersion = 3;
 
 export interface ReportedTest {
   /** The describe block and test names, joined with " › ". */
@@ -44,6 +44,46 @@ export interface DefectGroup {
   accepted?: string;
 }
 
+/**
+ * What decides a run's results besides the harness itself: shards that differ in any of it are not
+ * parts of one run and do not merge. Files are recorded by content (sha256), so that two CI machines
+ * that check the same site out under different paths agree.
+ */
+export interface RunInputs {
+  /** The suites asked for (scenarios/NAME.test.ts), sorted; null: the whole catalogue. */
+  suites: string[] | null;
+  /** The shop ids asked for, sorted; null: every seller of the fixtures. */
+  sellers: number[] | null;
+  /** `guide`, `deployed`, `sha256:…` of an OpenAPI file, or null: the stack's own default. */
+  paymentServiceContract: string | null;
+  /** `sha256:…` of the team's local/classes tree (paths and contents); null: the reference classes. */
+  phpClasses: string | null;
+  phpInit: string | null;
+  phpFiles: string | null;
+  /** The config's accepted defects, by key, with their reasons. */
+  acceptedFindings: Record<string, string>;
+  /** The CI pipeline the run belongs to (`github:owner/repo#run-id`, `gitlab:project#pipeline-id`); null outside CI. */
+  ci: string | null;
+}
+
+/** One share of the catalogue, run with `kaspi-harness run --shard index/count`. */
+export interface ShardOf {
+  /** 1-based. */
+  index: number;
+  count: number;
+  inputs: RunInputs;
+}
+
+/** A report merged from the shards of one run (`kaspi-harness report --merge`). */
+export interface MergedFrom {
+  count: number;
+  inputs: RunInputs;
+  /** The shard runs merged, by index. */
+  shards: { index: number; runId: string; startedAt: string; finishedAt: string }[];
+  /** Indexes of the shards that left no results: each is a failed check of the merged report. */
+  missing: number[];
+}
+
 export interface RunReport {
   schemaVersion: typeof reportSchemaVersion;
   runId: string;
@@ -57,6 +97,10 @@ export interface RunReport {
   causes: CauseGroup[];
   defects: DefectGroup[];
   tests: ReportedTest[];
+  /** Present on the results of one shard. */
+  shard?: ShardOf;
+  /** Present on a report merged from shards. */
+  merged?: MergedFrom;
 }
 
 export function summarizeTotals(tests: readonly ReportedTest[]): RunReport['totals'] {
@@ -153,9 +197,12 @@ export function groupDefects(
 
 /** A report read back from results.json (an older schema too), its derived parts computed again. */
 export function reassess(report: RunReport): RunReport {
-  const accepted = Object.fromEntries(
-    (report.defects ?? []).flatMap((defect) => (defect.accepted ? [[defect.key, defect.accepted]] : [])),
-  );
+  const accepted = {
+    ...(report.shard ?? report.merged)?.inputs.acceptedFindings,
+    ...Object.fromEntries(
+      (report.defects ?? []).flatMap((defect) => (defect.accepted ? [[defect.key, defect.accepted]] : [])),
+    ),
+  };
   return { ...report, schemaVersion: reportSchemaVersion, ...assessRun(report.tests, accepted) };
 }
 

@@ -5,13 +5,12 @@
  * it even when every check passed (the CLI exits by it). Runs without routing results (unit tests
  * alone) write nothing.
  */
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { Reporter, SerializedError, TestCase, TestModule } from 'vitest/node';
-import { renderHtml } from './html.ts';
-import { renderJunit } from './junit.ts';
+import type { Reporter, SerializedError, TestCase, TestModule, Vitest } from 'vitest/node';
 import { assessRun, reportSchemaVersion, type ReportedTest, type RunReport } from './model.ts';
+import { runInputsOf } from './run-inputs.ts';
 import { renderSummary } from './summary.ts';
+import { pointLatest, writeRunReport } from './write.ts';
 import { maskToken } from '../../fixtures/organizations.ts';
 import { runReportDir, runSettings } from '../../stack/run-settings.ts';
 import '../support/routing.ts';
@@ -66,6 +65,13 @@ function errorsOutsideChecks(
 
 export default class RoutingReporter implements Reporter {
   private readonly startedAt = new Date().toISOString();
+  /** vitest's own `--shard index/count`, when this run is one share of the catalogue. */
+  private shard: { index: number; count: number } | undefined;
+
+  onInit(vitest: Vitest): void {
+    const shard = vitest.config.shard;
+    this.shard = shard ? { index: shard.index, count: shard.count } : undefined;
+  }
 
   onTestRunEnd(
     testModules: ReadonlyArray<TestModule>,
@@ -78,9 +84,10 @@ export default class RoutingReporter implements Reporter {
       ),
       ...errorsOutsideChecks(testModules, unhandledErrors, root),
     ];
-    // Scenario runs get a report even when no payment was judged (every test timed out, say).
+    // Scenario runs get a report even when no payment was judged (every test timed out, say), and a
+    // shard even when its share was empty: the merge must tell an empty share from a missing one.
     const isScenario = (file: string) => /^scenarios\/[^/]+\.test\.ts$/.test(file);
-    if (!tests.some((test) => test.routing || isScenario(test.file))) return;
+    if (!this.shard && !tests.some((test) => test.routing || isScenario(test.file))) return;
     const settings = runSettings();
     const report: RunReport = {
       schemaVersion: reportSchemaVersion,
@@ -90,18 +97,13 @@ export default class RoutingReporter implements Reporter {
       seed: settings.seed,
       ...assessRun(tests, settings.acceptedFindings),
       tests,
+      ...(this.shard ? { shard: { ...this.shard, inputs: runInputsOf(settings) } } : {}),
     };
     const dir = runReportDir(settings);
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
-    writeFileSync(join(dir, 'junit.xml'), renderJunit(report));
     // The global teardown copies the stack's logs into logs/ after this reporter has run.
-    writeFileSync(join(dir, 'report.html'), renderHtml(report, { logFiles: ['logs/'] }));
-    const summary = renderSummary(report, { color: false, reportDir: relative(process.cwd(), dir) });
-    writeFileSync(join(dir, 'summary.txt'), `${summary}\n`);
-    const latest = join(settings.reportsDir, 'latest');
-    rmSync(latest, { force: true });
-    symlinkSync(settings.runId, latest);
+    writeRunReport(dir, report, { logFiles: ['logs/'] });
+    // A shard leaves `latest` alone: it is a part, and `report --merge` points it at the whole.
+    if (!this.shard) pointLatest(settings.reportsDir, settings.runId);
     console.log(
       renderSummary(report, {
         color: process.stdout.isTTY === true,

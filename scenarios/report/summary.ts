@@ -126,8 +126,32 @@ export function renderSummary(report: RunReport, options: { color: boolean; repo
     ].filter(Boolean);
     lines.push(paint(31, 'FAIL') + ` — ${parts.join('; ')}.` + moneyLine(routed));
   }
+  lines.push(...partLines(report));
   lines.push(`Report: ${options.reportDir}/ (report.html, results.json, junit.xml, logs/)`);
   return lines.join('\n');
+}
+
+/** Which share of the catalogue a shard ran, or which shards a merged report is made of. */
+export function partLines(report: RunReport): string[] {
+  if (report.shard) {
+    const { index, count } = report.shard;
+    return [
+      ...(report.tests.length
+        ? []
+        : [`Shard ${index}/${count} had no suites to run: more shards than suites.`]),
+      `Shard ${index}/${count} of the catalogue: once every shard has run, \`kaspi-harness report --merge\` makes one report of them.`,
+    ];
+  }
+  if (report.merged) {
+    const { count, shards, missing } = report.merged;
+    return [
+      `Merged from ${shards.length} of ${count} shards: ${shards.map((shard) => `${shard.index}/${count} (${shard.runId})`).join(', ')}.`,
+      ...(missing.length
+        ? [`Missing: ${missing.map((index) => `shard ${index}/${count}`).join(', ')} left no results.`]
+        : []),
+    ];
+  }
+  return [];
 }
 
 /** Whose money went where it should not, by kind; nothing when only non-routing checks failed. */
