@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { runReportDir, type RunSettings } from '../stack/run-settings.ts';
 import { runChild, type ChildOutput } from './child-run.ts';
+import { runnerCommand } from './runner-bin.ts';
 import { repoRoot, runnerEnv } from './scenario-run.ts';
 
 interface PlaywrightStats {
@@ -58,9 +59,9 @@ export function browserSummaryLine(code: number, reportDir: string): string {
 
 export async function runBrowserScenarios(settings: RunSettings, output?: ChildOutput): Promise<number> {
   const env = runnerEnv({ ...settings, stacks: 1 });
-  const playwright = join(repoRoot, 'node_modules', '.bin', 'playwright');
-  const args = ['test', '--config', join(repoRoot, 'playwright.config.ts')];
-  const code = await runChild(playwright, args, { cwd: repoRoot, env, output });
+  const playwright = runnerCommand('@playwright/test', 'playwright');
+  const args = [...playwright.args, 'test', '--config', join(repoRoot, 'playwright.config.ts')];
+  const code = await runChild(playwright.command, args, { cwd: repoRoot, env, output });
   const summary = browserSummaryLine(code, browserReportDir(settings));
   if (output) output.write(`${summary}\n`);
   else console.log(summary);

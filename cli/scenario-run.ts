@@ -12,6 +12,7 @@ import {
 } from '../stack/run-settings.ts';
 import { runChild, type ChildOutput } from './child-run.ts';
 import { UsageError } from './command.ts';
+import { runnerCommand } from './runner-bin.ts';
 
 export const repoRoot = join(import.meta.dirname, '..');
 
@@ -72,7 +73,11 @@ export async function runScenarios(
   // A share may be empty (more shards than suites): it still reports, as an empty share.
   if (run.shard) args.push('--shard', `${run.shard.index}/${run.shard.count}`, '--passWithNoTests');
   args.push(...(run.files ?? []));
-  const vitest = join(repoRoot, 'node_modules', '.bin', 'vitest');
-  const code = await runChild(vitest, args, { cwd: repoRoot, env: runnerEnv(settings), output });
+  const vitest = runnerCommand('vitest', 'vitest');
+  const code = await runChild(vitest.command, [...vitest.args, ...args], {
+    cwd: repoRoot,
+    env: runnerEnv(settings),
+    output,
+  });
   return code === 0 && reportedVerdict(settings) === 'fail' ? 1 : code;
 }
