@@ -3,9 +3,11 @@ import { runSettings } from './stack/run-settings.ts';
 
 // One run id and seed for the whole run, shared by the global setup (in this process), the reporter
 // and the workers: the CLI's settings, or defaults fixed here for a run started by hand.
-runSettings();
+const settings = runSettings();
 
 export default defineConfig({
+  // The harness's own folder, also when the CLI runs from a site's directory with this file as --config.
+  root: import.meta.dirname,
   test: {
     reporters: ['default', './scenarios/report/reporter.ts'],
     // Two cores here; scenario files get one stack per worker (scenarios/support/stack-pool.ts).
@@ -30,10 +32,15 @@ export default defineConfig({
       {
         test: {
           name: 'scenarios',
-          include: ['scenarios/*.test.ts'],
+          // The site's own scenario files (`scenariosDir`) run beside the catalogue, on its stacks.
+          include: [
+            'scenarios/*.test.ts',
+            ...(settings.scenariosDir ? [`${settings.scenariosDir}/**/*.test.ts`] : []),
+          ],
           globalSetup: ['./scenarios/global-setup.ts'],
-          // A dead stack service fails the rest of the run at once, by name.
-          setupFiles: ['./scenarios/support/stack-deaths.ts'],
+          // The worker's run settings first (a site's sellers file), then: a dead stack service
+          // fails the rest of the run at once, by name.
+          setupFiles: ['./scenarios/support/worker-settings.ts', './scenarios/support/stack-deaths.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

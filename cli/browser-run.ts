@@ -9,7 +9,8 @@ import { join, relative } from 'node:path';
 import { runReportDir, type RunSettings } from '../stack/run-settings.ts';
 import { runChild, type ChildOutput } from './child-run.ts';
 import { runnerCommand } from './runner-bin.ts';
-import { repoRoot, runnerEnv } from './scenario-run.ts';
+import { runnerEnv } from './scenario-run.ts';
+import { harnessRoot } from './suites.ts';
 
 interface PlaywrightStats {
   expected: number;
@@ -60,8 +61,8 @@ export function browserSummaryLine(code: number, reportDir: string): string {
 export async function runBrowserScenarios(settings: RunSettings, output?: ChildOutput): Promise<number> {
   const env = runnerEnv({ ...settings, stacks: 1 });
   const playwright = runnerCommand('@playwright/test', 'playwright');
-  const args = [...playwright.args, 'test', '--config', join(repoRoot, 'playwright.config.ts')];
-  const code = await runChild(playwright.command, args, { cwd: repoRoot, env, output });
+  const args = [...playwright.args, 'test', '--config', join(harnessRoot, 'playwright.config.ts')];
+  const code = await runChild(playwright.command, args, { cwd: process.cwd(), env, output });
   const summary = browserSummaryLine(code, browserReportDir(settings));
   if (output) output.write(`${summary}\n`);
   else console.log(summary);

@@ -34,7 +34,10 @@ describe('kaspi-harness CLI', () => {
   it.each([
     [['nonsense'], /unknown command "nonsense"/],
     [['phase6', '--bogus'], /Unknown option '--bogus' \(see kaspi-harness phase6 --help\)/],
-    [['run', '--suite', 'no-such-suite'], /--suite no-such-suite: no scenarios\/no-such-suite.test.ts/],
+    [
+      ['run', '--suite', 'routng'],
+      /--suite routng: no such suite — did you mean "routing"\? \(suites: cache, contract, .*routing/,
+    ],
     [['run', '--php-classes', '/no/such/dir'], /--php-classes \/no\/such\/dir: no such directory/],
     [['run', '--seed', 'abc'], /--seed must be an integer, got "abc"/],
     [['run', '--stack', 'cloud'], /--stack must be one of auto, native, docker, external/],

@@ -21,9 +21,9 @@ const path = z.string().min(1, 'a path');
 export const harnessConfigSchema = z.strictObject({
   /** Seed for customers and baskets; the same seed replays a run. */
   seed: z.number().int('an integer').optional(),
-  /** The team's own `local/classes` tree instead of the reference classes. */
+  /** The team's own `local/classes` tree (default ./local/classes when present, else the reference classes). */
   phpClasses: path.optional(),
-  /** The team's own `local/php_interface/init.php`. */
+  /** The team's own `local/php_interface/init.php` (default ./local/php_interface/init.php when present). */
   phpInit: path.optional(),
   /** harness-files.json: files the team's code opens by absolute path, made from test material. */
   phpFiles: path.optional(),
@@ -33,7 +33,11 @@ export const harnessConfigSchema = z.strictObject({
   stack: z.enum(stackProviders).optional(),
   /** For `stack: 'external'`: the StackInfo JSON that `kaspi-harness up --json` printed. */
   stackFile: path.optional(),
-  /** Suites `run` runs by default (file names under scenarios/, without `.test.ts`). */
+  /** The site's own sellers file (the format of the harness's fixtures/sellers.json). */
+  sellersFile: path.optional(),
+  /** The site's own scenario files, `*.test.ts` under this folder (default ./kaspi-scenarios when present). */
+  scenariosDir: path.optional(),
+  /** Suites `run` runs by default (catalogue names as `run --list` shows them, or the site's own). */
   suites: z.array(z.string().min(1)).optional(),
   /** Only these shop ids (default: every seller of fixtures/sellers.json). */
   sellers: z.array(z.number().int('a whole shop id').positive('a positive shop id')).optional(),
@@ -64,7 +68,15 @@ export const configFileNames = [
 ] as const;
 
 const configKeys = Object.keys(harnessConfigSchema.shape);
-const pathKeys = ['phpClasses', 'phpInit', 'phpFiles', 'reportsDir', 'stackFile'] as const;
+const pathKeys = [
+  'phpClasses',
+  'phpInit',
+  'phpFiles',
+  'reportsDir',
+  'stackFile',
+  'sellersFile',
+  'scenariosDir',
+] as const;
 
 /** What a value is, as an error says it: `"abc" (a string)`. */
 const shown = (value: unknown): string =>

@@ -6,12 +6,14 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { useSellersFile } from '../fixtures/organizations.ts';
 import { defaultSeed } from '../fixtures/seed.ts';
 import { ContractError, profileOf } from '../simulator/payment-service/contracts/declared.ts';
 import { defaultRunSettings, type RunSettings, type StackChoice } from '../stack/run-settings.ts';
 import type { StackOptions } from '../stack/stack.ts';
 import { integerFlag, UsageError } from './command.ts';
 import { loadConfig, stackProviders, type StackProvider } from './config.ts';
+import { siteScenariosDir } from './suites.ts';
 
 export const runFlags = {
   config: { type: 'string' },
@@ -24,6 +26,8 @@ export const runFlags = {
   stack: { type: 'string' },
   'stack-file': { type: 'string' },
   seller: { type: 'string', multiple: true },
+  'sellers-file': { type: 'string' },
+  'scenarios-dir': { type: 'string' },
   suite: { type: 'string', multiple: true },
   quiet: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
@@ -31,8 +35,9 @@ export const runFlags = {
 
 export const runFlagsHelp = `  --config FILE        config file (default ./kaspi-harness.config.ts when present)
   --seed N             seed for customers and baskets (default ${defaultSeed}; the same seed replays a run)
-  --php-classes DIR    the team's own local/classes tree instead of the reference classes
-  --php-init FILE      the team's own local/php_interface/init.php
+  --php-classes DIR    the team's own local/classes tree (default ./local/classes when there is one,
+                       else the harness's reference classes)
+  --php-init FILE      the team's own init.php (default ./local/php_interface/init.php when present)
   --php-files FILE     harness-files.json: files the code opens by absolute path (certificates), made
                        from test material (default: the one in --php-classes, else client.crt/.key)
   --payment-service-contract guide|deployed|FILE
@@ -43,7 +48,10 @@ export const runFlagsHelp = `  --config FILE        config file (default ./kaspi
   --stack KIND         native (local processes), docker (containers), external (with --stack-file), or
                        auto (default: native where PHP, MariaDB and PostgreSQL are installed, else docker)
   --stack-file FILE    for --stack external: the JSON that \`kaspi-harness up --json\` printed
-  --seller ID          only this shop_id (repeatable; default every seller of fixtures/sellers.json)
+  --seller ID          only this shop_id (repeatable; default every seller of the sellers file)
+  --sellers-file FILE  the marketplace's own sellers (JSON like the harness's fixtures/sellers.json)
+  --scenarios-dir DIR  the site's own scenario files, *.test.ts under DIR, run beside the catalogue
+                       (default ./kaspi-scenarios when there is one)
   --quiet              less progress output`;
 
 /** `run --shard K/N`: the K-th of N deterministic shares of the catalogue (vitest's own sharding). */
@@ -75,6 +83,10 @@ export interface RunOptions {
   stack: StackProvider;
   stackFile?: string;
   sellers?: number[];
+  /** Absolute, checked to be a valid sellers file. */
+  sellersFile?: string;
+  /** Absolute: the site's own scenario files. */
+  scenariosDir?: string;
   suites?: string[];
   /** Only commands that shard read it (`run`); the others refuse it. */
   shard?: Shard;
@@ -98,6 +110,25 @@ export function existingPath(flag: string, path: string, kind: 'file' | 'directo
  */
 export function allowDirFlags(raw: readonly string[] | undefined): string[] | undefined {
   return raw?.map((dir) => existingPath('--allow-dir', dir, 'directory'));
+}
+
+/** `./relative` when the working directory has it: a site's repository in its production layout. */
+function presentIn(relativePath: string, kind: 'file' | 'directory'): string | undefined {
+  const absolute = resolve(relativePath);
+  if (!existsSync(absolute)) return undefined;
+  return (kind === 'file' ? statSync(absolute).isFile() : statSync(absolute).isDirectory())
+    ? absolute
+    : undefined;
+}
+
+/** The sellers file, read and checked now (a mistake is a usage error), then adopted by this process. */
+function checkedSellersFile(path: string): string {
+  try {
+    useSellersFile(path);
+  } catch (error) {
+    throw new UsageError(`--sellers-file: ${(error as Error).message}`);
+  }
+  return path;
 }
 
 /** `guide`/`deployed` as they are; a file made absolute and checked to be an OpenAPI document. */
@@ -129,8 +160,10 @@ export async function parseRunOptions(
   const sellers = values.seller?.map((raw) => integerFlag('seller', raw)!) ?? config.sellers;
   const stackFile = values['stack-file'] ?? config.stackFile;
   if (stack === 'external' && !stackFile) throw new UsageError('--stack external needs --stack-file FILE');
-  const phpClasses = values['php-classes'] ?? config.phpClasses;
-  const phpInit = values['php-init'] ?? config.phpInit;
+  const phpClasses = values['php-classes'] ?? config.phpClasses ?? presentIn('local/classes', 'directory');
+  const phpInit = values['php-init'] ?? config.phpInit ?? presentIn('local/php_interface/init.php', 'file');
+  const sellersFile = values['sellers-file'] ?? config.sellersFile;
+  const scenariosDir = values['scenarios-dir'] ?? config.scenariosDir;
   const phpFiles = values['php-files'] ?? config.phpFiles;
   return {
     seed: integerFlag('seed', values.seed) ?? config.seed ?? defaultSeed,
@@ -147,6 +180,10 @@ export async function parseRunOptions(
     stack,
     stackFile: stackFile && existingPath('--stack-file', stackFile, 'file'),
     sellers,
+    sellersFile: sellersFile && checkedSellersFile(existingPath('--sellers-file', sellersFile, 'file')),
+    scenariosDir: siteScenariosDir(
+      scenariosDir && existingPath('--scenarios-dir', scenariosDir, 'directory'),
+    ),
     suites: values.suite ?? config.suites,
     shard: values.shard === undefined ? undefined : parseShard(values.shard),
     quiet: values.quiet,
@@ -170,6 +207,8 @@ export function runSettingsOf(
     reportsDir: options.reportsDir,
     quiet: options.quiet,
     ...(options.sellers?.length ? { sellers: options.sellers } : {}),
+    ...(options.sellersFile ? { sellersFile: options.sellersFile } : {}),
+    ...(options.scenariosDir ? { scenariosDir: options.scenariosDir } : {}),
     ...(overrides.suites?.length ? { suites: overrides.suites } : {}),
     stack,
     stacks: overrides.stacks ?? 2,

@@ -14,7 +14,7 @@ import type { FaultSpec } from '../simulator/payment-service/control-client.ts';
 import { appendedSince, fileMark } from './support/bitrix-files.ts';
 import { because, causes } from './support/causes.ts';
 import { declaredContract } from './support/contract.ts';
-import { forEachSeller } from './support/each-seller.ts';
+import { forEachSeller, selectedSellers } from './support/each-seller.ts';
 import { tracePayment } from './support/routing.ts';
 import { basketFor, checkout } from '../simulator/bitrix/storefront-client.ts';
 import { clearCache, resetStack, scenarioFile } from './support/suite.ts';
@@ -182,7 +182,7 @@ describe('[fallback] slow answer within the client timeout', () => {
   });
   afterAll(() => stack.paymentService.reset());
 
-  for (const seller of sellers) {
+  for (const seller of selectedSellers()) {
     test.concurrent(
       `${seller.name} (${seller.shopId}), cold cache: still paid on its own BIN, ${slowMs} ms later`,
       async ({ task }) => {

@@ -12,6 +12,11 @@ import type { Stack } from '../stack/stack.ts';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const settings = runSettings();
+  // `run --list` only collects the tests: they reach no stack while being collected.
+  if (settings.collectOnly) {
+    project.provide('stacks', []);
+    return async () => undefined;
+  }
   const { runId } = settings;
   const log = (line: string) => settings.quiet || console.log(`[stack] ${line}`);
   const count = settings.stacks;

@@ -12,7 +12,14 @@ import { because, causes } from './support/causes.ts';
 import { forEachSeller } from './support/each-seller.ts';
 import { connectToStack } from './support/stack-context.ts';
 import { basketFor, fetchCatalogue, type CheckoutAttempt } from '../simulator/bitrix/storefront-client.ts';
-import { boundedAll, customerCheckout, judgeAttempt, recordFinding, resetStack } from './support/suite.ts';
+import {
+  boundedAll,
+  customerCheckout,
+  judgeAttempt,
+  recordFinding,
+  resetStack,
+  runSeed,
+} from './support/suite.ts';
 
 const perSeller = 30;
 const concurrency = 16;
@@ -20,7 +27,7 @@ const concurrency = 16;
 const maxConfigLookupsPerShop = 4;
 
 const stack = connectToStack();
-const faker = seededFaker(stack.info.seed);
+const faker = seededFaker(runSeed());
 let runs: { seller: Seller; attempt: CheckoutAttempt }[] = [];
 let wallMs = 0;
 

@@ -20,6 +20,7 @@ import { tracePayment } from './support/routing.ts';
 import type { Expectation } from './support/verdict.ts';
 import { connectToStack } from './support/stack-context.ts';
 import { forEachSeller, textHash } from './support/each-seller.ts';
+import { runSeed } from './support/suite.ts';
 import { fetchCatalogue, type Product } from '../simulator/bitrix/storefront-client.ts';
 
 const stack = connectToStack();
@@ -48,7 +49,7 @@ const pay = (
   context: PaymentContext,
   expectation: Expectation = 'seller',
 ) => {
-  const faker = seededFaker(stack.info.seed + textHash(`${scenario} ${seller.shopId}`));
+  const faker = seededFaker(runSeed() + textHash(`${scenario} ${seller.shopId}`));
   return tracePayment(stack, { scenario, seller, catalogue, faker, expectation, meta: task.meta, context });
 };
 const down = 'payment-service down (connection refused)';

@@ -7,6 +7,7 @@
  */
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
+import { useSellersFile } from '../fixtures/organizations.ts';
 import { defaultSeed } from '../fixtures/seed.ts';
 import { newRunId } from '../platform/run-dir.ts';
 
@@ -36,6 +37,12 @@ export const runSettingsSchema = z.strictObject({
   suites: z.array(z.string().min(1)).min(1).optional(),
   /** Only these shop ids; every seller of the fixtures when absent. */
   sellers: z.array(z.number().int().positive()).min(1).optional(),
+  /** The site's own sellers file (fixtures/organizations.ts's format) instead of fixtures/sellers.json. */
+  sellersFile: absolutePath.optional(),
+  /** The site's own scenario files (`*.test.ts` under it), run beside the catalogue. */
+  scenariosDir: absolutePath.optional(),
+  /** Collect the tests without running them (`run --list`): no stack is booted. */
+  collectOnly: z.boolean().optional(),
   stack: stackChoice,
   /** How many stacks the scenario runner boots (one per parallel worker). */
   stacks: z.number().int().min(1).max(8),
@@ -107,6 +114,7 @@ export function runSettings(env: NodeJS.ProcessEnv = process.env): RunSettings {
     throw new Error(`${runSettingsVariable} is not valid run settings: ${problems.join('; ')}`);
   }
   cached = { raw, settings: parsed.data };
+  useSellersFile(parsed.data.sellersFile);
   return parsed.data;
 }
 

@@ -5,7 +5,6 @@ import { newRunId } from '../../platform/run-dir.ts';
 import { verifyDeployment } from '../verify/checks.ts';
 import { declareLine, renderSummary, writeReports } from '../verify/output.ts';
 import { UsageError, integerFlag, type Command } from '../command.ts';
-import { repoRoot } from '../scenario-run.ts';
 
 const options = {
   'payment-service-url': { type: 'string' },
@@ -52,7 +51,7 @@ Options:
       expect: expect as (typeof contracts)[number],
       timeoutMs: integerFlag('timeout-ms', values['timeout-ms']),
     });
-    const dir = join(resolve(values['reports-dir'] ?? join(repoRoot, 'reports')), `verify-${newRunId()}`);
+    const dir = join(resolve(values['reports-dir'] ?? 'reports'), `verify-${newRunId()}`);
     const written = await writeReports(report, dir);
     console.log(renderSummary(report));
     console.log(declareLine(report, written.openapi));

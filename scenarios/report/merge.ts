@@ -40,6 +40,8 @@ function canonicalInputs(inputs: RunInputs): RunInputs {
     phpClasses: inputs.phpClasses,
     phpInit: inputs.phpInit,
     phpFiles: inputs.phpFiles,
+    sellersFile: inputs.sellersFile ?? null,
+    siteScenarios: inputs.siteScenarios ?? null,
     acceptedFindings: Object.fromEntries(
       Object.entries(inputs.acceptedFindings).sort(([a], [b]) => a.localeCompare(b)),
     ),
@@ -75,6 +77,14 @@ export function differenceOf(a: RunReport & { shard: ShardOf }, b: RunReport & {
     ],
     [x.phpInit !== y.phpInit, `init.php ${fileOr(x.phpInit, 'none')} vs ${fileOr(y.phpInit, 'none')}`],
     [x.phpFiles !== y.phpFiles, `--php-files ${fileOr(x.phpFiles, 'none')} vs ${fileOr(y.phpFiles, 'none')}`],
+    [
+      (x.sellersFile ?? null) !== (y.sellersFile ?? null),
+      `sellers file ${fileOr(x.sellersFile ?? null, 'bundled')} vs ${fileOr(y.sellersFile ?? null, 'bundled')}`,
+    ],
+    [
+      (x.siteScenarios ?? null) !== (y.siteScenarios ?? null),
+      `site scenarios ${fileOr(x.siteScenarios ?? null, 'none')} vs ${fileOr(y.siteScenarios ?? null, 'none')}`,
+    ],
     [
       JSON.stringify(canonicalInputs(x).acceptedFindings) !==
         JSON.stringify(canonicalInputs(y).acceptedFindings),

@@ -60,6 +60,10 @@ export interface RunInputs {
   phpClasses: string | null;
   phpInit: string | null;
   phpFiles: string | null;
+  /** `sha256:…` of the site's sellers file; null: the bundled sellers (absent in older results). */
+  sellersFile?: string | null;
+  /** `sha256:…` of the site's own scenario files; null: none (absent in older results). */
+  siteScenarios?: string | null;
   /** The config's accepted defects, by key, with their reasons. */
   acceptedFindings: Record<string, string>;
   /** The CI pipeline the run belongs to (`github:owner/repo#run-id`, `gitlab:project#pipeline-id`); null outside CI. */

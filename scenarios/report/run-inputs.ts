@@ -53,6 +53,8 @@ export function runInputsOf(settings: RunSettings, env: NodeJS.ProcessEnv = proc
     phpClasses: digestOrNull(settings.php.classesDir),
     phpInit: digestOrNull(settings.php.initFile),
     phpFiles: digestOrNull(settings.php.filesConfig),
+    sellersFile: digestOrNull(settings.sellersFile),
+    siteScenarios: digestOrNull(settings.scenariosDir),
     acceptedFindings: Object.fromEntries(
       Object.entries(settings.acceptedFindings).sort(([a], [b]) => a.localeCompare(b)),
     ),

@@ -11,6 +11,7 @@ import type { Faker } from '@faker-js/faker';
 import { clearBitrixCache } from '../../simulator/bitrix/cache.ts';
 import { afterAll, beforeAll } from 'vitest';
 import { seededFaker } from '../../fixtures/customers.ts';
+import { runSettings } from '../../stack/run-settings.ts';
 import { connectToStack, type StackClients } from './stack-context.ts';
 import {
   checkout,
@@ -178,13 +179,16 @@ export async function pollOrderStatus(stack: StackClients, orderId: number): Pro
   return body.order;
 }
 
+/** The run's seed (`--seed`): customers and baskets, so the same seed replays a run. */
+export const runSeed = (): number => runSettings().seed;
+
 /**
  * The usual start of a scenario file: this worker's stack, reset to its seeded state before the
  * file's tests, the seeded faker, and the storefront's catalogue (filled before the first test).
  */
 export function scenarioFile(): { stack: StackClients; faker: Faker; catalogue: Product[] } {
   const stack = connectToStack();
-  const faker = seededFaker(stack.info.seed);
+  const faker = seededFaker(runSeed());
   const catalogue: Product[] = [];
   beforeAll(async () => {
     await resetStack(stack);
