@@ -7,7 +7,7 @@ const headlessShell = '/usr/bin/chromium-headless-shell';
 
 /**
  * Which Chromium runs the pages: KASPI_HARNESS_CHROMIUM if set; else, headless, Debian's
- * chromium-headless-shell where it is installed (`npm run setup` installs it): the same Blink and
+ * chromium-headless-shell where it is installed (`npx kaspi-harness setup` installs it): the same Blink and
  * V8, without the full browser's UI processes, which cost about a third of the browser scenarios'
  * CPU on two cores (the headless shell is also what Playwright itself runs headless). A headed run
  * (`playwright test --headed` / `--debug`) needs the full browser.

@@ -36,7 +36,7 @@ export interface RunningPhpServer extends Running {
 }
 
 const missingMessage =
-  'PHP 8.2 with curl is missing: run `npm run setup` or `apt-get install php-cli php-curl php-mysql php-mbstring`';
+  'PHP 8.2 with curl is missing: run `npx kaspi-harness setup` or `apt-get install php-cli php-curl php-mysql php-mbstring`';
 const requiredExtensions = ['curl', 'mysqli', 'mbstring'] as const;
 
 let checkedPhp: Promise<void> | undefined;

@@ -34,7 +34,7 @@ export interface StartPostgresOptions {
   signal?: AbortSignal;
 }
 
-const missingMessage = 'PostgreSQL is missing: run `npm run setup` or `apt-get install postgresql`';
+const missingMessage = 'PostgreSQL is missing: run `npx kaspi-harness setup` or `apt-get install postgresql`';
 const serviceUser = 'postgres';
 
 interface Account {

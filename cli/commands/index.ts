@@ -44,6 +44,11 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./parity.ts')).parityCommand,
   },
   {
+    name: 'setup',
+    summary: 'install what the native stack needs and this machine lacks (PHP, MariaDB, PostgreSQL, Chromium)',
+    load: async () => (await import('./setup.ts')).setupCommand,
+  },
+  {
     name: 'report',
     summary: "re-render a run's report.html from its results.json, print its summary, or open it",
     load: async () => (await import('./report.ts')).reportCommand,

@@ -95,6 +95,8 @@ function ensureNodeVersion() {
 }
 
 function ensureNpmPackages() {
+  // Installed as a package (`npm i -D kaspi-harness`): the site's npm installed its dependencies.
+  if (!existsSync(join(root, 'package-lock.json'))) return;
   const marker = join(root, 'node_modules', '.package-lock.json');
   const lock = join(root, 'package-lock.json');
   const fresh = existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs;
@@ -115,7 +117,7 @@ function ensureSystemPackages() {
   const packages = missing.flatMap((part) => part.packages);
   const names = missing.map((part) => part.name).join(', ');
   const fix = `apt-get install -y ${packages.join(' ')}`;
-  if (checkOnly) fail(`${names} missing: run \`npm run setup\` or \`${fix}\`.`);
+  if (checkOnly) fail(`${names} missing: run \`npx kaspi-harness setup\` or \`${fix}\`.`);
   const isRoot = process.getuid?.() === 0;
   if (!existsSync('/usr/bin/apt-get'))
     fail(`${names} missing and this is not Debian/Ubuntu: install them by hand.`);
