@@ -121,14 +121,15 @@ function presentIn(relativePath: string, kind: 'file' | 'directory'): string | u
     : undefined;
 }
 
-/** The sellers file, read and checked now (a mistake is a usage error), then adopted by this process. */
-function checkedSellersFile(path: string): string {
+/** The site's sellers file, checked now (a mistake is a usage error) and adopted by this process. */
+export function adoptSellersFile(path: string): string {
+  const absolute = existingPath('--sellers-file', path, 'file');
   try {
-    useSellersFile(path);
+    useSellersFile(absolute);
   } catch (error) {
     throw new UsageError(`--sellers-file: ${(error as Error).message}`);
   }
-  return path;
+  return absolute;
 }
 
 /** `guide`/`deployed` as they are; a file made absolute and checked to be an OpenAPI document. */
@@ -180,7 +181,7 @@ export async function parseRunOptions(
     stack,
     stackFile: stackFile && existingPath('--stack-file', stackFile, 'file'),
     sellers,
-    sellersFile: sellersFile && checkedSellersFile(existingPath('--sellers-file', sellersFile, 'file')),
+    sellersFile: sellersFile && adoptSellersFile(sellersFile),
     scenariosDir: siteScenariosDir(
       scenariosDir && existingPath('--scenarios-dir', scenariosDir, 'directory'),
     ),

@@ -5,6 +5,8 @@ import { newRunId } from '../../platform/run-dir.ts';
 import { verifyDeployment } from '../verify/checks.ts';
 import { declareLine, renderSummary, writeReports } from '../verify/output.ts';
 import { UsageError, integerFlag, type Command } from '../command.ts';
+import { loadConfig } from '../config.ts';
+import { adoptSellersFile } from '../run-options.ts';
 
 const options = {
   'payment-service-url': { type: 'string' },
@@ -12,6 +14,8 @@ const options = {
   expect: { type: 'string' },
   'timeout-ms': { type: 'string' },
   'reports-dir': { type: 'string' },
+  'sellers-file': { type: 'string' },
+  config: { type: 'string' },
 } as const;
 
 const contracts = ['guide', 'deployed', 'both'] as const;
@@ -35,7 +39,10 @@ Options:
   --database-url URL         the service's PostgreSQL; a role with SELECT grants is enough
   --expect CONTRACT          guide (default: what the PHP client calls), deployed, or both
   --timeout-ms N             per request (default 10000, the PHP client's)
-  --reports-dir DIR          write <run>/verify.json and junit.xml under DIR instead of ./reports`,
+  --reports-dir DIR          write <run>/verify.json and junit.xml under DIR instead of ./reports
+  --sellers-file FILE        the marketplace's sellers to expect (default: the config's sellersFile,
+                             else the harness's fixtures/sellers.json)
+  --config FILE              config file (default ./kaspi-harness.config.ts when present)`,
   async run(argv) {
     const { values } = parseArgs({ args: argv, options, strict: true });
     const serviceUrl = values['payment-service-url'];
@@ -44,6 +51,9 @@ Options:
     if (!(contracts as readonly string[]).includes(expect)) {
       throw new UsageError(`--expect must be one of ${contracts.join(', ')}, got "${expect}"`);
     }
+    const sellersFile =
+      values['sellers-file'] ?? (await loadConfig(process.cwd(), values.config)).sellersFile;
+    if (sellersFile) adoptSellersFile(sellersFile);
     const report = await verifyDeployment({
       serviceUrl,
       databaseUrl: values['database-url'],
