@@ -47,7 +47,8 @@ export interface StartMariadbOptions {
   signal?: AbortSignal;
 }
 
-const missingMessage = 'MariaDB is missing: run `npx kaspi-harness setup` or `apt-get install mariadb-server`';
+const missingMessage =
+  'MariaDB is missing: run `npx kaspi-harness setup` or `apt-get install mariadb-server`';
 
 /** Finds an executable on PATH or in the sbin directories Debian puts daemons in. */
 export function findExecutable(

@@ -45,7 +45,8 @@ export const commands: readonly CommandEntry[] = [
   },
   {
     name: 'setup',
-    summary: 'install what the native stack needs and this machine lacks (PHP, MariaDB, PostgreSQL, Chromium)',
+    summary:
+      'install what the native stack needs and this machine lacks (PHP, MariaDB, PostgreSQL, Chromium)',
     load: async () => (await import('./setup.ts')).setupCommand,
   },
   {
