@@ -22,6 +22,7 @@ import {
 import { journalRoutes } from './control-journal.ts';
 import { purchaseRoutes } from './control-purchases.ts';
 import { seedRoutes } from './control-seed.ts';
+import { organizationRoutes } from './dashboard/organizations.ts';
 import { dashboardHtml } from './dashboard/page.ts';
 import type { FaultRegistry } from './faults.ts';
 import type { Journal } from './journal.ts';
@@ -98,6 +99,7 @@ export function createControlListener(ctx: ControlContext): RequestListener {
     ...coreRoutes(ctx),
     ...journalRoutes(ctx.journal),
     ...purchaseRoutes(ctx.state),
+    ...organizationRoutes(ctx.state),
     ...faultRoutes(ctx.faults),
     ...seedRoutes((organizations) => ctx.seed(organizations)),
   ];

@@ -86,6 +86,11 @@ export class Merchants {
     }
   }
 
+  /** The organizations seeded (fixtures, unless `POST /control/seed` replaced them). */
+  seeded(): Organization[] {
+    return this.organizations.map((org) => ({ ...org }));
+  }
+
   /** BINs known now (seeded or still owning a trade point), so the ledger lists every one. */
   bins(): Set<string> {
     const bins = new Set(this.organizations.map((org) => org.bin));

@@ -57,6 +57,14 @@ const transitions: Record<Transition, { from: PurchaseStatus; to: PurchaseStatus
   confirmerror: { from: 'Wait', to: 'Error', reason: 'confirmError' },
 };
 
+/** The transitions a purchase in each status accepts, read off the table above. */
+export function transitionsByStatus(): Partial<Record<PurchaseStatus, Transition[]>> {
+  const byStatus: Partial<Record<PurchaseStatus, Transition[]>> = {};
+  for (const [transition, rule] of Object.entries(transitions) as [Transition, { from: PurchaseStatus }][])
+    (byStatus[rule.from] ??= []).push(transition);
+  return byStatus;
+}
+
 export function randomDigits(length: number): string {
   let digits = String(randomInt(1, 10));
   while (digits.length < length) digits += String(randomInt(0, 10));

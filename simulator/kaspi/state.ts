@@ -136,6 +136,11 @@ export class KaspiState {
 
   // --- merchants -------------------------------------------------------------------------------
 
+  /** The organizations the merchants were seeded with: BINs and names. */
+  organizations(): Organization[] {
+    return this.merchants.seeded();
+  }
+
   tradePoints(organizationBin?: string): Outcome<TradePointView[]> {
     return this.merchants.tradePoints(organizationBin);
   }
