@@ -4,17 +4,20 @@
 #   .ci/docker-engine.sh          start (idempotent): nothing to do when `docker info` already answers
 #   .ci/docker-engine.sh stop     stop the dockerd this script started (by its recorded pid)
 #
+# Its pid file, log and build logs go to $DOCKER_ENGINE_STATE (default /var/run/kaspi-harness-docker).
+#
 # CI machines here reach the Debian mirror but no container registry, so the base image the stack's
 # Dockerfiles build FROM is made locally with debootstrap from the mirror apt already uses. The engine
 # gets a bridge network (the docker provider's default mode, what users run) where the kernel allows
 # one; otherwise it runs with no bridge and no iptables, and the containers use host networking.
 set -euo pipefail
 
-state_dir=${KASPI_HARNESS_DOCKER_STATE:-/var/run/kaspi-harness-docker}
+state_dir=${DOCKER_ENGINE_STATE:-/var/run/kaspi-harness-docker}
 pid_file="$state_dir/dockerd.pid"
 log_file="$state_dir/dockerd.log"
-base_image=${KASPI_HARNESS_BASE_IMAGE:-local/debian:bookworm}
-node_image=${KASPI_HARNESS_NODE_IMAGE:-local/node:20}
+# The names the docker provider looks for (stack/docker/images.ts): it builds FROM them when present.
+base_image=local/debian:bookworm
+node_image=local/node:20
 
 now() { date +%s.%N; }
 took() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f s", b - a }'; }

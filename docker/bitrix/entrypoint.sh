@@ -4,7 +4,11 @@
 # `bitrix-entrypoint run php …` runs a command as the site's PHP runs (for `docker exec`: the
 # container's own environment lacks the proxy variables set here).
 set -eu
-port=${KASPI_HARNESS_BITRIX_PORT:-8080}
+# The run's settings file (stack/docker/settings.ts has every name), when there is one: plain
+# `docker compose up` mounts none and runs on the defaults below. One it cannot read stops it here.
+settings=/etc/kaspi-harness/settings.env
+if [ -e "$settings" ]; then . "$settings"; fi
+port=${BITRIX_PORT:-8080}
 root=/home/bitrix/www
 # Written by the sandbox container into the shared state volume (stack/docker/sandbox-service.ts):
 # the run's CA, and an ini with curl.cainfo/openssl.cafile and the stream wrappers' proxy prepend file.
@@ -20,8 +24,8 @@ fi
 # egress proxy's and MariaDB's ports to unix sockets the sandbox container serves, and the sandbox
 # relays the published Bitrix port to ours (stack/docker/relay.ts). Raw sockets reach nothing else.
 sockets=/run/kh-sockets
-egress_port=${KASPI_HARNESS_EGRESS_PORT:-3128}
-mariadb_port=${KASPI_HARNESS_MARIADB_PORT:-33061}
+egress_port=${EGRESS_PORT:-3128}
+mariadb_port=${MARIADB_PORT:-33061}
 
 # As in the native stack (simulator/bitrix/php-runtime.ts): every outbound connection goes to the
 # egress proxy, which routes the production hosts to the simulators and refuses the rest. libcurl's
@@ -36,7 +40,7 @@ export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
 unset ALL_PROXY all_proxy
 # A leading ':' keeps Debian's own conf.d (the extensions) before the harness's ini.
 export PHP_INI_SCAN_DIR=:$ini_dir
-export PHP_CLI_SERVER_WORKERS=${KASPI_HARNESS_PHP_WORKERS:-4}
+export PHP_CLI_SERVER_WORKERS=${PHP_WORKERS:-4}
 
 if [ "${1:-}" = run ]; then
   shift

@@ -2,10 +2,15 @@
 # MariaDB for the Bitrix stub. `mariadb-entrypoint` starts the server; `mariadb-entrypoint healthcheck`
 # answers 0 once the application user can query its database (what bitrix-init needs next).
 #
-# The application password is the harness's (KASPI_HARNESS_MARIADB_PASSWORD) or generated here; it
-# is written to the shared state volume, where bitrix-init reads it. No password is in the repository.
+# The application password is the harness's (MARIADB_PASSWORD in the settings file) or generated
+# here; it is written to the shared state volume, where bitrix-init reads it. No password is in the
+# repository.
 set -eu
-port=${KASPI_HARNESS_MARIADB_PORT:-33061}
+# The run's settings file (stack/docker/settings.ts has every name), when there is one: plain
+# `docker compose up` mounts none and runs on the defaults below. One it cannot read stops it here.
+settings=/etc/kaspi-harness/settings.env
+if [ -e "$settings" ]; then . "$settings"; fi
+port=${MARIADB_PORT:-33061}
 state=/run/kaspi-harness
 password_file=$state/mariadb-password
 database=dbcvety
@@ -18,11 +23,11 @@ fi
 
 # Host networking: only the host's loopback. Bridge: the container's own interfaces, which compose
 # publishes on the host's 127.0.0.1 only.
-if [ "${KASPI_HARNESS_NETWORK_MODE:-bridge}" = host ]; then bind=127.0.0.1; else bind=0.0.0.0; fi
+if [ "${NETWORK_MODE:-bridge}" = host ]; then bind=127.0.0.1; else bind=0.0.0.0; fi
 
 mkdir -p "$state" /run/mysqld
 umask 077
-password=${KASPI_HARNESS_MARIADB_PASSWORD:-$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')}
+password=${MARIADB_PASSWORD:-$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')}
 printf '%s' "$password" >"$password_file"
 chmod 0644 "$password_file" # bitrix-init reads it; the volume is private to this compose project
 sql_password=$(printf '%s' "$password" | sed "s/'/''/g")

@@ -3,7 +3,11 @@
 # authentication for the user postgres, durability off. `postgres-entrypoint healthcheck` answers 0
 # once it accepts queries. Stop it with SIGINT (fast shutdown; compose sets stop_signal).
 set -eu
-port=${KASPI_HARNESS_POSTGRES_PORT:-54321}
+# The run's settings file (stack/docker/settings.ts has every name), when there is one: plain
+# `docker compose up` mounts none and runs on the defaults below. One it cannot read stops it here.
+settings=/etc/kaspi-harness/settings.env
+if [ -e "$settings" ]; then . "$settings"; fi
+port=${POSTGRES_PORT:-54321}
 bin=/usr/local/lib/postgresql-bin
 data=/var/lib/kaspi-harness-postgres
 
@@ -11,7 +15,7 @@ if [ "${1:-}" = healthcheck ]; then
   exec "$bin/pg_isready" -q -h 127.0.0.1 -p "$port" -U postgres
 fi
 
-if [ "${KASPI_HARNESS_NETWORK_MODE:-bridge}" = host ]; then listen=127.0.0.1; else listen='*'; fi
+if [ "${NETWORK_MODE:-bridge}" = host ]; then listen=127.0.0.1; else listen='*'; fi
 
 if [ ! -f "$data/PG_VERSION" ]; then
   mkdir -p "$data"

@@ -8,7 +8,7 @@
  * hosts, and the sandbox container's egress proxy sends those calls to the simulators.
  */
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { defaultSeed } from '../../fixtures/seed.ts';
 import { layOutDocumentRoot, routerScript } from '../../simulator/bitrix/layout.ts';
@@ -19,20 +19,15 @@ import { defaultWebhookHosts } from '../../platform/sandbox.ts';
 import { waitUntil } from '../../platform/wait.ts';
 import { loadRunAuthorities } from './sandbox-service.ts';
 import {
+  containerPaths,
   mariadbDatabase,
   mariadbPasswordFile,
   peerHost,
-  type DockerPorts,
-  type NetworkMode,
+  type ContainerSettings,
 } from './settings.ts';
 
-/** /kh/home in this container is /home in the bitrix container (layOutDocumentRoot adds `home/`). */
-const runDir = '/kh';
-const phpClassesDir = '/kh/php-classes';
-/** KASPI_HARNESS_PHP_FILES_DIR, where KASPI_HARNESS_PHP_FILES_NAME names the harness-files config. */
-const phpFilesDir = '/kh/php-files';
-/** KASPI_HARNESS_PHP_INIT_DIR, where KASPI_HARNESS_PHP_INIT_NAME names the team's init.php. */
-const phpInitDir = '/kh/php-init';
+/** containerPaths.home is /home in the bitrix container (layOutDocumentRoot adds `home/`). */
+const runDir = dirname(containerPaths.home);
 
 async function alreadySeeded(connection: Connection): Promise<boolean> {
   const [rows] = await connection.query<RowDataPacket[]>(
@@ -43,29 +38,24 @@ async function alreadySeeded(connection: Connection): Promise<boolean> {
   return Number(iblocks[0]?.n) > 0;
 }
 
-export async function initBitrix(
-  mode: NetworkMode,
-  ports: Pick<DockerPorts, 'mariadb'>,
-  env: NodeJS.ProcessEnv,
-): Promise<void> {
+export async function initBitrix(settings: ContainerSettings): Promise<void> {
   const password = (await readFile(mariadbPasswordFile, 'utf8')).trim();
   // Only the coordinates are read by the layout (dbconn.php) and the seed; there is no local process.
   const mariadb = {
-    host: peerHost('mariadb', mode),
-    port: ports.mariadb,
+    host: peerHost('mariadb', settings.networkMode),
+    port: settings.ports.mariadb,
     database: { name: mariadbDatabase.name, user: mariadbDatabase.user, password },
   } as unknown as RunningMariadb;
 
   // As natively: the declared files, the certificates the team's PHP names, the reference
   // ApiClient's client certificate, all issued from the run's partner CA.
-  const configName = basename(env.KASPI_HARNESS_PHP_FILES_NAME ?? '');
-  const initName = basename(env.KASPI_HARNESS_PHP_INIT_NAME ?? '');
-  const phpInitFile = initName === '' ? undefined : join(phpInitDir, initName);
+  const { phpClasses: phpClassesDir } = containerPaths;
+  const phpInitFile = settings.phpInitName && join(containerPaths.phpInit, settings.phpInitName);
   const materializedFiles = await resolveMaterializedFiles({
     authorities: await loadRunAuthorities(),
     phpClassesDir,
     phpInitFile,
-    configFile: configName === '' ? undefined : join(phpFilesDir, configName),
+    configFile: settings.phpFilesName && join(containerPaths.phpFiles, settings.phpFilesName),
     log: (line) => console.log(line),
   });
   // PHP reaches MariaDB on its own loopback (the bitrix container has no network; socat relays it).
@@ -94,11 +84,11 @@ export async function initBitrix(
       console.log('database already seeded: kept as it is');
       return;
     }
-    const seed = env.KASPI_HARNESS_SEED ? Number(env.KASPI_HARNESS_SEED) : defaultSeed;
+    const seed = settings.seed ?? defaultSeed;
     const result = await seedBitrix(connection!, {
       seed,
       // The storefront's "payment completed" webhook: one of the team's hosts, served by the sink.
-      webhookUrl: env.KASPI_HARNESS_WEBHOOK_URL || `https://${defaultWebhookHosts[0]}/hooks/kaspi`,
+      webhookUrl: settings.webhookUrl ?? `https://${defaultWebhookHosts[0]}/hooks/kaspi`,
     });
     console.log(`seeded ${result.products.length} products (seed ${seed})`);
   } finally {

@@ -10,6 +10,7 @@
  */
 import { execFile } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,9 +27,10 @@ import { checkout, fetchCatalogue } from '../../simulator/bitrix/storefront-clie
 import { egressControl, webhookSinkControl } from '../../platform/egress/control-client.ts';
 import type { Stack, StackInfo } from '../stack.ts';
 import { partnerAuthorityName } from '../../platform/tls/ca.ts';
-import { bootDockerStack, composeDir, composeFiles, projectNameFor, services } from './provider.ts';
+import { bootDockerStack, composeDir, composeFiles, projectNameFor } from './provider.ts';
+import { services, writeRunFiles, type DockerRun } from './run-files.ts';
 import { composeCommand, hasBridgeNetwork, noRuntimeMessage, tryRun } from './runtime.ts';
-import type { NetworkMode } from './settings.ts';
+import { defaultPorts, settingsFile, type DockerPorts, type NetworkMode } from './settings.ts';
 
 const run = promisify(execFile);
 const dockerTestsRequired = process.env.KASPI_HARNESS_DOCKER_TESTS === '1';
@@ -48,53 +50,154 @@ function publishedPorts(resolved: string): { hostIp: string; port: string }[] {
   return [...short, ...long];
 }
 
+/** The mounts of a resolved config as `source:target[:ro]`, in compose v1's short form or v2's long form. */
+function mounts(resolved: string): string[] {
+  const short = [...resolved.matchAll(/^\s+- ([^\s:]+):(\/[^\s:]*)(?::(ro|rw))?$/gm)].map(
+    (m) => `${m[1]}:${m[2]}${m[3] === 'ro' ? ':ro' : ''}`,
+  );
+  const long = [
+    ...resolved.matchAll(
+      /- type: (?:bind|volume)\n\s+source: (\S+)\n\s+target: (\S+)\n(\s+read_only: true\n)?/g,
+    ),
+  ].map((m) => `${m[1]}:${m[2]}${m[3] ? ':ro' : ''}`);
+  return [...short, ...long];
+}
+
+/** Every value of `key` in a resolved config, unquoted. */
+const values = (resolved: string, key: string) =>
+  [...resolved.matchAll(new RegExp(`^\\s+${key}: ['"]?([^'"\\s]+)`, 'gm'))].map((m) => m[1]);
+
+const count = (items: readonly string[], item: string) => items.filter((i) => i === item).length;
+
 describe.skipIf(!compose && !dockerTestsRequired)(
   compose || dockerTestsRequired
     ? 'docker-compose.yml'
     : 'docker-compose.yml (skipped: no docker compose installed)',
   () => {
-    const config = async (files: string[], env: Record<string, string>) => {
+    const config = async (files: string[]) => {
       const { command, baseArgs } = compose!;
       const { stdout } = await run(command, [...baseArgs, ...files.flatMap((f) => ['-f', f]), 'config'], {
         cwd: composeDir,
-        env: { ...process.env, ...env },
       });
       return stdout;
     };
+    const plainUp = ['docker-compose.yml', 'docker-compose.override.yml'];
+    const plainUpHost = ['docker-compose.yml', 'docker-compose.host.yml'];
+    const defaultPublished = ['3128', '8000', '8080', '8545', '9000', '9090', '9545', '33061', '54321'];
 
-    it('validates with its defaults: the project network, the default ports published on 127.0.0.1 only', async () => {
-      const resolved = await config(composeFiles('bridge'), {});
+    let dir: string;
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'kh-compose-config-'));
+    });
+    afterAll(async () => {
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    /** A run's files, as the provider writes them, with ports none of the defaults use. */
+    const runFiles = (mode: NetworkMode, php: DockerRun['php'] = {}) => {
+      const runDir = join(dir, mode);
+      mkdirSync(runDir, { recursive: true });
+      const ports = Object.fromEntries(
+        Object.keys(defaultPorts).map((key, index) => [key, 41_000 + index]),
+      ) as unknown as DockerPorts;
+      const run: DockerRun = {
+        networkMode: mode,
+        ports,
+        user: { uid: 1234, gid: 5678 },
+        mariadbPassword: 'test-only',
+        seed: 1,
+        home: join(runDir, 'home'),
+        php,
+        images: { baseImage: 'local/base:test', nodeImage: 'local/node:test' },
+      };
+      const file = writeRunFiles(runDir, run);
+      return { run, file, settings: `${join(runDir, 'container-settings.env')}:${settingsFile}:ro` };
+    };
+
+    it('plain `up`: the project network, the default ports published on 127.0.0.1 only, no settings file', async () => {
+      const resolved = await config(plainUp);
       // Only bitrix has a network_mode (none): any other, even an empty one, keeps a service off the
       // project network, where service names (the peers' hosts) resolve.
       expect(resolved.match(/network_mode:.*/g)).toEqual(['network_mode: none']);
-      expect(resolved).not.toMatch(/KASPI_HARNESS_NETWORK_MODE: ['"]?host/);
-      expect(resolved.match(/KASPI_HARNESS_NETWORK_MODE: ['"]?bridge/g)).toHaveLength(7);
       const published = publishedPorts(resolved);
-      expect(published.map((p) => p.port).sort()).toEqual(
-        ['3128', '8000', '8080', '8545', '9000', '9090', '9545', '33061', '54321'].sort(),
-      );
+      expect(published.map((p) => p.port).sort()).toEqual([...defaultPublished].sort());
       for (const { hostIp } of published) expect(hostIp).toBe('127.0.0.1');
+      // The containers run on settings.ts's defaults, the ones published.
+      expect(mounts(resolved).filter((m) => m.includes(settingsFile))).toEqual([]);
+      expect(Object.values(defaultPorts).map(String)).toEqual(expect.arrayContaining(defaultPublished));
     });
 
-    it('validates on the host network with the harness variables', async () => {
-      const resolved = await config(composeFiles('host'), {
-        KASPI_HARNESS_BITRIX_PORT: '18080',
-        KASPI_HARNESS_BITRIX_HOME: '/tmp/kh-config-test-home',
-      });
-      // Every service but bitrix (no network in any mode), and each is told so.
+    it('plain `up` on the host network: every service but bitrix on it and told so, builds too, no ports', async () => {
+      const resolved = await config(plainUpHost);
       expect(resolved.match(/network_mode:.*/g)?.sort()).toEqual([
-        'network_mode: host',
-        'network_mode: host',
-        'network_mode: host',
-        'network_mode: host',
-        'network_mode: host',
-        'network_mode: host',
+        ...Array<string>(6).fill('network_mode: host'),
         'network_mode: none',
       ]);
-      expect(resolved.match(/KASPI_HARNESS_NETWORK_MODE: ['"]?host/g)).toHaveLength(6);
       expect(resolved).not.toMatch(/ports:/);
-      expect(resolved).toContain('18080');
-      expect(resolved).toContain('/tmp/kh-config-test-home');
+      const hostSettings = `${join(composeDir, 'docker', 'host-network.env')}:${settingsFile}:ro`;
+      expect(count(mounts(resolved), hostSettings)).toBe(6);
+      // mariadb, postgres, sandbox (the simulators image) and bitrix build; apt and npm need the host's network.
+      expect(resolved.match(/network: host/g)).toHaveLength(4);
+    });
+
+    it("a run's file: its ports instead of the defaults, its settings file everywhere, its home and classes, its user and images", async () => {
+      const classes = join(dir, 'team-classes');
+      const { run, file, settings } = runFiles('bridge', {
+        classesDir: classes,
+        initFile: join(dir, 'team', 'init.php'),
+        filesConfig: join(dir, 'files', 'harness-files.json'),
+      });
+      const resolved = await config([...composeFiles('bridge'), file]);
+      expect(resolved.match(/network_mode:.*/g)).toEqual(['network_mode: none']);
+      const published = publishedPorts(resolved);
+      const { ports } = run;
+      expect(published.map((p) => p.port).sort()).toEqual(
+        [
+          ports.bitrix,
+          ports.kaspi,
+          ports.kaspiControl,
+          ports.paymentService,
+          ports.paymentServiceControl,
+          ports.mariadb,
+          ports.postgres,
+          ports.egress,
+          ports.webhookSink,
+        ]
+          .map(String)
+          .sort(),
+      );
+      for (const { hostIp } of published) expect(hostIp).toBe('127.0.0.1');
+
+      const mounted = mounts(resolved);
+      expect(count(mounted, settings)).toBe(services.length);
+      // Mounts override docker-compose.yml's by their target: no bitrix-home volume, no reference classes.
+      expect(mounted.filter((m) => /:\/home$|:\/kh\/home$/.test(m)).sort()).toEqual([
+        `${run.home}:/home`,
+        `${run.home}:/kh/home`,
+      ]);
+      expect(mounted.filter((m) => m.includes(':/kh/php')).sort()).toEqual(
+        [
+          `${classes}:/kh/php-classes:ro`,
+          `${join(dir, 'files')}:/kh/php-files:ro`,
+          `${join(dir, 'team')}:/kh/php-init:ro`,
+        ].sort(),
+      );
+      expect(values(resolved, 'user')).toEqual(['1234:5678', '1234:5678']);
+      expect(values(resolved, 'BASE_IMAGE')).toEqual(Array<string>(4).fill('local/base:test'));
+      expect(values(resolved, 'NODE_IMAGE')).toEqual(['local/node:test']);
+      expect(resolved).not.toMatch(/network: host/);
+    });
+
+    it("a run's file on the host network: its settings file over the host one, no ports, host builds", async () => {
+      const { file, settings } = runFiles('host');
+      const resolved = await config([...composeFiles('host'), file]);
+      expect(resolved.match(/network_mode: host/g)).toHaveLength(6);
+      expect(resolved).not.toMatch(/ports:/);
+      const mounted = mounts(resolved);
+      expect(count(mounted, settings)).toBe(services.length);
+      expect(mounted.filter((m) => m.includes('host-network.env'))).toEqual([]);
+      expect(mounted).toContain('harness-state:/run/kaspi-harness:ro');
+      expect(resolved.match(/network: host/g)).toHaveLength(4);
     });
   },
 );

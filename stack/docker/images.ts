@@ -1,60 +1,55 @@
 /**
  * The stack's images, built from docker/ with `compose build` once per harness process before the
  * first boot (so a boot measures starting, not building; docker's layer cache makes later builds
- * cheap). The base images are the public ones unless this machine made local ones
- * (.ci/docker-engine.sh, for engines that cannot reach a registry).
+ * cheap), with the run's compose files: the run's file gives the base images as build args,
+ * docker-compose.host.yml the host network for builds on an engine without a bridge. The base
+ * images are the public ones unless this machine made local ones (.ci/docker-engine.sh, for engines
+ * that cannot reach a registry).
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { imageExists, type ComposeCommand } from './runtime.ts';
+import type { NetworkMode } from './settings.ts';
 
 export interface ImageSettings {
+  /** What the images build FROM (KASPI_HARNESS_BASE_IMAGE, else the local base image, else Debian's). */
   baseImage: string;
+  /** Where the simulators image takes Node 20 from: the local node image, else the public one. */
   nodeImage: string;
-  buildNetwork: 'default' | 'host';
 }
 
 export const localBaseImage = 'local/debian:bookworm';
 export const localNodeImage = 'local/node:20';
 
-export async function imageSettings(env: NodeJS.ProcessEnv, hostNetwork: boolean): Promise<ImageSettings> {
-  const pick = async (variable: string, local: string, fallback: string): Promise<string> =>
-    env[variable] || ((await imageExists(local)) ? local : fallback);
+export async function imageSettings(env: NodeJS.ProcessEnv): Promise<ImageSettings> {
+  const localOr = async (local: string, fallback: string): Promise<string> =>
+    (await imageExists(local)) ? local : fallback;
   return {
-    baseImage: await pick('KASPI_HARNESS_BASE_IMAGE', localBaseImage, 'debian:bookworm-slim'),
-    nodeImage: await pick('KASPI_HARNESS_NODE_IMAGE', localNodeImage, 'node:20-bookworm-slim'),
-    // Without a bridge network, `apt-get` and `npm ci` in a build can only use the host's network.
-    buildNetwork: env.KASPI_HARNESS_BUILD_NETWORK === 'host' || hostNetwork ? 'host' : 'default',
-  };
-}
-
-export function imageEnvironment(settings: ImageSettings): Record<string, string> {
-  return {
-    KASPI_HARNESS_BASE_IMAGE: settings.baseImage,
-    KASPI_HARNESS_NODE_IMAGE: settings.nodeImage,
-    KASPI_HARNESS_BUILD_NETWORK: settings.buildNetwork,
+    baseImage: env.KASPI_HARNESS_BASE_IMAGE || (await localOr(localBaseImage, 'debian:bookworm-slim')),
+    nodeImage: await localOr(localNodeImage, 'node:20-bookworm-slim'),
   };
 }
 
 const builds = new Map<string, Promise<number>>();
 
 /**
- * `compose build` with the settings' base images; resolves with the time taken. One build per
- * process and settings: parallel stacks share it. The output goes to `logFile`.
+ * `compose build` with a run's compose `files`; resolves with the time taken. One build per process,
+ * images and network mode (what in the files matters to a build): parallel stacks share it. The
+ * output goes to `logFile`.
  */
 export function buildImages(
   compose: ComposeCommand,
   composeDir: string,
-  env: Record<string, string>,
+  run: { files: readonly string[]; images: ImageSettings; networkMode: NetworkMode },
   logFile: string,
 ): Promise<number> {
-  const key = JSON.stringify(env);
-  let build = builds.get(key);
+  const buildKey = JSON.stringify({ images: run.images, networkMode: run.networkMode });
+  let build = builds.get(buildKey);
   if (!build) {
-    build = runBuild(compose, composeDir, env, logFile);
-    builds.set(key, build);
-    build.catch(() => builds.delete(key));
+    build = runBuild(compose, composeDir, run.files, logFile);
+    builds.set(buildKey, build);
+    build.catch(() => builds.delete(buildKey));
   }
   return build;
 }
@@ -62,14 +57,14 @@ export function buildImages(
 async function runBuild(
   compose: ComposeCommand,
   composeDir: string,
-  env: Record<string, string>,
+  files: readonly string[],
   logFile: string,
 ): Promise<number> {
   const started = Date.now();
   const log = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(compose.command, [...compose.baseArgs, '-f', 'docker-compose.yml', 'build'], {
+  const args = [...compose.baseArgs, ...files.flatMap((file) => ['-f', file]), 'build'];
+  const child = spawn(compose.command, args, {
     cwd: composeDir,
-    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let tail = '';

@@ -5,14 +5,16 @@
  *
  * Every published port is a free loopback port picked here, so parallel runs do not collide. On an
  * engine without a bridge network the containers share the host's network and bind 127.0.0.1
- * themselves; otherwise compose's bridge with ports published on 127.0.0.1.
+ * themselves; otherwise compose's bridge with ports published on 127.0.0.1. The run's settings
+ * reach the containers as one file in the run directory, mounted by a compose file beside it that
+ * compose reads after the repository's (run-files.ts).
  *
  * PHP is sandboxed as natively: the `sandbox` container's egress proxy is its only way out (see
  * docker/README.md), and `StackInfo.egress` / `webhookSink` point at that proxy's record and the sink.
  */
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } from 'testcontainers';
 import { fallbackOrganization } from '../../fixtures/organizations.ts';
@@ -26,7 +28,7 @@ import type { StackInfo, StackOptions } from '../stack.ts';
 import { stackOf, type Stack, type StackStopOptions } from '../running-stack.ts';
 import { waitForHttp } from '../../platform/wait.ts';
 import { bitrixExec } from './bitrix-exec.ts';
-import { buildImages, imageEnvironment, imageSettings } from './images.ts';
+import { buildImages, imageSettings } from './images.ts';
 import { watchContainers, type HealthWatch } from './health.ts';
 import { cleanDockerLeftovers, composeDown, recordProject } from './leftovers.ts';
 import {
@@ -37,26 +39,17 @@ import {
   noRuntimeMessage,
   type ComposeCommand,
 } from './runtime.ts';
-import { mariadbDatabase, portVariables, readyLine, type DockerPorts, type NetworkMode } from './settings.ts';
+import { services, writeRunFiles } from './run-files.ts';
+import { mariadbDatabase, portNames, readyLine, type DockerPorts, type NetworkMode } from './settings.ts';
 
 export { dockerAvailable, noRuntimeMessage } from './runtime.ts';
 
 export const composeDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-/** Every service of docker-compose.yml, in start order. */
-export const services = [
-  'mariadb',
-  'postgres',
-  'sandbox',
-  'kaspi',
-  'payment-service',
-  'bitrix-init',
-  'bitrix',
-] as const;
 
 async function pickPorts(): Promise<DockerPorts> {
   const ports = {} as DockerPorts;
   const taken = new Set<number>();
-  for (const key of Object.keys(portVariables) as (keyof DockerPorts)[]) {
+  for (const key of Object.keys(portNames) as (keyof DockerPorts)[]) {
     let port = await freePort();
     // The kernel may hand the same released port out twice in a row.
     while (taken.has(port)) port = await freePort();
@@ -87,13 +80,11 @@ async function networkMode(options: DockerStackOptions, env: NodeJS.ProcessEnv):
 }
 
 /**
- * The compose files of a mode: the project network with its published ports (what `docker compose up`
- * reads), or the host network, which cannot have port bindings.
+ * The repository's compose files a run of a mode reads, before its own (run-files.ts): never
+ * docker-compose.override.yml, whose default ports compose would publish beside the run's.
  */
 export function composeFiles(mode: NetworkMode): string[] {
-  return mode === 'host'
-    ? ['docker-compose.yml', 'docker-compose.host.yml']
-    : ['docker-compose.yml', 'docker-compose.override.yml'];
+  return mode === 'host' ? ['docker-compose.yml', 'docker-compose.host.yml'] : ['docker-compose.yml'];
 }
 
 /** testcontainers settings for engines like these CI machines': no Ryuk image, no bridge. */
@@ -127,46 +118,32 @@ export async function bootDockerStack(options: DockerStackOptions): Promise<Stac
   configureTestcontainers(mode);
   const runDir = createRunDir(options.runId ?? newRunId());
   const project = projectNameFor(runDir.runId);
-  const files = composeFiles(mode);
   const ports = await pickPorts();
   const password = randomBytes(18).toString('base64url');
   const home = join(runDir.path, 'home');
   mkdirSync(home, { recursive: true });
-  const uid = process.getuid?.() ?? 0;
-  const gid = process.getgid?.() ?? 0;
-
-  const images = await imageSettings(process.env, mode === 'host');
-  const environment: Record<string, string> = {
-    ...imageEnvironment(images),
-    ...Object.fromEntries(
-      (Object.keys(portVariables) as (keyof DockerPorts)[]).map((key) => [
-        portVariables[key],
-        String(ports[key]),
-      ]),
-    ),
-    KASPI_HARNESS_MARIADB_PASSWORD: password,
-    KASPI_HARNESS_SEED: String(options.seed),
-    KASPI_HARNESS_BITRIX_HOME: home,
+  const images = await imageSettings(process.env);
+  const absolute = (path: string | undefined) => path && resolve(path);
+  const runCompose = writeRunFiles(runDir.path, {
+    networkMode: mode,
+    ports,
     // The stub's files are this user's, so the run directory can be removed without root.
-    KASPI_HARNESS_USER: `${uid}:${gid}`,
-    ...(options.phpClassesDir ? { KASPI_HARNESS_PHP_CLASSES: resolve(options.phpClassesDir) } : {}),
-    ...(options.phpInitFile
-      ? {
-          KASPI_HARNESS_PHP_INIT_DIR: dirname(resolve(options.phpInitFile)),
-          KASPI_HARNESS_PHP_INIT_NAME: basename(options.phpInitFile),
-        }
-      : {}),
-    ...(options.phpFilesConfig
-      ? {
-          KASPI_HARNESS_PHP_FILES_DIR: dirname(resolve(options.phpFilesConfig)),
-          KASPI_HARNESS_PHP_FILES_NAME: basename(options.phpFilesConfig),
-        }
-      : {}),
-    ...(options.webhookUrl ? { KASPI_HARNESS_WEBHOOK_URL: options.webhookUrl } : {}),
-    ...(options.paymentServiceHosts?.length
-      ? { KASPI_HARNESS_PAYMENT_SERVICE_HOSTS: options.paymentServiceHosts.join(',') }
-      : {}),
-  };
+    user: { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 },
+    mariadbPassword: password,
+    seed: options.seed,
+    webhookUrl: options.webhookUrl,
+    paymentServiceHosts: options.paymentServiceHosts,
+    home,
+    php: {
+      classesDir: absolute(options.phpClassesDir),
+      initFile: absolute(options.phpInitFile),
+      filesConfig: absolute(options.phpFilesConfig),
+    },
+    images,
+  });
+  // `down` needs only the project's name and volumes: the repository's files, which outlive the run's.
+  const baseFiles = composeFiles(mode);
+  const files = [...baseFiles, runCompose];
 
   const healthFile = join(runDir.path, 'health.jsonl');
   let health: HealthWatch | undefined;
@@ -183,7 +160,7 @@ export async function bootDockerStack(options: DockerStackOptions): Promise<Stac
       await collectLogs(compose, project, runDir.logs);
       // Explicitly: no reaper stops them otherwise. `down` also removes the project's volumes.
       if (environmentUp) await environmentUp.down({ removeVolumes: true, timeout: 5_000 });
-      else await composeDown(compose, { project, composeDir, files });
+      else await composeDown(compose, { project, composeDir, files: baseFiles });
       forgetProject();
     }
     log(`stopped the docker stack (project ${project}) in ${Date.now() - begun} ms`);
@@ -199,17 +176,16 @@ export async function bootDockerStack(options: DockerStackOptions): Promise<Stac
     const buildMs = await buildImages(
       compose,
       composeDir,
-      imageEnvironment(images),
+      { files, images, networkMode: mode },
       join(runDir.logs, 'docker-build.log'),
     );
     log(`images ready in ${buildMs} ms; starting project ${project} (${mode} network)…`);
 
-    forgetProject = recordProject({ project, composeDir, files });
+    forgetProject = recordProject({ project, composeDir, files: baseFiles });
     health = watchContainers(project, healthFile, runDir.logs, ['bitrix-init']);
     const key = (service: string) => compose.waitKey(project, service);
     environmentUp = await new DockerComposeEnvironment(composeDir, files)
       .withProjectName(project)
-      .withEnvironment(environment)
       .withClientOptions(compose.standalone ? { executable: { standalone: true } } : {})
       .withWaitStrategy(key('mariadb'), Wait.forHealthCheck())
       .withWaitStrategy(key('postgres'), Wait.forHealthCheck())

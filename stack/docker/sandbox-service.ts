@@ -19,15 +19,16 @@ import {
 } from '../../platform/tls/ca.ts';
 import { waitUntil } from '../../platform/wait.ts';
 import { startRelays, type Relay, type RelaySpec } from './relay.ts';
-import { peerHost, sandboxFiles, type DockerPorts, type NetworkMode } from './settings.ts';
+import {
+  peerHost,
+  sandboxFiles,
+  type ContainerSettings,
+  type DockerPorts,
+  type NetworkMode,
+} from './settings.ts';
 
-/** `uid:gid` of KASPI_HARNESS_USER; undefined for root or when unset. */
-export function ownerFrom(env: NodeJS.ProcessEnv): { uid: number; gid: number } | undefined {
-  const match = /^(\d+):(\d+)$/.exec(env.KASPI_HARNESS_USER ?? '');
-  if (!match) return undefined;
-  const owner = { uid: Number(match[1]), gid: Number(match[2]) };
-  return owner.uid === 0 && owner.gid === 0 ? undefined : owner;
-}
+/** The Bitrix user (BITRIX_USER; root when absent), who owns the CA keys and the socket directory. */
+type Owner = ContainerSettings['bitrixUser'];
 
 /** Written whole, then renamed: a container waiting for the file never reads half of it. */
 async function writeAtomically(path: string, content: string, mode: number): Promise<void> {
@@ -67,14 +68,13 @@ async function existingRunAuthorities(): Promise<RunAuthorities | undefined> {
  * which runs as that user, issues the client certificates; the root simulator containers read them
  * anyway) and nobody else's; the certificates are world-readable, for PHP in the bitrix container.
  */
-export async function runAuthorityFiles(env: NodeJS.ProcessEnv): Promise<RunAuthorities> {
+export async function runAuthorityFiles(owner: Owner): Promise<RunAuthorities> {
   const existing = await existingRunAuthorities();
   if (existing) return existing;
   const authorities = await createRunAuthorities();
   const dir = dirname(sandboxFiles.caCert);
   await mkdir(dir, { recursive: true });
   await chmod(dir, 0o755);
-  const owner = ownerFrom(env);
   // The server CA's certificate last: a reader waits for it, so everything is there once it exists.
   for (const [keyFile, keyPem] of [
     [sandboxFiles.partnerCaKey, authorities.partner.keyPem],
@@ -134,10 +134,9 @@ export function bitrixRelays(
   ];
 }
 
-async function prepareSocketDir(env: NodeJS.ProcessEnv): Promise<void> {
+async function prepareSocketDir(owner: Owner): Promise<void> {
   await mkdir(sandboxFiles.socketDir, { recursive: true });
   // The bitrix container's user creates bitrix-http.sock there; nobody else needs in.
-  const owner = ownerFrom(env);
   if (owner) await chown(sandboxFiles.socketDir, owner.uid, owner.gid);
   await chmod(sandboxFiles.socketDir, 0o700);
 }
@@ -155,27 +154,16 @@ export async function writePhpSandboxFiles(egressUrl: string): Promise<void> {
   await chmod(sandboxFiles.phpIniDir, 0o755);
 }
 
-/** Hostnames from a comma-separated variable (KASPI_HARNESS_PAYMENT_SERVICE_HOSTS). */
-export function hostList(raw: string | undefined): string[] {
-  return (raw ?? '')
-    .split(',')
-    .map((host) => host.trim())
-    .filter((host) => host !== '');
-}
-
 /**
  * The sandbox container's job: the authorities, PHP's settings, then the proxy (Kaspi's and Railway's hosts
  * to the simulators' TLS listeners, whose ports compose fixes, so nothing has to be up yet) and the
  * sink, on the ports the harness publishes.
  */
-export async function startSandboxService(
-  mode: NetworkMode,
-  ports: DockerPorts,
-  env: NodeJS.ProcessEnv,
-): Promise<Sandbox & { relays: Relay }> {
+export async function startSandboxService(settings: ContainerSettings): Promise<Sandbox & { relays: Relay }> {
+  const { networkMode: mode, ports } = settings;
   // PHP's files first: the others wait for the CA certificate, so once it exists, everything does.
   await writePhpSandboxFiles(egressUrlFor(ports));
-  const { server: ca } = await runAuthorityFiles(env);
+  const { server: ca } = await runAuthorityFiles(settings.bitrixUser);
   const kaspi = peerHost('kaspi', mode);
   const sandbox = await startSandbox({
     ca,
@@ -186,13 +174,13 @@ export async function startSandboxService(
       r3: `https://${kaspi}:${ports.kaspiR3}`,
     },
     paymentServiceTlsUrl: `https://${peerHost('payment-service', mode)}:${ports.paymentServiceTls}`,
-    paymentServiceHosts: hostList(env.KASPI_HARNESS_PAYMENT_SERVICE_HOSTS),
+    paymentServiceHosts: settings.paymentServiceHosts,
     egressPort: ports.egress,
     webhookSinkPort: ports.webhookSink,
     log: (line) => console.log(line),
   });
   try {
-    await prepareSocketDir(env);
+    await prepareSocketDir(settings.bitrixUser);
     const relays = await startRelays(bitrixRelays(mode, ports, sandbox.egress));
     return { ...sandbox, relays };
   } catch (error) {

@@ -1,9 +1,10 @@
 /**
  * Entry of the simulators image: `service-entry.ts sandbox|kaspi|payment-service|bitrix-init`. Starts
- * the same part the native stack starts, on the ports docker-compose.yml gives, prints one
- * `kaspi-harness: <service> ready` line (the harness's log-message wait strategy), and closes cleanly
- * on SIGTERM (docker stop).
+ * the same part the native stack starts, with the run's settings file (settings.ts), writes what its
+ * compose health check probes, prints one `kaspi-harness: <service> ready` line (the harness's
+ * log-message wait strategy), and closes cleanly on SIGTERM (docker stop).
  */
+import { rm, writeFile } from 'node:fs/promises';
 import { allOrganizations } from '../../fixtures/organizations.ts';
 import { startKaspiSimulator } from '../../simulator/kaspi/server.ts';
 import { startPaymentServiceSimulator } from '../../simulator/payment-service/server.ts';
@@ -11,7 +12,7 @@ import { Teardown, type Running } from '../../platform/lifecycle.ts';
 import { initBitrix } from './bitrix-init.ts';
 import { forwardToLoopback, type Forwarder } from './forward.ts';
 import { loadRunAuthorities, startSandboxService } from './sandbox-service.ts';
-import { networkModeFrom, peerHost, portsFrom, readyLine } from './settings.ts';
+import { peerHost, probeFile, readContainerSettings, readyLine, type ContainerSettings } from './settings.ts';
 
 /** The parts a container started, in that order: stopped newest first. */
 function parts(...started: [string, Running | undefined][]): Teardown {
@@ -20,21 +21,31 @@ function parts(...started: [string, Running | undefined][]): Teardown {
   return teardown;
 }
 
-async function start(service: string): Promise<Running | undefined> {
-  const mode = networkModeFrom(process.env);
-  const ports = portsFrom(process.env);
+interface Started {
+  running?: Running;
+  /** What the health check probes (probeFile): `<port>` or `<port> <path>`. */
+  probe?: string;
+}
+
+async function start(service: string, settings: ContainerSettings): Promise<Started> {
+  const { networkMode: mode, ports } = settings;
   const forward = async (listening: number[]): Promise<Forwarder | undefined> =>
     mode === 'bridge' ? forwardToLoopback(listening) : undefined;
 
   switch (service) {
     case 'sandbox': {
-      const sandbox = await startSandboxService(mode, ports, process.env);
+      const sandbox = await startSandboxService(settings);
       // The bitrix port too: the bitrix container has no network, this container relays to it.
       const forwarder = await forward([ports.egress, ports.webhookSink, ports.bitrix]);
       console.log(
         `egress proxy ${sandbox.egress.url}, webhook sink ${sandbox.sink.url}, bitrix relay 127.0.0.1:${ports.bitrix}`,
       );
-      return parts(['sandbox', sandbox], ['socket relays', sandbox.relays], ['forwarder', forwarder]);
+      return {
+        running: parts(['sandbox', sandbox], ['socket relays', sandbox.relays], ['forwarder', forwarder]),
+        // The proxy listens only once the CA and PHP's files are written, and the relays once it
+        // does, so the last relay's port is enough (a TCP connect: bash, no node every second).
+        probe: String(ports.bitrix),
+      };
     }
     case 'kaspi': {
       // The run's authorities from the sandbox container: PHP trusts the server CA; the partner CA
@@ -56,7 +67,10 @@ async function start(service: string): Promise<Running | undefined> {
       console.log(
         `Kaspi simulator ${kaspi.url}, control API ${kaspi.controlUrl}, TLS r1 ${kaspi.listeners.r1} r2 ${kaspi.listeners.r2} r3 ${kaspi.listeners.r3}`,
       );
-      return parts(['Kaspi simulator', kaspi], ['forwarder', forwarder]);
+      return {
+        running: parts(['Kaspi simulator', kaspi], ['forwarder', forwarder]),
+        probe: `${ports.kaspiControl} /control/purchases`,
+      };
     }
     case 'payment-service': {
       const paymentService = await startPaymentServiceSimulator({
@@ -75,11 +89,14 @@ async function start(service: string): Promise<Running | undefined> {
       console.log(
         `payment-service simulator ${paymentService.url}/api (TLS ${paymentService.tlsUrl}), control API ${paymentService.controlUrl}`,
       );
-      return parts(['payment-service simulator', paymentService], ['forwarder', forwarder]);
+      return {
+        running: parts(['payment-service simulator', paymentService], ['forwarder', forwarder]),
+        probe: `${ports.paymentService} /api/health`,
+      };
     }
     case 'bitrix-init':
-      await initBitrix(mode, ports, process.env);
-      return undefined;
+      await initBitrix(settings);
+      return {};
     default:
       throw new Error(
         `unknown service "${service}": expected sandbox, kaspi, payment-service or bitrix-init`,
@@ -89,7 +106,10 @@ async function start(service: string): Promise<Running | undefined> {
 
 const service = process.argv[2] ?? '';
 try {
-  const running = await start(service);
+  // A restarted container's probe is stale until this start serves.
+  await rm(probeFile, { force: true });
+  const { running, probe } = await start(service, readContainerSettings());
+  if (probe !== undefined) await writeFile(probeFile, `${probe}\n`);
   console.log(readyLine(service));
   if (running) {
     const stop = (signal: NodeJS.Signals): void => {
