@@ -12,6 +12,7 @@
  * PHP is sandboxed as natively: the `sandbox` container's egress proxy is its only way out (see
  * docker/README.md), and `StackInfo.egress` / `webhookSink` point at that proxy's record and the sink.
  */
+import { adoptedSellersFile } from '../../fixtures/organizations.ts';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -139,6 +140,7 @@ export async function bootDockerStack(options: DockerStackOptions): Promise<Stac
       initFile: absolute(options.phpInitFile),
       filesConfig: absolute(options.phpFilesConfig),
     },
+    sellersFile: adoptedSellersFile(),
     images,
   });
   // `down` needs only the project's name and volumes: the repository's files, which outlive the run's.

@@ -55,6 +55,8 @@ export interface DockerRun {
   home: string;
   /** The team's PHP, absolute host paths; absent: docker-compose.yml's reference classes. */
   php: { classesDir?: string; initFile?: string; filesConfig?: string };
+  /** The site's sellers file, absolute host path; absent: the bundled sellers. */
+  sellersFile?: string;
   images: ImageSettings;
 }
 
@@ -70,6 +72,7 @@ export function containerSettingsFor(run: DockerRun): ContainerSettings {
     phpInitName: run.php.initFile && basename(run.php.initFile),
     phpFilesName: run.php.filesConfig && basename(run.php.filesConfig),
     phpWorkers: defaultPhpWorkers,
+    ...(run.sellersFile ? { sellersFile: containerPaths.sellers } : {}),
   };
 }
 
@@ -94,7 +97,10 @@ export function runComposeDocument(
         service,
         {
           ...(ports ? { ports: ports.map((key) => `127.0.0.1:${run.ports[key]}:${run.ports[key]}`) } : {}),
-          volumes: [`${settingsPath}:${settingsFile}:ro`],
+          volumes: [
+            `${settingsPath}:${settingsFile}:ro`,
+            ...(run.sellersFile ? [`${run.sellersFile}:${containerPaths.sellers}:ro`] : []),
+          ],
         },
       ];
     }),

@@ -5,7 +5,7 @@
  * log-message wait strategy), and closes cleanly on SIGTERM (docker stop).
  */
 import { rm, writeFile } from 'node:fs/promises';
-import { allOrganizations } from '../../fixtures/organizations.ts';
+import { allOrganizations, useSellersFile } from '../../fixtures/organizations.ts';
 import { startKaspiSimulator } from '../../simulator/kaspi/server.ts';
 import { startPaymentServiceSimulator } from '../../simulator/payment-service/server.ts';
 import { Teardown, type Running } from '../../platform/lifecycle.ts';
@@ -108,7 +108,10 @@ const service = process.argv[2] ?? '';
 try {
   // A restarted container's probe is stale until this start serves.
   await rm(probeFile, { force: true });
-  const { running, probe } = await start(service, readContainerSettings());
+  const settings = readContainerSettings();
+  // The site's sellers, when the run has its own: before any part reads the fixtures.
+  useSellersFile(settings.sellersFile);
+  const { running, probe } = await start(service, settings);
   if (probe !== undefined) await writeFile(probeFile, `${probe}\n`);
   console.log(readyLine(service));
   if (running) {

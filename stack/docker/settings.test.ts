@@ -16,6 +16,7 @@ import {
   settingsFileText,
   type ContainerSettings,
 } from './settings.ts';
+import { containerSettingsFor, runComposeDocument, services, type DockerRun } from './run-files.ts';
 
 const run = promisify(execFile);
 
@@ -30,6 +31,7 @@ const awkward: ContainerSettings = {
   phpInitName: "team's init.php",
   phpFilesName: 'harness files.json',
   phpWorkers: 2,
+  sellersFile: '/kh/sellers.json',
 };
 
 describe('the settings file', () => {
@@ -109,6 +111,38 @@ describe('the settings file', () => {
     );
     expect(() => settingsFileText({ ...awkward, phpInitName: 'init\n.php' })).toThrow(
       'PHP_INIT_NAME must be one line',
+    );
+  });
+});
+
+describe("a site's sellers file", () => {
+  const run: DockerRun = {
+    networkMode: 'bridge',
+    ports: defaultPorts,
+    user: { uid: 1000, gid: 1000 },
+    mariadbPassword: 'secret',
+    seed: 1,
+    home: '/tmp/run/home',
+    php: {},
+    sellersFile: '/site/sellers.json',
+    images: { baseImage: 'local/base:test', nodeImage: 'local/node:test' },
+  };
+
+  it('is mounted read-only in every container and named in the settings the Node ones read', () => {
+    const document = runComposeDocument(run, '/tmp/run/container-settings.env');
+    for (const service of services)
+      expect(document.services[service].volumes).toContain('/site/sellers.json:/kh/sellers.json:ro');
+    const settings = parseSettingsFile(settingsFileText(containerSettingsFor(run)), 'test');
+    expect(settings.sellersFile).toBe('/kh/sellers.json');
+  });
+
+  it('is left out when the run has none: the containers keep the bundled sellers', () => {
+    const { sellersFile: _, ...bundled } = run;
+    const document = runComposeDocument(bundled, '/tmp/run/container-settings.env');
+    expect(JSON.stringify(document)).not.toContain('sellers.json');
+    expect(containerSettingsFor(bundled).sellersFile).toBeUndefined();
+    expect(() => parseSettingsFile("SELLERS_FILE='/etc/passwd'\n", 'test')).toThrow(
+      /SELLERS_FILE must be \/kh\/sellers.json/,
     );
   });
 });

@@ -98,6 +98,8 @@ export interface ContainerSettings {
   phpFilesName?: string;
   /** PHP_WORKERS: PHP_CLI_SERVER_WORKERS of the bitrix container's `php -S`. */
   phpWorkers: number;
+  /** SELLERS_FILE: the site's sellers file (`containerPaths.sellers`); absent: the bundled sellers. */
+  sellersFile?: string;
 }
 
 /** Where every container finds the run's settings file (read-only). */
@@ -111,6 +113,8 @@ export const containerPaths = {
   /** The directory of a harness-files config: its `source` paths are relative to it. */
   phpFiles: '/kh/php-files',
   phpInit: '/kh/php-init',
+  /** The site's sellers file (--sellers-file), in every Node container. */
+  sellers: '/kh/sellers.json',
 } as const;
 
 const otherNames = [
@@ -123,6 +127,7 @@ const otherNames = [
   'PHP_INIT_NAME',
   'PHP_FILES_NAME',
   'PHP_WORKERS',
+  'SELLERS_FILE',
 ] as const;
 const knownNames = new Set<string>([...Object.values(portNames), ...otherNames]);
 
@@ -142,6 +147,7 @@ function settingsValues(settings: ContainerSettings): [string, string][] {
     ['PHP_INIT_NAME', settings.phpInitName],
     ['PHP_FILES_NAME', settings.phpFilesName],
     ['PHP_WORKERS', String(settings.phpWorkers)],
+    ['SELLERS_FILE', settings.sellersFile],
   ];
   return values.filter((entry): entry is [string, string] => entry[1] !== undefined);
 }
@@ -248,6 +254,10 @@ function settingsFrom(values: Record<string, string>, source: string): Container
     phpInitName: fileName('PHP_INIT_NAME'),
     phpFilesName: fileName('PHP_FILES_NAME'),
     phpWorkers: integer('PHP_WORKERS', 1, 64) ?? defaultPhpWorkers,
+    sellersFile:
+      value('SELLERS_FILE') === undefined || value('SELLERS_FILE') === containerPaths.sellers
+        ? value('SELLERS_FILE')
+        : fail('SELLERS_FILE', containerPaths.sellers),
   };
 }
 
