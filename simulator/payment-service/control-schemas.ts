@@ -50,6 +50,3 @@ export interface DeleteAnswer {
 export interface RequestsAnswer {
   requests: Served[];
 }
-export interface ControlError {
-  error: string;
-}

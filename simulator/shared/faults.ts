@@ -188,9 +188,9 @@ export interface FaultDecision<F extends { kind: string }> {
   random: () => number;
 }
 
-interface Active<I extends FaultRuleInput> {
+interface Active<I extends FaultRuleInput, R> {
   rule: FaultRule<I>;
-  matches: (request: never) => boolean;
+  matches: (request: R) => boolean;
   random: () => number;
 }
 
@@ -199,7 +199,7 @@ interface Active<I extends FaultRuleInput> {
  * `onSpent` hears that a rule ran out of `times` and was removed.
  */
 export class FaultRules<I extends FaultRuleInput, R> {
-  private active: Active<I>[] = [];
+  private active: Active<I, R>[] = [];
   private nextId = 1;
 
   constructor(
@@ -245,12 +245,12 @@ export class FaultRules<I extends FaultRuleInput, R> {
    */
   decide(request: R, skip: (rule: FaultRule<I>) => boolean = () => false): FaultDecision<I['fault']> {
     let delayMs = 0;
-    let chosen: Active<I> | undefined;
+    let chosen: Active<I, R> | undefined;
     const kinds: string[] = [];
     for (const entry of [...this.active]) {
       const { fault } = entry.rule;
       if (fault.kind !== 'latency' && chosen) continue;
-      if (skip(entry.rule) || !(entry.matches as (request: R) => boolean)(request)) continue;
+      if (skip(entry.rule) || !entry.matches(request)) continue;
       if (!this.draw(entry)) continue;
       this.consume(entry);
       kinds.push(fault.kind);
@@ -273,11 +273,11 @@ export class FaultRules<I extends FaultRuleInput, R> {
     return { ...entry.rule };
   }
 
-  private draw(entry: Active<I>): boolean {
+  private draw(entry: Active<I, R>): boolean {
     return entry.rule.probability === undefined || entry.random() < entry.rule.probability;
   }
 
-  private consume(entry: Active<I>): void {
+  private consume(entry: Active<I, R>): void {
     entry.rule.fired += 1;
     if (entry.rule.remaining === null) return;
     entry.rule.remaining -= 1;
