@@ -12,12 +12,12 @@
  * - for a write (any method but GET and HEAD), `Content-Type: application/json`, which no page can
  *   send to another origin without a CORS preflight, and no control API answers one.
  *
- * Anything else is refused with 403 and a one-line reason, in the API's own error shape. Same-origin
+ * Anything else is refused with 403 and a one-line reason (platform/http/control-api.ts). Same-origin
  * pages (the Kaspi dashboard) and programs (the typed clients, curl with `-H 'content-type:
  * application/json'`) pass. It says nothing about who runs on this machine: any local process can
  * still call a control API, as intended.
  */
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 
 export interface ControlGuardOptions {
@@ -95,34 +95,4 @@ export function controlRefusal(req: IncomingMessage, options: ControlGuardOption
   if (mediaType !== 'application/json')
     return `${method} needs Content-Type: application/json (got ${mediaType === '' ? 'none' : JSON.stringify(mediaType.slice(0, 60))})`;
   return undefined;
-}
-
-/**
- * Wraps a control API's listener: a refused request is answered 403 with `body(reason)` as JSON,
- * its body drained so the connection stays usable, and never reaches a route.
- */
-export function guardControl(
-  listener: RequestListener,
-  body: (reason: string) => unknown,
-  options: ControlGuardOptions = {},
-): RequestListener {
-  return (req: IncomingMessage, res: ServerResponse) => {
-    const reason = controlRefusal(req, options);
-    if (reason === undefined) {
-      listener(req, res);
-      return;
-    }
-    sendRefusal(req, res, body(reason));
-  };
-}
-
-/** The 403 answer itself, for an API that checks more than `controlRefusal` (the egress proxy). */
-export function sendRefusal(req: IncomingMessage, res: ServerResponse, body: unknown): void {
-  req.resume();
-  const text = JSON.stringify(body);
-  res.writeHead(403, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-  });
-  res.end(text);
 }

@@ -4,11 +4,13 @@
  *
  * - headers must arrive within 5 s and the whole request within 10 s (Node's defaults are 60 s and
  *   300 s, checked only every 30 s): a client trickling bytes is answered 408 and cut off. Slow
- *   answers (latency faults, a hang the test switched on) are not bounded by this: the clock stops
+ *   answers (latency faults, a blackhole the test switched on) are not bounded by this: the clock stops
  *   once the request is in;
  * - JSON nested deeper than `maxJsonDepth` is refused before it is parsed into objects anything
  *   walks recursively (echoing such a body in a 422 overflowed the stack and reset the connection).
- *   No Kaspi or payment-service body nests beyond 3 levels.
+ *   No Kaspi or payment-service body nests beyond 3 levels;
+ * - a body is read up to `bodyLimits` (413 past it): 1 MiB on the simulated APIs, 64 KiB on a
+ *   control API, whose few larger bodies (a seed document, an OpenAPI profile) say so per route.
  */
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -40,6 +42,13 @@ export function applyRequestTimeouts<T extends Server>(server: T): T {
 }
 
 export const maxJsonDepth = 32;
+
+export const bodyLimits = {
+  /** The simulated APIs (Kaspi's, the payment-service's). */
+  api: 1024 * 1024,
+  /** A control API's writes: a fault, a config, a clock change. */
+  control: 64 * 1024,
+} as const;
 
 /**
  * Whether JSON text opens more than `limit` arrays or objects inside one another, counted without

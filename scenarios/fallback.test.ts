@@ -11,6 +11,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { fallbackOrganization, sellers, type Seller } from '../fixtures/organizations.ts';
 import type { FaultSpec } from '../simulator/payment-service/control-client.ts';
+import { routeMatch } from '../simulator/payment-service/faults/spec.ts';
 import { appendedSince, fileMark } from './support/bitrix-files.ts';
 import { because, causes } from './support/causes.ts';
 import { declaredContract } from './support/contract.ts';
@@ -40,17 +41,17 @@ interface Outage {
 }
 
 const fault = (spec: FaultSpec) => () =>
-  stack.paymentService.addFault({ ...(configRoute ? { route: configRoute } : {}), fault: spec });
+  stack.paymentService.addFault({ ...(configRoute ? { match: routeMatch(configRoute) } : {}), fault: spec });
 
 const outages: Outage[] = [
   { name: 'service down (connection refused)', global: () => stack.paymentService.down() },
   {
     name: 'HTTP 500',
-    global: fault({ kind: 'status', status: 500, body: { detail: 'Internal Server Error' } }),
+    global: fault({ kind: 'http-status', status: 500, body: { detail: 'Internal Server Error' } }),
   },
   {
     name: 'HTTP 502 HTML page',
-    global: fault({ kind: 'status', status: 502, body: '<html><body>502 Bad Gateway</body></html>' }),
+    global: fault({ kind: 'http-status', status: 502, body: '<html><body>502 Bad Gateway</body></html>' }),
   },
   { name: 'invalid JSON', global: fault({ kind: 'invalid-json' }) },
   {
@@ -178,7 +179,7 @@ describe('[fallback] slow answer within the client timeout', () => {
   const slowMs = 2_000;
   beforeAll(async () => {
     await resetStack(stack);
-    await fault({ kind: 'slow', ms: slowMs })();
+    await fault({ kind: 'latency', ms: slowMs })();
   });
   afterAll(() => stack.paymentService.reset());
 

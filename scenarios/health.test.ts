@@ -94,7 +94,7 @@ describe('[health] healthCheck()', () => {
 
   test('false while the payment-service answers 500', async ({ task }) => {
     await stack.paymentService.addFault({
-      fault: { kind: 'status', status: 500, body: { detail: 'Internal Server Error' } },
+      fault: { kind: 'http-status', status: 500, body: { detail: 'Internal Server Error' } },
     });
     await expectHealth(task, 'answering 500', false);
   });

@@ -1,7 +1,8 @@
 /**
  * Every control API refuses what a browser page of another origin could have sent — a foreign Host
  * (DNS rebinding), a foreign or `null` Origin, a cross-site fetch, a write that is not JSON — with 403
- * and a one-line reason in that API's own error shape, and does nothing; requests a program sends
+ * and a one-line reason in the control APIs' one error shape (`{ error: { code: 'forbidden', message } }`),
+ * and does nothing; requests a program sends
  * (the typed clients) go through. Over real HTTP against the Kaspi simulator's, the payment-service
  * simulator's and the harness's control APIs and the egress proxy's record.
  */
@@ -25,6 +26,7 @@ import { startHarnessControl, type HarnessControl } from './harness-control.ts';
 interface Answer {
   status: number;
   body: unknown;
+  allow?: string;
 }
 
 /** A raw request: fetch() would not let a test set Host, Origin or Sec-Fetch-Site. */
@@ -50,7 +52,7 @@ function send(
           } catch {
             // not JSON: kept as text, and the test says so
           }
-          resolve({ status: res.statusCode ?? 0, body: parsed });
+          resolve({ status: res.statusCode ?? 0, body: parsed, allow: res.headers.allow });
         });
       },
     );
@@ -196,49 +198,52 @@ interface ControlApi {
   base: () => string;
   /** A write that changes something visible to `observe`. */
   write: { method: string; path: string; body?: string };
+  /** A path of the API that takes other methods than the write's. */
+  readOnly: { path: string; allow: string };
   observe(): Promise<unknown>;
-  /** The API's own error shape around the reason. */
-  reasonOf(body: unknown): string | undefined;
 }
+
+/** The reason of a 403, in the one error shape every control API answers with. */
+const reasonOf = (body: unknown): string | undefined =>
+  (body as { error?: { code?: string; message?: string } }).error?.code === 'forbidden'
+    ? (body as { error: { message: string } }).error.message
+    : undefined;
 
 const apis: ControlApi[] = [
   {
     name: 'Kaspi simulator control API',
     base: () => kaspi.controlUrl,
     write: { method: 'POST', path: '/control/faults', body: JSON.stringify({ fault: { kind: 'reset' } }) },
+    readOnly: { path: '/control/ledger', allow: 'GET' },
     observe: async () => (await new KaspiControlClient(kaspi.controlUrl).faults()).length,
-    reasonOf: (body) =>
-      (body as { error?: { code?: string; message?: string } }).error?.code === 'forbidden'
-        ? (body as { error: { message: string } }).error.message
-        : undefined,
   },
   {
     name: 'payment-service simulator control API',
     base: () => paymentService.controlUrl,
     write: { method: 'POST', path: '/control/down' },
+    readOnly: { path: '/control/state', allow: 'GET' },
     observe: async () => (await new PaymentServiceControlClient(paymentService.controlUrl).state()).up,
-    reasonOf: (body) => (body as { error?: string }).error,
   },
   {
     name: 'harness control API',
     base: () => harness.url,
     write: { method: 'POST', path: '/runbook' },
+    readOnly: { path: '/runbook', allow: 'POST' },
     observe: async () => harnessRuns,
-    reasonOf: (body) => (body as { error?: string }).error,
   },
   {
     name: "egress proxy's record",
     base: () => egress.url,
     write: { method: 'DELETE', path: '/__egress/unexpected' },
+    readOnly: { path: '/__egress/scenario', allow: 'PUT' },
     observe: async () => (await egressControl(egress.url).unexpected()).length,
-    reasonOf: (body) => (body as { error?: string }).error,
   },
   {
     name: "webhook sink's record",
     base: () => sink.url,
     write: { method: 'DELETE', path: '/__sink/received' },
+    readOnly: { path: '/__sink/received', allow: 'GET, DELETE' },
     observe: async () => sink.received().length,
-    reasonOf: (body) => (body as { error?: string }).error,
   },
 ];
 
@@ -253,7 +258,9 @@ it("keeps the webhook sink's record from what came through the egress proxy (PHP
   });
   expect(forwarded).toEqual({
     status: 403,
-    body: { error: 'the webhook record is not served through the egress proxy' },
+    body: {
+      error: { code: 'forbidden', message: 'the webhook record is not served through the egress proxy' },
+    },
   });
   expect(sink.received().length).toBe(before);
 });
@@ -273,12 +280,26 @@ describe.each(apis)('the $name', (api) => {
         api.write.body,
       );
       expect(answer.status).toBe(403);
-      const reason = api.reasonOf(answer.body);
+      const reason = reasonOf(answer.body);
       expect(reason).toMatch(forgery.reason);
       expect(reason).not.toContain('\n');
       expect(await api.observe()).toEqual(before);
     },
   );
+
+  it('answers an unknown path, another method and bad JSON in the one error shape', async () => {
+    const host = new URL(api.base()).host;
+    const unknown = await send(api.base(), 'GET', `${api.write.path}/nothing/here`, { host });
+    expect(unknown).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
+    const method = api.readOnly.allow.includes('GET') ? 'PATCH' : 'GET';
+    const other = await send(api.base(), method, api.readOnly.path, { host, ...json });
+    expect(other).toMatchObject({ status: 405, body: { error: { code: 'method_not_allowed' } } });
+    expect(other.allow).toBe(api.readOnly.allow);
+    if (api.write.body !== undefined) {
+      const bad = await send(api.base(), api.write.method, api.write.path, { host, ...json }, '{"fault":');
+      expect(bad).toMatchObject({ status: 400, body: { error: { code: 'invalid_json' } } });
+    }
+  });
 
   it('serves the same write from a program, and reads from its own origin', async () => {
     egress.record({ host: 'leftover.invalid', port: 443, method: 'CONNECT' });

@@ -1,30 +1,22 @@
 /**
  * The stack's own control API, for what only the process that booted the stack can do (it holds the
- * Bitrix stub's PHP runners): run the deployment guide's runbook snippets. Loopback only, JSON only,
- * and only for requests a page of another origin cannot forge (platform/control-guard.ts: 403 `{error}`).
+ * Bitrix stub's PHP runners): run the deployment guide's runbook snippets. A control API like the
+ * simulators' (platform/http/control-api.ts): loopback only, JSON only, errors `{ error: { code,
+ * message } }`, and only for requests a page of another origin cannot forge (403).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { guardControl } from '../platform/control-guard.ts';
-import { listenHttp, type HttpListener } from '../platform/http-server.ts';
+import { ok, startControlApi, type ControlRoute } from '../platform/http/control-api.ts';
+import type { HttpListener } from '../platform/http-server.ts';
 
+/** What a route does; its result is the answer's JSON body. */
 export type HarnessRoute = () => Promise<unknown>;
 
 export type HarnessControl = HttpListener;
 
+/** `routes`: `{ 'POST /runbook': () => … }`. */
 export function startHarnessControl(routes: Record<string, HarnessRoute>): Promise<HarnessControl> {
-  const listener = (request: IncomingMessage, response: ServerResponse): void => {
-    const route = routes[`${request.method} ${request.url}`];
-    const answer = (status: number, body: unknown) => {
-      response.writeHead(status, { 'content-type': 'application/json' });
-      response.end(JSON.stringify(body));
-    };
-    request.resume();
-    if (!route)
-      return answer(404, { error: `no route ${request.method} ${request.url}`, routes: Object.keys(routes) });
-    route().then(
-      (body) => answer(200, body),
-      (error: unknown) => answer(500, { error: error instanceof Error ? error.message : String(error) }),
-    );
-  };
-  return listenHttp(guardControl(listener, (reason) => ({ error: reason })));
+  const table = Object.entries(routes).map(([key, run]): ControlRoute => {
+    const [method = '', path = ''] = key.split(' ');
+    return { method, path, handle: async () => ok(await run()) };
+  });
+  return startControlApi('harness', table);
 }

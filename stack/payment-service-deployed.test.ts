@@ -413,9 +413,8 @@ describe('contract drift and profiles', () => {
     const refusals: string[] = [];
     for (const openapi of ['/etc/passwd', '/etc/no-such-file-here', `${allowedDir}/../../etc/passwd`]) {
       const error = await control.setProfile({ openapi }).catch((e: Error) => e.message);
-      // The path as the answer quotes it, inside the JSON of the error body.
-      const quoted = JSON.stringify(JSON.stringify(openapi)).slice(1, -1);
-      refusals.push(String(error).replace(quoted, 'PATH'));
+      // The path as the answer quotes it.
+      refusals.push(String(error).replace(JSON.stringify(openapi), 'PATH'));
       expect(String(error)).toMatch(/^payment-service control PUT \/control\/profile failed: 400 /);
     }
     // Whether it exists outside makes no difference to the answer, and no content is in it.
@@ -427,7 +426,7 @@ describe('contract drift and profiles', () => {
     const error = await control
       .setProfile({ openapi: join(allowedDir, 'secret.txt') })
       .catch((e: Error) => e.message);
-    expect(error).toMatch(/secret\.txt\\" is not valid JSON/);
+    expect(error).toMatch(/secret\.txt" is not valid JSON/);
     expect(error).not.toMatch(/root:x|secret-line/);
     // None of it changed what is served.
     expect(await control.profile()).toBe(served);

@@ -1,6 +1,6 @@
 /** `chaos kaspi …` switches a fault on a running Kaspi simulator, and the next matching request feels it. */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startKaspiSimulator, type KaspiSimulator } from '../../simulator/kaspi/index.ts';
+import { faultSpec, startKaspiSimulator, type KaspiSimulator } from '../../simulator/kaspi/index.ts';
 import { wireExchange } from '../../simulator/kaspi/test-helpers.ts';
 import { chaosCommand } from './chaos.ts';
 
@@ -74,9 +74,63 @@ describe('chaos kaspi', () => {
     }
   });
 
-  it('refuses an unknown fault with a usage error', async () => {
-    await expect(chaosCommand.run(['kaspi', 'meteor', '--control-url', kaspi.controlUrl])).rejects.toThrow(
-      /unknown Kaspi fault "meteor"/,
+  it('blackhole (once hang): the next request is never answered', async () => {
+    const print = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      await chaosCommand.run([
+        'kaspi',
+        'blackhole',
+        '--path',
+        'qr/create',
+        '--times',
+        '1',
+        '--control-url',
+        kaspi.controlUrl,
+      ]);
+      expect(await kaspi.faults.list()).toMatchObject([
+        { match: { path: 'qr/create' }, fault: { kind: 'blackhole' }, remaining: 1 },
+      ]);
+      const unanswered = fetch(`${kaspi.url}/r3/v01/qr/create`, {
+        method: 'POST',
+        body: '{}',
+        signal: AbortSignal.timeout(300),
+      });
+      await expect(unanswered).rejects.toMatchObject({ name: 'TimeoutError' });
+    } finally {
+      print.mockRestore();
+    }
+  });
+
+  it('refuses an unknown fault, and an old name with the new one, before asking the simulator', async () => {
+    const nowhere = ['--control-url', 'http://127.0.0.1:9'];
+    await expect(chaosCommand.run(['kaspi', 'meteor', ...nowhere])).rejects.toThrow(
+      /unknown kaspi fault "meteor"/,
     );
+    await expect(chaosCommand.run(['kaspi', 'hang', ...nowhere])).rejects.toThrow(
+      /^"hang" is now "blackhole": kaspi-harness chaos kaspi blackhole/,
+    );
+    await expect(
+      chaosCommand.run(['kaspi', 'latency', '--ms', '5', '--route', 'x', ...nowhere]),
+    ).rejects.toThrow(/--route is now --method M --path P/);
+    await expect(chaosCommand.run(['kaspi', 'reset', '--ms', '5', ...nowhere])).rejects.toThrow(
+      /--ms is not an option of reset/,
+    );
+    await expect(
+      chaosCommand.run(['kaspi', 'latency', '--ms', '5', '--scheme', 'r4', ...nowhere]),
+    ).rejects.toThrow(/^--scheme: /);
+  });
+
+  it('lists every kind of the schema with its options', async () => {
+    const print = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      await chaosCommand.run(['kaspi', 'list']);
+      const listed = String(print.mock.calls[0]?.[0]);
+      for (const kind of faultSpec.options.map((option) => option.shape.kind.value))
+        expect(listed).toMatch(new RegExp(`^  ${kind}$`, 'm'));
+      expect(listed).toContain('--early-hints N (optional): interim 103 Early Hints answers');
+      expect(listed).toContain('--seed N (optional)');
+    } finally {
+      print.mockRestore();
+    }
   });
 });

@@ -1,226 +1,114 @@
 import { parseArgs } from 'node:util';
 import {
   PaymentServiceControlClient,
-  faultKinds,
-  type FaultSpec,
+  faultRuleInput as paymentServiceRule,
+  type FaultRuleInput as PaymentServiceRule,
 } from '../../simulator/payment-service/index.ts';
-import { KaspiControlClient, type FaultRuleInput } from '../../simulator/kaspi/index.ts';
-import { UsageError, integerFlag, type Command } from '../command.ts';
-
-const options = {
-  'control-url': { type: 'string' },
-  route: { type: 'string' },
-  times: { type: 'string' },
-  ms: { type: 'string' },
-  'jitter-ms': { type: 'string' },
-  distribution: { type: 'string' },
-  status: { type: 'string' },
-  body: { type: 'string' },
-  field: { type: 'string' },
-  'shop-id': { type: 'string' },
-  bin: { type: 'string' },
-  'device-token': { type: 'string' },
-  probability: { type: 'string' },
-  seed: { type: 'string' },
-  inner: { type: 'string' },
-  'status-code': { type: 'string' },
-  path: { type: 'string' },
-  scheme: { type: 'string' },
-  'early-hints': { type: 'string' },
-  'extra-bytes': { type: 'string' },
-} as const;
-
-type Values = { [K in keyof typeof options]?: string };
-
-/** A fault kind and its flags as the payment-service control API takes it. */
-function paymentServiceFault(kind: string, v: Values): FaultSpec {
-  const need = (name: keyof Values): string => {
-    const value = v[name];
-    if (value === undefined) throw new UsageError(`${kind} needs --${name}`);
-    return value;
-  };
-  const int = (name: keyof Values): number => integerFlag(name, need(name)) ?? 0;
-  switch (kind) {
-    case 'down':
-    case 'blackhole':
-    case 'invalid-json':
-    case 'truncated':
-    case 'tls-failure':
-      return { kind };
-    case 'slow': {
-      const distribution = v.distribution;
-      if (distribution !== undefined && !['uniform', 'normal', 'exponential'].includes(distribution)) {
-        throw new UsageError(`--distribution must be uniform, normal or exponential, got "${distribution}"`);
-      }
-      return {
-        kind,
-        ms: int('ms'),
-        ...(v['jitter-ms'] === undefined ? {} : { jitterMs: int('jitter-ms') }),
-        ...(distribution === undefined
-          ? {}
-          : { distribution: distribution as 'uniform' | 'normal' | 'exponential' }),
-        ...(v.seed === undefined ? {} : { seed: int('seed') }),
-      };
-    }
-    case 'status': {
-      let body: unknown;
-      if (v.body !== undefined) {
-        try {
-          body = JSON.parse(v.body) as unknown;
-        } catch {
-          body = v.body; // not JSON: sent as text, like an error page
-        }
-      }
-      return { kind, status: int('status'), ...(body === undefined ? {} : { body }) };
-    }
-    case 'missing-field':
-      return { kind, field: need('field') };
-    case 'stale-config':
-      return {
-        kind,
-        ...(v['shop-id'] === undefined ? {} : { shopId: int('shop-id') }),
-        ...(v.bin === undefined ? {} : { organizationBin: v.bin }),
-        ...(v['device-token'] === undefined ? {} : { deviceToken: v['device-token'] }),
-      };
-    case 'wrong-shop':
-      return { kind, shopId: int('shop-id') };
-    case 'flapping': {
-      const probability = Number(need('probability'));
-      if (!(probability >= 0 && probability <= 1))
-        throw new UsageError('--probability must be between 0 and 1');
-      const inner = paymentServiceFault(need('inner'), v);
-      if (inner.kind === 'flapping' || inner.kind === 'tls-failure') {
-        throw new UsageError(`--inner ${inner.kind} cannot flap per request`);
-      }
-      return { kind, probability, seed: int('seed'), fault: inner };
-    }
-    default:
-      throw new UsageError(`unknown fault "${kind}" (one of ${faultKinds.join(', ')}, or list, clear)`);
-  }
-}
-
-const kaspiFaultKinds = [
-  'status-code',
-  'latency',
-  'reset',
-  'empty-reply',
-  'hang',
-  'garbage',
-  'header-block',
-] as const;
-
-/** A Kaspi fault rule from the flags: what answers (or breaks), for which requests, how often. */
-function kaspiFault(kind: string, v: Values): FaultRuleInput {
-  const number = (name: keyof Values): number => {
-    const value = integerFlag(name, v[name]);
-    if (value === undefined) throw new UsageError(`${kind} needs --${name}`);
-    return value;
-  };
-  const fault = ((): FaultRuleInput['fault'] => {
-    switch (kind) {
-      case 'status-code':
-        return { kind, statusCode: number('status-code') };
-      case 'latency':
-        return { kind, ms: number('ms') };
-      case 'reset':
-      case 'empty-reply':
-      case 'hang':
-      case 'garbage':
-        return { kind };
-      case 'header-block':
-        return {
-          kind,
-          ...(v['early-hints'] === undefined ? {} : { earlyHints: number('early-hints') }),
-          ...(v['extra-bytes'] === undefined ? {} : { extraBytes: number('extra-bytes') }),
-        };
-      default:
-        throw new UsageError(
-          `unknown Kaspi fault "${kind}" (one of ${kaspiFaultKinds.join(', ')}, or list, clear)`,
-        );
-    }
-  })();
-  if (v.scheme !== undefined && !['r1', 'r2', 'r3'].includes(v.scheme)) {
-    throw new UsageError(`--scheme must be r1, r2 or r3, got "${v.scheme}"`);
-  }
-  const match = {
-    ...(v.path === undefined ? {} : { path: v.path }),
-    ...(v.scheme === undefined ? {} : { scheme: v.scheme as 'r1' | 'r2' | 'r3' }),
-    ...(v.bin === undefined ? {} : { bin: v.bin }),
-  };
-  const probability = v.probability === undefined ? undefined : Number(v.probability);
-  if (probability !== undefined && !(probability >= 0 && probability <= 1)) {
-    throw new UsageError('--probability must be between 0 and 1');
-  }
-  return {
-    fault,
-    ...(Object.keys(match).length ? { match } : {}),
-    ...(v.times === undefined ? {} : { times: number('times') }),
-    ...(probability === undefined ? {} : { probability }),
-    ...(v.seed === undefined ? {} : { seed: number('seed') }),
-  };
-}
+import {
+  KaspiControlClient,
+  faultRuleInput as kaspiRule,
+  type FaultRuleInput as KaspiRule,
+} from '../../simulator/kaspi/index.ts';
+import { faultFlags, placeholder, usage, type FaultFlags, type Flag } from '../chaos-flags.ts';
+import { UsageError, type Command } from '../command.ts';
 
 interface ChaosTarget {
   envVar: string;
-  run(controlUrl: string, action: string, values: Values, rest: string[]): Promise<string>;
+  flags: FaultFlags;
+  client(controlUrl: string): {
+    addFault(rule: never): Promise<string>;
+    faults(): Promise<unknown[]>;
+    removeFaults(id?: string): Promise<number>;
+  };
 }
 
-/** One entry per simulator. */
+/** One entry per simulator; its flags come from its fault-rule schema. */
 const targets: Record<string, ChaosTarget> = {
   kaspi: {
     envVar: 'KASPI_HARNESS_KASPI_CONTROL_URL',
-    async run(controlUrl, action, values, rest) {
-      const client = new KaspiControlClient(controlUrl);
-      if (action === 'list') return JSON.stringify(await client.faults(), null, 2);
-      if (action === 'clear') return `removed ${await client.removeFaults(rest[0])}`;
-      const id = await client.addFault(kaspiFault(action, values));
-      return `fault ${id}: ${action}${values.path ? ` on ${values.path}` : ' on every endpoint'} (remove: kaspi-harness chaos kaspi clear ${id})`;
-    },
+    flags: faultFlags(kaspiRule, 'kaspi'),
+    client: (url) => new KaspiControlClient(url),
   },
   'payment-service': {
     envVar: 'KASPI_HARNESS_PAYMENT_SERVICE_CONTROL_URL',
-    async run(controlUrl, action, values, rest) {
-      const client = new PaymentServiceControlClient(controlUrl);
-      if (action === 'list') return JSON.stringify(await client.faults(), null, 2);
-      if (action === 'clear') return `removed ${await client.removeFaults(rest[0])}`;
-      const fault = paymentServiceFault(action, values);
-      const id = await client.addFault({
-        fault,
-        ...(values.route === undefined ? {} : { route: values.route }),
-        ...(values.times === undefined ? {} : { times: integerFlag('times', values.times) }),
-      });
-      return `fault ${id}: ${action}${values.route ? ` on ${values.route}` : ' on every route'} (remove: kaspi-harness chaos payment-service clear ${id})`;
-    },
+    flags: faultFlags(paymentServiceRule, 'payment-service'),
+    client: (url) => new PaymentServiceControlClient(url),
   },
+};
+
+/** Flags that are gone, and what to say instead. */
+const formerFlags: Record<string, string> = {
+  route: '--route is now --method M --path P (e.g. --method GET --path /api/payment/config)',
+  inner: '--inner is gone: flapping is now --probability P --seed N on the fault itself',
+};
+
+const valueFlags = new Map<string, Flag>();
+for (const target of Object.values(targets)) {
+  for (const flag of [...target.flags.rule, ...target.flags.kinds.flatMap((kind) => kind.flags)])
+    valueFlags.set(flag.name, flag);
+}
+const options = Object.fromEntries(
+  ['control-url', ...valueFlags.keys(), ...Object.keys(formerFlags)].map((name) => [
+    name,
+    { type: 'string' },
+  ]),
+) as Record<string, { type: 'string' }>;
+
+const wrap = (text: string, indent: string, width = 100): string => {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && indent.length + line.length + word.length + 1 > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  lines.push(line);
+  return lines.map((text) => `${indent}${text}`).join('\n');
+};
+
+/** `chaos <sim> list`: every kind with its options, and the rule's own options. */
+export function listKinds(simulator: string): string {
+  const { kinds, rule } = targets[simulator]!.flags;
+  const option = (flag: Flag) =>
+    `${wrap(`--${flag.name} ${placeholder(flag)}${flag.required ? '' : ' (optional)'}: ${flag.description}`, '      ')}`;
+  return [
+    `Faults of the ${simulator} simulator (kaspi-harness chaos ${simulator} <kind> [options]):`,
+    ...kinds.flatMap((kind) => [`  ${kind.kind}`, wrap(kind.description, '    '), ...kind.flags.map(option)]),
+    '',
+    'Which requests and how often (every kind):',
+    ...rule.map((flag) => option(flag).replace(/^ {6}/, '  ')),
+  ].join('\n');
+}
+
+const summary = (simulator: string): string => {
+  const { kinds, rule } = targets[simulator]!.flags;
+  return [
+    `${simulator}:`,
+    ...kinds.map((kind) => `  ${[kind.kind, ...kind.flags.map(usage)].join(' ')}`),
+    `  every kind: ${rule.map(usage).join(' ')}`,
+  ].join('\n');
 };
 
 export const chaosCommand: Command = {
   name: 'chaos',
-  help: `Usage: kaspi-harness chaos <target> <fault|list|clear [id]> [options]
+  help: `Usage: kaspi-harness chaos <target> <kind [options] | list | installed | clear [id]>
 
-Targets: ${Object.keys(targets).join(', ')}
-Faults (payment-service): ${faultKinds.join(', ')}
-Faults (kaspi): ${kaspiFaultKinds.join(', ')}
+Switches a fault on a running simulator; \`list\` says what each kind and option does, \`installed\`
+shows the rules in place, \`clear\` removes one (by id) or all.
+
+Targets and their faults (options from the simulators' fault schemas):
+${Object.keys(targets).map(summary).join('\n')}
 
 Examples:
   kaspi-harness chaos payment-service down
+  kaspi-harness chaos payment-service latency --ms 3000 --method GET --path /api/payment/config
   kaspi-harness chaos kaspi status-code --status-code=-999 --path qr/create --times 3
-  kaspi-harness chaos kaspi header-block --path qr/create --early-hints 1 --extra-bytes 4096
+  kaspi-harness chaos kaspi http-status --status 503 --probability 0.3 --seed 7
 
 Options:
   --control-url URL     the simulator's control API (\`kaspi-harness up\` prints it; default:
-                        $KASPI_HARNESS_PAYMENT_SERVICE_CONTROL_URL or $KASPI_HARNESS_KASPI_CONTROL_URL)
-  kaspi: --path P --scheme r1|r2|r3 --bin BIN (which requests), --status-code N (status-code),
-         --ms N (latency), --early-hints N --extra-bytes N (header-block: 103 answers before
-         the answer, Set-Cookie bytes in it; default 1 and 2048), --times N, --probability P --seed N
-  --route R             e.g. "GET /api/payment/config" or "/admin/*" (default: every route)
-  --times N             fire for the next N requests only
-  --ms N --jitter-ms N --distribution uniform|normal|exponential --seed N     (slow)
-  --status N --body JSON|TEXT                                                  (status)
-  --field NAME                                                                 (missing-field)
-  --shop-id N --bin BIN --device-token T                                       (stale-config)
-  --shop-id N           config lookups answer with shop N's stored row                (wrong-shop)
-  --probability P --seed N --inner FAULT (+ the inner fault's flags)           (flapping)`,
+                        $KASPI_HARNESS_KASPI_CONTROL_URL or $KASPI_HARNESS_PAYMENT_SERVICE_CONTROL_URL)`,
   async run(argv) {
     const { values, positionals } = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
     const [targetName, action, ...rest] = positionals;
@@ -229,9 +117,28 @@ Options:
     const target = targets[targetName];
     if (!target)
       throw new UsageError(`unknown target "${targetName}" (one of ${Object.keys(targets).join(', ')})`);
-    const controlUrl = values['control-url'] ?? process.env[target.envVar];
+    const former = Object.keys(formerFlags).find((name) => values[name] !== undefined);
+    if (former) throw new UsageError(formerFlags[former]!);
+    if (action === 'list') {
+      console.log(listKinds(targetName));
+      return 0;
+    }
+    const { 'control-url': url, ...given } = values;
+    // The rule is built (and refused) before the simulator is asked anything.
+    const rule =
+      action === 'installed' || action === 'clear' ? undefined : target.flags.ruleFor(action, given);
+    const controlUrl = url ?? process.env[target.envVar];
     if (!controlUrl) throw new UsageError(`--control-url is required (or set ${target.envVar})`);
-    console.log(await target.run(controlUrl, action, values, rest));
+    const client = target.client(controlUrl);
+    if (action === 'installed') console.log(JSON.stringify(await client.faults(), null, 2));
+    else if (action === 'clear') console.log(`removed ${await client.removeFaults(rest[0])}`);
+    else {
+      const id = await client.addFault(rule as never);
+      const where = (rule as KaspiRule | PaymentServiceRule).match;
+      const on =
+        where && Object.keys(where).length > 0 ? ` on ${JSON.stringify(where)}` : ' on every request';
+      console.log(`fault ${id}: ${action}${on} (remove: kaspi-harness chaos ${targetName} clear ${id})`);
+    }
     return 0;
   },
 };

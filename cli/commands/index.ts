@@ -35,7 +35,7 @@ export const commands: readonly CommandEntry[] = [
   },
   {
     name: 'chaos',
-    summary: 'switch a fault on (or list / clear faults) in a running simulator',
+    summary: 'switch a fault on in a running simulator (list the kinds, show or clear the installed ones)',
     load: async () => (await import('./chaos.ts')).chaosCommand,
   },
   {

@@ -177,42 +177,52 @@ describe('chaos CLI', () => {
     const on = await cli([
       'chaos',
       'payment-service',
-      'slow',
+      'latency',
       '--ms',
       '200',
-      '--route',
-      'GET /api/*',
+      '--method',
+      'GET',
+      '--path',
+      '/api/*',
       '--control-url',
       url,
     ]);
     expect(on.code).toBe(0);
-    expect(await control.faults()).toMatchObject([{ route: 'GET /api/*', fault: { kind: 'slow', ms: 200 } }]);
+    expect(await control.faults()).toMatchObject([
+      { match: { method: 'GET', path: '/api/*' }, fault: { kind: 'latency', ms: 200 } },
+    ]);
     const flap = await cli([
       'chaos',
       'payment-service',
-      'flapping',
+      'http-status',
+      '--status',
+      '503',
       '--probability',
       '0.3',
       '--seed',
       '1',
-      '--inner',
-      'status',
-      '--status',
-      '503',
       '--control-url',
       url,
     ]);
     expect(flap.code).toBe(0);
-    expect((await control.faults())[1]?.fault).toEqual({
-      kind: 'flapping',
+    expect((await control.faults())[1]).toMatchObject({
+      fault: { kind: 'http-status', status: 503 },
       probability: 0.3,
       seed: 1,
-      fault: { kind: 'status', status: 503 },
     });
+    expect(
+      JSON.parse((await cli(['chaos', 'payment-service', 'installed', '--control-url', url])).stdout),
+    ).toHaveLength(2);
     expect((await cli(['chaos', 'payment-service', 'clear', '--control-url', url])).stdout).toContain(
       'removed 2',
     );
-    await expect(cli(['chaos', 'payment-service', 'slow', '--control-url', url])).rejects.toThrow(UsageError);
+    await expect(cli(['chaos', 'payment-service', 'latency', '--control-url', url])).rejects.toThrow(
+      UsageError,
+    );
+    await expect(
+      cli(['chaos', 'payment-service', 'slow', '--ms', '5', '--control-url', url]),
+    ).rejects.toThrow(/"slow" is now "latency"/);
+    expect(await control.faults()).toEqual([]);
   });
 });
 

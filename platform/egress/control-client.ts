@@ -2,40 +2,34 @@
  * Typed HTTP client of the egress proxy's and webhook sink's control paths, for scenario workers
  * that only have URLs (StackInfo is plain data).
  */
+import { controlCaller } from '../http/control-client.ts';
 import type { UnexpectedEgress } from './proxy.ts';
 import type { WebhookDelivery } from './sink.ts';
 
-async function call<T>(url: string, method = 'GET'): Promise<T> {
-  // Writes are JSON, even without a body: the control paths refuse others (platform/control-guard.ts).
-  const response = await fetch(url, {
-    method,
-    headers: method === 'GET' ? undefined : { 'content-type': 'application/json' },
-  });
-  if (!response.ok) throw new Error(`${method} ${url}: HTTP ${response.status}`);
-  return (await response.json()) as T;
-}
-
 export function egressControl(proxyUrl: string) {
+  const call = controlCaller(proxyUrl, 'egress proxy');
   return {
     unexpected: async (scenario?: string): Promise<UnexpectedEgress[]> =>
       (
         await call<{ unexpected: UnexpectedEgress[] }>(
-          `${proxyUrl}/__egress/unexpected${scenario === undefined ? '' : `?scenario=${encodeURIComponent(scenario)}`}`,
+          'GET',
+          `/__egress/unexpected${scenario === undefined ? '' : `?scenario=${encodeURIComponent(scenario)}`}`,
         )
       ).unexpected,
-    clear: async (): Promise<void> => void (await call(`${proxyUrl}/__egress/unexpected`, 'DELETE')),
+    clear: async (): Promise<void> => void (await call('DELETE', '/__egress/unexpected')),
     setScenario: async (name?: string): Promise<void> =>
       void (await call(
-        `${proxyUrl}/__egress/scenario${name === undefined ? '' : `?name=${encodeURIComponent(name)}`}`,
         'PUT',
+        `/__egress/scenario${name === undefined ? '' : `?name=${encodeURIComponent(name)}`}`,
       )),
   };
 }
 
 export function webhookSinkControl(sinkUrl: string) {
+  const call = controlCaller(sinkUrl, 'webhook sink');
   return {
     received: async (): Promise<WebhookDelivery[]> =>
-      (await call<{ received: WebhookDelivery[] }>(`${sinkUrl}/__sink/received`)).received,
-    clear: async (): Promise<void> => void (await call(`${sinkUrl}/__sink/received`, 'DELETE')),
+      (await call<{ received: WebhookDelivery[] }>('GET', '/__sink/received')).received,
+    clear: async (): Promise<void> => void (await call('DELETE', '/__sink/received')),
   };
 }

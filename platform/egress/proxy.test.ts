@@ -269,8 +269,11 @@ echo json_encode(['errno' => curl_errno($ch), 'error' => curl_error($ch)]);`;
       const [status, , body] = (await phpCurl(`${viaSandbox}/__egress/unexpected`, clear)).split('|');
       expect(status).toBe('403');
       expect(JSON.parse(body!)).toEqual({
-        error:
-          "the egress record is the harness's, not the sandboxed code's: control paths are not served to PHP",
+        error: {
+          code: 'forbidden',
+          message:
+            "the egress record is the harness's, not the sandboxed code's: control paths are not served to PHP",
+        },
       });
       const read = (await phpCurl(`${viaSandbox}/__egress/unexpected`, ", CURLOPT_NOPROXY => '*'")).split(
         '|',

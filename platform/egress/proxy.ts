@@ -14,10 +14,9 @@
  * Where PHP runs without a sandbox (`proxy-only`), nothing tells its connections from a test
  * worker's, as nothing keeps it from the simulators' control ports either.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import { connect, createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
-import { controlRefusal, sendRefusal } from '../control-guard.ts';
-import { requestTarget } from '../http-limits.ts';
+import { controlListener, ok } from '../http/control-api.ts';
 import type { CertificateAuthority } from '../tls/ca.ts';
 import { commandLineOf, findClientPid } from './client-process.ts';
 import { inProcessListener } from './in-process.ts';
@@ -144,31 +143,43 @@ export async function startEgressProxy(options: StartEgressProxyOptions = {}): P
     push(event);
   };
 
-  const control = (req: IncomingMessage, res: ServerResponse): void => {
-    const refusal = sandboxed.has(req.socket)
-      ? "the egress record is the harness's, not the sandboxed code's: control paths are not served to PHP"
-      : controlRefusal(req);
-    if (refusal !== undefined) return sendRefusal(req, res, { error: refusal });
-    const send = (status: number, body: unknown): void => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
-    };
-    // `//` is no URL to `new URL(raw, base)`, and a throw here would end the harness.
-    const url = requestTarget(req.url);
-    if (!url) send(400, { error: 'malformed request target' });
-    else if (url.pathname === `${controlPrefix}unexpected` && req.method === 'GET') {
-      flush();
-      const only = url.searchParams.get('scenario');
-      send(200, { unexpected: refused.filter((e) => only === null || e.scenario === only) });
-    } else if (url.pathname === `${controlPrefix}unexpected` && req.method === 'DELETE') {
-      flush(); // lines written before the clear belong to what is being cleared
-      refused.length = 0;
-      send(200, { ok: true });
-    } else if (url.pathname === `${controlPrefix}scenario` && req.method === 'PUT') {
-      scenario = url.searchParams.get('name') ?? undefined;
-      send(200, { ok: true, scenario: scenario ?? null });
-    } else send(404, { error: 'unknown control path' });
-  };
+  const control = controlListener(
+    'egress-proxy',
+    [
+      {
+        method: 'GET',
+        path: `${controlPrefix}unexpected`,
+        handle: ({ url }) => {
+          flush();
+          const only = url.searchParams.get('scenario');
+          return ok({ unexpected: refused.filter((e) => only === null || e.scenario === only) });
+        },
+      },
+      {
+        method: 'DELETE',
+        path: `${controlPrefix}unexpected`,
+        handle: () => {
+          flush(); // lines written before the clear belong to what is being cleared
+          refused.length = 0;
+          return ok({ ok: true });
+        },
+      },
+      {
+        method: 'PUT',
+        path: `${controlPrefix}scenario`,
+        handle: ({ url }) => {
+          scenario = url.searchParams.get('name') ?? undefined;
+          return ok({ ok: true, scenario: scenario ?? null });
+        },
+      },
+    ],
+    {
+      refuse: (req) =>
+        sandboxed.has(req.socket)
+          ? "the egress record is the harness's, not the sandboxed code's: control paths are not served to PHP"
+          : undefined,
+    },
+  );
 
   const server = createServer((req, res) => {
     const raw = req.url ?? '/';

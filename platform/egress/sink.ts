@@ -2,12 +2,13 @@
  * The webhook sink: where requests to hosts the team marks as its own (a CRM, a notification
  * service) end up, so a scenario can assert on what the site sent without anything leaving the
  * machine. Plain HTTP; https:// webhooks reach it through a `terminate` route of the egress proxy.
- * `GET /__sink/received` and `DELETE /__sink/received` serve test workers, and only them
- * (platform/control-guard.ts; nothing that came through the egress proxy).
+ * `GET /__sink/received` and `DELETE /__sink/received` (every `/__sink/` path) are a control API
+ * (platform/http/control-api.ts) for test workers, and only them: nothing that came through the
+ * egress proxy, nothing a page of another origin could send.
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { controlRefusal, sendRefusal } from '../control-guard.ts';
+import { controlListener, ok } from '../http/control-api.ts';
 import type { EgressTarget } from './routes.ts';
 import { clientCertHeader } from './terminate.ts';
 import { running, type Running } from '../lifecycle.ts';
@@ -32,25 +33,36 @@ export interface WebhookSink extends Running {
 }
 
 const maxBody = 1_000_000;
+const controlPrefix = '/__sink/';
 
 export async function startWebhookSink(
   options: { port?: number; status?: number } = {},
 ): Promise<WebhookSink> {
   const deliveries: WebhookDelivery[] = [];
-  const server = createServer((req, res) => {
-    if (req.url === '/__sink/received') {
-      // The record is the harness's: not for a page of another origin, nor for PHP, whose requests
-      // reach this sink only through the egress proxy, which marks each one it forwards.
-      const refusal =
+  const control = controlListener(
+    'webhook-sink',
+    [
+      { method: 'GET', path: `${controlPrefix}received`, handle: () => ok({ received: deliveries }) },
+      {
+        method: 'DELETE',
+        path: `${controlPrefix}received`,
+        handle: () => {
+          deliveries.length = 0;
+          return ok({ received: deliveries });
+        },
+      },
+    ],
+    {
+      // The record is the harness's: not for PHP, whose requests reach this sink only through the
+      // egress proxy, which marks each one it forwards.
+      refuse: (req) =>
         req.headers[clientCertHeader] !== undefined
           ? 'the webhook record is not served through the egress proxy'
-          : controlRefusal(req);
-      if (refusal !== undefined) return sendRefusal(req, res, { error: refusal });
-      if (req.method === 'DELETE') deliveries.length = 0;
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ received: deliveries }));
-      return;
-    }
+          : undefined,
+    },
+  );
+  const server = createServer((req, res) => {
+    if (req.url?.startsWith(controlPrefix)) return control(req, res);
     let raw = '';
     req.on('data', (chunk: Buffer) => {
       if (raw.length < maxBody) raw += chunk.toString('utf8');

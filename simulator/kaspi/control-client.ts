@@ -2,6 +2,7 @@
  * Typed client of the control API, for scenarios that run in other processes or vitest workers.
  */
 import type { Organization } from '../../fixtures/organizations.ts';
+import { ControlApiError, controlCaller, type ControlCall } from '../../platform/http/control-client.ts';
 import type { Transition } from './control-purchases.ts';
 import type { FaultRule, FaultRuleInput } from './faults.ts';
 import type { JournalEntry, JournalFilter, LedgerRow, Purchase, PurchaseFilter, Refund } from './types.ts';
@@ -25,17 +26,6 @@ export interface TradePointState {
   acceptsQr: boolean;
 }
 
-export class KaspiControlError extends Error {
-  constructor(
-    readonly httpStatus: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'KaspiControlError';
-  }
-}
-
 function query(params: Record<string, string | number | undefined>): string {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
@@ -47,28 +37,11 @@ function query(params: Record<string, string | number | undefined>): string {
 
 export class KaspiControlClient {
   private readonly baseUrl: string;
+  private readonly call: ControlCall;
 
   constructor(controlUrl: string) {
     this.baseUrl = controlUrl.replace(/\/+$/, '');
-  }
-
-  private async call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${this.baseUrl}${path}`, {
-      method,
-      // Every write is JSON, even without a body: the control API refuses others (control-guard.ts).
-      headers: method === 'GET' ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const payload: unknown = await response.json().catch(() => undefined);
-    if (!response.ok) {
-      const error = (payload as { error?: { code?: string; message?: string } } | undefined)?.error;
-      throw new KaspiControlError(
-        response.status,
-        error?.code ?? 'unknown',
-        error?.message ?? `${method} ${path} answered HTTP ${response.status}`,
-      );
-    }
-    return payload as T;
+    this.call = controlCaller(controlUrl, 'kaspi control');
   }
 
   async reset(): Promise<void> {
@@ -89,7 +62,7 @@ export class KaspiControlClient {
     try {
       return (await this.call<{ purchase: Purchase }>('GET', `/control/purchases/${qrPaymentId}`)).purchase;
     } catch (error) {
-      if (error instanceof KaspiControlError && error.httpStatus === 404) return undefined;
+      if (error instanceof ControlApiError && error.httpStatus === 404) return undefined;
       throw error;
     }
   }
@@ -124,7 +97,12 @@ export class KaspiControlClient {
   async downloadJournal(filter: JournalFilter = {}): Promise<{ fileName: string; entries: JournalEntry[] }> {
     const response = await fetch(`${this.baseUrl}/control/journal/download${query({ ...filter })}`);
     if (!response.ok)
-      throw new KaspiControlError(response.status, 'download_failed', 'journal download failed');
+      throw new ControlApiError(
+        response.status,
+        'download_failed',
+        'journal download failed',
+        'kaspi control',
+      );
     const disposition = response.headers.get('content-disposition') ?? '';
     const fileName = /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'kaspi-journal.json';
     return { fileName, entries: (await response.json()) as JournalEntry[] };

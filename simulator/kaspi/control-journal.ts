@@ -1,8 +1,9 @@
 /**
  * Journal routes: query by BIN, device token, path and time, and download the match as a JSON file.
  */
+import { ok, type ControlRoute } from '../../platform/http/control-api.ts';
+import { idParam, timeParam } from './control-params.ts';
 import type { Journal } from './journal.ts';
-import { idParam, ok, timeParam, type ControlRoute } from './control-http.ts';
 import type { JournalFilter } from './types.ts';
 
 export function journalFilter(query: URLSearchParams): JournalFilter {
@@ -26,12 +27,12 @@ export function journalRoutes(journal: Journal): ControlRoute[] {
   return [
     {
       method: 'GET',
-      pattern: /^\/control\/journal$/,
+      path: '/control/journal',
       handle: ({ url }) => ok({ entries: journal.entries(journalFilter(url.searchParams)) }),
     },
     {
       method: 'GET',
-      pattern: /^\/control\/journal\/download$/,
+      path: '/control/journal/download',
       handle: ({ url }) => {
         const stamp = new Date().toISOString().replace(/[:.]/g, '-');
         return {

@@ -6,7 +6,8 @@
  * - `DELETE /control/trade-points/:id` (its devices then answer -99000002)
  */
 import { z } from 'zod';
-import { ControlError, idParam, ok, readJson, validate, type ControlRoute } from './control-http.ts';
+import { ControlError, ok, parsedBody, type ControlRoute } from '../../platform/http/control-api.ts';
+import { idParam } from './control-params.ts';
 import type { KaspiState } from './state.ts';
 
 export const tradePointSettings = z.strictObject({
@@ -19,26 +20,26 @@ export const tradePointSettings = z.strictObject({
 export function merchantRoutes(state: KaspiState): ControlRoute[] {
   const id = (text: string | undefined): number => {
     const value = idParam(text, 'id');
-    if (value === undefined) throw new ControlError(404, 'not_found', 'No trade point');
+    if (value === undefined) throw new ControlError(404, 'not_found', 'no trade point');
     return value;
   };
   return [
     {
       method: 'POST',
-      pattern: /^\/control\/trade-points\/([^/]+)\/settings$/,
-      handle: async ({ params, req }) => {
-        const settings = validate(tradePointSettings, await readJson(req));
-        const tradePoint = state.updateTradePoint(id(params[0]), settings);
-        if (!tradePoint) throw new ControlError(404, 'not_found', `No trade point ${params[0] ?? ''}`);
+      path: '/control/trade-points/:id/settings',
+      handle: async (ctx) => {
+        const settings = await parsedBody(ctx, tradePointSettings);
+        const tradePoint = state.updateTradePoint(id(ctx.params.id), settings);
+        if (!tradePoint) throw new ControlError(404, 'not_found', `no trade point ${ctx.params.id}`);
         return ok({ tradePoint });
       },
     },
     {
       method: 'DELETE',
-      pattern: /^\/control\/trade-points\/([^/]+)$/,
+      path: '/control/trade-points/:id',
       handle: ({ params }) => {
-        if (!state.removeTradePoint(id(params[0]))) {
-          throw new ControlError(404, 'not_found', `No trade point ${params[0] ?? ''}`);
+        if (!state.removeTradePoint(id(params.id))) {
+          throw new ControlError(404, 'not_found', `no trade point ${params.id}`);
         }
         return ok({ removed: true });
       },

@@ -2,7 +2,8 @@
  * Purchase routes: read purchases and refunds, and drive one through its lifecycle with the same transitions
  * as Kaspi's `/test/payment/*` emulators (state.emulate), without going through the Kaspi port.
  */
-import { ControlError, idParam, ok, type ControlRoute } from './control-http.ts';
+import { ControlError, ok, type ControlRoute } from '../../platform/http/control-api.ts';
+import { idParam } from './control-params.ts';
 import type { KaspiState } from './state.ts';
 import type { PurchaseFilter } from './types.ts';
 
@@ -26,18 +27,18 @@ export function purchaseRoutes(state: KaspiState): ControlRoute[] {
   const found = (text: string | undefined) => {
     const id = idParam(text, 'id');
     const purchase = id === undefined ? undefined : state.purchase(id);
-    if (id === undefined || !purchase) throw new ControlError(404, 'not_found', `No purchase ${text ?? ''}`);
+    if (id === undefined || !purchase) throw new ControlError(404, 'not_found', `no purchase ${text ?? ''}`);
     return { id, purchase };
   };
   return [
     {
       method: 'GET',
-      pattern: /^\/control\/purchases$/,
+      path: '/control/purchases',
       handle: ({ url }) => ok({ purchases: state.purchases(purchaseFilter(url.searchParams)) }),
     },
     {
       method: 'GET',
-      pattern: /^\/control\/refunds$/,
+      path: '/control/refunds',
       handle: ({ url }) => {
         const bin = url.searchParams.get('bin');
         const qrPaymentId = idParam(url.searchParams.get('qrPaymentId'), 'qrPaymentId');
@@ -51,15 +52,15 @@ export function purchaseRoutes(state: KaspiState): ControlRoute[] {
     },
     {
       method: 'GET',
-      pattern: /^\/control\/purchases\/([^/]+)$/,
-      handle: ({ params }) => ok({ purchase: found(params[0]).purchase }),
+      path: '/control/purchases/:id',
+      handle: ({ params }) => ok({ purchase: found(params.id).purchase }),
     },
-    {
+    ...transitions.map((transition): ControlRoute => ({
       method: 'POST',
-      pattern: new RegExp(`^/control/purchases/([^/]+)/(${transitions.join('|')})$`),
+      path: `/control/purchases/:id/${transition}`,
       handle: ({ params }) => {
-        const { id } = found(params[0]);
-        const outcome = state.emulate(params[1] as Transition, id);
+        const { id } = found(params.id);
+        const outcome = state.emulate(transition, id);
         if (!outcome.ok) {
           throw new ControlError(
             409,
@@ -69,6 +70,6 @@ export function purchaseRoutes(state: KaspiState): ControlRoute[] {
         }
         return ok({ purchase: outcome.value });
       },
-    },
+    })),
   ];
 }

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { allOrganizations, type Organization } from '../../fixtures/organizations.ts';
-import { ControlError, ok, readJson, validate, type ControlRoute } from './control-http.ts';
+import { ControlError, ok, parsedBody, type ControlRoute } from '../../platform/http/control-api.ts';
 
 const organization = z.strictObject({
   bin: z.string().regex(/^\d{12}$/, 'must be 12 digits'),
@@ -35,9 +35,11 @@ export function seedRoutes(seed: (organizations: readonly Organization[]) => voi
   return [
     {
       method: 'POST',
-      pattern: /^\/control\/seed$/,
-      handle: async ({ req }) => {
-        const document = validate(seedDocument, await readJson(req, 4 * 1024 * 1024));
+      path: '/control/seed',
+      // Ten thousand organizations take some 2 MB.
+      maxBodyBytes: 4 * 1024 * 1024,
+      handle: async (ctx) => {
+        const document = await parsedBody(ctx, seedDocument);
         const organizations = document.organizations ?? allOrganizations;
         checkUnique(organizations);
         seed(organizations);

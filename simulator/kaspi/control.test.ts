@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Organization } from '../../fixtures/organizations.ts';
-import { KaspiControlClient, KaspiControlError } from './control-client.ts';
+import { ControlApiError } from '../../platform/http/control-client.ts';
+import { KaspiControlClient } from './control-client.ts';
 import { startKaspiSimulator, type KaspiSimulator } from './server.ts';
 import { call, sellerAt, post } from './test-helpers.ts';
 
@@ -99,7 +100,7 @@ describe('control API', () => {
     expect(unknown.body).toMatchObject({ error: { code: 'not_found' } });
     const bad = await call(`${sim.controlUrl}/control/purchases?qrPaymentId=abc`);
     expect(bad.httpStatus).toBe(400);
-    await expect(control.updateTradePoint(1, { enabled: false })).rejects.toBeInstanceOf(KaspiControlError);
+    await expect(control.updateTradePoint(1, { enabled: false })).rejects.toBeInstanceOf(ControlApiError);
     expect(await control.health()).toBe(true);
   });
 

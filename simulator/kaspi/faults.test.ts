@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { KaspiControlClient, KaspiControlError } from './control-client.ts';
+import { ControlApiError } from '../../platform/http/control-client.ts';
+import { KaspiControlClient } from './control-client.ts';
 import { FaultRegistry } from './faults.ts';
 import { startKaspiSimulator, type KaspiSimulator } from './server.ts';
 import { post, sellerAt } from './test-helpers.ts';
@@ -111,11 +112,50 @@ describe('status-code faults', () => {
     await expect(control.removeFaults(a)).rejects.toMatchObject({ httpStatus: 404 });
     expect(await control.removeFaults()).toBe(1);
     await expect(control.addFault({ fault: { kind: 'explode' } } as never)).rejects.toBeInstanceOf(
-      KaspiControlError,
+      ControlApiError,
     );
     await expect(control.addFault({ fault: { kind: 'latency', ms: -1 } })).rejects.toMatchObject({
       httpStatus: 400,
     });
+  });
+
+  it('refuse a kind by its old name, naming the new one', async () => {
+    for (const [old, now] of [
+      ['hang', 'blackhole'],
+      ['slow', 'latency'],
+      ['status', 'http-status'],
+    ]) {
+      await expect(control.addFault({ fault: { kind: old } } as never)).rejects.toMatchObject({
+        httpStatus: 400,
+        code: 'invalid_body',
+        reason: `fault.kind: fault kind "${old}" is now "${now}"`,
+      });
+    }
+  });
+});
+
+describe('http-status faults', () => {
+  it('answer the status with the simulator’s own error envelope, or the body given', async () => {
+    await control.addFault({
+      match: { path: 'qr/create' },
+      fault: { kind: 'http-status', status: 503 },
+      times: 1,
+    });
+    const envelope = await createFor(orgA);
+    expect(envelope.httpStatus).toBe(503);
+    expect(envelope.body).toEqual({ StatusCode: -999, Message: 'Service Unavailable' });
+    await control.addFault({
+      match: { method: 'post' },
+      fault: { kind: 'http-status', status: 502, body: '<html>Bad Gateway</html>' },
+      times: 1,
+    });
+    const page = await fetch(`${sim.url}/r3/v01/qr/create`, { method: 'POST', body: '{}' });
+    expect(page.status).toBe(502);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(await page.text()).toBe('<html>Bad Gateway</html>');
+    expect((await createFor(orgA)).body.StatusCode).toBe(0);
+    const [entry] = await control.journal({ path: 'qr/create', limit: 2 });
+    expect(entry).toMatchObject({ fault: 'http-status', httpStatus: 502 });
   });
 });
 
@@ -162,10 +202,10 @@ describe('socket faults (below msw, on the raw socket)', () => {
     expect(result).not.toEqual({ kind: 'error', code: 'ECONNRESET' });
   });
 
-  it('hang: the client times out, the journal shows it, and close() still returns promptly', async () => {
+  it('blackhole: the client times out, the journal shows it, and close() still returns promptly', async () => {
     const own = await startKaspiSimulator();
     const ownControl = new KaspiControlClient(own.controlUrl);
-    await ownControl.addFault({ match: { path: 'qr/create' }, fault: { kind: 'hang' } });
+    await ownControl.addFault({ match: { path: 'qr/create' }, fault: { kind: 'blackhole' } });
     const hung = fetch(`${own.url}/r1/v01/qr/create`, {
       method: 'POST',
       body: JSON.stringify({ DeviceToken: orgA.deviceToken, Amount: 1 }),
@@ -178,7 +218,7 @@ describe('socket faults (below msw, on the raw socket)', () => {
     );
     await new Promise((resolve) => setTimeout(resolve, 50));
     const [entry] = await ownControl.journal({ path: 'qr/create', limit: 1 });
-    expect(entry).toMatchObject({ fault: 'hang', httpStatus: 0 });
+    expect(entry).toMatchObject({ fault: 'blackhole', httpStatus: 0 });
     const started = performance.now();
     await own.stop();
     expect(performance.now() - started).toBeLessThan(1_000);
@@ -187,6 +227,22 @@ describe('socket faults (below msw, on the raw socket)', () => {
 });
 
 describe('FaultRegistry', () => {
+  it('draws latency jitter from the rule’s seed: the same delays for the same seed', () => {
+    const delays = (seed: number) => {
+      const registry = new FaultRegistry();
+      registry.add({ fault: { kind: 'latency', ms: 10, jitterMs: 200, distribution: 'exponential' }, seed });
+      return Array.from(
+        { length: 8 },
+        () => registry.decide({ method: 'GET', path: '/', bin: () => null })?.delayMs,
+      );
+    };
+    const first = delays(3);
+    expect(first.every((ms) => ms !== undefined && ms >= 10)).toBe(true);
+    expect(new Set(first).size).toBeGreaterThan(1);
+    expect(delays(3)).toEqual(first);
+    expect(delays(4)).not.toEqual(first);
+  });
+
   it('matches path segments, not substrings', () => {
     const registry = new FaultRegistry();
     registry.add({ match: { path: 'qr/create' }, fault: { kind: 'reset' } });

@@ -14,7 +14,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { defaultEgressRoutes } from '../../platform/egress/routes.ts';
 import { startEgressProxy, type EgressProxy } from '../../platform/egress/proxy.ts';
 import { writePemFiles } from '../../platform/tls/ca.ts';
-import { KaspiControlClient, KaspiControlError } from './control-client.ts';
+import { ControlApiError } from '../../platform/http/control-client.ts';
+import { KaspiControlClient } from './control-client.ts';
 import { startKaspiSimulator, type KaspiSimulator } from './server.ts';
 import { sellerAt, wireExchange } from './test-helpers.ts';
 
@@ -102,7 +103,7 @@ describe('on the wire', () => {
       const refused = await control
         .addFault({ fault } as unknown as Parameters<typeof control.addFault>[0])
         .catch((error: unknown) => error);
-      expect(refused, JSON.stringify(fault)).toBeInstanceOf(KaspiControlError);
+      expect(refused, JSON.stringify(fault)).toBeInstanceOf(ControlApiError);
     }
     expect(await control.faults()).toEqual([]);
   });

@@ -158,6 +158,7 @@ function controlCases(random: Rng, count: number, port: number): HostileCase[] {
     ['/control/faults', '{"fault":{"kind":"nope"}}'],
     ['/control/faults', '{"fault":"reset"}'],
     ['/control/faults', '{"fault":{"kind":"latency","ms":-1}}'],
+    ['/control/faults', '{"fault":{"kind":"hang"}}'],
     ['/control/faults', '{"fault":{"kind":"reset"},"times":0}'],
     ['/control/faults', '{"fault":{"kind":"reset"},"probability":2}'],
     ['/control/faults', '{"fault":{"kind":"status-code","statusCode":1e400}}'],

@@ -6,15 +6,18 @@
  * Two seams sit in front of msw:
  * - `fastPath`: answers hot routes straight from the domain, skipping Fetch Request/Response
  *   construction (see fast-path.ts); the exchange is journaled the same way.
- * - `faults`: injected faults (faults.ts). Socket-level ones (reset, empty reply, hang, garbage) are
- *   done here on the raw socket, because msw's network-error response cannot express them over HTTP;
- *   `header-block` changes the header block the answer is written with.
+ * - `faults`: injected faults (faults.ts). Socket-level ones (reset, empty reply, blackhole,
+ *   garbage) are done on the raw socket (simulator/shared/socket-faults.ts), because msw's
+ *   network-error response cannot express them over HTTP; `header-block` changes the header block
+ *   the answer is written with.
  *
  * Every answer carries the same header block (header-block.ts), whichever path made it.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { Socket } from 'node:net';
 import { getResponse, type RequestHandler } from 'msw';
+import { bodyLimits } from '../../platform/http-limits.ts';
+import { httpStatusAnswer } from '../shared/faults.ts';
+import { breakSocket, isSocketFault } from '../shared/socket-faults.ts';
 import type { Attribution } from './journal-entry.ts';
 import type { FaultDecision } from './faults.ts';
 import {
@@ -51,6 +54,8 @@ export interface FastAnswer {
   httpStatus: number;
   body: string;
   known?: Exchange['known'];
+  /** An `http-status` fault's text body: an HTML page, not Kaspi's JSON. */
+  html?: boolean;
 }
 
 export interface MswNodeListenerOptions {
@@ -128,45 +133,9 @@ const sleep = (ms: number) =>
     setTimeout(resolve, ms).unref();
   });
 
-/** The TCP socket under a TLS socket (Node keeps it as `_parent`), if there is one. */
-function rawSocketOf(socket: Socket): Socket | undefined {
-  const parent: unknown = (socket as Socket & { _parent?: unknown })._parent;
-  return parent instanceof Socket ? parent : undefined;
-}
-
-/** Carries out a socket-level fault. Returns false for kinds that are not socket faults. */
-function breakSocket(req: IncomingMessage, decision: FaultDecision): boolean {
-  const socket = req.socket;
-  switch (decision.fault?.kind) {
-    case 'reset':
-      // TCP RST: the client sees ECONNRESET. Over TLS the RST goes on the TCP socket under it:
-      // resetAndDestroy() on the TLS socket itself throws (not a TCP handle).
-      (rawSocketOf(socket) ?? socket).resetAndDestroy();
-      socket.destroy();
-      return true;
-    case 'empty-reply':
-      // FIN without a byte: the client sees "socket hang up" / "other side closed".
-      socket.end();
-      return true;
-    case 'hang':
-      // Nothing is ever written. The server's close() drops the connection (closeAllConnections),
-      // and node's requestTimeout bounds it otherwise.
-      return true;
-    case 'garbage': {
-      const bytes = Buffer.alloc(decision.fault.bytes ?? 64);
-      for (let i = 0; i < bytes.length; i += 1) bytes[i] = Math.floor(decision.random() * 256);
-      bytes[0] = 0; // never a valid status line, whatever the seed produced
-      socket.end(bytes);
-      return true;
-    }
-    default:
-      return false;
-  }
-}
-
 export function createMswNodeListener(options: MswNodeListenerOptions): RequestListener {
   const handlers = [...options.handlers];
-  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const maxBodyBytes = options.maxBodyBytes ?? bodyLimits.api;
   const json = (message: string) => JSON.stringify(options.errorBody(message));
   const faultJson = (statusCode: number, message: string) =>
     JSON.stringify(options.faultBody?.(statusCode, message) ?? options.errorBody(message));
@@ -209,7 +178,9 @@ export function createMswNodeListener(options: MswNodeListenerOptions): RequestL
     const finish = (result: FastAnswer, extra: Partial<Exchange> = {}) => {
       if (!res.headersSent && !res.destroyed) {
         for (let i = 0; i < (shape?.earlyHints ?? 0); i += 1) res.writeEarlyHints(earlyHint);
-        const lines = answerHeaders(result.body);
+        const lines = answerHeaders(result.body).map(([name, value]): [string, string] =>
+          result.html && name === 'Content-Type' ? [name, 'text/html; charset=utf-8'] : [name, value],
+        );
         if (shape) lines.push(...stickyCookies(shape.extraBytes));
         res.writeHead(result.httpStatus, flatHeaders(lines));
       }
@@ -230,14 +201,21 @@ export function createMswNodeListener(options: MswNodeListenerOptions): RequestL
       if (decision) {
         fault = decision.label;
         if (decision.delayMs > 0) await sleep(decision.delayMs);
-        if (breakSocket(req, decision)) {
+        const injected = decision.fault;
+        if (isSocketFault(injected)) {
+          breakSocket(req, injected, decision.random);
           record(0, '');
           return;
         }
-        if (decision.fault?.kind === 'header-block') shape = headerBlockShape(decision.fault);
-        if (decision.fault?.kind === 'status-code') {
-          const { statusCode, httpStatus, message } = decision.fault;
+        if (injected?.kind === 'header-block') shape = headerBlockShape(injected);
+        if (injected?.kind === 'status-code') {
+          const { statusCode, httpStatus, message } = injected;
           finish({ httpStatus: httpStatus ?? 200, body: faultJson(statusCode, message ?? 'Injected fault') });
+          return;
+        }
+        if (injected?.kind === 'http-status') {
+          const answer = httpStatusAnswer(injected, options.errorBody);
+          finish({ httpStatus: answer.status, body: answer.text, html: answer.html });
           return;
         }
       }

@@ -13,15 +13,13 @@ export {
   type FastAnswer,
   type MswNodeListenerOptions,
 } from './http-adapter.ts';
-export {
-  KaspiControlClient,
-  KaspiControlError,
-  type SimulatorInfo,
-  type TradePointState,
-} from './control-client.ts';
+export { KaspiControlClient, type SimulatorInfo, type TradePointState } from './control-client.ts';
+export { ControlApiError } from '../../platform/http/control-client.ts';
 export {
   FaultRegistry,
+  faultMatch,
   faultRuleInput,
+  faultSpec,
   type FaultDecision,
   type FaultMatch,
   type FaultRule,

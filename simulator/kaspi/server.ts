@@ -19,6 +19,7 @@ import {
   type RunAuthorities,
 } from '../../platform/tls/ca.ts';
 import { applyRequestTimeouts } from '../../platform/http-limits.ts';
+import { listenHttp, type HttpListener } from '../../platform/http-server.ts';
 import { simulatorTlsOptions } from '../../platform/tls/server-options.ts';
 import { defaultApiKeyPolicy, type ApiKeyPolicy } from './auth.ts';
 import { clockRoutes } from '../shared/control-clock.ts';
@@ -101,7 +102,7 @@ function closeServer(server: Server): Promise<void> {
   return new Promise((resolve, reject) => {
     server.close((error) => (error ? reject(error) : resolve()));
     // Idle keep-alive sockets would otherwise hold close() open until they time out, and an
-    // injected `hang` fault holds its request open forever: drop every connection.
+    // injected `blackhole` fault holds its request open forever: drop every connection.
     server.closeAllConnections();
   });
 }
@@ -164,13 +165,14 @@ export async function startKaspiSimulator(options: KaspiSimulatorOptions = {}): 
     opened.push(await listen(server, port ?? 0));
     return server;
   };
-  const closeAll = () => Promise.all(opened.map(closeServer)).then(() => undefined);
+  let control: HttpListener | undefined;
+  const closeAll = () => Promise.all([control?.stop(), ...opened.map(closeServer)]).then(() => undefined);
 
-  let servers: Record<Scheme | 'plain' | 'control', Server>;
+  let servers: Record<Scheme | 'plain', Server>;
   try {
+    control = await listenHttp(controlListener, options.controlPort);
     servers = {
       plain: await open(createServer(kaspiListener), options.port),
-      control: await open(createServer(controlListener), options.controlPort),
       r1: await open(schemeServer('r1'), options.schemePorts?.r1),
       r2: await open(schemeServer('r2'), options.schemePorts?.r2),
       r3: await open(schemeServer('r3'), options.schemePorts?.r3),
@@ -187,7 +189,7 @@ export async function startKaspiSimulator(options: KaspiSimulatorOptions = {}): 
     r2: schemeUrl('r2'),
     r3: schemeUrl('r3'),
   };
-  urls = { kaspiUrl: listeners.plain, controlUrl: `http://${host}:${portOf(servers.control)}` };
+  urls = { kaspiUrl: listeners.plain, controlUrl: control.url };
   return running<KaspiSimulator>(
     {
       url: listeners.plain,

@@ -5,8 +5,8 @@
  */
 import type { RequestListener } from 'node:http';
 import type { RequestHandler } from 'msw';
+import type { ControlRoute } from '../../platform/http/control-api.ts';
 import { createControlListener } from './control.ts';
-import type { ControlRoute } from './control-http.ts';
 import { createFastPath } from './fast-path.ts';
 import { FaultRegistry } from './faults.ts';
 import { createMswNodeListener } from './http-adapter.ts';
@@ -59,7 +59,7 @@ export function createTooling(options: ToolingOptions): Tooling {
   const reset = () => {
     state.reset();
     journal.clear();
-    faults.clear();
+    faults.remove();
   };
 
   const controlListener = createControlListener({
@@ -70,7 +70,7 @@ export function createTooling(options: ToolingOptions): Tooling {
     seed: (organizations) => {
       state.seed(organizations);
       journal.clear();
-      faults.clear();
+      faults.remove();
     },
     openApiDocument: options.openApiDocument,
     info: () => ({

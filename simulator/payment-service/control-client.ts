@@ -1,4 +1,5 @@
 /** Typed access to the payment-service simulator's control API, over HTTP (usable from any vitest worker). */
+import { controlCaller, type ControlCall } from '../../platform/http/control-client.ts';
 import type {
   ConfigAnswer,
   ConfigPatchBody,
@@ -8,11 +9,11 @@ import type {
   LogsAnswer,
   RequestsAnswer,
 } from './control-schemas.ts';
-import type { Served } from './http.ts';
+import type { Served } from './journal.ts';
 import type { LogFilter, PaymentConfigRow, PaymentLogRow } from './store.ts';
 import type { DriftEntry } from './contracts/drift.ts';
 import type { Profile } from './contracts/profile.ts';
-import type { FaultInput, FaultSpec, InstalledFault } from './faults/spec.ts';
+import type { FaultMatch, FaultRule, FaultRuleInput, FaultSpec } from './faults/spec.ts';
 import type { PollRun } from './payments/poller.ts';
 import type { ClockSnapshot } from '../shared/clock.ts';
 import type { ClockChange } from '../shared/control-clock.ts';
@@ -23,19 +24,20 @@ export type {
   ControlState,
   Served as ServedRequest,
   DriftEntry,
-  FaultInput,
+  FaultMatch,
+  FaultRule,
+  FaultRuleInput,
   FaultSpec,
-  InstalledFault,
   PollRun,
   Profile,
   ServedProfile,
 };
 
 export class PaymentServiceControlClient {
-  private readonly base: string;
+  private readonly call: ControlCall;
 
   constructor(controlUrl: string) {
-    this.base = controlUrl.replace(/\/+$/, '');
+    this.call = controlCaller(controlUrl, 'payment-service control');
   }
 
   /** Closes the service listener: connections are refused until up(). */
@@ -115,13 +117,13 @@ export class PaymentServiceControlClient {
     await this.call('DELETE', '/control/drift');
   }
 
-  /** Installs a fault; returns its id. */
-  async addFault(input: FaultInput): Promise<string> {
-    return (await this.call<{ id: string }>('POST', '/control/faults', input)).id;
+  /** Installs a fault rule; returns its id. */
+  async addFault(rule: FaultRuleInput): Promise<string> {
+    return (await this.call<{ id: string }>('POST', '/control/faults', rule)).id;
   }
 
-  async faults(): Promise<InstalledFault[]> {
-    return (await this.call<{ faults: InstalledFault[] }>('GET', '/control/faults')).faults;
+  async faults(): Promise<FaultRule[]> {
+    return (await this.call<{ faults: FaultRule[] }>('GET', '/control/faults')).faults;
   }
 
   /** Removes one fault, or all of them; returns how many were removed. */
@@ -141,19 +143,5 @@ export class PaymentServiceControlClient {
 
   async polls(): Promise<PollRun[]> {
     return (await this.call<{ polls: PollRun[] }>('GET', '/control/polls')).polls;
-  }
-
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${this.base}${path}`, {
-      method,
-      // Every write is JSON, even without a body: the control API refuses others (control-guard.ts).
-      headers: method === 'GET' ? undefined : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (!response.ok) {
-      throw new Error(`payment-service control ${method} ${path} failed: ${response.status} ${text}`);
-    }
-    return JSON.parse(text) as T;
   }
 }

@@ -1,7 +1,7 @@
 /** The control API's wire types, shared by the server (validation) and the typed client. */
 import { z } from 'zod';
 import type { DatabaseState } from './database-watch.ts';
-import type { Served } from './http.ts';
+import type { Served } from './journal.ts';
 import type { PaymentConfigRow, PaymentLogRow } from './store.ts';
 
 /** Text PostgreSQL can store in a varchar(max): no NUL character. */
@@ -49,7 +49,4 @@ export interface DeleteAnswer {
 }
 export interface RequestsAnswer {
   requests: Served[];
-}
-export interface ControlError {
-  error: string;
 }

@@ -3,14 +3,15 @@
  * injection, and the simulator clock that drives the background status poller.
  */
 import { z } from 'zod';
-import { jsonTooDeep, maxJsonDepth } from '../../platform/http-limits.ts';
-import { applyClockChange, clockChange } from '../shared/control-clock.ts';
+import { ControlError, ok, parsedBody, type ControlRoute } from '../../platform/http/control-api.ts';
+import { bodyLimits } from '../../platform/http-limits.ts';
+import { clockRoutes } from '../shared/control-clock.ts';
 import type { SimulatorClock } from '../shared/clock.ts';
+import { faultRoutes } from '../shared/control-faults.ts';
 import type { DriftLog } from './contracts/drift.ts';
 import type { Profile } from './contracts/profile.ts';
 import { isGlobal, type FaultRegistry } from './faults/registry.ts';
-import { faultInput, type FaultInput } from './faults/spec.ts';
-import type { JsonResponse, Route, RouteContext } from './http.ts';
+import { faultRuleInput, type FaultRuleInput } from './faults/spec.ts';
 import type { StatusPoller } from './payments/poller.ts';
 
 export interface ToolDeps {
@@ -36,9 +37,6 @@ export interface ServedProfile {
   startRoutes: string[];
 }
 
-const ok = (body: unknown): JsonResponse => ({ status: 200, body });
-const badRequest = (error: string): JsonResponse => ({ status: 400, body: { error } });
-
 const profileBody = z.strictObject({
   profile: z.union([
     z.enum(['guide', 'deployed', 'both']),
@@ -47,56 +45,41 @@ const profileBody = z.strictObject({
   start: z.boolean().optional(),
 });
 
-type Parsed<T> = { data: T } | { response: JsonResponse };
-
-/** A control body: JSON (an empty one is `{}`), nested no deeper than platform/http-limits.ts allows, valid. */
-export async function parseBody<T>(
-  ctx: Pick<RouteContext, 'text'>,
-  schema: z.ZodType<T>,
-): Promise<Parsed<T>> {
-  const text = (await ctx.text()) || '{}';
-  if (jsonTooDeep(text)) return { response: badRequest(`body nested deeper than ${maxJsonDepth} levels`) };
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return { response: badRequest('body must be JSON') };
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    return {
-      response: badRequest(
-        parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
-      ),
-    };
-  }
-  return { data: parsed.data };
-}
-
 /** Combinations the service cannot carry out, refused up front instead of silently ignored. */
-function faultProblem(input: FaultInput): string | undefined {
+function faultProblem(input: FaultRuleInput): string | undefined {
   if (input.fault.kind === 'tls-failure' && !isGlobal(input)) {
-    return 'tls-failure happens at the handshake, before any route is known: give no route';
+    return 'tls-failure happens at the handshake, before any route is known: give no match';
+  }
+  if (input.fault.kind === 'tls-failure' && input.probability !== undefined) {
+    return 'tls-failure swaps the certificate for every handshake, which cannot be drawn: give no probability';
   }
   if (input.fault.kind === 'down' && isGlobal(input) && input.times !== undefined) {
     return 'a whole-service down refuses connections, which cannot be counted: remove it with DELETE instead of times';
   }
+  if (input.fault.kind === 'down' && isGlobal(input) && input.probability !== undefined) {
+    return 'a whole-service down refuses every connection, which cannot be drawn: give a match, or no probability';
+  }
   return undefined;
 }
 
-export function toolRoutes(deps: ToolDeps): Route[] {
+export function toolRoutes(deps: ToolDeps): ControlRoute[] {
   return [
     { method: 'GET', path: '/control/profile', handle: () => ok(deps.profile()) },
     {
       method: 'PUT',
       path: '/control/profile',
+      // The document itself may come in the body.
+      maxBodyBytes: bodyLimits.api,
       handle: async (ctx) => {
-        const body = await parseBody(ctx, profileBody);
-        if ('response' in body) return body.response;
+        const body = await parsedBody(ctx, profileBody);
         try {
-          deps.setProfile(body.data.profile, body.data.start === true);
+          deps.setProfile(body.profile, body.start === true);
         } catch (error) {
-          return badRequest(`cannot serve this profile: ${(error as Error).message}`);
+          throw new ControlError(
+            400,
+            'invalid_profile',
+            `cannot serve this profile: ${(error as Error).message}`,
+          );
         }
         return ok(deps.profile());
       },
@@ -110,50 +93,9 @@ export function toolRoutes(deps: ToolDeps): Route[] {
         return ok({ drift: [] });
       },
     },
-    {
-      method: 'POST',
-      path: '/control/faults',
-      handle: async (ctx) => {
-        const body = await parseBody(ctx, faultInput);
-        if ('response' in body) return body.response;
-        const problem = faultProblem(body.data);
-        if (problem) return badRequest(problem);
-        const fault = await deps.faults.add(body.data);
-        return ok({ id: fault.id, fault });
-      },
-    },
-    { method: 'GET', path: '/control/faults', handle: () => ok({ faults: deps.faults.list() }) },
-    {
-      method: 'DELETE',
-      path: '/control/faults',
-      handle: async () => ok({ removed: await deps.faults.remove() }),
-    },
-    {
-      method: 'DELETE',
-      path: '/control/faults/:id',
-      handle: async ({ params }) => {
-        const removed = await deps.faults.remove(params.id ?? '');
-        return removed > 0 ? ok({ removed }) : { status: 404, body: { error: `no fault ${params.id}` } };
-      },
-    },
-    { method: 'GET', path: '/control/clock', handle: () => ok({ clock: deps.clock.snapshot() }) },
-    {
-      method: 'POST',
-      path: '/control/clock',
-      // Same body as the Kaspi simulator's: {freeze?, advanceSeconds?, set?}. Answers after the poller
-      // has run whatever became due, so a test sees its effect on the next line.
-      handle: async (ctx) => {
-        const body = await parseBody(ctx, clockChange);
-        if ('response' in body) return body.response;
-        try {
-          applyClockChange(deps.clock, body.data);
-        } catch (error) {
-          return badRequest((error as Error).message);
-        }
-        const polls = await deps.poller.tick();
-        return ok({ clock: deps.clock.snapshot(), polls });
-      },
-    },
+    ...faultRoutes(deps.faults, faultRuleInput, faultProblem),
+    // Same routes as the Kaspi simulator's; a change answers after the poller has run what became due.
+    ...clockRoutes(deps.clock, async () => ({ polls: await deps.poller.tick() })),
     { method: 'GET', path: '/control/polls', handle: () => ok({ polls: deps.poller.history }) },
   ];
 }

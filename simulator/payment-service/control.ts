@@ -1,7 +1,8 @@
 /**
  * The control API, on its own port so that it stays reachable while the service is "down". Tests
- * drive the simulator only through it (see control-client.ts). It answers only requests a page of
- * another origin cannot forge: 403 `{error}` otherwise (platform/control-guard.ts).
+ * drive the simulator only through it (see control-client.ts). Errors are `{ error: { code,
+ * message } }`, and it answers only requests a page of another origin cannot forge: 403 otherwise
+ * (platform/http/control-api.ts, platform/control-guard.ts).
  */
 import type pg from 'pg';
 import {
@@ -14,12 +15,17 @@ import {
   type LogsAnswer,
   type RequestsAnswer,
 } from './control-schemas.ts';
-import { guardControl } from '../../platform/control-guard.ts';
+import {
+  ControlError,
+  ok,
+  parsedBody,
+  startControlApi,
+  type ControlRoute,
+} from '../../platform/http/control-api.ts';
+import type { HttpListener } from '../../platform/http-server.ts';
 import type { DatabaseState } from './database-watch.ts';
-import { listenHttp, type HttpListener } from '../../platform/http-server.ts';
-import { jsonRouter, type JsonResponse, type Route } from './http.ts';
 import type { RequestJournal } from './journal.ts';
-import { parseBody, toolRoutes, type ToolDeps } from './control-tools.ts';
+import { toolRoutes, type ToolDeps } from './control-tools.ts';
 import { ConfigError, deleteConfig, listConfigs, listLogs, upsertConfig } from './store.ts';
 
 /** The service's lifecycle as the control API drives it (server.ts owns the details). */
@@ -41,15 +47,22 @@ export interface ControlDependencies {
   tools: ToolDeps;
 }
 
-const ok = <T>(body: T): JsonResponse => ({ status: 200, body });
-const badRequest = (error: string): JsonResponse => ({ status: 400, body: { error } });
+const invalid = (name: string, raw: string, what: string): ControlError =>
+  new ControlError(400, 'invalid_parameter', `${name} must be ${what}, got ${raw.slice(0, 50)}`);
 
-function shopIdParam(raw: string | undefined): number | undefined {
+function shopIdParam(raw: string, name: string): number {
   const parsed = shopIdSchema.safeParse(raw);
-  return parsed.success ? parsed.data : undefined;
+  if (!parsed.success) throw invalid(name, raw, 'an integer');
+  return parsed.data;
 }
 
-export function controlRoutes({ pool, database, journal, lifecycle, tools }: ControlDependencies): Route[] {
+export function controlRoutes({
+  pool,
+  database,
+  journal,
+  lifecycle,
+  tools,
+}: ControlDependencies): ControlRoute[] {
   const state = (): ControlStateDetail => ({
     up: lifecycle.isUp(),
     profile: tools.profile().profile,
@@ -86,31 +99,31 @@ export function controlRoutes({ pool, database, journal, lifecycle, tools }: Con
       path: '/control/logs',
       handle: async ({ url }) => {
         const rawShopId = url.searchParams.get('shop_id');
-        const shopId = rawShopId === null || rawShopId === '' ? undefined : shopIdParam(rawShopId);
-        if (rawShopId && shopId === undefined)
-          return badRequest(`shop_id must be an integer, got ${rawShopId}`);
+        const shopId = rawShopId ? shopIdParam(rawShopId, 'shop_id') : undefined;
         const externalId = url.searchParams.get('external_id') || undefined;
-        if (externalId?.includes('\0')) return badRequest('external_id must not contain a NUL character');
-        return ok<LogsAnswer>({ logs: await listLogs(pool, { shop_id: shopId, external_id: externalId }) });
+        if (externalId?.includes('\0'))
+          throw new ControlError(400, 'invalid_parameter', 'external_id must not contain a NUL character');
+        const answer: LogsAnswer = {
+          logs: await listLogs(pool, { shop_id: shopId, external_id: externalId }),
+        };
+        return ok(answer);
       },
     },
     {
       method: 'GET',
       path: '/control/configs',
-      handle: async () => ok<ConfigsAnswer>({ configs: await listConfigs(pool) }),
+      handle: async () => ok({ configs: await listConfigs(pool) } satisfies ConfigsAnswer),
     },
     {
       method: 'PUT',
       path: '/control/configs/:shopId',
-      handle: async ({ params, text }) => {
-        const shopId = shopIdParam(params.shopId);
-        if (shopId === undefined) return badRequest(`shop id must be an integer, got ${params.shopId}`);
-        const patch = await parseBody({ text }, configPatchSchema);
-        if ('response' in patch) return patch.response;
+      handle: async (ctx) => {
+        const shopId = shopIdParam(ctx.params.shopId!, 'shop id');
+        const patch = await parsedBody(ctx, configPatchSchema);
         try {
-          return ok<ConfigAnswer>({ config: await upsertConfig(pool, shopId, patch.data) });
+          return ok({ config: await upsertConfig(pool, shopId, patch) } satisfies ConfigAnswer);
         } catch (error) {
-          if (error instanceof ConfigError) return badRequest(error.message);
+          if (error instanceof ConfigError) throw new ControlError(400, 'invalid_body', error.message);
           throw error;
         }
       },
@@ -119,9 +132,8 @@ export function controlRoutes({ pool, database, journal, lifecycle, tools }: Con
       method: 'DELETE',
       path: '/control/configs/:shopId',
       handle: async ({ params }) => {
-        const shopId = shopIdParam(params.shopId);
-        if (shopId === undefined) return badRequest(`shop id must be an integer, got ${params.shopId}`);
-        return ok<DeleteAnswer>({ deleted: await deleteConfig(pool, shopId) });
+        const shopId = shopIdParam(params.shopId!, 'shop id');
+        return ok({ deleted: await deleteConfig(pool, shopId) } satisfies DeleteAnswer);
       },
     },
     {
@@ -130,10 +142,9 @@ export function controlRoutes({ pool, database, journal, lifecycle, tools }: Con
       handle: ({ url }) => {
         const raw = url.searchParams.get('limit');
         const limit = raw === null ? undefined : Number(raw);
-        if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) {
-          return badRequest(`limit must be a positive integer, got ${raw}`);
-        }
-        return ok<RequestsAnswer>({ requests: journal.recent(limit) });
+        if (raw !== null && !(Number.isInteger(limit) && limit! > 0))
+          throw invalid('limit', raw, 'a positive integer');
+        return ok({ requests: journal.recent(limit) } satisfies RequestsAnswer);
       },
     },
     ...toolRoutes(tools),
@@ -143,25 +154,19 @@ export function controlRoutes({ pool, database, journal, lifecycle, tools }: Con
 export type ControlServer = HttpListener;
 
 export async function startControlServer(deps: ControlDependencies, port = 0): Promise<ControlServer> {
-  const router = jsonRouter(controlRoutes(deps), {
-    notFound: { status: 404, body: { error: 'no such control route' } },
-    methodNotAllowed: { status: 405, body: { error: 'method not allowed' } },
-    internalError: (error) => {
-      const failed = `control action failed: ${error instanceof Error ? error.message : String(error)}`;
-      const database = deps.database();
-      // Without its database the action could not run: say so, as health does, rather than a bare 500.
-      return database.reachable
-        ? { status: 500, body: { error: failed } }
-        : {
-            status: 503,
-            body: { error: `${failed} (its PostgreSQL is unreachable since ${database.since})` },
-          };
-    },
-    tooLarge: { status: 413, body: { error: 'body too large' } },
-  });
   // A page on another origin must not switch the service down or inject faults (control-guard.ts).
-  return listenHttp(
-    guardControl(router, (reason) => ({ error: reason })),
+  return startControlApi('payment-service-simulator', controlRoutes(deps), {
     port,
-  );
+    describeFailure: (error) => {
+      const database = deps.database();
+      if (database.reachable) return undefined;
+      // Without its database the action could not run: say so, as health does, rather than a bare 500.
+      const reason = error instanceof Error ? error.message : String(error);
+      return new ControlError(
+        503,
+        'database_unreachable',
+        `control action failed: ${reason} (its PostgreSQL is unreachable since ${database.since})`,
+      );
+    },
+  });
 }

@@ -64,13 +64,19 @@ describe('faults, per route, at run time', () => {
   });
 
   it('down on one route: that route resets, the others answer', async () => {
-    await control.addFault({ route: 'GET /api/payment/config', fault: { kind: 'down' } });
+    await control.addFault({
+      match: { method: 'GET', path: '/api/payment/config' },
+      fault: { kind: 'down' },
+    });
     expect(await fetchErrorCode(getConfig())).toMatch(/ECONNRESET|UND_ERR_SOCKET/);
     expect((await fetch(`${simulator.url}/api/health`)).status).toBe(200);
   });
 
   it('blackhole: accepted, never answered; the client timeout fires and the journal says so', async () => {
-    await control.addFault({ route: 'GET /api/payment/*', fault: { kind: 'blackhole' } });
+    await control.addFault({
+      match: { method: 'GET', path: '/api/payment/*' },
+      fault: { kind: 'blackhole' },
+    });
     const started = Date.now();
     const error = await getConfig({ signal: AbortSignal.timeout(300) }).catch((e: unknown) => e);
     expect((error as Error).name).toBe('TimeoutError');
@@ -79,25 +85,29 @@ describe('faults, per route, at run time', () => {
     await expect.poll(lastJournalEntry).toMatchObject({ fault: 'blackhole', status: 0 });
   });
 
-  it('slow: fixed latency, then seeded jitter added on top', async () => {
-    await control.addFault({ route: configPath.split('?')[0], fault: { kind: 'slow', ms: 300 } });
+  it('latency: fixed, then seeded jitter added on top', async () => {
+    await control.addFault({
+      match: { path: configPath.split('?')[0] },
+      fault: { kind: 'latency', ms: 300 },
+    });
     let started = performance.now();
     expect((await getConfig()).status).toBe(200);
     expect(performance.now() - started).toBeGreaterThanOrEqual(290);
     await control.removeFaults();
     await control.addFault({
-      fault: { kind: 'slow', ms: 50, jitterMs: 100, distribution: 'normal', seed: 7 },
+      fault: { kind: 'latency', ms: 50, jitterMs: 100, distribution: 'normal' },
+      seed: 7,
     });
     started = performance.now();
     expect((await getConfig()).status).toBe(200);
     expect(performance.now() - started).toBeGreaterThanOrEqual(45);
-    expect(await lastJournalEntry()).toMatchObject({ fault: 'slow', status: 200 });
+    expect(await lastJournalEntry()).toMatchObject({ fault: 'latency', status: 200 });
   });
 
-  it('status: the given status and body, for `times` requests only', async () => {
+  it('http-status: the given status and body, for `times` requests only', async () => {
     await control.addFault({
-      route: 'GET /api/payment/config',
-      fault: { kind: 'status', status: 503, body: { detail: 'Service Unavailable' } },
+      match: { method: 'GET', path: '/api/payment/config' },
+      fault: { kind: 'http-status', status: 503, body: { detail: 'Service Unavailable' } },
       times: 1,
     });
     const first = await getConfig();
@@ -107,8 +117,15 @@ describe('faults, per route, at run time', () => {
     expect(await control.faults()).toEqual([]);
   });
 
-  it('status with a string body: a load balancer page, as text', async () => {
-    await control.addFault({ fault: { kind: 'status', status: 502, body: '<html>Bad Gateway</html>' } });
+  it('http-status without a body: FastAPI\'s {"detail": reason}', async () => {
+    await control.addFault({ fault: { kind: 'http-status', status: 504 } });
+    const response = await getConfig();
+    expect(response.status).toBe(504);
+    expect(await response.json()).toEqual({ detail: 'Gateway Timeout' });
+  });
+
+  it('http-status with a string body: a load balancer page, as text', async () => {
+    await control.addFault({ fault: { kind: 'http-status', status: 502, body: '<html>Bad Gateway</html>' } });
     const response = await getConfig();
     expect(response.status).toBe(502);
     expect(response.headers.get('content-type')).toContain('text/html');
@@ -116,7 +133,7 @@ describe('faults, per route, at run time', () => {
   });
 
   it('invalid-json: status 200, a body JSON cannot parse (Python repr of the config)', async () => {
-    await control.addFault({ route: 'GET /api/payment/config', fault: { kind: 'invalid-json' } });
+    await control.addFault({ match: { path: '/api/payment/config' }, fault: { kind: 'invalid-json' } });
     const response = await getConfig();
     expect(response.status).toBe(200);
     const text = await response.text();
@@ -125,8 +142,20 @@ describe('faults, per route, at run time', () => {
     expect(text).toContain("'is_active': True");
   });
 
+  it('reset, empty-reply, garbage: the connection breaks below HTTP, once each', async () => {
+    await control.addFault({ match: { path: '/api/payment/config' }, fault: { kind: 'reset' }, times: 1 });
+    expect(await fetchErrorCode(getConfig())).toMatch(/ECONNRESET|UND_ERR_SOCKET/);
+    await expect.poll(lastJournalEntry).toMatchObject({ fault: 'reset', status: 0 });
+    await control.addFault({ fault: { kind: 'empty-reply' }, times: 1 });
+    expect(await fetchErrorCode(getConfig())).toMatch(/ECONNRESET|UND_ERR_SOCKET/);
+    await control.addFault({ fault: { kind: 'garbage', bytes: 32 }, seed: 1, times: 1 });
+    expect(await fetchErrorCode(getConfig())).toMatch(/HPE_|UND_ERR|ECONNRESET/);
+    expect((await getConfig()).status).toBe(200);
+    expect(await control.faults()).toEqual([]);
+  });
+
   it('truncated: full content-length announced, half the body sent, connection closed', async () => {
-    await control.addFault({ route: 'GET /api/payment/config', fault: { kind: 'truncated' } });
+    await control.addFault({ match: { path: '/api/payment/config' }, fault: { kind: 'truncated' } });
     const error = await getConfig()
       .then((response) => response.text())
       .catch((e: unknown) => e);
@@ -136,7 +165,7 @@ describe('faults, per route, at run time', () => {
 
   it('missing-field: a valid body without the named field', async () => {
     await control.addFault({
-      route: 'GET /api/payment/config',
+      match: { method: 'GET', path: '/api/payment/config' },
       fault: { kind: 'missing-field', field: 'is_active' },
     });
     const body = (await (await getConfig()).json()) as Record<string, unknown>;
@@ -192,12 +221,10 @@ describe('faults, per route, at run time', () => {
     expect(await own.json()).toMatchObject({ shop_id: seller.shopId, organization_bin: seller.bin });
   });
 
-  it('flapping: a seeded share of requests fail, the same ones for the same seed', async () => {
+  it('probability: a seeded share of requests fail, the same ones for the same seed', async () => {
     const run = async (): Promise<number[]> => {
       await control.removeFaults();
-      await control.addFault({
-        fault: { kind: 'flapping', probability: 0.5, seed: 42, fault: { kind: 'status', status: 500 } },
-      });
+      await control.addFault({ fault: { kind: 'http-status', status: 500 }, probability: 0.5, seed: 42 });
       const statuses: number[] = [];
       for (let i = 0; i < 20; i += 1) statuses.push((await fetch(`${simulator.url}/api/health`)).status);
       return statuses;
@@ -207,7 +234,7 @@ describe('faults, per route, at run time', () => {
     expect(failures).toBeGreaterThan(3);
     expect(failures).toBeLessThan(17);
     expect(await run()).toEqual(first);
-    expect((await control.requests()).some((r) => r.fault === 'flapping:status')).toBe(true);
+    expect((await control.requests()).some((r) => r.fault === 'http-status')).toBe(true);
   });
 
   it('tls-failure: the HTTPS listener presents a foreign certificate until the fault is spent', async () => {
@@ -220,11 +247,18 @@ describe('faults, per route, at run time', () => {
 
   it('refuses what it cannot do, with the reason', async () => {
     await expect(
-      control.addFault({ route: 'GET /api/health', fault: { kind: 'tls-failure' } }),
+      control.addFault({ match: { path: '/api/health' }, fault: { kind: 'tls-failure' } }),
     ).rejects.toThrow(/before any route is known/);
     await expect(control.addFault({ fault: { kind: 'down' }, times: 2 })).rejects.toThrow(
       /cannot be counted/,
     );
+    await expect(control.addFault({ fault: { kind: 'down' }, probability: 0.5 })).rejects.toThrow(
+      /cannot be drawn/,
+    );
+    await expect(control.addFault({ fault: { kind: 'slow', ms: 5 } } as never)).rejects.toMatchObject({
+      httpStatus: 400,
+      reason: 'fault.kind: fault kind "slow" is now "latency"',
+    });
     await expect(
       fetch(`${simulator.controlUrl}/control/faults`, {
         method: 'POST',

@@ -64,11 +64,3 @@ export function guideRoutes(pool: pg.Pool, database: () => DatabaseState): Route
     },
   ];
 }
-
-/** FastAPI's answers outside the routes. */
-export const fastapiFallbacks = {
-  notFound: { status: 404, body: { detail: 'Not Found' } },
-  methodNotAllowed: { status: 405, body: { detail: 'Method Not Allowed' } },
-  internalError: { status: 500, body: { detail: 'Internal Server Error' } },
-  tooLarge: { status: 413, body: { detail: 'Request Entity Too Large' } },
-} satisfies Record<string, JsonResponse>;

@@ -3,7 +3,7 @@
  * its own process and private PostgreSQL): generated hostile requests (seeded, bounded, loopback
  * only) to the service, serving both contracts, and to its control API. Every one gets an HTTP
  * answer below 500 in FastAPI's shape (`{"detail": …}`, 422s item by item) or the control API's
- * `{error}`, with no stack trace and no file's content in it; nothing reaches PostgreSQL that it
+ * `{error: {code, message}}`, with no stack trace and no file's content in it; nothing reaches PostgreSQL that it
  * would refuse; forged control writes are 403 and change nothing; slow clients are cut off in
  * seconds; and the process is still there, serving, at the end. The tally goes to README.md.
  */
@@ -194,9 +194,10 @@ function controlCases(random: Rng, count: number, port: number): HostileCase[] {
     ['PUT', '/control/profile', '{"profile":"nope"}'],
     ['POST', '/control/faults', '{}'],
     ['POST', '/control/faults', '{"fault":{"kind":"nope"}}'],
-    ['POST', '/control/faults', '{"fault":{"kind":"slow","ms":-1}}'],
-    ['POST', '/control/faults', '{"fault":{"kind":"status","status":99}}'],
-    ['POST', '/control/faults', '{"fault":{"kind":"tls-failure"},"route":"GET /api/health"}'],
+    ['POST', '/control/faults', '{"fault":{"kind":"latency","ms":-1}}'],
+    ['POST', '/control/faults', '{"fault":{"kind":"http-status","status":99}}'],
+    ['POST', '/control/faults', '{"fault":{"kind":"slow","ms":5}}'],
+    ['POST', '/control/faults', '{"fault":{"kind":"tls-failure"},"match":{"path":"/api/health"}}'],
     ['POST', '/control/faults', '{"fault":{"kind":"down"},"times":2}'],
     ['POST', '/control/clock', '{"advanceSeconds":"x"}'],
     ['POST', '/control/clock', '{"set":"not a date"}'],
@@ -267,9 +268,10 @@ function fastapiShape(status: number, body: unknown): string | undefined {
 
 function controlShape(status: number, body: unknown): string | undefined {
   if (status < 400) return undefined;
-  const error = (body as { error?: unknown } | null)?.error;
-  if (typeof error !== 'string') return `not {error}: ${JSON.stringify(body).slice(0, 120)}`;
-  return error.includes('\n') ? 'a reason over more than one line' : undefined;
+  const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+  if (typeof error?.code !== 'string' || typeof error.message !== 'string')
+    return `not {error: {code, message}}: ${JSON.stringify(body).slice(0, 120)}`;
+  return error.message.includes('\n') ? 'a reason over more than one line' : undefined;
 }
 
 describe('the payment-service simulator under hostile input', () => {

@@ -1,5 +1,19 @@
 /** A bounded, in-memory record of the requests the service answered, newest last. */
-import type { Served } from './http.ts';
+
+export interface Served {
+  time: string;
+  method: string;
+  path: string;
+  /** 0 when no answer was sent (a blackholed, reset or truncated request). */
+  status: number;
+  latencyMs: number;
+  /** The served route (`GET /admin/configs/{shop_id}`), absent for unknown routes. */
+  route?: string;
+  /** The injected faults that shaped this answer (`latency+http-status`), if any. */
+  fault?: string;
+  /** Set when the route is not served by the current profile: contract drift. */
+  drift?: boolean;
+}
 
 export class RequestJournal {
   private entries: Served[] = [];

@@ -15,8 +15,8 @@ import { resolveProfile, type Catalogue, type Profile } from './contracts/profil
 import { startControlServer, type ControlServer } from './control.ts';
 import { DatabaseWatch, type DatabaseState } from './database-watch.ts';
 import { createPool } from './db.ts';
-import { FaultRegistry } from './faults/registry.ts';
-import { fastapiFallbacks, guideRoutes } from './guide-routes.ts';
+import { FaultRegistry, isGlobal } from './faults/registry.ts';
+import { guideRoutes } from './guide-routes.ts';
 import { createDispatcher, routeKey } from './http.ts';
 import { RequestJournal } from './journal.ts';
 import { SwitchableListener } from './listener.ts';
@@ -83,7 +83,7 @@ export function databaseLine(state: DatabaseState): string {
 
 function activate(profile: Profile, routes: Catalogue, allowedDirs: readonly string[]): ActiveContract {
   const served = resolveProfile(profile, routes, allowedDirs);
-  return { served, dispatcher: createDispatcher(served.routes, fastapiFallbacks) };
+  return { served, dispatcher: createDispatcher(served.routes) };
 }
 
 export async function startPaymentServiceSimulator(
@@ -158,7 +158,7 @@ export async function startPaymentServiceSimulator(
           down: () => switchable.setManualDown(true),
           up: async () => {
             for (const fault of faults.list()) {
-              if (fault.fault.kind === 'down' && (fault.route === undefined || fault.route.trim() === '*')) {
+              if (fault.fault.kind === 'down' && isGlobal(fault)) {
                 await faults.remove(fault.id);
               }
             }

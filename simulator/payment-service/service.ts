@@ -6,12 +6,13 @@
 import type { RequestListener, ServerResponse } from 'node:http';
 import { requestTarget } from '../../platform/http-limits.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { httpStatusAnswer } from '../shared/faults.ts';
+import { breakSocket, isSocketFault } from '../shared/socket-faults.ts';
 import type { ServedContract } from './contracts/profile.ts';
 import type { DriftLog } from './contracts/drift.ts';
-import { reshape, scopeFor, statusAnswer } from './faults/answers.ts';
+import { fastapiErrorBody, reshape, scopeFor } from './faults/answers.ts';
 import type { FaultRegistry } from './faults/registry.ts';
-import { fastapiFallbacks } from './guide-routes.ts';
-import { failureAnswer, type Dispatcher, type JsonResponse } from './http.ts';
+import type { Dispatcher } from './http.ts';
 import type { RequestJournal } from './journal.ts';
 
 export interface ActiveContract {
@@ -87,18 +88,17 @@ export function serviceHandler(deps: ServiceDeps): RequestListener {
         req.socket.destroy();
         return;
       }
-      if (fault?.kind === 'blackhole') {
-        req.resume(); // read and ignore the body; never answer (the listener drops the socket on close)
+      if (isSocketFault(fault)) {
+        // A blackhole's socket is dropped by the listener's close; the others end it now.
+        breakSocket(req, fault, decision.random);
         return;
       }
-      if (fault?.kind === 'status') {
-        const answer = statusAnswer(fault);
-        write(res, answer.status, answer.text, answer.contentType);
+      if (fault?.kind === 'http-status') {
+        const answer = httpStatusAnswer(fault, fastapiErrorBody);
+        write(res, answer.status, answer.text, answer.html ? 'text/html; charset=utf-8' : 'application/json');
         return;
       }
-      const response: JsonResponse = await dispatcher
-        .answer(req, url, scopeFor(fault))
-        .catch((error: unknown) => failureAnswer(error, fastapiFallbacks));
+      const response = await dispatcher.answer(req, url, { scope: scopeFor(fault) });
       const shaped = reshape(fault, response);
       if (fault?.kind === 'truncated') {
         const bytes = Buffer.from(shaped.text);

@@ -2,10 +2,10 @@
  * `GET /control/clock` and `POST /control/clock {freeze?, advanceSeconds?, set?}`: the simulator
  * clock every Kaspi timeout is measured on. `{set, freeze: true}` pins an exact instant, and an
  * advance in the same change moves it. `freeze: false` lets time flow again from where it stands.
- * `POST /control/reset` puts the clock back on real time.
+ * `POST /control/reset` puts the clock back on real time. Both simulators serve these routes.
  */
 import { z } from 'zod';
-import { ControlError, ok, readJson, validate, type ControlRoute } from '../kaspi/control-http.ts';
+import { ControlError, ok, parsedBody, type ControlRoute } from '../../platform/http/control-api.ts';
 import type { SimulatorClock } from './clock.ts';
 
 export const clockChange = z.strictObject({
@@ -40,15 +40,23 @@ export function applyClockChange(clock: SimulatorClock, change: ClockChange): vo
   if (change.freeze === false) clock.unfreeze();
 }
 
-export function clockRoutes(clock: SimulatorClock): ControlRoute[] {
+/**
+ * The clock routes. `afterChange` runs once a change is applied and adds to the answer (the
+ * payment-service's poller runs what became due, so a test sees its effect on the next line).
+ */
+export function clockRoutes(
+  clock: SimulatorClock,
+  afterChange: () => Promise<Record<string, unknown>> | Record<string, unknown> = () => ({}),
+): ControlRoute[] {
   return [
-    { method: 'GET', pattern: /^\/control\/clock$/, handle: () => ok({ clock: clock.snapshot() }) },
+    { method: 'GET', path: '/control/clock', handle: () => ok({ clock: clock.snapshot() }) },
     {
       method: 'POST',
-      pattern: /^\/control\/clock$/,
-      handle: async ({ req }) => {
-        applyClockChange(clock, validate(clockChange, await readJson(req)));
-        return ok({ clock: clock.snapshot() });
+      path: '/control/clock',
+      handle: async (ctx) => {
+        applyClockChange(clock, await parsedBody(ctx, clockChange));
+        const more = await afterChange();
+        return ok({ clock: clock.snapshot(), ...more });
       },
     },
   ];

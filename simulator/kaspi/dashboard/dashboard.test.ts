@@ -43,7 +43,7 @@ const attackPage = (controlUrl: string, purchaseId: string) => `<!doctype html><
     fetch('${controlUrl}/control/purchases/${purchaseId}/scan', { method: 'POST', mode: 'no-cors',
       body: '{}' }),
     fetch('${controlUrl}/control/faults', { method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ fault: { kind: 'hang' } }) }),
+      body: JSON.stringify({ fault: { kind: 'blackhole' } }) }),
     fetch('${controlUrl}/control/purchases').then((r) => r.text()),
   ].map((attempt) => attempt.then(() => 'answered', (error) => 'failed: ' + error.message));
   Promise.all(attempts).then((outcomes) => {

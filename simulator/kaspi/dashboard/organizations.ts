@@ -5,7 +5,7 @@
  * left it out, because money that lands there never reached a seller whoever was seeded.
  */
 import { fallbackOrganization } from '../../../fixtures/organizations.ts';
-import { ok, type ControlRoute } from '../control-http.ts';
+import { ok, type ControlRoute } from '../../../platform/http/control-api.ts';
 import type { KaspiState } from '../state.ts';
 
 export interface OrganizationEntry {
@@ -28,7 +28,7 @@ export function organizationRoutes(state: KaspiState): ControlRoute[] {
   return [
     {
       method: 'GET',
-      pattern: /^\/control\/organizations$/,
+      path: '/control/organizations',
       handle: () => ok({ organizations: organizationDirectory(state) }),
     },
   ];

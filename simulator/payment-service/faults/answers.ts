@@ -1,5 +1,4 @@
 /** How the answer-shaping faults rewrite a response: pure functions over the real answer. */
-import { STATUS_CODES } from 'node:http';
 import type { JsonResponse, RequestScope } from '../http.ts';
 import type { PaymentConfigRow } from '../store.ts';
 import type { AnswerFault } from './registry.ts';
@@ -26,17 +25,8 @@ export function withoutField(body: unknown, field: string): unknown {
   return Array.isArray(body) ? body.map(drop) : drop(body);
 }
 
-/** The answer of a `status` fault: the given body, or FastAPI's `{"detail": reason}`. */
-export function statusAnswer(fault: Extract<AnswerFault, { kind: 'status' }>): {
-  status: number;
-  text: string;
-  contentType: string;
-} {
-  if (typeof fault.body === 'string')
-    return { status: fault.status, text: fault.body, contentType: 'text/html; charset=utf-8' };
-  const body = fault.body === undefined ? { detail: STATUS_CODES[fault.status] ?? 'Error' } : fault.body;
-  return { status: fault.status, text: JSON.stringify(body), contentType: 'application/json' };
-}
+/** FastAPI's HTTPException body: what an `http-status` fault without a body answers. */
+export const fastapiErrorBody = (reason: string): unknown => ({ detail: reason });
 
 /** The per-request scope a fault sets up before the route runs. */
 export function scopeFor(fault: AnswerFault | undefined): RequestScope {
