@@ -103,7 +103,7 @@ describe('two shards merged, against one unsharded run', () => {
   it('each shard runs one of the two suites into a folder of its own, leaving latest alone', () => {
     for (const run of shards) expect(run.output).toMatch(/Shard [12]\/2 of the catalogue/);
     const folders = readdirSync(shardsDir).filter((name) => name.includes('-shard-'));
-    expect(folders.sort().map((name) => name.replace(/^.*-shard-/, ''))).toEqual(['1-of-2', '2-of-2']);
+    expect(folders.map((name) => name.replace(/^.*-shard-/, '')).sort()).toEqual(['1-of-2', '2-of-2']);
     const files = folders.map((name) => {
       const results = readResults(join(shardsDir, name));
       expect(results.shard).toMatchObject({ count: 2, inputs: { suites: ['contract', 'health'] } });
