@@ -3,7 +3,7 @@
  */
 import type { Organization } from '../../fixtures/organizations.ts';
 import { ControlApiError, controlCaller, type ControlCall } from '../../platform/http/control-client.ts';
-import type { Transition } from './control-purchases.ts';
+import type { Transition } from './endpoints.ts';
 import type { FaultRule, FaultRuleInput } from './faults.ts';
 import type { JournalEntry, JournalFilter, LedgerRow, Purchase, PurchaseFilter, Refund } from './types.ts';
 

@@ -4,6 +4,7 @@
  */
 import { ControlError, ok, type ControlRoute } from '../../platform/http/control-api.ts';
 import { idParam } from './control-params.ts';
+import { paymentEmulators } from './endpoints.ts';
 import type { KaspiState } from './state.ts';
 import type { PurchaseFilter } from './types.ts';
 
@@ -19,9 +20,6 @@ function purchaseFilter(query: URLSearchParams): PurchaseFilter {
   if (qrPaymentId !== undefined) filter.qrPaymentId = qrPaymentId;
   return filter;
 }
-
-export const transitions = ['scan', 'confirm', 'scanerror', 'confirmerror'] as const;
-export type Transition = (typeof transitions)[number];
 
 export function purchaseRoutes(state: KaspiState): ControlRoute[] {
   const found = (text: string | undefined) => {
@@ -55,7 +53,7 @@ export function purchaseRoutes(state: KaspiState): ControlRoute[] {
       path: '/control/purchases/:id',
       handle: ({ params }) => ok({ purchase: found(params.id).purchase }),
     },
-    ...transitions.map((transition): ControlRoute => ({
+    ...paymentEmulators.map((transition): ControlRoute => ({
       method: 'POST',
       path: `/control/purchases/:id/${transition}`,
       handle: ({ params }) => {

@@ -77,4 +77,6 @@ export function mswPath(scheme: Scheme, endpoint: Endpoint): string {
 
 /** Test emulators: Kaspi's four, plus the simulator's own return-QR scan. */
 export const paymentEmulators = ['scan', 'confirm', 'scanerror', 'confirmerror'] as const;
+/** A purchase's move as the customer's phone makes it (Kaspi's test emulator). */
+export type Transition = (typeof paymentEmulators)[number];
 export const returnScanEmulatorPath = '/test/return/scan';

@@ -7,6 +7,7 @@
  * `Processed`, never before, so one that times out in `Wait` has nothing to give back.
  */
 import { randomInt } from 'node:crypto';
+import type { Transition } from './endpoints.ts';
 import type { Ledger } from './ledger.ts';
 import type { ResolvedDevice } from './merchants.ts';
 import { fail, fromCents, ok, toCents, type Outcome } from './outcome.ts';
@@ -46,8 +47,6 @@ export interface PurchaseRecord {
   productType: string | null;
   storeName: string;
 }
-
-export type Transition = 'scan' | 'confirm' | 'scanerror' | 'confirmerror';
 
 /** Allowed emulator transitions: from which status, to which status. */
 const transitions: Record<Transition, { from: PurchaseStatus; to: PurchaseStatus; reason?: ErrorReason }> = {

@@ -15,7 +15,8 @@ import {
   type TradePointView,
 } from './merchants.ts';
 import { fail, fromCents, isValidAmount, ok, toCents, type Outcome } from './outcome.ts';
-import { PurchaseBook, type CreatedPurchase, type Transition } from './purchase-book.ts';
+import type { Transition } from './endpoints.ts';
+import { PurchaseBook, type CreatedPurchase } from './purchase-book.ts';
 import { RefundDesk, type CreatedReturn, type RefundInput, type ReturnOperation } from './refund-desk.ts';
 import { RemoteDesk } from './remote-desk.ts';
 import { StatusCode } from './status-codes.ts';

@@ -12,7 +12,8 @@
  * Everything from the wire is inserted with textContent, never innerHTML: journal paths and
  * external ids are whatever a client sent, and the page must not run them.
  */
-import { transitionsByStatus, type Transition } from '../purchase-book.ts';
+import type { Transition } from '../endpoints.ts';
+import { transitionsByStatus } from '../purchase-book.ts';
 
 /** What the customer's phone does, as the buttons say it. */
 const actionLabels: Record<Transition, string> = {
