@@ -1,29 +1,26 @@
 import { request } from 'node:http';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useParts } from '../../platform/testing.ts';
+import { assemble } from '../../platform/lifecycle.ts';
 import { KaspiControlClient, KaspiControlError } from './control-client.ts';
 import { FaultRegistry } from './faults.ts';
-import { startKaspiSimulator, type KaspiSimulator } from './server.ts';
+import { startKaspiSimulator } from './server.ts';
 import { post, sellerAt } from './test-helpers.ts';
 
 const orgA = sellerAt(0);
 const orgB = sellerAt(1);
 
-let sim: KaspiSimulator;
-let control: KaspiControlClient;
-
-beforeAll(async () => {
-  sim = await startKaspiSimulator();
-  control = new KaspiControlClient(sim.controlUrl);
-});
-afterAll(async () => {
-  await sim.stop();
-});
+const parts = useParts(
+  assemble()
+    .with('sim', () => startKaspiSimulator())
+    .value('control', ({ sim }) => new KaspiControlClient(sim.controlUrl)),
+);
 beforeEach(async () => {
-  await control.reset();
+  await parts.control.reset();
 });
 
 const createFor = (org: typeof orgA) =>
-  post(`${sim.url}/r3/v01/qr/create`, {
+  post(`${parts.sim.url}/r3/v01/qr/create`, {
     DeviceToken: org.deviceToken,
     Amount: 100,
     OrganizationBin: org.bin,
@@ -35,7 +32,7 @@ function rawRequest(
   timeoutMs = 2_000,
 ): Promise<{ kind: 'answer'; status: number } | { kind: 'error'; code: string }> {
   return new Promise((resolve) => {
-    const req = request(`${sim.url}${path}`, { agent: false, timeout: timeoutMs }, (res) => {
+    const req = request(`${parts.sim.url}${path}`, { agent: false, timeout: timeoutMs }, (res) => {
       res.resume();
       res.on('end', () => resolve({ kind: 'answer', status: res.statusCode ?? 0 }));
       res.on('error', (error: NodeJS.ErrnoException) =>
@@ -54,7 +51,7 @@ function rawRequest(
 
 describe('status-code faults', () => {
   it('answer the given StatusCode for the next N matching requests, then stop', async () => {
-    const id = await control.addFault({
+    const id = await parts.control.addFault({
       match: { path: 'qr/create' },
       fault: { kind: 'status-code', statusCode: -999 },
       times: 2,
@@ -63,27 +60,27 @@ describe('status-code faults', () => {
     const codes = [];
     for (let i = 0; i < 3; i += 1) codes.push((await createFor(orgA)).body.StatusCode);
     expect(codes).toEqual([-999, -999, 0]);
-    expect(await control.faults()).toEqual([]);
-    const journal = await control.journal({ path: 'qr/create' });
+    expect(await parts.control.faults()).toEqual([]);
+    const journal = await parts.control.journal({ path: 'qr/create' });
     expect(journal.map((e) => e.fault ?? null)).toEqual(['status-code', 'status-code', null]);
   });
 
   it('match per BIN: only the named organization fails', async () => {
-    await control.addFault({
+    await parts.control.addFault({
       match: { bin: orgB.bin },
       fault: { kind: 'status-code', statusCode: 990000018, httpStatus: 200 },
     });
     expect((await createFor(orgA)).body.StatusCode).toBe(0);
     expect((await createFor(orgB)).body).toEqual({ StatusCode: 990000018, Message: 'Injected fault' });
     // r1 has no BIN in the body: the token's owner decides.
-    const r1 = await post(`${sim.url}/r1/v01/qr/create`, { DeviceToken: orgB.deviceToken, Amount: 5 });
+    const r1 = await post(`${parts.sim.url}/r1/v01/qr/create`, { DeviceToken: orgB.deviceToken, Amount: 5 });
     expect(r1.body.StatusCode).toBe(990000018);
   });
 
   it('fire with a seeded probability, repeatably', async () => {
     const pattern = async () => {
-      await control.reset();
-      await control.addFault({
+      await parts.control.reset();
+      await parts.control.addFault({
         match: { path: 'health/ping' },
         fault: { kind: 'status-code', statusCode: -10000 },
         probability: 0.5,
@@ -91,7 +88,7 @@ describe('status-code faults', () => {
       });
       const codes: unknown[] = [];
       for (let i = 0; i < 40; i += 1) {
-        const response = await fetch(`${sim.url}/r1/v01/health/ping`);
+        const response = await fetch(`${parts.sim.url}/r1/v01/health/ping`);
         codes.push(((await response.json()) as { StatusCode: number }).StatusCode);
       }
       return codes;
@@ -104,16 +101,16 @@ describe('status-code faults', () => {
   });
 
   it('are listed and removed one by one or all at once; bad rules are refused', async () => {
-    const a = await control.addFault({ fault: { kind: 'latency', ms: 1 } });
-    await control.addFault({ match: { scheme: 'r2' }, fault: { kind: 'reset' } });
-    expect((await control.faults()).map((f) => f.fault.kind)).toEqual(['latency', 'reset']);
-    expect(await control.removeFaults(a)).toBe(1);
-    await expect(control.removeFaults(a)).rejects.toMatchObject({ httpStatus: 404 });
-    expect(await control.removeFaults()).toBe(1);
-    await expect(control.addFault({ fault: { kind: 'explode' } } as never)).rejects.toBeInstanceOf(
+    const a = await parts.control.addFault({ fault: { kind: 'latency', ms: 1 } });
+    await parts.control.addFault({ match: { scheme: 'r2' }, fault: { kind: 'reset' } });
+    expect((await parts.control.faults()).map((f) => f.fault.kind)).toEqual(['latency', 'reset']);
+    expect(await parts.control.removeFaults(a)).toBe(1);
+    await expect(parts.control.removeFaults(a)).rejects.toMatchObject({ httpStatus: 404 });
+    expect(await parts.control.removeFaults()).toBe(1);
+    await expect(parts.control.addFault({ fault: { kind: 'explode' } } as never)).rejects.toBeInstanceOf(
       KaspiControlError,
     );
-    await expect(control.addFault({ fault: { kind: 'latency', ms: -1 } })).rejects.toMatchObject({
+    await expect(parts.control.addFault({ fault: { kind: 'latency', ms: -1 } })).rejects.toMatchObject({
       httpStatus: 400,
     });
   });
@@ -121,17 +118,17 @@ describe('status-code faults', () => {
 
 describe('latency faults', () => {
   it('delay the answer and add up with other faults', async () => {
-    await control.addFault({ match: { path: 'health/ping' }, fault: { kind: 'latency', ms: 150 } });
-    await control.addFault({
+    await parts.control.addFault({ match: { path: 'health/ping' }, fault: { kind: 'latency', ms: 150 } });
+    await parts.control.addFault({
       match: { path: 'health/ping' },
       fault: { kind: 'status-code', statusCode: -999 },
       times: 1,
     });
     const started = performance.now();
-    const response = await fetch(`${sim.url}/r2/v01/health/ping`);
+    const response = await fetch(`${parts.sim.url}/r2/v01/health/ping`);
     expect(((await response.json()) as { StatusCode: number }).StatusCode).toBe(-999);
     expect(performance.now() - started).toBeGreaterThanOrEqual(140);
-    const [entry] = await control.journal({ path: 'health/ping', limit: 1 });
+    const [entry] = await parts.control.journal({ path: 'health/ping', limit: 1 });
     expect(entry?.fault).toBe('latency+status-code');
     expect(entry?.latencyMs).toBeGreaterThanOrEqual(140);
   });
@@ -139,19 +136,23 @@ describe('latency faults', () => {
 
 describe('socket faults (below msw, on the raw socket)', () => {
   it('reset: the client sees ECONNRESET', async () => {
-    await control.addFault({ match: { path: 'health/ping' }, fault: { kind: 'reset' }, times: 1 });
+    await parts.control.addFault({ match: { path: 'health/ping' }, fault: { kind: 'reset' }, times: 1 });
     expect(await rawRequest('/r1/v01/health/ping')).toEqual({ kind: 'error', code: 'ECONNRESET' });
     expect(await rawRequest('/r1/v01/health/ping')).toEqual({ kind: 'answer', status: 200 });
   });
 
   it('empty-reply: the connection closes without a byte', async () => {
-    await control.addFault({ match: { path: 'health/ping' }, fault: { kind: 'empty-reply' }, times: 1 });
+    await parts.control.addFault({
+      match: { path: 'health/ping' },
+      fault: { kind: 'empty-reply' },
+      times: 1,
+    });
     expect(await rawRequest('/r1/v01/health/ping')).toEqual({ kind: 'error', code: 'ECONNRESET' });
-    await expect(fetch(`${sim.url}/r1/v01/health/ping`)).resolves.toMatchObject({ status: 200 });
+    await expect(fetch(`${parts.sim.url}/r1/v01/health/ping`)).resolves.toMatchObject({ status: 200 });
   });
 
   it('garbage: bytes that are not HTTP', async () => {
-    await control.addFault({
+    await parts.control.addFault({
       match: { path: 'health/ping' },
       fault: { kind: 'garbage', bytes: 32 },
       times: 1,
@@ -163,7 +164,7 @@ describe('socket faults (below msw, on the raw socket)', () => {
   });
 
   it('hang: the client times out, the journal shows it, and close() still returns promptly', async () => {
-    const own = await startKaspiSimulator();
+    await using own = await startKaspiSimulator();
     const ownControl = new KaspiControlClient(own.controlUrl);
     await ownControl.addFault({ match: { path: 'qr/create' }, fault: { kind: 'hang' } });
     const hung = fetch(`${own.url}/r1/v01/qr/create`, {
