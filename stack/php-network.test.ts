@@ -8,11 +8,12 @@
  */
 import { existsSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { useParts } from '../platform/testing.ts';
-import { assemble, running, type Running } from '../platform/lifecycle.ts';
+import { assemble } from '../platform/lifecycle.ts';
+import { listening } from '../platform/listening.ts';
 import { scratchDir } from '../platform/run-dir.ts';
 import { startBitrix } from '../simulator/bitrix/server.ts';
 import { startEgressProxy } from '../platform/egress/proxy.ts';
@@ -51,17 +52,14 @@ const parts = useParts(
   assemble()
     .with('dir', () => scratchDir('kh-netns-'))
     // A service on the HOST's loopback that the harness does not relay: PHP must never reach it.
-    .with('bystander', async () => {
-      const server = createServer((socket) => {
-        bystanderConnections += 1;
-        socket.end('leak\n');
-      });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      return running<Running & { port: number }>(
-        { port: (server.address() as AddressInfo).port },
-        () => new Promise((resolve) => server.close(() => resolve())),
-      );
-    })
+    .with('bystander', () =>
+      listening(
+        createServer((socket) => {
+          bystanderConnections += 1;
+          socket.end('leak\n');
+        }),
+      ),
+    )
     .withAll({
       mariadb: ({ dir }) => startMariadb({ runDir: dir.path }),
       egress: () => startEgressProxy(),
