@@ -1,9 +1,11 @@
 /** The CLI as a user meets it: help for every command, and one clear line for every mistake. */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useParts } from '../platform/testing.ts';
+import { assemble } from '../platform/lifecycle.ts';
+import { scratchDir } from '../platform/run-dir.ts';
 import { commands } from './commands/index.ts';
 
 const repoRoot = join(import.meta.dirname, '..');
@@ -15,8 +17,7 @@ const cli = (...args: string[]) => {
   });
   return { code: result.status, out: result.stdout, err: result.stderr };
 };
-const temp = mkdtempSync(join(tmpdir(), 'kaspi-harness-cli-'));
-afterAll(() => rmSync(temp, { recursive: true, force: true }));
+const parts = useParts(assemble().with('temp', () => scratchDir('kaspi-harness-cli-')));
 
 describe('kaspi-harness CLI', () => {
   it('--help lists every command, and each command documents its options', async () => {
@@ -61,7 +62,7 @@ describe('kaspi-harness CLI', () => {
   });
 
   it("report re-renders report.html from a run's results.json and exits by its verdict", () => {
-    const run = join(temp, 'reports', 'run-1');
+    const run = join(parts.temp.path, 'reports', 'run-1');
     mkdirSync(run, { recursive: true });
     writeFileSync(
       join(run, 'results.json'),
@@ -85,7 +86,7 @@ describe('kaspi-harness CLI', () => {
         tests: [],
       }),
     );
-    const { code, out } = cli('report', 'run-1', '--reports-dir', join(temp, 'reports'));
+    const { code, out } = cli('report', 'run-1', '--reports-dir', join(parts.temp.path, 'reports'));
     expect(code).toBe(0);
     expect(out).toContain(join(run, 'report.html'));
   });

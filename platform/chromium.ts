@@ -1,6 +1,7 @@
 /** Debian's Chromium through Playwright: no browser download, quiet on a closed network, root-safe. */
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
+import { running, type Running } from './lifecycle.ts';
 
 const fullChromium = '/usr/bin/chromium';
 const headlessShell = '/usr/bin/chromium-headless-shell';
@@ -68,4 +69,14 @@ export function launchChromium(extraArgs: readonly string[] = []): Promise<Brows
     args: [...chromiumArgs, ...extraArgs],
     headless: true,
   });
+}
+
+export interface RunningChromium extends Running {
+  browser: Browser;
+}
+
+/** A browser as a part of a test's stack: `stop()` closes it. */
+export async function startChromium(extraArgs: readonly string[] = []): Promise<RunningChromium> {
+  const browser = await launchChromium(extraArgs);
+  return running<RunningChromium>({ browser }, () => browser.close());
 }

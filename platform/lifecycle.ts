@@ -73,47 +73,95 @@ export class Teardown implements Running {
   }
 }
 
+type Stoppable = Pick<Running, 'stop'>;
 type Starter<Parts, T> = (parts: Parts, signal?: AbortSignal) => Promise<T>;
 
+/** One step of an assembly: parts started at once (usually one), or a value computed from the parts. */
+type Step =
+  | { kind: 'parts'; starters: [string, Starter<never, Stoppable>][] }
+  | { kind: 'value'; name: string; compute: (parts: never, signal?: AbortSignal) => unknown };
+
 /**
- * A partial stack, assembled part by part: each starter gets the parts started before it. `start()`
- * starts them in order and returns them with one `stop()`; a start that fails stops what had started.
+ * A partial stack, assembled part by part: each step gets the parts started before it. `start()`
+ * runs the steps in order and returns the parts with one `stop()`; a start that fails stops what had
+ * started.
  *
  *   await using parts = await assemble()
- *     .with('mariadb', () => startMariadb({ runDir }))
- *     .with('bitrix', ({ mariadb }) => startBitrix({ runDir, mariadb }))
+ *     .with('dir', () => scratchDir('kh-example-'))
+ *     .withAll({
+ *       mariadb: ({ dir }) => startMariadb({ runDir: dir.path }),
+ *       egress: () => startEgressProxy(),
+ *     })
+ *     .with('bitrix', ({ dir, mariadb, egress }) =>
+ *       startBitrix({ runDir: dir.path, mariadb, egressProxy: egress }),
+ *     )
  *     .start();
  */
-export class Assembly<Parts extends Record<string, Pick<Running, 'stop'>>> {
-  private constructor(private readonly steps: readonly [string, Starter<never, Pick<Running, 'stop'>>][]) {}
+export class Assembly<Parts extends object> {
+  private constructor(private readonly steps: readonly Step[]) {}
 
   static empty(): Assembly<Record<never, never>> {
     return new Assembly([]);
   }
 
-  with<K extends string, T extends Pick<Running, 'stop'>>(
+  /** A part, started once the parts before it have started. */
+  with<K extends string, T extends Stoppable>(
     name: K,
     start: Starter<Parts, T>,
   ): Assembly<Parts & Record<K, T>> {
-    return new Assembly([...this.steps, [name, start as Starter<never, Pick<Running, 'stop'>>]]);
+    return this.withAll({ [name]: start } as { [P in K]: Starter<Parts, T> });
+  }
+
+  /**
+   * Parts that do not need each other, started at the same time (stopped one by one, like the rest).
+   * If one fails, the others are still awaited, then stopped with everything started before them.
+   */
+  withAll<Started extends Record<string, Stoppable>>(starters: {
+    [K in keyof Started]: Starter<Parts, Started[K]>;
+  }): Assembly<Parts & Started> {
+    const entries = Object.entries(starters) as [string, Starter<never, Stoppable>][];
+    return new Assembly([...this.steps, { kind: 'parts', starters: entries }]);
+  }
+
+  /**
+   * Something the later steps or the tests need that has nothing to stop: a certificate authority,
+   * a file written into the run dir.
+   */
+  value<K extends string, V>(
+    name: K,
+    compute: (parts: Parts, signal?: AbortSignal) => V | Promise<V>,
+  ): Assembly<Parts & Record<K, V>> {
+    return new Assembly([...this.steps, { kind: 'value', name, compute }]);
   }
 
   async start(
     options: { signal?: AbortSignal; log?: (line: string) => void } = {},
   ): Promise<Parts & Running> {
+    const { signal, log } = options;
     const teardown = new Teardown();
     const parts: Record<string, unknown> = {};
     try {
-      for (const [name, start] of this.steps) {
-        options.signal?.throwIfAborted();
-        parts[name] = teardown.add(name, await start(parts as never, options.signal));
+      for (const step of this.steps) {
+        signal?.throwIfAborted();
+        if (step.kind === 'value') {
+          parts[step.name] = await step.compute({ ...parts } as never, signal);
+          continue;
+        }
+        const before = { ...parts } as never;
+        const settled = await Promise.allSettled(step.starters.map(([, start]) => start(before, signal)));
+        settled.forEach((result, index) => {
+          const name = step.starters[index]![0];
+          if (result.status === 'fulfilled') parts[name] = teardown.add(name, result.value);
+        });
+        const failed = settled.find((result) => result.status === 'rejected');
+        if (failed) throw failed.reason;
       }
     } catch (error) {
-      await teardown.stop({ log: options.log });
+      await teardown.stop({ log });
       throw error;
     }
     return running<Parts & Running>(parts as Omit<Parts & Running, keyof Running>, () =>
-      teardown.stop({ log: options.log }),
+      teardown.stop({ log }),
     );
   }
 }

@@ -3,47 +3,45 @@
  * host's /home stays as it was; stopping the server ends it; where a namespace is impossible the
  * layout says why and falls back.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useParts } from './testing.ts';
+import { assemble } from './lifecycle.ts';
+import { scratchDir } from './run-dir.ts';
 import { resolveProductionLayout } from './namespace.ts';
 import { writeMaterializedFiles } from './php-files.ts';
-import { startPhpServer, type RunningPhpServer } from './php.ts';
+import { startPhpServer } from './php.ts';
 
-let runDir: string;
-let server: RunningPhpServer;
 const hostHomeBefore = readdirSync('/home');
 
-beforeAll(async () => {
-  runDir = mkdtempSync(join(tmpdir(), 'kh-ns-'));
-  const layout = resolveProductionLayout(runDir, 'namespace');
-  const www = join(layout.hostHome, 'bitrix', 'www');
-  mkdirSync(www, { recursive: true });
-  writeFileSync(
-    join(www, 'index.php'),
-    `<?php echo json_encode(['root' => $_SERVER['DOCUMENT_ROOT'], 'cert' => @file_get_contents('/home/bitrix/kaspi_certificates/client.crt'), 'cwd' => getcwd()]);`,
-  );
-  await writeMaterializedFiles(layout.hostHome, [
-    { path: '/home/bitrix/kaspi_certificates/client.crt', content: 'TEST CERT' },
-  ]);
-  server = await startPhpServer({
-    documentRoot: www,
-    visibleDocumentRoot: layout.toVisible(www),
-    wrap: layout.wrap,
-    logFile: join(runDir, 'php.log'),
-  });
-});
-
-afterAll(async () => {
-  await server?.stop();
-  rmSync(runDir, { recursive: true, force: true });
-});
+const parts = useParts(
+  assemble()
+    .with('dir', () => scratchDir('kh-ns-'))
+    .with('server', async ({ dir }) => {
+      const layout = resolveProductionLayout(dir.path, 'namespace');
+      const www = join(layout.hostHome, 'bitrix', 'www');
+      mkdirSync(www, { recursive: true });
+      writeFileSync(
+        join(www, 'index.php'),
+        `<?php echo json_encode(['root' => $_SERVER['DOCUMENT_ROOT'], 'cert' => @file_get_contents('/home/bitrix/kaspi_certificates/client.crt'), 'cwd' => getcwd()]);`,
+      );
+      await writeMaterializedFiles(layout.hostHome, [
+        { path: '/home/bitrix/kaspi_certificates/client.crt', content: 'TEST CERT' },
+      ]);
+      return startPhpServer({
+        documentRoot: www,
+        visibleDocumentRoot: layout.toVisible(www),
+        wrap: layout.wrap,
+        logFile: join(dir.path, 'php.log'),
+      });
+    }),
+);
 
 describe('production layout in a mount namespace', () => {
   it('PHP sees DOCUMENT_ROOT=/home/bitrix/www and files at absolute /home/bitrix paths', async () => {
-    const seen = await (await fetch(`${server.url}/index.php`)).json();
+    const seen = await (await fetch(`${parts.server.url}/index.php`)).json();
     expect(seen).toEqual({ root: '/home/bitrix/www', cert: 'TEST CERT', cwd: '/home/bitrix/www' });
   });
 
@@ -53,9 +51,9 @@ describe('production layout in a mount namespace', () => {
   });
 
   it('keeps the pid: stopping the process group ends the server', async () => {
-    const pid = server.process.pid;
+    const pid = parts.server.process.pid;
     expect(spawnSync('cat', [`/proc/${pid}/comm`], { encoding: 'utf8' }).stdout.trim()).toBe('php');
-    await server.stop();
+    await parts.server.stop();
     expect(existsSync(`/proc/${pid}`)).toBe(false);
   });
 });
@@ -71,16 +69,18 @@ describe('fallback', () => {
   });
 
   it('without a network namespace PHP is proxy-only, and the layout says so instead of staying silent', () => {
-    const relocatable = resolveProductionLayout(runDir, 'relocatable');
+    const relocatable = resolveProductionLayout(parts.dir.path, 'relocatable');
     expect(relocatable.network).toMatchObject({
       kind: 'proxy-only',
       note: expect.stringMatching(/no network namespace for PHP .*raw sockets .* are not confined/),
     });
-    expect(resolveProductionLayout(runDir, 'namespace', 'proxy-only').network.kind).toBe('proxy-only');
-    expect(() => resolveProductionLayout(runDir, 'relocatable', 'namespace')).toThrow(
+    expect(resolveProductionLayout(parts.dir.path, 'namespace', 'proxy-only').network.kind).toBe(
+      'proxy-only',
+    );
+    expect(() => resolveProductionLayout(parts.dir.path, 'relocatable', 'namespace')).toThrow(
       /no network namespace for PHP/,
     );
     // This machine can: the harness uses it by default.
-    expect(resolveProductionLayout(runDir, 'namespace').network.kind).toBe('namespace');
+    expect(resolveProductionLayout(parts.dir.path, 'namespace').network.kind).toBe('namespace');
   });
 });

@@ -5,33 +5,31 @@
  */
 import { spawnSync } from 'node:child_process';
 import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useParts } from './testing.ts';
+import { assemble } from './lifecycle.ts';
+import { scratchDir } from './run-dir.ts';
 import { loadHarnessFiles, resolveMaterializedFiles, writeMaterializedFiles } from './php-files.ts';
-import { createRunAuthorities, type RunAuthorities } from './tls/ca.ts';
+import { createRunAuthorities } from './tls/ca.ts';
 
-let dir: string;
-let authorities: RunAuthorities;
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'kh-php-files-'));
-  authorities = await createRunAuthorities();
-});
-
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const parts = useParts(
+  assemble()
+    .with('dir', () => scratchDir('kh-php-files-'))
+    .value('authorities', () => createRunAuthorities()),
+);
 
 const config = (files: unknown[]): string => {
-  const file = join(dir, `config-${Math.random().toString(36).slice(2)}.json`);
+  const file = join(parts.dir.path, `config-${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(file, JSON.stringify({ files }));
   return file;
 };
 
 describe('harness files', () => {
   it("provides, undeclared, the certificate and key a team's class names by path: a matching pair", async () => {
-    const team = mkdtempSync(join(tmpdir(), 'kh-team-classes-'));
-    onTestFinished(() => rmSync(team, { recursive: true, force: true }));
+    await using teamDir = await scratchDir('kh-team-classes-');
+    const team = teamDir.path;
     const classes = join(team, 'Integration', 'Kaspi');
     mkdirSync(classes, { recursive: true });
     writeFileSync(
@@ -40,7 +38,7 @@ describe('harness files', () => {
     );
     const lines: string[] = [];
     const files = await resolveMaterializedFiles({
-      authorities,
+      authorities: parts.authorities,
       phpClassesDir: team,
       log: (line) => lines.push(line),
     });
@@ -50,7 +48,7 @@ describe('harness files', () => {
     const cert = new X509Certificate(pem.slice(0, pem.indexOf('-----END CERTIFICATE-----') + 25));
     const key = createPrivateKey(byPath.get('/home/bitrix/kaspi_certificates/prod/key.pem')!);
     expect(cert.checkPrivateKey(key), 'the key belongs to the certificate').toBe(true);
-    expect(cert.verify(new X509Certificate(authorities.partner.certPem).publicKey)).toBe(true);
+    expect(cert.verify(new X509Certificate(parts.authorities.partner.certPem).publicKey)).toBe(true);
     expect(byPath.has('/home/bitrix/kaspi_certificates/client.crt'), 'the reference defaults too').toBe(true);
     // OpenSSL (what curl loads it with) reads both the certificate and the key from the one file.
     const onDisk = join(team, 'cert.pem');
@@ -75,13 +73,13 @@ describe('harness files', () => {
         { path: '/home/bitrix/kaspi_certificates/ca.pem', generate: 'ca-cert' },
         { path: '/home/bitrix/.env', content: 'X=1\n', mode: 0o600 },
       ]),
-      authorities,
+      parts.authorities,
     );
     const cert = new X509Certificate(files[0]!.content);
     expect(cert.subject).toBe('CN=team partner');
-    expect(cert.verify(new X509Certificate(authorities.partner.certPem).publicKey)).toBe(true);
-    expect(cert.verify(new X509Certificate(authorities.server.certPem).publicKey)).toBe(false);
-    expect(files[2]!.content).toBe(authorities.server.certPem);
+    expect(cert.verify(new X509Certificate(parts.authorities.partner.certPem).publicKey)).toBe(true);
+    expect(cert.verify(new X509Certificate(parts.authorities.server.certPem).publicKey)).toBe(false);
+    expect(files[2]!.content).toBe(parts.authorities.server.certPem);
     const publicOfKey = createPublicKey(createPrivateKey(files[1]!.content)).export({
       format: 'pem',
       type: 'spki',
@@ -89,7 +87,7 @@ describe('harness files', () => {
     expect(cert.publicKey.export({ format: 'pem', type: 'spki' })).toBe(publicOfKey);
     expect(files.map((f) => f.mode)).toEqual([0o644, 0o600, 0o644, 0o600]);
 
-    const home = join(dir, 'home');
+    const home = join(parts.dir.path, 'home');
     const written = await writeMaterializedFiles(home, files);
     expect(written[3]).toBe(join(home, 'bitrix/.env'));
     expect(readFileSync(written[3]!, 'utf8')).toBe('X=1\n');
@@ -98,27 +96,36 @@ describe('harness files', () => {
 
   it('refuses paths outside /home, traversal, and specs that are not exactly one kind', async () => {
     await expect(
-      loadHarnessFiles(config([{ path: '/etc/passwd', content: 'x' }]), authorities),
+      loadHarnessFiles(config([{ path: '/etc/passwd', content: 'x' }]), parts.authorities),
     ).rejects.toThrow(/under \/home/);
     await expect(
-      loadHarnessFiles(config([{ path: '/home/../etc/x', content: 'x' }]), authorities),
+      loadHarnessFiles(config([{ path: '/home/../etc/x', content: 'x' }]), parts.authorities),
     ).rejects.toThrow(/under \/home/);
     await expect(
-      loadHarnessFiles(config([{ path: '/home/bitrix/x', content: 'x', generate: 'ca-cert' }]), authorities),
+      loadHarnessFiles(
+        config([{ path: '/home/bitrix/x', content: 'x', generate: 'ca-cert' }]),
+        parts.authorities,
+      ),
     ).rejects.toThrow(/exactly one/);
     await expect(
-      writeMaterializedFiles(join(dir, 'home'), [{ path: '/home/../../x', content: 'x' }]),
+      writeMaterializedFiles(join(parts.dir.path, 'home'), [{ path: '/home/../../x', content: 'x' }]),
     ).rejects.toThrow();
   });
 
   it('without a config, provides what the reference ApiClient opens', async () => {
-    const files = await resolveMaterializedFiles({ authorities, phpClassesDir: dir });
+    const files = await resolveMaterializedFiles({
+      authorities: parts.authorities,
+      phpClassesDir: parts.dir.path,
+    });
     expect(files.map((f) => f.path)).toEqual([
       '/home/bitrix/kaspi_certificates/client.crt',
       '/home/bitrix/kaspi_certificates/client.key',
     ]);
     await expect(
-      resolveMaterializedFiles({ authorities, configFile: join(dir, 'missing.json') }),
+      resolveMaterializedFiles({
+        authorities: parts.authorities,
+        configFile: join(parts.dir.path, 'missing.json'),
+      }),
     ).rejects.toThrow(/does not exist/);
   });
 });

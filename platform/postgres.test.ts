@@ -1,9 +1,11 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useParts } from './testing.ts';
+import { assemble } from './lifecycle.ts';
+import { scratchDir } from './run-dir.ts';
 import { startPostgres, type RunningPostgres } from './postgres.ts';
 
 /** Alive and not a zombie: a zombie still answers kill(pid, 0). */
@@ -22,18 +24,14 @@ function alive(pid: number): boolean {
 
 describe('startPostgres', () => {
   // A root-made mkdtemp dir is 0700: the case where the server user cannot reach the run dir.
-  let runDir: string | undefined;
-  let server: RunningPostgres | undefined;
-
-  afterAll(async () => {
-    await server?.stop();
-    if (runDir) await rm(runDir, { recursive: true, force: true });
-  });
+  const parts = useParts(assemble().with('dir', () => scratchDir('kh-pg-test-')));
+  /** The server the first test starts and stops; the later ones look at what it left. */
+  let stopped: RunningPostgres | undefined;
 
   it('starts a real server that answers queries, and stops it completely', async () => {
-    runDir = await mkdtemp(join(tmpdir(), 'kh-pg-test-'));
     const started = Date.now();
-    server = await startPostgres({ runDir });
+    await using server = await startPostgres({ runDir: parts.dir.path });
+    stopped = server;
     const startMs = Date.now() - started;
     expect(server.url).toBe(`postgres://postgres@127.0.0.1:${server.port}/postgres`);
 
@@ -64,29 +62,21 @@ describe('startPostgres', () => {
   });
 
   it('leaves nothing listening on the port once stopped', async () => {
-    const client = new pg.Client({ connectionString: server!.url, connectionTimeoutMillis: 1_000 });
+    const client = new pg.Client({ connectionString: stopped!.url, connectionTimeoutMillis: 1_000 });
     client.on('error', () => undefined);
     await expect(client.connect()).rejects.toThrow(/ECONNREFUSED/);
   });
 
   it('keeps the cluster inside a run dir the server user can traverse', async () => {
-    const reachable = await mkdtemp(join(tmpdir(), 'kh-pg-test-'));
-    await chmod(reachable, 0o755);
-    try {
-      const second = await startPostgres({ runDir: reachable });
-      try {
-        expect(second.dataDir).toBe(join(reachable, 'postgres', 'data'));
-        expect(existsSync(join(second.dataDir, 'PG_VERSION'))).toBe(true);
-      } finally {
-        await second.stop();
-      }
-    } finally {
-      await rm(reachable, { recursive: true, force: true });
-    }
+    await using reachable = await scratchDir('kh-pg-test-');
+    await chmod(reachable.path, 0o755);
+    await using second = await startPostgres({ runDir: reachable.path });
+    expect(second.dataDir).toBe(join(reachable.path, 'postgres', 'data'));
+    expect(existsSync(join(second.dataDir, 'PG_VERSION'))).toBe(true);
   });
 
   it('puts the cluster of an unreachable (0700) run dir outside it and removes it on stop', () => {
-    expect(server!.dataDir.startsWith(runDir!)).toBe(process.getuid?.() !== 0);
-    expect(existsSync(server!.dataDir)).toBe(process.getuid?.() !== 0);
+    expect(stopped!.dataDir.startsWith(parts.dir.path)).toBe(process.getuid?.() !== 0);
+    expect(existsSync(stopped!.dataDir)).toBe(process.getuid?.() !== 0);
   });
 });

@@ -5,14 +5,15 @@
  * socket has no reset), and the relay process lives through all of it (an exception here would be
  * an uncaught one, failing the file).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useParts } from './testing.ts';
+import { assemble } from './lifecycle.ts';
+import { scratchDir } from './run-dir.ts';
 import { spliceSockets } from './socket-splice.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'kh-splice-'));
+const parts = useParts(assemble().with('dir', () => scratchDir('kh-splice-')));
 const servers: Server[] = [];
 const sockets = new Set<Socket>();
 let serial = 0;
@@ -22,7 +23,6 @@ afterEach(async () => {
   sockets.clear();
   await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 type Where = { port: number } | { path: string };
 type Kind = 'tcp' | 'unix';
@@ -37,7 +37,7 @@ async function listen(kind: Kind, onConnection: (socket: Socket) => void): Promi
   const server = createServer({ allowHalfOpen: true }, (socket) => onConnection(track(socket)));
   servers.push(server);
   if (kind === 'unix') {
-    const path = join(dir, `s${(serial += 1)}.sock`);
+    const path = join(parts.dir.path, `s${(serial += 1)}.sock`);
     await new Promise<void>((resolve) => server.listen(path, resolve));
     return { path };
   }
@@ -59,7 +59,7 @@ const relay = (kind: Kind, upstream: Where) =>
 
 /** Where nothing listens: a closed TCP port, or a unix socket path nobody serves. */
 async function nowhere(kind: Kind): Promise<Where> {
-  if (kind === 'unix') return { path: join(dir, `none${(serial += 1)}.sock`) };
+  if (kind === 'unix') return { path: join(parts.dir.path, `none${(serial += 1)}.sock`) };
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };

@@ -13,10 +13,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import type { Assembly, Running } from './lifecycle.ts';
 
-export function useParts<Parts extends Record<string, Pick<Running, 'stop'>>>(
-  assembly: Assembly<Parts>,
-  startTimeoutMs = 60_000,
-): Parts {
+export function useParts<Parts extends object>(assembly: Assembly<Parts>, startTimeoutMs = 60_000): Parts {
   const parts = {} as Parts;
   let started: (Parts & Running) | undefined;
   beforeAll(async () => {

@@ -7,21 +7,20 @@
  * simulator's and the harness's control APIs and the egress proxy's record.
  */
 import { request } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { useParts } from '../platform/testing.ts';
+import { assemble } from '../platform/lifecycle.ts';
 import { KaspiControlClient } from '../simulator/kaspi/control-client.ts';
-import { startKaspiSimulator, type KaspiSimulator } from '../simulator/kaspi/server.ts';
+import { startKaspiSimulator } from '../simulator/kaspi/server.ts';
 import { PaymentServiceControlClient } from '../simulator/payment-service/control-client.ts';
-import {
-  startPaymentServiceSimulator,
-  type PaymentServiceSimulator,
-} from '../simulator/payment-service/server.ts';
-import { usePostgres } from '../simulator/payment-service/test-support.ts';
+import { startPaymentServiceSimulator } from '../simulator/payment-service/server.ts';
+import { startTestPostgres } from '../simulator/payment-service/test-support.ts';
 import { configuredControlHosts, controlRefusal } from '../platform/control-guard.ts';
 import { egressControl } from '../platform/egress/control-client.ts';
-import { startEgressProxy, type EgressProxy } from '../platform/egress/proxy.ts';
-import { startWebhookSink, type WebhookSink } from '../platform/egress/sink.ts';
+import { startEgressProxy } from '../platform/egress/proxy.ts';
+import { startWebhookSink } from '../platform/egress/sink.ts';
 import { clientCertHeader } from '../platform/egress/terminate.ts';
-import { startHarnessControl, type HarnessControl } from './harness-control.ts';
+import { startHarnessControl } from './harness-control.ts';
 
 interface Answer {
   status: number;
@@ -166,32 +165,28 @@ describe('controlRefusal', () => {
   });
 });
 
-const postgres = usePostgres();
-let kaspi: KaspiSimulator;
-let paymentService: PaymentServiceSimulator;
-let harness: HarnessControl;
 let harnessRuns = 0;
-let egress: EgressProxy;
-let sink: WebhookSink;
-
-beforeAll(async () => {
-  kaspi = await startKaspiSimulator({ tls: false });
-  paymentService = await startPaymentServiceSimulator({ databaseUrl: postgres.server.url });
-  harness = await startHarnessControl({
-    'POST /runbook': async () => {
-      harnessRuns += 1;
-      return { ran: harnessRuns };
-    },
-  });
-  egress = await startEgressProxy();
-  sink = await startWebhookSink();
-});
-afterAll(async () => {
-  await Promise.all([kaspi?.stop(), paymentService?.stop(), harness?.stop(), egress?.stop(), sink?.stop()]);
-});
+const parts = useParts(
+  assemble()
+    .with('postgres', startTestPostgres)
+    .with('kaspi', () => startKaspiSimulator({ tls: false }))
+    .with('paymentService', ({ postgres }) =>
+      startPaymentServiceSimulator({ databaseUrl: postgres.server.url }),
+    )
+    .with('harness', () =>
+      startHarnessControl({
+        'POST /runbook': async () => {
+          harnessRuns += 1;
+          return { ran: harnessRuns };
+        },
+      }),
+    )
+    .with('egress', () => startEgressProxy())
+    .with('sink', () => startWebhookSink()),
+);
 
 /** A webhook the site sent, so that clearing the sink's record shows. */
-const deliver = () => fetch(`${sink.url}/hooks/kaspi`, { method: 'POST', body: '{"paid":true}' });
+const deliver = () => fetch(`${parts.sink.url}/hooks/kaspi`, { method: 'POST', body: '{"paid":true}' });
 
 interface ControlApi {
   name: string;
@@ -212,46 +207,46 @@ const reasonOf = (body: unknown): string | undefined =>
 const apis: ControlApi[] = [
   {
     name: 'Kaspi simulator control API',
-    base: () => kaspi.controlUrl,
+    base: () => parts.kaspi.controlUrl,
     write: { method: 'POST', path: '/control/faults', body: JSON.stringify({ fault: { kind: 'reset' } }) },
     readOnly: { path: '/control/ledger', allow: 'GET' },
-    observe: async () => (await new KaspiControlClient(kaspi.controlUrl).faults()).length,
+    observe: async () => (await new KaspiControlClient(parts.kaspi.controlUrl).faults()).length,
   },
   {
     name: 'payment-service simulator control API',
-    base: () => paymentService.controlUrl,
+    base: () => parts.paymentService.controlUrl,
     write: { method: 'POST', path: '/control/down' },
     readOnly: { path: '/control/state', allow: 'GET' },
-    observe: async () => (await new PaymentServiceControlClient(paymentService.controlUrl).state()).up,
+    observe: async () => (await new PaymentServiceControlClient(parts.paymentService.controlUrl).state()).up,
   },
   {
     name: 'harness control API',
-    base: () => harness.url,
+    base: () => parts.harness.url,
     write: { method: 'POST', path: '/runbook' },
     readOnly: { path: '/runbook', allow: 'POST' },
     observe: async () => harnessRuns,
   },
   {
     name: "egress proxy's record",
-    base: () => egress.url,
+    base: () => parts.egress.url,
     write: { method: 'DELETE', path: '/__egress/unexpected' },
     readOnly: { path: '/__egress/scenario', allow: 'PUT' },
-    observe: async () => (await egressControl(egress.url).unexpected()).length,
+    observe: async () => (await egressControl(parts.egress.url).unexpected()).length,
   },
   {
     name: "webhook sink's record",
-    base: () => sink.url,
+    base: () => parts.sink.url,
     write: { method: 'DELETE', path: '/__sink/received' },
     readOnly: { path: '/__sink/received', allow: 'GET, DELETE' },
-    observe: async () => sink.received().length,
+    observe: async () => parts.sink.received().length,
   },
 ];
 
 it("keeps the webhook sink's record from what came through the egress proxy (PHP's requests)", async () => {
   await deliver();
-  const before = sink.received().length;
-  const host = new URL(sink.url).host;
-  const forwarded = await send(sink.url, 'DELETE', '/__sink/received', {
+  const before = parts.sink.received().length;
+  const host = new URL(parts.sink.url).host;
+  const forwarded = await send(parts.sink.url, 'DELETE', '/__sink/received', {
     host,
     [clientCertHeader]: '',
     ...json,
@@ -262,14 +257,14 @@ it("keeps the webhook sink's record from what came through the egress proxy (PHP
       error: { code: 'forbidden', message: 'the webhook record is not served through the egress proxy' },
     },
   });
-  expect(sink.received().length).toBe(before);
+  expect(parts.sink.received().length).toBe(before);
 });
 
 describe.each(apis)('the $name', (api) => {
   it.each(forgeries('http://127.0.0.1:9545').map((f) => [f.name, f] as const))(
     'refuses %s with 403 and the reason, and does nothing',
     async (_name, forgery) => {
-      egress.record({ host: 'leftover.invalid', port: 443, method: 'CONNECT' });
+      parts.egress.record({ host: 'leftover.invalid', port: 443, method: 'CONNECT' });
       await deliver();
       const before = await api.observe();
       const answer = await send(
@@ -302,7 +297,7 @@ describe.each(apis)('the $name', (api) => {
   });
 
   it('serves the same write from a program, and reads from its own origin', async () => {
-    egress.record({ host: 'leftover.invalid', port: 443, method: 'CONNECT' });
+    parts.egress.record({ host: 'leftover.invalid', port: 443, method: 'CONNECT' });
     await deliver();
     const before = await api.observe();
     const host = new URL(api.base()).host;
@@ -320,5 +315,5 @@ describe.each(apis)('the $name', (api) => {
 
 afterAll(async () => {
   // The payment-service was switched down by the write above; leave it as the other tests found it.
-  await new PaymentServiceControlClient(paymentService.controlUrl).up().catch(() => undefined);
+  await new PaymentServiceControlClient(parts.paymentService.controlUrl).up().catch(() => undefined);
 });

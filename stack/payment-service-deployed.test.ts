@@ -1,45 +1,37 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useParts } from '../platform/testing.ts';
+import { assemble } from '../platform/lifecycle.ts';
+import { scratchDir } from '../platform/run-dir.ts';
 import { sellers } from '../fixtures/organizations.ts';
-import { startKaspiSimulator, KaspiControlClient, type KaspiSimulator } from '../simulator/kaspi/index.ts';
+import { startKaspiSimulator, KaspiControlClient } from '../simulator/kaspi/index.ts';
 import { PaymentServiceControlClient } from '../simulator/payment-service/control-client.ts';
-import {
-  startPaymentServiceSimulator,
-  type PaymentServiceSimulator,
-} from '../simulator/payment-service/server.ts';
-import { usePostgres } from '../simulator/payment-service/test-support.ts';
+import { startPaymentServiceSimulator } from '../simulator/payment-service/server.ts';
+import { startTestPostgres } from '../simulator/payment-service/test-support.ts';
 
-const postgres = usePostgres();
-let kaspi: KaspiSimulator;
-let kaspiControl: KaspiControlClient;
-let simulator: PaymentServiceSimulator;
-let control: PaymentServiceControlClient;
 const seller = sellers[1]!;
-/** The directory given with --allow-dir: a profile's file may be read from it. */
-const allowedDir = mkdtempSync(join(tmpdir(), 'kh-openapi-'));
 
-beforeAll(async () => {
-  kaspi = await startKaspiSimulator();
-  kaspiControl = new KaspiControlClient(kaspi.controlUrl);
-  simulator = await startPaymentServiceSimulator({
-    databaseUrl: postgres.server.url,
-    profile: 'deployed',
-    kaspi: { url: kaspi.url },
-    allowDirs: [allowedDir],
-  });
-  control = new PaymentServiceControlClient(simulator.controlUrl);
-});
-afterAll(async () => {
-  await simulator?.stop();
-  await kaspi?.stop();
-  rmSync(allowedDir, { recursive: true, force: true });
-});
+const parts = useParts(
+  assemble()
+    .with('postgres', startTestPostgres)
+    // The directory given with --allow-dir: a profile's file may be read from it.
+    .with('allowed', () => scratchDir('kh-openapi-'))
+    .with('kaspi', () => startKaspiSimulator())
+    .value('kaspiControl', ({ kaspi }) => new KaspiControlClient(kaspi.controlUrl))
+    .with('simulator', ({ postgres, allowed, kaspi }) =>
+      startPaymentServiceSimulator({
+        databaseUrl: postgres.server.url,
+        profile: 'deployed',
+        kaspi: { url: kaspi.url },
+        allowDirs: [allowed.path],
+      }),
+    )
+    .value('control', ({ simulator }) => new PaymentServiceControlClient(simulator.controlUrl)),
+);
 beforeEach(async () => {
-  await Promise.all([control.reset(), kaspiControl.reset()]);
+  await Promise.all([parts.control.reset(), parts.kaspiControl.reset()]);
 });
 
 async function call(
@@ -47,7 +39,7 @@ async function call(
   path: string,
   body?: unknown,
 ): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(`${simulator.url}${path}`, {
+  const response = await fetch(`${parts.simulator.url}${path}`, {
     method,
     headers: body === undefined ? undefined : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
@@ -108,7 +100,7 @@ describe('deployed contract: service and admin routes', () => {
       body: { shop_id: seller.shopId },
     });
     expect((await call('GET', '/admin/configs/by-bin/000000000000')).status).toBe(404);
-    await control.putConfig(seller.shopId, { is_active: false });
+    await parts.control.putConfig(seller.shopId, { is_active: false });
     expect((await call('GET', `/admin/configs/by-bin/${seller.bin}`)).status).toBe(403);
   });
 
@@ -243,7 +235,7 @@ describe('deployed contract: service and admin routes', () => {
     for (const limit of ['-1', '0', '1001', '99999999999999999999'])
       expect(await issue('GET', `/admin/logs?limit=${limit}`)).toMatchObject({ loc: ['query', 'limit'] });
     // Nothing reached the database: no log row was written by any of it.
-    expect(await control.logs()).toEqual([]);
+    expect(await parts.control.logs()).toEqual([]);
   });
 
   it('answers a body nested past 32 levels with 400, and a malformed target without ending the process', async () => {
@@ -255,7 +247,7 @@ describe('deployed contract: service and admin routes', () => {
     // `//` and `//a:b` are no URLs to new URL(target, base); the request must still be answered.
     for (const target of ['//', '//a:b', '/admin/configs/%E0%A4%A']) {
       const status = await new Promise<number>((resolve, reject) => {
-        const { port } = new URL(simulator.url);
+        const { port } = new URL(parts.simulator.url);
         request({ host: '127.0.0.1', port, path: target, agent: false }, (res) => {
           res.resume();
           resolve(res.statusCode ?? 0);
@@ -296,11 +288,11 @@ describe('deployed contract: payment routes call Kaspi with the config BIN', () 
       body: { success: true, organization_bin: seller.bin, error: null },
     });
     const paymentId = Number((answer.body as { payment_id: string }).payment_id);
-    expect(await kaspiControl.purchase(paymentId)).toMatchObject({
+    expect(await parts.kaspiControl.purchase(paymentId)).toMatchObject({
       organizationBin: seller.bin,
       amount: 1500,
     });
-    expect(await control.logs({ shop_id: seller.shopId })).toMatchObject([
+    expect(await parts.control.logs({ shop_id: seller.shopId })).toMatchObject([
       {
         operation_type: 'create-link',
         external_id: String(paymentId),
@@ -311,12 +303,12 @@ describe('deployed contract: payment routes call Kaspi with the config BIN', () 
     expect(
       (await call('POST', '/payments/kaspi/create-link', { shop_id: 999, amount: 1, message: 'm' })).status,
     ).toBe(404);
-    await control.putConfig(seller.shopId, { is_active: false });
+    await parts.control.putConfig(seller.shopId, { is_active: false });
     expect(
       (await call('POST', '/payments/kaspi/create-link', { shop_id: seller.shopId, amount: 1, message: 'm' }))
         .status,
     ).toBe(403);
-    await control.putConfig(seller.shopId, { is_active: true, device_token: null });
+    await parts.control.putConfig(seller.shopId, { is_active: true, device_token: null });
     expect(
       (await call('POST', '/payments/kaspi/create-link', { shop_id: seller.shopId, amount: 1, message: 'm' }))
         .status,
@@ -332,14 +324,14 @@ describe('deployed contract: payment routes call Kaspi with the config BIN', () 
     });
     expect(created).toMatchObject({ status: 200, body: { success: true, organization_bin: seller.bin } });
     const externalId = (created.body as { external_id: string }).external_id;
-    await kaspiControl.emulate(Number(externalId), 'confirm').catch(() => undefined);
+    await parts.kaspiControl.emulate(Number(externalId), 'confirm').catch(() => undefined);
     const status = await call('GET', `/payments/kaspi/status/${externalId}`);
     expect(status).toMatchObject({ status: 200, body: { success: true, external_id: externalId } });
     expect((await call('GET', '/payments/kaspi/status/123')).status).toBe(404);
   });
 
   it('a Kaspi failure is a 500 with FastAPI detail, logged as Error', async () => {
-    await kaspiControl.addFault({
+    await parts.kaspiControl.addFault({
       match: { path: 'qr/create-link' },
       fault: { kind: 'status-code', statusCode: -1501 },
     });
@@ -350,15 +342,15 @@ describe('deployed contract: payment routes call Kaspi with the config BIN', () 
     });
     expect(answer.status).toBe(500);
     expect((answer.body as { detail: string }).detail).toMatch(/^Kaspi API error/);
-    expect(await control.logs({ shop_id: seller.shopId })).toMatchObject([{ status: 'Error' }]);
+    expect(await parts.control.logs({ shop_id: seller.shopId })).toMatchObject([{ status: 'Error' }]);
   });
 });
 
 describe('contract drift and profiles', () => {
   it('records the guide client calling the deployed service, with the nearest routes', async () => {
-    await fetch(`${simulator.url}/api/payment/config?shop_id=${seller.shopId}`);
-    await fetch(`${simulator.url}/api/health`);
-    const drift = await control.drift();
+    await fetch(`${parts.simulator.url}/api/payment/config?shop_id=${seller.shopId}`);
+    await fetch(`${parts.simulator.url}/api/health`);
+    const drift = await parts.control.drift();
     expect(drift[0]).toMatchObject({
       method: 'GET',
       path: `/api/payment/config?shop_id=${seller.shopId}`,
@@ -366,18 +358,18 @@ describe('contract drift and profiles', () => {
     });
     expect(drift[0]!.nearest[0]).toBe('GET /admin/configs/{shop_id}');
     expect(drift[1]!.nearest[0]).toBe('GET /health');
-    expect((await control.requests()).at(-1)).toMatchObject({ drift: true, status: 404 });
+    expect((await parts.control.requests()).at(-1)).toMatchObject({ drift: true, status: 404 });
   });
 
   it('both: serves the guide and the deployed routes', async () => {
-    await control.setProfile('both');
+    await parts.control.setProfile('both');
     expect((await call('GET', '/api/health')).status).toBe(200);
     expect((await call('GET', '/health')).status).toBe(200);
-    expect(await control.drift()).toEqual([]);
+    expect(await parts.control.drift()).toEqual([]);
   });
 
   it('openapi: serves exactly the document routes', async () => {
-    const file = join(allowedDir, 'openapi.json');
+    const file = join(parts.allowed.path, 'openapi.json');
     await writeFile(
       file,
       JSON.stringify({
@@ -385,34 +377,38 @@ describe('contract drift and profiles', () => {
         paths: { '/health': { get: {} }, '/admin/configs/{config_shop}': { get: {} } },
       }),
     );
-    expect(await control.setProfile({ openapi: file })).toBe('openapi');
+    expect(await parts.control.setProfile({ openapi: file })).toBe('openapi');
     expect((await call('GET', '/health')).status).toBe(200);
     expect((await call('GET', `/admin/configs/${seller.shopId}`)).status).toBe(200);
     expect(await call('GET', '/admin/configs')).toEqual({ status: 404, body: { detail: 'Not Found' } });
     expect((await call('GET', '/api/health')).status).toBe(404);
-    await expect(control.setProfile({ openapi: '{"nopaths": 1}' })).rejects.toThrow(/paths/);
+    await expect(parts.control.setProfile({ openapi: '{"nopaths": 1}' })).rejects.toThrow(/paths/);
   });
 
   it('a start profile is what a reset returns to, and the control API lists its routes', async () => {
-    await control.setProfile('deployed', { start: true });
-    await control.setProfile('guide');
-    expect(await control.contract()).toMatchObject({ profile: 'guide', start: 'deployed' });
-    await control.reset();
-    const served = await control.contract();
+    await parts.control.setProfile('deployed', { start: true });
+    await parts.control.setProfile('guide');
+    expect(await parts.control.contract()).toMatchObject({ profile: 'guide', start: 'deployed' });
+    await parts.control.reset();
+    const served = await parts.control.contract();
     expect(served).toMatchObject({ profile: 'deployed', start: 'deployed' });
     expect(served.routes).toContain('GET /admin/configs/{shop_id}');
     expect(served.routes).not.toContain('GET /api/payment/config');
     expect((await call('GET', '/api/health')).status).toBe(404);
-    await control.setProfile('guide', { start: true });
-    await control.reset();
-    expect((await control.contract()).routes).toContain('GET /api/payment/config');
+    await parts.control.setProfile('guide', { start: true });
+    await parts.control.reset();
+    expect((await parts.control.contract()).routes).toContain('GET /api/payment/config');
   });
 
   it('openapi: reads a file only from the allowed directories, and never shows what is in one', async () => {
-    const served = await control.profile();
+    const served = await parts.control.profile();
     const refusals: string[] = [];
-    for (const openapi of ['/etc/passwd', '/etc/no-such-file-here', `${allowedDir}/../../etc/passwd`]) {
-      const error = await control.setProfile({ openapi }).catch((e: Error) => e.message);
+    for (const openapi of [
+      '/etc/passwd',
+      '/etc/no-such-file-here',
+      `${parts.allowed.path}/../../etc/passwd`,
+    ]) {
+      const error = await parts.control.setProfile({ openapi }).catch((e: Error) => e.message);
       // The path as the answer quotes it.
       refusals.push(String(error).replace(JSON.stringify(openapi), 'PATH'));
       expect(String(error)).toMatch(/^payment-service control PUT \/control\/profile failed: 400 /);
@@ -422,13 +418,13 @@ describe('contract drift and profiles', () => {
     expect(refusals[0]).toContain('is outside the directories this simulator may read');
     expect(refusals[0]).not.toMatch(/root:/);
     // Inside, a file that is not JSON is named as such, its content still withheld.
-    await writeFile(join(allowedDir, 'secret.txt'), 'root:x:0:0:secret-line\n');
-    const error = await control
-      .setProfile({ openapi: join(allowedDir, 'secret.txt') })
+    await writeFile(join(parts.allowed.path, 'secret.txt'), 'root:x:0:0:secret-line\n');
+    const error = await parts.control
+      .setProfile({ openapi: join(parts.allowed.path, 'secret.txt') })
       .catch((e: Error) => e.message);
     expect(error).toMatch(/secret\.txt" is not valid JSON/);
     expect(error).not.toMatch(/root:x|secret-line/);
     // None of it changed what is served.
-    expect(await control.profile()).toBe(served);
+    expect(await parts.control.profile()).toBe(served);
   });
 });

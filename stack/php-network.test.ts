@@ -6,15 +6,18 @@
  * stopping the stub leaves no process behind. The targets are documentation addresses (TEST-NET-3)
  * and the reserved .invalid name, so even a broken namespace could not reach anyone real.
  */
-import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { createServer, type AddressInfo, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startBitrix, type BitrixStub } from '../simulator/bitrix/server.ts';
-import { startEgressProxy, type EgressProxy } from '../platform/egress/proxy.ts';
-import { startMariadb, type RunningMariadb } from '../platform/mariadb.ts';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { useParts } from '../platform/testing.ts';
+import { assemble } from '../platform/lifecycle.ts';
+import { listening } from '../platform/listening.ts';
+import { scratchDir } from '../platform/run-dir.ts';
+import { startBitrix } from '../simulator/bitrix/server.ts';
+import { startEgressProxy } from '../platform/egress/proxy.ts';
+import { startMariadb } from '../platform/mariadb.ts';
 import { parseSocketWarning } from '../platform/netns/php-warnings.ts';
 
 describe('PHP socket warnings', () => {
@@ -43,54 +46,61 @@ describe('PHP socket warnings', () => {
   });
 });
 
-let runDir: string;
-let mariadb: RunningMariadb;
-let egress: EgressProxy;
-let stub: BitrixStub;
-/** A service on the HOST's loopback that the harness does not relay: PHP must never reach it. */
-let bystander: Server;
-let bystanderPort: number;
 let bystanderConnections = 0;
 
-beforeAll(async () => {
-  runDir = mkdtempSync(join(tmpdir(), 'kh-netns-'));
-  bystander = createServer((socket) => {
-    bystanderConnections += 1;
-    socket.end('leak\n');
-  });
-  await new Promise<void>((resolve) => bystander.listen(0, '127.0.0.1', resolve));
-  bystanderPort = (bystander.address() as AddressInfo).port;
-  [mariadb, egress] = await Promise.all([startMariadb({ runDir }), startEgressProxy()]);
-  stub = await startBitrix({
-    runDir,
-    mariadb,
-    seed: 3,
-    egressProxy: egress,
-    productionLayout: 'namespace',
-    network: 'namespace',
-  });
-  egress.setClientDescriber(stub.describeEgressClient);
+const parts = useParts(
+  assemble()
+    .with('dir', () => scratchDir('kh-netns-'))
+    // A service on the HOST's loopback that the harness does not relay: PHP must never reach it.
+    .with('bystander', () =>
+      listening(
+        createServer((socket) => {
+          bystanderConnections += 1;
+          socket.end('leak\n');
+        }),
+      ),
+    )
+    .withAll({
+      mariadb: ({ dir }) => startMariadb({ runDir: dir.path }),
+      egress: () => startEgressProxy(),
+    })
+    .with('stub', async ({ dir, mariadb, egress }) => {
+      const stub = await startBitrix({
+        runDir: dir.path,
+        mariadb,
+        seed: 3,
+        egressProxy: egress,
+        productionLayout: 'namespace',
+        network: 'namespace',
+      });
+      egress.setClientDescriber(stub.describeEgressClient);
+      return stub;
+    }),
+  90_000,
+);
+
+beforeAll(() => {
   // Each line is one attempt; the test reads the PHP line numbers from here.
   writeFileSync(
-    join(stub.documentRoot, 'raw.php'),
+    join(parts.stub.documentRoot, 'raw.php'),
     [
       '<?php',
       "$out = []; $t = fn() => (int) round((hrtime(true) - $GLOBALS['s']) / 1e6);",
       `$s = hrtime(true); $f = fsockopen('203.0.113.7', 443, $no, $err, 5); $out['fsockopen ip'] = [$f !== false, $err, $t()];`,
       `$s = hrtime(true); $f = stream_socket_client('tcp://203.0.113.7:443', $no, $err, 5); $out['stream ip'] = [$f !== false, $err, $t()];`,
       `$s = hrtime(true); $f = fsockopen('pay.real-bank.invalid', 443, $no, $err, 5); $out['fsockopen name'] = [$f !== false, $err, $t()];`,
-      `$s = hrtime(true); $f = fsockopen('127.0.0.1', ${bystanderPort}, $no, $err, 5); $out['fsockopen host loopback'] = [$f !== false, $err, $t()];`,
-      `$s = hrtime(true); $f = stream_socket_client('tcp://127.0.0.1:${bystanderPort}', $no, $err, 5); $out['stream host loopback'] = [$f !== false, $err, $t()];`,
+      `$s = hrtime(true); $f = fsockopen('127.0.0.1', ${parts.bystander.port}, $no, $err, 5); $out['fsockopen host loopback'] = [$f !== false, $err, $t()];`,
+      `$s = hrtime(true); $f = stream_socket_client('tcp://127.0.0.1:${parts.bystander.port}', $no, $err, 5); $out['stream host loopback'] = [$f !== false, $err, $t()];`,
       'function direct($url, $opt, $val) { $c = curl_init($url); curl_setopt_array($c, [CURLOPT_RETURNTRANSFER => true, CURLOPT_CONNECTTIMEOUT => 5, $opt => $val]); $s = hrtime(true); $ok = curl_exec($c) !== false; return [$ok, curl_error($c), (int) round((hrtime(true) - $s) / 1e6)]; }',
       "$out['curl no proxy ip'] = direct('https://203.0.113.7/', CURLOPT_PROXY, '');",
       "$out['curl noproxy name'] = direct('https://pay.real-bank.invalid/', CURLOPT_NOPROXY, '*');",
-      `$out['curl host loopback'] = direct('http://127.0.0.1:${bystanderPort}/', CURLOPT_NOPROXY, '*');`,
+      `$out['curl host loopback'] = direct('http://127.0.0.1:${parts.bystander.port}/', CURLOPT_NOPROXY, '*');`,
       'header("Content-Type: application/json"); echo json_encode($out);',
       '',
     ].join('\n'),
   );
   writeFileSync(
-    join(stub.documentRoot, 'relayed.php'),
+    join(parts.stub.documentRoot, 'relayed.php'),
     [
       '<?php',
       "require $_SERVER['DOCUMENT_ROOT'] . '/bitrix/php_interface/dbconn.php';",
@@ -101,35 +111,28 @@ beforeAll(async () => {
       '',
     ].join('\n'),
   );
-}, 90_000);
-
-afterAll(async () => {
-  await stub?.stop();
-  await Promise.all([mariadb?.stop(), egress?.stop()]);
-  await new Promise((resolve) => bystander?.close(resolve));
-  rmSync(runDir, { recursive: true, force: true });
 });
 
 beforeEach(() => {
-  egress.clearUnexpected();
-  egress.setScenario(undefined);
+  parts.egress.clearUnexpected();
+  parts.egress.setScenario(undefined);
 });
 
 type Attempt = [connected: boolean, error: string, ms: number];
 
 describe('raw sockets in the network namespace', () => {
   it('says so: PHP has a network of its own with nothing but loopback in it', async () => {
-    expect(stub.layout).toMatchObject({ kind: 'namespace', network: 'namespace' });
-    const links = await stub.runCommand('ip', ['-o', 'link']);
+    expect(parts.stub.layout).toMatchObject({ kind: 'namespace', network: 'namespace' });
+    const links = await parts.stub.runCommand('ip', ['-o', 'link']);
     expect(links.stdout.trim().split('\n')).toHaveLength(1);
     expect(links.stdout).toMatch(/^1: lo: <LOOPBACK,UP,LOWER_UP>/);
-    const routes = await stub.runCommand('ip', ['route', 'show', 'table', 'all']);
+    const routes = await parts.stub.runCommand('ip', ['route', 'show', 'table', 'all']);
     expect(routes.stdout).not.toMatch(/default|via/);
   });
 
   it('cannot reach a public address, a name, or a host loopback port that is not relayed, and fails at once', async () => {
-    egress.setScenario('raw sockets');
-    const response = await fetch(`${stub.url}/raw.php`);
+    parts.egress.setScenario('raw sockets');
+    const response = await fetch(`${parts.stub.url}/raw.php`);
     expect(response.status).toBe(200);
     const out = (await response.json()) as Record<string, Attempt>;
     expect(Object.keys(out)).toHaveLength(8);
@@ -151,11 +154,11 @@ describe('raw sockets in the network namespace', () => {
   });
 
   it('records the refused raw sockets as unexpected egress, with the PHP file and line', async () => {
-    egress.setScenario('raw sockets');
+    parts.egress.setScenario('raw sockets');
     const from = Date.now();
-    await (await fetch(`${stub.url}/raw.php`)).text();
+    await (await fetch(`${parts.stub.url}/raw.php`)).text();
     const to = Date.now();
-    const events = egress.unexpected({ scenario: 'raw sockets' });
+    const events = parts.egress.unexpected({ scenario: 'raw sockets' });
     const shape = ({ host, port, method, codePath }: (typeof events)[number]) => ({
       host,
       port,
@@ -180,8 +183,18 @@ describe('raw sockets in the network namespace', () => {
       { host: '203.0.113.7', port: 443, method: 'socket', codePath: '/home/bitrix/www/raw.php:3' },
       { host: '203.0.113.7', port: 443, method: 'socket', codePath: '/home/bitrix/www/raw.php:4' },
       { host: 'pay.real-bank.invalid', port: 443, method: 'socket', codePath: '/home/bitrix/www/raw.php:5' },
-      { host: '127.0.0.1', port: bystanderPort, method: 'socket', codePath: '/home/bitrix/www/raw.php:6' },
-      { host: '127.0.0.1', port: bystanderPort, method: 'socket', codePath: '/home/bitrix/www/raw.php:7' },
+      {
+        host: '127.0.0.1',
+        port: parts.bystander.port,
+        method: 'socket',
+        codePath: '/home/bitrix/www/raw.php:6',
+      },
+      {
+        host: '127.0.0.1',
+        port: parts.bystander.port,
+        method: 'socket',
+        codePath: '/home/bitrix/www/raw.php:7',
+      },
     ]);
     // Stamped while the request ran: scenarios/support/routing.ts pins egress to the checkout that
     // caused it by this window (±5 ms).
@@ -192,10 +205,10 @@ describe('raw sockets in the network namespace', () => {
   });
 
   it('records a CLI run too (the runbook and tests run PHP that way)', async () => {
-    egress.setScenario('cli');
-    const result = await stub.runCli(['-r', "fsockopen('198.51.100.7', 25);"]);
+    parts.egress.setScenario('cli');
+    const result = await parts.stub.runCli(['-r', "fsockopen('198.51.100.7', 25);"]);
     expect(result.stderr).toMatch(/Unable to connect to 198\.51\.100\.7:25 \(Network is unreachable\)/);
-    expect(egress.unexpected({ scenario: 'cli' })).toMatchObject([
+    expect(parts.egress.unexpected({ scenario: 'cli' })).toMatchObject([
       { host: '198.51.100.7', port: 25, method: 'socket', codePath: 'Command line code:1' },
     ]);
     expect(bystanderConnections).toBe(0);
@@ -205,21 +218,21 @@ describe('raw sockets in the network namespace', () => {
 describe('what the namespace relays', () => {
   it('the site itself, byte for byte, however large the answer', async () => {
     writeFileSync(
-      join(stub.documentRoot, 'large.php'),
+      join(parts.stub.documentRoot, 'large.php'),
       "<?php header('Content-Type: application/octet-stream'); echo str_repeat(hash('sha256', 'kh'), 262144);",
     );
-    const body = Buffer.from(await (await fetch(`${stub.url}/large.php`)).arrayBuffer());
+    const body = Buffer.from(await (await fetch(`${parts.stub.url}/large.php`)).arrayBuffer());
     expect(body.length).toBe(64 * 262144);
     expect(body.subarray(-64).toString()).toBe(createHash('sha256').update('kh').digest('hex'));
   });
 
   it('MariaDB on its usual host:port and the egress proxy, which still names the request behind a refusal', async () => {
-    const response = await fetch(`${stub.url}/relayed.php`);
+    const response = await fetch(`${parts.stub.url}/relayed.php`);
     expect(await response.json()).toEqual({
       db: '42',
       proxy: expect.stringMatching(/SOCKS5 connection to unlisted\.example/),
     });
-    expect(egress.unexpected()).toMatchObject([
+    expect(parts.egress.unexpected()).toMatchObject([
       { host: 'unlisted.example', port: 443, method: 'SOCKS', codePath: 'php -S: GET /relayed.php' },
     ]);
   });
@@ -227,11 +240,11 @@ describe('what the namespace relays', () => {
 
 describe('stopping', () => {
   it('ends PHP and the gateway, frees the port, and leaves no namespace behind', async () => {
-    const gateway = stub.networkGateway!;
-    const phpLog = stub.logFiles.php;
-    const port = Number(new URL(stub.url).port);
+    const gateway = parts.stub.networkGateway!;
+    const phpLog = parts.stub.logFiles.php;
+    const port = Number(new URL(parts.stub.url).port);
     const namespace = readlinkSync(`/proc/${gateway.pid}/ns/net`);
-    await stub.stop();
+    await parts.stub.stop();
     expect(existsSync(`/proc/${gateway.pid}`)).toBe(false);
     // A namespace lives as long as a process is in it: no process may be left in PHP's.
     const inside = readdirSync('/proc').filter((pid) => {

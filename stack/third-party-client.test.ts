@@ -5,98 +5,95 @@
  * a passphrase constant from its own init.php. The egress proxy sends Kaspi (mutual TLS, end to end)
  * to the Kaspi simulator's r3 TLS listener and the payment-service (TLS terminated) to a recording fake.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useParts } from '../platform/testing.ts';
+import { assemble } from '../platform/lifecycle.ts';
+import { scratchDir } from '../platform/run-dir.ts';
 import { allOrganizations, sellerByShopId } from '../fixtures/organizations.ts';
-import { startKaspiSimulator, type KaspiSimulator } from '../simulator/kaspi/index.ts';
-import { startEgressProxy, type EgressProxy } from '../platform/egress/index.ts';
-import { startMariadb, type RunningMariadb } from '../platform/mariadb.ts';
+import { startKaspiSimulator } from '../simulator/kaspi/index.ts';
+import { startEgressProxy } from '../platform/egress/index.ts';
+import { startMariadb } from '../platform/mariadb.ts';
 import { loadHarnessFiles } from '../platform/php-files.ts';
 import { createRunAuthorities, writePemFiles } from '../platform/tls/ca.ts';
-import { startBitrix, type BitrixStub } from '../simulator/bitrix/server.ts';
-import { startFake, type FakeServer } from '../simulator/bitrix/test-support.ts';
+import { startBitrix } from '../simulator/bitrix/server.ts';
+import { startFake } from '../simulator/bitrix/test-support.ts';
 
 const clientDir = resolve(import.meta.dirname, '../fixtures/php-clients/third-party');
-let runDir: string;
-let mariadb: RunningMariadb;
-let stub: BitrixStub;
-let kaspi: KaspiSimulator;
-let paymentService: FakeServer;
-let egress: EgressProxy;
-
-beforeAll(async () => {
-  runDir = mkdtempSync(join(tmpdir(), 'kh-third-party-'));
-  const authorities = await createRunAuthorities();
-  const ca = authorities.server;
-  const { 'ca.pem': caCertFile } = await writePemFiles(join(runDir, 'tls'), { 'ca.pem': ca.certPem });
-  kaspi = await startKaspiSimulator({ organizations: allOrganizations, authorities });
-  paymentService = await startFake((request) => {
-    const seller = sellerByShopId(Number(new URL(request.url, 'http://x').searchParams.get('shop_id')));
-    return seller
-      ? {
-          status: 200,
-          body: {
-            shop_id: seller.shopId,
-            organization_bin: seller.bin,
-            device_token: seller.deviceToken,
-            is_active: true,
+const parts = useParts(
+  assemble()
+    .with('dir', () => scratchDir('kh-third-party-'))
+    .value('authorities', () => createRunAuthorities())
+    .value('caCertFile', async ({ dir, authorities }) => {
+      const pem = await writePemFiles(join(dir.path, 'tls'), { 'ca.pem': authorities.server.certPem });
+      return pem['ca.pem'];
+    })
+    .with('kaspi', ({ authorities }) => startKaspiSimulator({ organizations: allOrganizations, authorities }))
+    .with('paymentService', () =>
+      startFake((request) => {
+        const seller = sellerByShopId(Number(new URL(request.url, 'http://x').searchParams.get('shop_id')));
+        return seller
+          ? {
+              status: 200,
+              body: {
+                shop_id: seller.shopId,
+                organization_bin: seller.bin,
+                device_token: seller.deviceToken,
+                is_active: true,
+              },
+            }
+          : { status: 404, body: { detail: 'Shop ID not found' } };
+      }),
+    )
+    .with('egress', ({ authorities, kaspi, paymentService }) =>
+      startEgressProxy({
+        ca: authorities.server,
+        routes: [
+          {
+            match: 'qrapi-cert-ip.kaspi.kz',
+            port: 443,
+            target: { host: '127.0.0.1', port: Number(new URL(kaspi.listeners.r3).port) },
           },
-        }
-      : { status: 404, body: { detail: 'Shop ID not found' } };
-  });
-  egress = await startEgressProxy({
-    ca,
-    routes: [
-      {
-        match: 'qrapi-cert-ip.kaspi.kz',
-        port: 443,
-        target: { host: '127.0.0.1', port: Number(new URL(kaspi.listeners.r3).port) },
-      },
-      {
-        match: '*.up.railway.app',
-        target: { host: '127.0.0.1', port: paymentService.port, mode: 'terminate' },
-      },
-    ],
-  });
-  mariadb = await startMariadb({ runDir });
-  stub = await startBitrix({
-    runDir,
-    mariadb,
-    seed: 7,
-    phpClassesDir: clientDir,
-    phpInitFile: join(clientDir, 'init.php'),
-    materializedFiles: await loadHarnessFiles(join(clientDir, 'harness-files.json'), authorities),
-    egressProxyUrl: egress.url,
-    caCertFile,
-    productionLayout: 'namespace',
-  });
-}, 60_000);
-
-afterAll(async () => {
-  await stub?.stop();
-  await mariadb?.stop();
-  await Promise.all([kaspi?.stop(), paymentService?.stop(), egress?.stop()]);
-  rmSync(runDir, { recursive: true, force: true });
-});
+          {
+            match: '*.up.railway.app',
+            target: { host: '127.0.0.1', port: paymentService.port, mode: 'terminate' },
+          },
+        ],
+      }),
+    )
+    .with('mariadb', ({ dir }) => startMariadb({ runDir: dir.path }))
+    .with('stub', async ({ dir, authorities, caCertFile, egress, mariadb }) =>
+      startBitrix({
+        runDir: dir.path,
+        mariadb,
+        seed: 7,
+        phpClassesDir: clientDir,
+        phpInitFile: join(clientDir, 'init.php'),
+        materializedFiles: await loadHarnessFiles(join(clientDir, 'harness-files.json'), authorities),
+        egressProxyUrl: egress.url,
+        caCertFile,
+        productionLayout: 'namespace',
+      }),
+    ),
+);
 
 describe('a third-party-style client, unmodified', () => {
   it('is deployed byte for byte', () => {
     for (const file of ['Integration/Kaspi/ApiClient.php', 'Integration/PaymentService/Client.php']) {
-      expect(readFileSync(join(stub.documentRoot, 'local/classes', file))).toEqual(
+      expect(readFileSync(join(parts.stub.documentRoot, 'local/classes', file))).toEqual(
         readFileSync(join(clientDir, file)),
       );
     }
-    expect(stub.visibleDocumentRoot).toBe('/home/bitrix/www');
+    expect(parts.stub.visibleDocumentRoot).toBe('/home/bitrix/www');
   });
 
   it('checks out through its hard-coded hosts: mutual TLS reaches Kaspi, the seller BIN is used', async () => {
-    const catalogue = (await (await fetch(`${stub.url}/local/api/catalogue.php`)).json()) as {
+    const catalogue = (await (await fetch(`${parts.stub.url}/local/api/catalogue.php`)).json()) as {
       products: { id: number; shopId: number }[];
     };
     const product = catalogue.products.find((p) => p.shopId === 576631)!;
-    const response = await fetch(`${stub.url}/local/api/checkout.php`, {
+    const response = await fetch(`${parts.stub.url}/local/api/checkout.php`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -112,7 +109,7 @@ describe('a third-party-style client, unmodified', () => {
     expect(body).toMatchObject({ ok: true, payment: { organizationBin: sellerByShopId(576631)!.bin } });
 
     // The simulator answered over mutual TLS (a missing or foreign client certificate gets -10000).
-    expect(kaspi.state.purchases()).toMatchObject([
+    expect(parts.kaspi.state.purchases()).toMatchObject([
       {
         scheme: 'r3',
         kind: 'qr',
@@ -120,27 +117,27 @@ describe('a third-party-style client, unmodified', () => {
         qrPaymentId: body.payment.qrPaymentId,
       },
     ]);
-    expect(paymentService.requests.map((r) => [r.headers.host, r.url])).toEqual([
+    expect(parts.paymentService.requests.map((r) => [r.headers.host, r.url])).toEqual([
       ['payment-service.up.railway.app', '/api/payment/config?shop_id=576631'],
     ]);
-    expect(egress.unexpected()).toEqual([]);
+    expect(parts.egress.unexpected()).toEqual([]);
   });
 
   it('its AddMessage2Log lands in the LOG_FILENAME its own init.php defines', async () => {
-    paymentService.handler = () => ({ status: 500, body: { detail: 'down' } });
-    const out = await stub.runCli([
+    parts.paymentService.handler = () => ({ status: 500, body: { detail: 'down' } });
+    const out = await parts.stub.runCli([
       '-r',
       `$_SERVER['DOCUMENT_ROOT'] = getenv('DOCUMENT_ROOT'); require '/home/bitrix/www/bitrix/modules/main/include/prolog_before.php';
        $r = (new \\Integration\\Kaspi\\ApiClient())->getCreteQr(['Amount' => 100.0], 121038); echo $r['sentData']['OrganizationBin'];`,
     ]);
     expect(out).toMatchObject({ code: 0, stdout: '891027350515' });
-    expect(readFileSync(join(stub.documentRoot, 'bitrix/log/kaspi.log'), 'utf8')).toContain(
+    expect(readFileSync(join(parts.stub.documentRoot, 'bitrix/log/kaspi.log'), 'utf8')).toContain(
       'payment-service failed for shop 121038: Payment-service returned HTTP 500',
     );
   });
 
   it('the same tunnel without a client certificate gets -10000 from Kaspi: TLS really is end to end', async () => {
-    const out = await stub.runCli([
+    const out = await parts.stub.runCli([
       '-r',
       `$ch = curl_init('https://qrapi-cert-ip.kaspi.kz/r3/v01/qr/create');
        curl_setopt_array($ch, [CURLOPT_RETURNTRANSFER => true, CURLOPT_POST => true, CURLOPT_POSTFIELDS => '{}',

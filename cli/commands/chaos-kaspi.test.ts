@@ -1,18 +1,16 @@
 /** `chaos kaspi …` switches a fault on a running Kaspi simulator, and the next matching request feels it. */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { faultSpec, startKaspiSimulator, type KaspiSimulator } from '../../simulator/kaspi/index.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { useParts } from '../../platform/testing.ts';
+import { assemble } from '../../platform/lifecycle.ts';
+import { faultSpec, startKaspiSimulator } from '../../simulator/kaspi/index.ts';
 import { wireExchange } from '../../simulator/kaspi/test-helpers.ts';
 import { chaosCommand } from './chaos.ts';
 
-let kaspi: KaspiSimulator;
-beforeAll(async () => {
-  kaspi = await startKaspiSimulator({ tls: false });
-});
-afterAll(() => kaspi.stop());
+const parts = useParts(assemble().with('kaspi', () => startKaspiSimulator({ tls: false })));
 
 const qrCreate = async () =>
   (await (
-    await fetch(`${kaspi.url}/r3/v01/qr/create`, {
+    await fetch(`${parts.kaspi.url}/r3/v01/qr/create`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: '{}',
@@ -23,7 +21,7 @@ describe('chaos kaspi', () => {
   it('answers the next qr/create with the injected StatusCode, once, then lists and clears', async () => {
     const print = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     try {
-      const args = ['--control-url', kaspi.controlUrl];
+      const args = ['--control-url', parts.kaspi.controlUrl];
       await chaosCommand.run([
         'kaspi',
         'status-code',
@@ -37,9 +35,9 @@ describe('chaos kaspi', () => {
       expect((await qrCreate()).StatusCode).toBe(-999);
       expect((await qrCreate()).StatusCode).not.toBe(-999);
       await chaosCommand.run(['kaspi', 'latency', '--ms', '5', ...args]);
-      expect(await kaspi.faults.list()).toHaveLength(1);
+      expect(await parts.kaspi.faults.list()).toHaveLength(1);
       await chaosCommand.run(['kaspi', 'clear', ...args]);
-      expect(await kaspi.faults.list()).toHaveLength(0);
+      expect(await parts.kaspi.faults.list()).toHaveLength(0);
     } finally {
       print.mockRestore();
     }
@@ -60,15 +58,15 @@ describe('chaos kaspi', () => {
         '--times',
         '1',
         '--control-url',
-        kaspi.controlUrl,
+        parts.kaspi.controlUrl,
       ]);
-      expect(await kaspi.faults.list()).toMatchObject([
+      expect(await parts.kaspi.faults.list()).toMatchObject([
         { fault: { kind: 'header-block', earlyHints: 2, extraBytes: 3000 }, remaining: 1 },
       ]);
-      const answer = await wireExchange(kaspi.url, 'GET', '/r1/v01/health/ping');
+      const answer = await wireExchange(parts.kaspi.url, 'GET', '/r1/v01/health/ping');
       expect(answer.head.match(/^HTTP\/1\.1 103 /gm)).toHaveLength(2);
       expect(answer.headers.filter(([name]) => name === 'Set-Cookie').length).toBeGreaterThan(0);
-      expect(await kaspi.faults.list()).toEqual([]);
+      expect(await parts.kaspi.faults.list()).toEqual([]);
     } finally {
       print.mockRestore();
     }
@@ -85,12 +83,12 @@ describe('chaos kaspi', () => {
         '--times',
         '1',
         '--control-url',
-        kaspi.controlUrl,
+        parts.kaspi.controlUrl,
       ]);
-      expect(await kaspi.faults.list()).toMatchObject([
+      expect(await parts.kaspi.faults.list()).toMatchObject([
         { match: { path: 'qr/create' }, fault: { kind: 'blackhole' }, remaining: 1 },
       ]);
-      const unanswered = fetch(`${kaspi.url}/r3/v01/qr/create`, {
+      const unanswered = fetch(`${parts.kaspi.url}/r3/v01/qr/create`, {
         method: 'POST',
         body: '{}',
         signal: AbortSignal.timeout(300),

@@ -1,47 +1,42 @@
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { useParts } from '../../platform/testing.ts';
+import { assemble } from '../../platform/lifecycle.ts';
+import { scratchDir } from '../../platform/run-dir.ts';
 import { UsageError } from '../command.ts';
 import { chaosCommand } from '../commands/chaos.ts';
 import { verifyCommand } from '../commands/verify.ts';
 import { sellers } from '../../fixtures/organizations.ts';
 import { PaymentServiceControlClient } from '../../simulator/payment-service/control-client.ts';
-import {
-  startPaymentServiceSimulator,
-  type PaymentServiceSimulator,
-} from '../../simulator/payment-service/server.ts';
-import { usePostgres } from '../../simulator/payment-service/test-support.ts';
+import { startPaymentServiceSimulator } from '../../simulator/payment-service/server.ts';
+import { startTestPostgres } from '../../simulator/payment-service/test-support.ts';
 import { verifyDeployment } from './checks.ts';
 import { declareLine, writeReports } from './output.ts';
 import { readFileSync } from 'node:fs';
 
-const postgres = usePostgres();
-let simulator: PaymentServiceSimulator;
-let control: PaymentServiceControlClient;
-let verifierUrl: string;
-let reportsDir: string;
-
-beforeAll(async () => {
-  simulator = await startPaymentServiceSimulator({ databaseUrl: postgres.server.url, profile: 'both' });
-  control = new PaymentServiceControlClient(simulator.controlUrl);
-  // A role that can read the two tables and nothing else.
-  const admin = new pg.Client({ connectionString: postgres.server.url });
-  await admin.connect();
-  await admin.query('CREATE ROLE verifier LOGIN');
-  await admin.query('GRANT SELECT ON paymentconfig, paymentlog TO verifier');
-  await admin.end();
-  verifierUrl = postgres.server.url.replace('postgres://postgres@', 'postgres://verifier@');
-  reportsDir = await mkdtemp(join(tmpdir(), 'kh-verify-'));
-});
-afterAll(async () => {
-  await simulator?.stop();
-  if (reportsDir) await rm(reportsDir, { recursive: true, force: true });
-});
+const parts = useParts(
+  assemble()
+    .with('postgres', startTestPostgres)
+    .with('simulator', ({ postgres }) =>
+      startPaymentServiceSimulator({ databaseUrl: postgres.server.url, profile: 'both' }),
+    )
+    .value('control', ({ simulator }) => new PaymentServiceControlClient(simulator.controlUrl))
+    // A role that can read the two tables and nothing else.
+    .value('verifierUrl', async ({ postgres }) => {
+      const admin = new pg.Client({ connectionString: postgres.server.url });
+      await admin.connect();
+      await admin.query('CREATE ROLE verifier LOGIN');
+      await admin.query('GRANT SELECT ON paymentconfig, paymentlog TO verifier');
+      await admin.end();
+      return postgres.server.url.replace('postgres://postgres@', 'postgres://verifier@');
+    })
+    .with('reports', () => scratchDir('kh-verify-')),
+);
 beforeEach(async () => {
-  await control.reset();
-  await control.setProfile('both');
+  await parts.control.reset();
+  await parts.control.setProfile('both');
 });
 
 const commands = { verify: verifyCommand, chaos: chaosCommand };
@@ -63,19 +58,19 @@ async function cli([name, ...args]: string[]): Promise<{ code: number; stdout: s
 describe('verify: a read-only check of a running payment-service', () => {
   it('passes against a matching service and database, read by a SELECT-only role, with GETs only', async () => {
     const report = await verifyDeployment({
-      serviceUrl: `${simulator.url}/api`,
-      databaseUrl: verifierUrl,
+      serviceUrl: `${parts.simulator.url}/api`,
+      databaseUrl: parts.verifierUrl,
       sellers,
     });
     expect(report.checks.filter((c) => !c.passed)).toEqual([]);
     expect(report.contract).toMatchObject({ guide: true, deployed: true, drift: [] });
     expect(report.checks.filter((c) => c.group === 'database').length).toBe(sellers.length + 2);
-    const methods = new Set((await control.requests()).map((r) => r.method));
+    const methods = new Set((await parts.control.requests()).map((r) => r.method));
     expect([...methods]).toEqual(['GET']);
   });
 
   it('the verifier role really cannot write, so the database checks above were SELECT-only', async () => {
-    const client = new pg.Client({ connectionString: verifierUrl });
+    const client = new pg.Client({ connectionString: parts.verifierUrl });
     await client.connect();
     await expect(client.query("UPDATE paymentconfig SET organization_bin = 'x'")).rejects.toThrow(
       /permission denied/,
@@ -85,11 +80,15 @@ describe('verify: a read-only check of a running payment-service', () => {
 
   it('fails and names the shop when a config changed (BIN, inactive, token gone)', async () => {
     const [a, b, c] = sellers;
-    await control.putConfig(a!.shopId, { organization_bin: '000000000001' });
-    await control.putConfig(b!.shopId, { is_active: false });
-    await control.putConfig(c!.shopId, { device_token: null });
-    await control.putConfig(999001, { organization_bin: '123456789012' });
-    const report = await verifyDeployment({ serviceUrl: simulator.url, databaseUrl: verifierUrl, sellers });
+    await parts.control.putConfig(a!.shopId, { organization_bin: '000000000001' });
+    await parts.control.putConfig(b!.shopId, { is_active: false });
+    await parts.control.putConfig(c!.shopId, { device_token: null });
+    await parts.control.putConfig(999001, { organization_bin: '123456789012' });
+    const report = await verifyDeployment({
+      serviceUrl: parts.simulator.url,
+      databaseUrl: parts.verifierUrl,
+      sellers,
+    });
     const failed = report.checks.filter((check) => !check.passed);
     expect(report.passed).toBe(false);
     expect(failed.map((check) => check.name)).toEqual(
@@ -106,8 +105,8 @@ describe('verify: a read-only check of a running payment-service', () => {
   });
 
   it('reports drift when the service serves only the deployed contract', async () => {
-    await control.setProfile('deployed');
-    const report = await verifyDeployment({ serviceUrl: simulator.url, sellers });
+    await parts.control.setProfile('deployed');
+    const report = await verifyDeployment({ serviceUrl: parts.simulator.url, sellers });
     expect(report.contract.guide).toBe(false);
     const contract = report.checks.find((check) => check.group === 'contract');
     expect(contract?.passed).toBe(false);
@@ -126,10 +125,10 @@ describe('verify: a read-only check of a running payment-service', () => {
       info: { title: 'payment-service', version: '2.0.0' },
       paths: { '/v2/health': { get: {} }, '/v2/shops/{shop_id}/kaspi': { get: {} } },
     };
-    await control.setProfile({ openapi: own });
-    const report = await verifyDeployment({ serviceUrl: simulator.url, sellers });
+    await parts.control.setProfile({ openapi: own });
+    const report = await verifyDeployment({ serviceUrl: parts.simulator.url, sellers });
     expect(report.contract).toMatchObject({ guide: false, deployed: false, openapi: own });
-    const dir = join(reportsDir, 'openapi-run');
+    const dir = join(parts.reports.path, 'openapi-run');
     const written = await writeReports(report, dir);
     expect(JSON.parse(readFileSync(written.openapi!, 'utf8'))).toEqual(own);
     expect(declareLine(report, written.openapi)).toContain(
@@ -141,39 +140,45 @@ describe('verify: a read-only check of a running payment-service', () => {
     const ok = await cli([
       'verify',
       '--payment-service-url',
-      simulator.url,
+      parts.simulator.url,
       '--database-url',
-      verifierUrl,
+      parts.verifierUrl,
       '--reports-dir',
-      reportsDir,
+      parts.reports.path,
     ]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('PASS');
     expect(ok.stdout).toContain('run the harness with --payment-service-contract guide');
 
-    await control.putConfig(sellers[4]!.shopId, { organization_bin: '999999999999' });
-    const bad = await cli(['verify', '--payment-service-url', simulator.url, '--reports-dir', reportsDir]);
+    await parts.control.putConfig(sellers[4]!.shopId, { organization_bin: '999999999999' });
+    const bad = await cli([
+      'verify',
+      '--payment-service-url',
+      parts.simulator.url,
+      '--reports-dir',
+      parts.reports.path,
+    ]);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain(`shop ${sellers[4]!.shopId}`);
 
-    const runs = await readdir(reportsDir);
+    const runs = await readdir(parts.reports.path);
     expect(runs.length).toBeGreaterThanOrEqual(1);
     const texts = [ok.stdout, bad.stdout];
     for (const dir of runs) {
-      const json = await readFile(join(reportsDir, dir, 'verify.json'), 'utf8');
-      const junit = await readFile(join(reportsDir, dir, 'junit.xml'), 'utf8');
+      const json = await readFile(join(parts.reports.path, dir, 'verify.json'), 'utf8');
+      const junit = await readFile(join(parts.reports.path, dir, 'junit.xml'), 'utf8');
       expect(JSON.parse(json)).toHaveProperty('checks');
       expect(junit).toContain('<testsuites name="kaspi-harness verify"');
       texts.push(json, junit);
     }
     for (const text of texts) for (const seller of sellers) expect(text).not.toContain(seller.deviceToken);
-    expect(new Set((await control.requests()).map((r) => r.method))).toEqual(new Set(['GET']));
+    expect(new Set((await parts.control.requests()).map((r) => r.method))).toEqual(new Set(['GET']));
   });
 });
 
 describe('chaos CLI', () => {
   it('switches a fault on a running simulator, lists and clears it', async () => {
-    const url = simulator.controlUrl;
+    const url = parts.simulator.controlUrl;
     const on = await cli([
       'chaos',
       'payment-service',
@@ -188,7 +193,7 @@ describe('chaos CLI', () => {
       url,
     ]);
     expect(on.code).toBe(0);
-    expect(await control.faults()).toMatchObject([
+    expect(await parts.control.faults()).toMatchObject([
       { match: { method: 'GET', path: '/api/*' }, fault: { kind: 'latency', ms: 200 } },
     ]);
     const flap = await cli([
@@ -205,7 +210,7 @@ describe('chaos CLI', () => {
       url,
     ]);
     expect(flap.code).toBe(0);
-    expect((await control.faults())[1]).toMatchObject({
+    expect((await parts.control.faults())[1]).toMatchObject({
       fault: { kind: 'http-status', status: 503 },
       probability: 0.3,
       seed: 1,
@@ -222,7 +227,7 @@ describe('chaos CLI', () => {
     await expect(
       cli(['chaos', 'payment-service', 'slow', '--ms', '5', '--control-url', url]),
     ).rejects.toThrow(/"slow" is now "latency"/);
-    expect(await control.faults()).toEqual([]);
+    expect(await parts.control.faults()).toEqual([]);
   });
 });
 

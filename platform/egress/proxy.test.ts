@@ -5,36 +5,29 @@
  * as the stack sets it up (socks5h://), and through an HTTP CONNECT as a stream wrapper's would.
  */
 import { execFile } from 'node:child_process';
-import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { connect, createServer as createTcpServer, type AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { assemble } from '../lifecycle.ts';
+import { listening } from '../listening.ts';
+import { scratchDir } from '../run-dir.ts';
+import { useParts } from '../testing.ts';
 import {
   createCertificateAuthority,
   issueClientCertificate,
   issueServerCertificate,
   writePemFiles,
-  type CertificateAuthority,
 } from '../tls/ca.ts';
 import { egressControl } from './control-client.ts';
 import { shareInProcess } from './in-process.ts';
-import { startEgressProxy, type EgressProxy } from './proxy.ts';
+import { startEgressProxy } from './proxy.ts';
 import { clientCertHeader } from './terminate.ts';
 
 const execFileAsync = promisify(execFile);
 
-let dir: string;
-let ca: CertificateAuthority;
-let pem: Record<string, string>;
-let proxy: EgressProxy;
-let mtlsServer: Server;
-let plainServer: Server;
 let plainSeen: { host?: string; cert?: string; path?: string }[];
-let bystander: ReturnType<typeof createTcpServer>;
 let bystanderConnections = 0;
 
 const portOf = (server: { address(): unknown }) => (server.address() as AddressInfo).port;
@@ -53,16 +46,16 @@ echo curl_getinfo($ch, CURLINFO_HTTP_CODE), '|', curl_errno($ch), '|', is_string
 }
 
 async function php(code: string, via: Via = 'socks'): Promise<string> {
-  const proxyUrl = via === 'socks' ? proxy.url.replace(/^http:/, 'socks5h:') : proxy.url;
+  const proxyUrl = via === 'socks' ? parts.proxy.url.replace(/^http:/, 'socks5h:') : parts.proxy.url;
   const { stdout } = await execFileAsync(
     'php',
-    ['-d', `curl.cainfo=${pem['ca.pem']}`, '-d', `openssl.cafile=${pem['ca.pem']}`, '-r', code],
+    ['-d', `curl.cainfo=${parts.pem['ca.pem']}`, '-d', `openssl.cafile=${parts.pem['ca.pem']}`, '-r', code],
     {
       env: {
         PATH: process.env.PATH,
         HTTPS_PROXY: proxyUrl,
         https_proxy: proxyUrl,
-        http_proxy: proxy.url,
+        http_proxy: parts.proxy.url,
         NO_PROXY: '127.0.0.1,localhost',
       },
     },
@@ -70,65 +63,85 @@ async function php(code: string, via: Via = 'socks'): Promise<string> {
   return stdout;
 }
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'kh-egress-'));
-  ca = await createCertificateAuthority();
-  const server = await issueServerCertificate(ca, ['qrapi-cert-ip.kaspi.kz']);
-  const client = await issueClientCertificate(ca, 'partner-test');
-  pem = await writePemFiles(dir, {
-    'ca.pem': ca.certPem,
-    'client.crt': client.certPem,
-    'client.key': client.keyPem,
-  });
-
-  // Plays Kaspi r3: mutual TLS, answers with the client certificate's CN it saw.
-  mtlsServer = createHttpsServer(
-    { cert: server.certPem, key: server.keyPem, ca: ca.certPem, requestCert: true, rejectUnauthorized: true },
-    (req, res) => {
-      const cn = (req.socket as import('node:tls').TLSSocket).getPeerCertificate().subject?.CN;
-      res.end(JSON.stringify({ StatusCode: 0, path: req.url, clientCn: cn }));
-    },
-  );
-  plainServer = createHttpServer((req, res) => {
-    plainSeen.push({ host: req.headers.host, cert: req.headers[clientCertHeader] as string, path: req.url });
-    res.end('{"shop_id":121038}');
-  });
-  // A stand-in for a real bank on another loopback address: it must never see a connection.
-  bystander = createTcpServer((socket) => {
-    bystanderConnections += 1;
-    socket.destroy();
-  });
-  await Promise.all([
-    new Promise<void>((r) => mtlsServer.listen(0, '127.0.0.1', r)),
-    new Promise<void>((r) => plainServer.listen(0, '127.0.0.1', r)),
-    new Promise<void>((r) => bystander.listen(0, '127.0.0.2', r)),
-  ]);
-  proxy = await startEgressProxy({
-    ca,
-    routes: [
-      { match: 'qrapi-cert-ip.kaspi.kz', port: 443, target: { host: '127.0.0.1', port: portOf(mtlsServer) } },
-      {
-        match: '*.up.railway.app',
-        target: { host: '127.0.0.1', port: portOf(plainServer), mode: 'terminate' },
+const parts = useParts(
+  assemble()
+    .with('dir', () => scratchDir('kh-egress-'))
+    .value('ca', () => createCertificateAuthority())
+    .value('pem', async ({ dir, ca }) => {
+      const client = await issueClientCertificate(ca, 'partner-test');
+      return writePemFiles(dir.path, {
+        'ca.pem': ca.certPem,
+        'client.crt': client.certPem,
+        'client.key': client.keyPem,
+      });
+    })
+    .withAll({
+      // Plays Kaspi r3: mutual TLS, answers with the client certificate's CN it saw.
+      mtlsServer: async ({ ca }) => {
+        const server = await issueServerCertificate(ca, ['qrapi-cert-ip.kaspi.kz']);
+        return listening(
+          createHttpsServer(
+            {
+              cert: server.certPem,
+              key: server.keyPem,
+              ca: ca.certPem,
+              requestCert: true,
+              rejectUnauthorized: true,
+            },
+            (req, res) => {
+              const cn = (req.socket as import('node:tls').TLSSocket).getPeerCertificate().subject?.CN;
+              res.end(JSON.stringify({ StatusCode: 0, path: req.url, clientCn: cn }));
+            },
+          ),
+        );
       },
-    ],
-  });
-});
-
-afterAll(async () => {
-  await proxy?.stop();
-  for (const s of [mtlsServer, plainServer, bystander]) await new Promise((r) => s?.close(r));
-  rmSync(dir, { recursive: true, force: true });
-});
+      plainServer: async () =>
+        listening(
+          createHttpServer((req, res) => {
+            plainSeen.push({
+              host: req.headers.host,
+              cert: req.headers[clientCertHeader] as string,
+              path: req.url,
+            });
+            res.end('{"shop_id":121038}');
+          }),
+        ),
+      // A stand-in for a real bank on another loopback address: it must never see a connection.
+      bystander: async () =>
+        listening(
+          createTcpServer((socket) => {
+            bystanderConnections += 1;
+            socket.destroy();
+          }),
+          { host: '127.0.0.2' },
+        ),
+    })
+    .with('proxy', ({ ca, mtlsServer, plainServer }) =>
+      startEgressProxy({
+        ca,
+        routes: [
+          {
+            match: 'qrapi-cert-ip.kaspi.kz',
+            port: 443,
+            target: { host: '127.0.0.1', port: mtlsServer.port },
+          },
+          {
+            match: '*.up.railway.app',
+            target: { host: '127.0.0.1', port: plainServer.port, mode: 'terminate' },
+          },
+        ],
+      }),
+    ),
+);
 
 beforeEach(() => {
   plainSeen = [];
-  proxy.clearUnexpected();
-  proxy.setScenario(undefined);
+  parts.proxy.clearUnexpected();
+  parts.proxy.setScenario(undefined);
 });
 
 const clientCertificate = () =>
-  `, CURLOPT_SSLCERT => ${JSON.stringify(pem['client.crt'])}, CURLOPT_SSLKEY => ${JSON.stringify(pem['client.key'])}, CURLOPT_SSLKEYPASSWD => 'any-passphrase'`;
+  `, CURLOPT_SSLCERT => ${JSON.stringify(parts.pem['client.crt'])}, CURLOPT_SSLKEY => ${JSON.stringify(parts.pem['client.key'])}, CURLOPT_SSLKEYPASSWD => 'any-passphrase'`;
 
 describe('routed destinations', () => {
   it.each(vias)(
@@ -194,8 +207,8 @@ echo json_encode(['errno' => curl_errno($ch), 'start' => strtok($out, "\r"), 'fi
 
 describe('unexpected egress', () => {
   it('refuses an unlisted host (SOCKS 0x02, HTTP 403), records it, and never connects anywhere', async () => {
-    proxy.setScenario('bank leak');
-    const bystanderPort = portOf(bystander);
+    parts.proxy.setScenario('bank leak');
+    const bystanderPort = parts.bystander.port;
     const socks = (await phpCurl(`https://127.0.0.2:${bystanderPort}/pay`)).split('|');
     const tunnel = (await phpCurl(`https://127.0.0.2:${bystanderPort}/pay`, '', 'http-connect')).split('|');
     const plain = await phpCurl(`http://127.0.0.2:${bystanderPort}/pay`);
@@ -209,7 +222,7 @@ describe('unexpected egress', () => {
     expect(ipv6[1]).toBe('97');
     expect(bystanderConnections).toBe(0);
     expect(
-      proxy.unexpected().map(({ host, port, method, scenario }) => ({ host, port, method, scenario })),
+      parts.proxy.unexpected().map(({ host, port, method, scenario }) => ({ host, port, method, scenario })),
     ).toEqual([
       { host: '127.0.0.2', port: bystanderPort, method: 'SOCKS', scenario: 'bank leak' },
       { host: '127.0.0.2', port: bystanderPort, method: 'CONNECT', scenario: 'bank leak' },
@@ -232,21 +245,21 @@ echo json_encode(['errno' => curl_errno($ch), 'error' => curl_error($ch)]);`;
   });
 
   it('names the local process that asked', async () => {
-    proxy.setClientDescriber((pid) => `described ${pid}`);
+    parts.proxy.setClientDescriber((pid) => `described ${pid}`);
     await phpCurl('https://api.real-bank.example/v1/transfer');
-    proxy.setClientDescriber(undefined);
-    const [event] = proxy.unexpected();
+    parts.proxy.setClientDescriber(undefined);
+    const [event] = parts.proxy.unexpected();
     expect(event?.client?.command).toMatch(/^php -d curl\.cainfo=/);
     expect(event?.codePath).toBe(`described ${event?.client?.pid}`);
   });
 
   it('matches the port of a route: Kaspi on another port is unexpected', async () => {
     await phpCurl('https://qrapi-cert-ip.kaspi.kz:8443/r3/v01/health/ping');
-    expect(proxy.unexpected()).toMatchObject([{ host: 'qrapi-cert-ip.kaspi.kz', port: 8443 }]);
+    expect(parts.proxy.unexpected()).toMatchObject([{ host: 'qrapi-cert-ip.kaspi.kz', port: 8443 }]);
   });
 
   it('serves the record to workers over its control paths', async () => {
-    const control = egressControl(proxy.url);
+    const control = egressControl(parts.proxy.url);
     await control.setScenario('from a worker');
     await phpCurl('https://evil.example/');
     expect(await control.unexpected('from a worker')).toMatchObject([
@@ -259,31 +272,26 @@ echo json_encode(['errno' => curl_errno($ch), 'error' => curl_error($ch)]);`;
   it('keeps its record from the sandbox: PHP cannot read or clear it, only be refused and recorded', async () => {
     // PHP's connections arrive handed over (its network namespace, the docker stack's unix socket):
     // this port plays that part, with PHP's curl pointed at it as its HTTPS_PROXY.
-    const sandboxSide = createTcpServer((socket) => proxy.acceptConnection(socket));
-    await new Promise<void>((resolve) => sandboxSide.listen(0, '127.0.0.1', resolve));
-    const viaSandbox = `http://127.0.0.1:${portOf(sandboxSide)}`;
-    try {
-      await phpCurl('https://evil.example/', `, CURLOPT_PROXY => ${JSON.stringify(viaSandbox)}`);
-      expect(proxy.unexpected()).toMatchObject([{ host: 'evil.example' }]);
-      const clear = `, CURLOPT_NOPROXY => '*', CURLOPT_CUSTOMREQUEST => 'DELETE', CURLOPT_HTTPHEADER => ['Content-Type: application/json']`;
-      const [status, , body] = (await phpCurl(`${viaSandbox}/__egress/unexpected`, clear)).split('|');
-      expect(status).toBe('403');
-      expect(JSON.parse(body!)).toEqual({
-        error: {
-          code: 'forbidden',
-          message:
-            "the egress record is the harness's, not the sandboxed code's: control paths are not served to PHP",
-        },
-      });
-      const read = (await phpCurl(`${viaSandbox}/__egress/unexpected`, ", CURLOPT_NOPROXY => '*'")).split(
-        '|',
-      );
-      expect(read[0]).toBe('403');
-      expect(read[2]).not.toContain('evil.example');
-      expect(proxy.unexpected()).toMatchObject([{ host: 'evil.example' }]);
-    } finally {
-      await new Promise((resolve) => sandboxSide.close(resolve));
-    }
+    await using sandboxSide = await listening(
+      createTcpServer((socket) => parts.proxy.acceptConnection(socket)),
+    );
+    const viaSandbox = `http://127.0.0.1:${sandboxSide.port}`;
+    await phpCurl('https://evil.example/', `, CURLOPT_PROXY => ${JSON.stringify(viaSandbox)}`);
+    expect(parts.proxy.unexpected()).toMatchObject([{ host: 'evil.example' }]);
+    const clear = `, CURLOPT_NOPROXY => '*', CURLOPT_CUSTOMREQUEST => 'DELETE', CURLOPT_HTTPHEADER => ['Content-Type: application/json']`;
+    const [status, , body] = (await phpCurl(`${viaSandbox}/__egress/unexpected`, clear)).split('|');
+    expect(status).toBe('403');
+    expect(JSON.parse(body!)).toEqual({
+      error: {
+        code: 'forbidden',
+        message:
+          "the egress record is the harness's, not the sandboxed code's: control paths are not served to PHP",
+      },
+    });
+    const read = (await phpCurl(`${viaSandbox}/__egress/unexpected`, ", CURLOPT_NOPROXY => '*'")).split('|');
+    expect(read[0]).toBe('403');
+    expect(read[2]).not.toContain('evil.example');
+    expect(parts.proxy.unexpected()).toMatchObject([{ host: 'evil.example' }]);
   });
 });
 
@@ -305,20 +313,24 @@ describe('malformed requests', () => {
   it('answers a target new URL() cannot parse, on its control paths and inside a terminated tunnel, and lives on', async () => {
     const { connect: connectTcp } = await import('node:net');
     const { connect: connectTls } = await import('node:tls');
-    const direct = connectTcp(proxy.port, '127.0.0.1');
+    const direct = connectTcp(parts.proxy.port, '127.0.0.1');
     expect(
       await statusLineOf(direct, 'GET // HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'),
     ).toMatch(/^HTTP\/1\.1 4\d\d /);
     direct.destroy();
 
-    const tunnel = connectTcp(proxy.port, '127.0.0.1');
+    const tunnel = connectTcp(parts.proxy.port, '127.0.0.1');
     const established = await statusLineOf(
       tunnel,
       'CONNECT payment-service.up.railway.app:443 HTTP/1.1\r\nHost: payment-service.up.railway.app:443\r\n\r\n',
     );
     expect(established).toBe('HTTP/1.1 200 Connection Established');
     tunnel.removeAllListeners('data');
-    const tls = connectTls({ socket: tunnel, servername: 'payment-service.up.railway.app', ca: ca.certPem });
+    const tls = connectTls({
+      socket: tunnel,
+      servername: 'payment-service.up.railway.app',
+      ca: parts.ca.certPem,
+    });
     await new Promise((resolve, reject) => tls.once('secureConnect', resolve).once('error', reject));
     expect(await statusLineOf(tls, 'GET http://a:b/ HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n')).toBe(
       'HTTP/1.1 400 Bad Request',
@@ -333,12 +345,12 @@ describe('malformed requests', () => {
 
 describe('listeners of the same process', () => {
   it('get the tunnel handed over (no loopback hop), TLS and the client certificate still end to end', async () => {
-    const issued = await issueServerCertificate(ca, ['mtokentest.kaspi.kz']);
+    const issued = await issueServerCertificate(parts.ca, ['mtokentest.kaspi.kz']);
     const local = createHttpsServer(
       {
         cert: issued.certPem,
         key: issued.keyPem,
-        ca: ca.certPem,
+        ca: parts.ca.certPem,
         requestCert: true,
         rejectUnauthorized: true,
       },
@@ -353,12 +365,12 @@ describe('listeners of the same process', () => {
     shareInProcess(local);
     await new Promise<void>((r) => local.listen(0, '127.0.0.1', r));
     const port = portOf(local);
-    proxy.addRoute({ match: 'mtokentest.kaspi.kz', port: 8545, target: { host: '127.0.0.1', port } });
-    const certificate = `, CURLOPT_SSLCERT => ${JSON.stringify(pem['client.crt'])}, CURLOPT_SSLKEY => ${JSON.stringify(pem['client.key'])}`;
+    parts.proxy.addRoute({ match: 'mtokentest.kaspi.kz', port: 8545, target: { host: '127.0.0.1', port } });
+    const certificate = `, CURLOPT_SSLCERT => ${JSON.stringify(parts.pem['client.crt'])}, CURLOPT_SSLKEY => ${JSON.stringify(parts.pem['client.key'])}`;
 
     const served = await phpCurl('https://mtokentest.kaspi.kz:8545/r3/v01/health/ping', certificate);
     expect(served).toBe('200|0|{"clientCn":"partner-test"}');
-    expect(localPorts).toEqual([proxy.port]);
+    expect(localPorts).toEqual([parts.proxy.port]);
 
     // Closed (a payment-service outage): the proxy connects for real and the refusal reaches PHP.
     await new Promise((r) => local.close(r));
@@ -367,14 +379,14 @@ describe('listeners of the same process', () => {
     ).split('|');
     expect(status).toBe('0');
     expect(errno).not.toBe('0');
-    expect(localPorts).toEqual([proxy.port]);
+    expect(localPorts).toEqual([parts.proxy.port]);
   });
 });
 
 /** Speaks raw SOCKS5 to the proxy: sends `chunks` one by one, returns every byte received until it closes. */
 function socksExchange(chunks: Buffer[], until?: (received: Buffer) => boolean): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const socket = connect(proxy.port, '127.0.0.1');
+    const socket = connect(parts.proxy.port, '127.0.0.1');
     let received = Buffer.alloc(0);
     const timer = setTimeout(() => {
       socket.destroy();
@@ -411,29 +423,24 @@ describe('the SOCKS5 handshake', () => {
     const bytes = Buffer.concat([Buffer.from([5, 1, 0]), domainRequest(1, 'evil.example', 443)]);
     const received = await socksExchange([...bytes].map((byte) => Buffer.from([byte])));
     expect([...received]).toEqual([5, 0, ...refusedReply]);
-    expect(proxy.unexpected()).toMatchObject([{ host: 'evil.example', port: 443, method: 'SOCKS' }]);
+    expect(parts.proxy.unexpected()).toMatchObject([{ host: 'evil.example', port: 443, method: 'SOCKS' }]);
   });
 
   it('passes on what the client sends along with its request, and what comes back', async () => {
-    const echo = createTcpServer((socket) => socket.pipe(socket));
-    await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
-    proxy.addRoute({ match: 'echo.harness.invalid', target: { host: '127.0.0.1', port: portOf(echo) } });
-    try {
-      const request = Buffer.concat([Buffer.from([5, 1, 0]), domainRequest(1, 'echo.harness.invalid', 7)]);
-      const received = await socksExchange([Buffer.concat([request, Buffer.from('hello')])], (bytes) =>
-        bytes.toString('latin1').endsWith('hello'),
-      );
-      expect([...received.subarray(0, 12)]).toEqual([5, 0, 5, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
-      expect(received.subarray(12).toString()).toBe('hello');
-      expect(proxy.unexpected()).toEqual([]);
-    } finally {
-      await new Promise((r) => echo.close(r));
-    }
+    await using echo = await listening(createTcpServer((socket) => socket.pipe(socket)));
+    parts.proxy.addRoute({ match: 'echo.harness.invalid', target: { host: '127.0.0.1', port: echo.port } });
+    const request = Buffer.concat([Buffer.from([5, 1, 0]), domainRequest(1, 'echo.harness.invalid', 7)]);
+    const received = await socksExchange([Buffer.concat([request, Buffer.from('hello')])], (bytes) =>
+      bytes.toString('latin1').endsWith('hello'),
+    );
+    expect([...received.subarray(0, 12)]).toEqual([5, 0, 5, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
+    expect(received.subarray(12).toString()).toBe('hello');
+    expect(parts.proxy.unexpected()).toEqual([]);
   });
 
   it('answers a client without the no-authentication method that no method is acceptable', async () => {
     expect([...(await socksExchange([Buffer.from([5, 1, 2])]))]).toEqual([5, 0xff]);
-    expect(proxy.unexpected()).toEqual([]);
+    expect(parts.proxy.unexpected()).toEqual([]);
   });
 
   it('refuses other commands (0x07) and unknown address types (0x08); a BIND is recorded', async () => {
@@ -441,6 +448,8 @@ describe('the SOCKS5 handshake', () => {
     expect([...bind]).toEqual([5, 0, 5, 7, 0, 1, 0, 0, 0, 0, 0, 0]);
     const oddAddress = await socksExchange([Buffer.from([5, 1, 0]), Buffer.from([5, 1, 0, 9, 1, 2, 3])]);
     expect([...oddAddress]).toEqual([5, 0, 5, 8, 0, 1, 0, 0, 0, 0, 0, 0]);
-    expect(proxy.unexpected()).toMatchObject([{ host: 'evil.example', port: 21, method: 'SOCKS BIND' }]);
+    expect(parts.proxy.unexpected()).toMatchObject([
+      { host: 'evil.example', port: 21, method: 'SOCKS BIND' },
+    ]);
   });
 });

@@ -1,8 +1,7 @@
 import { X509Certificate } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { scratchDir } from '../../platform/run-dir.ts';
 import {
   pemBoundary,
   pkcs8Label,
@@ -69,15 +68,12 @@ describe('certificate authority', () => {
   });
 
   it('writes keys readable by the owner only', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'kh-tls-'));
-    try {
-      const ca = await createCertificateAuthority();
-      const paths = await writePemFiles(dir, { 'ca.pem': ca.certPem, 'ca-key.pem': ca.keyPem });
-      expect(await readFile(paths['ca.pem']!, 'utf8')).toBe(ca.certPem);
-      expect((await stat(paths['ca-key.pem']!)).mode & 0o777).toBe(0o600);
-      await expect(writePemFiles(dir, { '../x.pem': 'x' })).rejects.toThrow(/plain file name/);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    await using scratch = await scratchDir('kh-tls-');
+    const dir = scratch.path;
+    const ca = await createCertificateAuthority();
+    const paths = await writePemFiles(dir, { 'ca.pem': ca.certPem, 'ca-key.pem': ca.keyPem });
+    expect(await readFile(paths['ca.pem']!, 'utf8')).toBe(ca.certPem);
+    expect((await stat(paths['ca-key.pem']!)).mode & 0o777).toBe(0o600);
+    await expect(writePemFiles(dir, { '../x.pem': 'x' })).rejects.toThrow(/plain file name/);
   });
 });

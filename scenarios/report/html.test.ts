@@ -2,14 +2,15 @@
  * The HTML report as a person sees it: rendered in real Chromium from a file (no server), the routing
  * matrix shows each seller's received BIN in the right colour, failures stand out.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useParts } from '../../platform/testing.ts';
+import { assemble } from '../../platform/lifecycle.ts';
+import { scratchDir } from '../../platform/run-dir.ts';
 import { fallbackOrganization, sellers } from '../../fixtures/organizations.ts';
-import { launchChromium } from '../../platform/chromium.ts';
+import { startChromium } from '../../platform/chromium.ts';
 import type { RoutingResult, Verdict } from '../support/verdict.ts';
 import { causes } from '../support/causes.ts';
 import { renderHtml } from './html.ts';
@@ -87,22 +88,17 @@ const report: RunReport = {
   tests,
 };
 
-let browser: Browser;
-let dir: string;
-beforeAll(async () => {
-  browser = await launchChromium();
-  dir = mkdtempSync(join(tmpdir(), 'kaspi-harness-html-'));
-});
-afterAll(async () => {
-  await browser?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const parts = useParts(
+  assemble()
+    .with('chromium', () => startChromium())
+    .with('dir', () => scratchDir('kaspi-harness-html-')),
+);
 
 describe('report.html in Chromium', () => {
   it('shows the routing matrix: received BINs, colours and failures at a glance', async () => {
-    const file = join(dir, 'report.html');
+    const file = join(parts.dir.path, 'report.html');
     writeFileSync(file, renderHtml(report));
-    const page = await browser.newPage();
+    const page = await parts.chromium.browser.newPage();
     await page.goto(pathToFileURL(file).href);
     await expect(page.locator('#verdict').textContent()).resolves.toBe('FAIL');
     const cell = (shopId: number, scenario: string) =>
@@ -124,9 +120,9 @@ describe('report.html in Chromium', () => {
   });
 
   it('opens with the defects and the root causes, each with its fix, before the matrix', async () => {
-    const file = join(dir, 'causes.html');
+    const file = join(parts.dir.path, 'causes.html');
     writeFileSync(file, renderHtml(report));
-    const page = await browser.newPage();
+    const page = await parts.chromium.browser.newPage();
     await page.goto(pathToFileURL(file).href);
     const headings = await page.locator('h2').allInnerTexts();
     expect(headings.slice(0, 3)).toEqual([

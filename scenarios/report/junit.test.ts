@@ -2,17 +2,14 @@
  * junit.xml stays a file CI can parse whatever a failure says: ANSI colours, NUL and other control
  * characters, markup, a lone surrogate — checked with Chromium's own XML parser.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../platform/chromium.ts';
+import { describe, expect, it } from 'vitest';
+import { useParts } from '../../platform/testing.ts';
+import { assemble } from '../../platform/lifecycle.ts';
+import { startChromium } from '../../platform/chromium.ts';
 import { renderJunit } from './junit.ts';
 import { assessRun, reportSchemaVersion, type ReportedTest, type RunReport } from './model.ts';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(() => browser?.close());
+const parts = useParts(assemble().with('chromium', () => startChromium()));
 
 const hostile = [
   '\u001b[31mexpected\u001b[39m \u001b[1m920317450731\u001b[22m',
@@ -42,7 +39,7 @@ describe('junit.xml', () => {
       tests,
     };
     const xml = renderJunit(report);
-    const page = await browser.newPage();
+    const page = await parts.chromium.browser.newPage();
     const parsed = await page.evaluate((text) => {
       const doc = new DOMParser().parseFromString(text, 'application/xml');
       return {

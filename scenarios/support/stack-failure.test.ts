@@ -1,17 +1,18 @@
 /** A dead stack service is named, in one line, as soon as it is recorded, and not before. */
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useParts } from '../../platform/testing.ts';
+import { assemble } from '../../platform/lifecycle.ts';
+import { scratchDir } from '../../platform/run-dir.ts';
 import { recordDeath } from '../../platform/health.ts';
 import { failIfStackDied, stackFailureAfter } from './stack-failure.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'kh-stack-failure-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const parts = useParts(assemble().with('dir', () => scratchDir('kh-stack-failure-')));
 
 describe('stack failures', () => {
   it('lets tests run while nothing died, and names the dead service once something did', async () => {
-    const healthFile = join(dir, 'health.jsonl');
+    const healthFile = join(parts.dir.path, 'health.jsonl');
     expect(() => failIfStackDied(healthFile)).not.toThrow();
     expect(await stackFailureAfter(healthFile, 0)).toBeUndefined();
     recordDeath(healthFile, {
@@ -26,7 +27,7 @@ describe('stack failures', () => {
   });
 
   it('waits a moment for a death its watcher is still writing, after a test failed', async () => {
-    const healthFile = join(dir, 'late.jsonl');
+    const healthFile = join(parts.dir.path, 'late.jsonl');
     setTimeout(
       () =>
         appendFileSync(

@@ -2,28 +2,23 @@
  * The storefront checkout through the reference integration, against tiny recording fakes of Kaspi
  * and the payment-service: which BIN and device token reach Kaspi, fallback, config caching, refusals.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useParts } from '../../platform/testing.ts';
+import { assemble } from '../../platform/lifecycle.ts';
+import { scratchDir } from '../../platform/run-dir.ts';
 import type { CatalogueProduct } from '../../fixtures/catalogue.ts';
 import { fallbackOrganization, sellerByShopId, sellers, type Seller } from '../../fixtures/organizations.ts';
-import { startMariadb, type RunningMariadb } from '../../platform/mariadb.ts';
+import { startMariadb } from '../../platform/mariadb.ts';
 import type { RowDataPacket } from 'mysql2/promise';
-import { startBitrix, type BitrixStub } from './server.ts';
+import { startBitrix } from './server.ts';
 import { connectAsApp } from './seed.ts';
-import { startFake, type FakeHandler, type FakeServer, type RecordedRequest } from './test-support.ts';
+import { startFake, type FakeHandler, type RecordedRequest } from './test-support.ts';
 
 type PaymentServiceMode = 'ok' | 'error500' | 'notFound' | 'inactive' | 'badJson';
 
-let runDir: string;
-let mariadb: RunningMariadb;
-let stub: BitrixStub;
-let kaspi: FakeServer;
-let paymentService: FakeServer;
 let paymentServiceMode: PaymentServiceMode;
 let kaspiStatusCode: number;
-let products: CatalogueProduct[];
 let nextPaymentId = 5_000_000;
 
 const paymentServiceHandler: FakeHandler = (request) => {
@@ -91,48 +86,47 @@ const kaspiHandler: FakeHandler = (request) => {
   return { status: 200, body: { StatusCode: -999 } };
 };
 
-beforeAll(async () => {
-  runDir = mkdtempSync(join(tmpdir(), 'kh-bitrix-checkout-'));
-  [mariadb, kaspi, paymentService] = await Promise.all([
-    startMariadb({ runDir }),
-    startFake(kaspiHandler),
-    startFake(paymentServiceHandler),
-  ]);
-  stub = await startBitrix({
-    runDir,
-    mariadb,
-    kaspiUrl: kaspi.url,
-    paymentServiceUrl: `${paymentService.url}/api`,
-    seed: 11,
-  });
-  products = (
-    (await (await fetch(`${stub.url}/local/api/catalogue.php`)).json()) as { products: CatalogueProduct[] }
-  ).products;
-});
-
-afterAll(async () => {
-  await stub?.stop();
-  await Promise.all([mariadb?.stop(), kaspi?.stop(), paymentService?.stop()]);
-  rmSync(runDir, { recursive: true, force: true });
-});
+const parts = useParts(
+  assemble()
+    .with('dir', () => scratchDir('kh-bitrix-checkout-'))
+    .withAll({
+      mariadb: ({ dir }) => startMariadb({ runDir: dir.path }),
+      kaspi: () => startFake(kaspiHandler),
+      paymentService: () => startFake(paymentServiceHandler),
+    })
+    .with('stub', ({ dir, mariadb, kaspi, paymentService }) =>
+      startBitrix({
+        runDir: dir.path,
+        mariadb,
+        kaspiUrl: kaspi.url,
+        paymentServiceUrl: `${paymentService.url}/api`,
+        seed: 11,
+      }),
+    )
+    .value('products', async ({ stub }) => {
+      const catalogue = await fetch(`${stub.url}/local/api/catalogue.php`);
+      return ((await catalogue.json()) as { products: CatalogueProduct[] }).products;
+    }),
+);
 
 beforeEach(async () => {
   paymentServiceMode = 'ok';
   kaspiStatusCode = 0;
-  kaspi.requests.length = 0;
-  paymentService.requests.length = 0;
-  await stub.clearCache();
+  parts.kaspi.requests.length = 0;
+  parts.paymentService.requests.length = 0;
+  await parts.stub.clearCache();
 });
 
 const customer = { name: 'Aigerim Test', phone: '77001234567', email: 'aigerim@example.test' };
 const productOf = (seller: Seller, index = 0): CatalogueProduct =>
-  products.filter((p) => p.shopId === seller.shopId)[index]!;
-const configRequests = () => paymentService.requests.filter((r) => r.url.startsWith('/api/payment/config'));
-const logRequests = () => paymentService.requests.filter((r) => r.url === '/api/payment/log');
+  parts.products.filter((p) => p.shopId === seller.shopId)[index]!;
+const configRequests = () =>
+  parts.paymentService.requests.filter((r) => r.url.startsWith('/api/payment/config'));
+const logRequests = () => parts.paymentService.requests.filter((r) => r.url === '/api/payment/log');
 const kaspiBody = (request: RecordedRequest | undefined) => request?.body as Record<string, unknown>;
 const guideLog = () =>
-  existsSync(stub.logFiles.kaspiPaymentServiceLog)
-    ? readFileSync(stub.logFiles.kaspiPaymentServiceLog, 'utf8')
+  existsSync(parts.stub.logFiles.kaspiPaymentServiceLog)
+    ? readFileSync(parts.stub.logFiles.kaspiPaymentServiceLog, 'utf8')
     : '';
 
 interface CheckoutAnswer {
@@ -154,7 +148,7 @@ async function checkout(
   path = '/local/api/checkout.php',
   headers: Record<string, string> = {},
 ) {
-  const response = await fetch(`${stub.url}${path}`, {
+  const response = await fetch(`${parts.stub.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
@@ -163,7 +157,7 @@ async function checkout(
 }
 
 async function order(id: number) {
-  const response = await fetch(`${stub.url}/local/api/order.php?id=${id}`);
+  const response = await fetch(`${parts.stub.url}/local/api/order.php?id=${id}`);
   return (await response.json()) as {
     ok: boolean;
     order: { payed: string; price: number; accountNumber: string; properties: Record<string, string> };
@@ -181,8 +175,8 @@ describe('checkout routes the money to the seller of the products', () => {
     });
 
     expect(status, JSON.stringify(json)).toBe(200);
-    expect(kaspi.requests).toHaveLength(1);
-    const request = kaspi.requests[0]!;
+    expect(parts.kaspi.requests).toHaveLength(1);
+    const request = parts.kaspi.requests[0]!;
     expect(request.url).toBe('/r3/v01/qr/create');
     expect(request.headers['content-type']).toBe('application/json');
     expect(request.headers['x-request-id']).toMatch(
@@ -236,8 +230,8 @@ describe('checkout routes the money to the seller of the products', () => {
       paymentMethod: 'link',
     });
     expect(status, JSON.stringify(json)).toBe(200);
-    expect(kaspi.requests.map((r) => r.url)).toEqual(['/r3/v01/qr/create-link']);
-    expect(kaspiBody(kaspi.requests[0])).toMatchObject({
+    expect(parts.kaspi.requests.map((r) => r.url)).toEqual(['/r3/v01/qr/create-link']);
+    expect(kaspiBody(parts.kaspi.requests[0])).toMatchObject({
       OrganizationBin: seller.bin,
       DeviceToken: seller.deviceToken,
     });
@@ -267,7 +261,7 @@ describe('checkout routes the money to the seller of the products', () => {
       { 'X-Shop-Id': String(other.shopId) },
     );
     expect(status).toBe(200);
-    expect(kaspiBody(kaspi.requests[0])).toMatchObject({ OrganizationBin: seller.bin });
+    expect(kaspiBody(parts.kaspi.requests[0])).toMatchObject({ OrganizationBin: seller.bin });
     expect(configRequests().map((r) => r.url)).toEqual([`/api/payment/config?shop_id=${seller.shopId}`]);
   });
 });
@@ -279,9 +273,9 @@ describe('config cache', () => {
     expect((await checkout(body)).status).toBe(200);
     expect((await checkout(body)).status).toBe(200);
     expect(configRequests()).toHaveLength(1);
-    expect(kaspi.requests.map((r) => kaspiBody(r).OrganizationBin)).toEqual([seller.bin, seller.bin]);
+    expect(parts.kaspi.requests.map((r) => kaspiBody(r).OrganizationBin)).toEqual([seller.bin, seller.bin]);
 
-    await stub.clearCache();
+    await parts.stub.clearCache();
     expect((await checkout(body)).status).toBe(200);
     expect(configRequests()).toHaveLength(2);
   });
@@ -302,7 +296,7 @@ describe('fallback when the lookup fails', () => {
       const { status, json } = await checkout(body);
 
       expect(status, JSON.stringify(json)).toBe(200);
-      expect(kaspiBody(kaspi.requests[0])).toMatchObject({
+      expect(kaspiBody(parts.kaspi.requests[0])).toMatchObject({
         OrganizationBin: '891027350515',
         DeviceToken: fallbackOrganization.deviceToken,
       });
@@ -318,7 +312,7 @@ describe('fallback when the lookup fails', () => {
       paymentServiceMode = 'ok';
       expect((await checkout(body)).status).toBe(200);
       expect(configRequests()).toHaveLength(2);
-      expect(kaspiBody(kaspi.requests[1])).toMatchObject({ OrganizationBin: seller.bin });
+      expect(kaspiBody(parts.kaspi.requests[1])).toMatchObject({ OrganizationBin: seller.bin });
     },
   );
 });
@@ -335,8 +329,8 @@ describe('refusals', () => {
     });
     expect(status).toBe(422);
     expect(json).toMatchObject({ ok: false, error: { code: 'mixed_sellers' } });
-    expect(kaspi.requests).toHaveLength(0);
-    expect(paymentService.requests).toHaveLength(0);
+    expect(parts.kaspi.requests).toHaveLength(0);
+    expect(parts.paymentService.requests).toHaveLength(0);
   });
 
   it('answers 502 and leaves the order unpaid when Kaspi refuses', async () => {
@@ -353,7 +347,7 @@ describe('refusals', () => {
     });
     expect(logRequests()).toHaveLength(0);
 
-    const connection = await connectAsApp(mariadb);
+    const connection = await connectAsApp(parts.mariadb);
     const [rows] = await connection
       .query<RowDataPacket[]>('SELECT MAX(ID) AS id FROM b_sale_order')
       .finally(() => connection.end());
@@ -372,17 +366,17 @@ describe('refusals', () => {
       ],
       [{ items: [], customer, paymentMethod: 'qr' }, 400, 'invalid_items'],
       [
-        { items: [{ productId: products[0]!.id, quantity: 0 }], customer, paymentMethod: 'qr' },
+        { items: [{ productId: parts.products[0]!.id, quantity: 0 }], customer, paymentMethod: 'qr' },
         400,
         'invalid_items',
       ],
       [
-        { items: [{ productId: products[0]!.id, quantity: 1 }], customer: {}, paymentMethod: 'qr' },
+        { items: [{ productId: parts.products[0]!.id, quantity: 1 }], customer: {}, paymentMethod: 'qr' },
         400,
         'invalid_customer',
       ],
       [
-        { items: [{ productId: products[0]!.id, quantity: 1 }], customer, paymentMethod: 'cash' },
+        { items: [{ productId: parts.products[0]!.id, quantity: 1 }], customer, paymentMethod: 'cash' },
         400,
         'invalid_payment_method',
       ],
@@ -395,6 +389,6 @@ describe('refusals', () => {
         code,
       });
     }
-    expect(kaspi.requests).toHaveLength(0);
+    expect(parts.kaspi.requests).toHaveLength(0);
   });
 });

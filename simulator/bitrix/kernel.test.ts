@@ -1,44 +1,37 @@
 /**
  * The kernel's Bitrix semantics, driven through PHP CLI runs (each run is a fresh "request").
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMariadb, type RunningMariadb } from '../../platform/mariadb.ts';
-import { startBitrix, type BitrixStub } from './server.ts';
+import { describe, expect, it } from 'vitest';
+import { useParts } from '../../platform/testing.ts';
+import { assemble } from '../../platform/lifecycle.ts';
+import { scratchDir } from '../../platform/run-dir.ts';
+import { startMariadb } from '../../platform/mariadb.ts';
+import { startBitrix } from './server.ts';
 import { connectAsApp } from './seed.ts';
 import { runStubPhp } from './test-support.ts';
 
-let runDir: string;
-let mariadb: RunningMariadb;
-let stub: BitrixStub;
-let docroot: string;
+const parts = useParts(
+  assemble()
+    .with('dir', () => scratchDir('kh-bitrix-kernel-'))
+    .with('mariadb', ({ dir }) => startMariadb({ runDir: dir.path }))
+    // Nothing listens on port 9: the kernel tests never reach the network.
+    .with('stub', ({ dir, mariadb }) =>
+      startBitrix({
+        runDir: dir.path,
+        mariadb,
+        kaspiUrl: 'http://127.0.0.1:9',
+        paymentServiceUrl: 'http://127.0.0.1:9/api',
+        seed: 7,
+      }),
+    ),
+);
 
-beforeAll(async () => {
-  runDir = mkdtempSync(join(tmpdir(), 'kh-bitrix-kernel-'));
-  mariadb = await startMariadb({ runDir });
-  // Nothing listens on port 9: the kernel tests never reach the network.
-  stub = await startBitrix({
-    runDir,
-    mariadb,
-    kaspiUrl: 'http://127.0.0.1:9',
-    paymentServiceUrl: 'http://127.0.0.1:9/api',
-    seed: 7,
-  });
-  docroot = stub.documentRoot;
-});
-
-afterAll(async () => {
-  await stub?.stop();
-  await mariadb?.stop();
-  rmSync(runDir, { recursive: true, force: true });
-});
-
-const php = (code: string) => runStubPhp(stub, `use Bitrix\\Main\\Config\\Option;\n${code}`);
+const php = (code: string) => runStubPhp(parts.stub, `use Bitrix\\Main\\Config\\Option;\n${code}`);
 
 describe('Option', () => {
   it('always returns a string, so `?? default` never applies', async () => {
@@ -64,7 +57,7 @@ describe('Option', () => {
       ['local', 'from-local'],
     ];
     for (const [base, value] of files) {
-      const dir = join(docroot, base, 'modules', 'harness.defaults');
+      const dir = join(parts.stub.documentRoot, base, 'modules', 'harness.defaults');
       mkdirSync(dir, { recursive: true });
       writeFileSync(
         join(dir, 'default_option.php'),
@@ -91,7 +84,7 @@ describe('Option', () => {
 
   it('does not see a row written straight to MySQL until the managed cache is cleared', async () => {
     expect(await php(`echo '[', Option::get('harness.direct', 'url'), ']';`)).toBe('[]');
-    const connection = await connectAsApp(mariadb);
+    const connection = await connectAsApp(parts.mariadb);
     try {
       await connection.query(
         "INSERT INTO b_option (MODULE_ID, NAME, VALUE) VALUES ('harness.direct', 'url', 'http://new')",
@@ -100,7 +93,7 @@ describe('Option', () => {
       await connection.end();
     }
     expect(await php(`echo '[', Option::get('harness.direct', 'url'), ']';`)).toBe('[]');
-    await stub.clearCache();
+    await parts.stub.clearCache();
     expect(await php(`echo '[', Option::get('harness.direct', 'url'), ']';`)).toBe('[http://new]');
   });
 
@@ -140,8 +133,8 @@ describe('Option', () => {
 
 describe('Debug::writeToFile', () => {
   it('treats the second argument as a label and the third as the file', async () => {
-    const bxLog = stub.logFiles.bxLog;
-    const guideLog = stub.logFiles.kaspiPaymentServiceLog;
+    const bxLog = parts.stub.logFiles.bxLog;
+    const guideLog = parts.stub.logFiles.kaspiPaymentServiceLog;
     await php(`\\Bitrix\\Main\\Diag\\Debug::writeToFile('lookup failed', 'kaspi_payment_service.log');`);
     expect(readFileSync(bxLog, 'utf8')).toContain('kaspi_payment_service.log:\nlookup failed\n\n');
     expect(existsSync(guideLog) ? readFileSync(guideLog, 'utf8') : '').not.toContain('lookup failed');
@@ -154,13 +147,13 @@ describe('Debug::writeToFile', () => {
 
   it('dumpToFile writes var_dump output under the label', async () => {
     await php(`\\Bitrix\\Main\\Diag\\Debug::dumpToFile(['n' => 1], 'Dumped', 'bitrix/log/dump.log');`);
-    expect(readFileSync(join(docroot, 'bitrix/log/dump.log'), 'utf8')).toMatch(
+    expect(readFileSync(join(parts.stub.documentRoot, 'bitrix/log/dump.log'), 'utf8')).toMatch(
       /^Dumped:\narray\(1\) \{\n {2}\["n"\]=>\n {2}int\(1\)\n\}\n/,
     );
   });
 
   it('AddMessage2Log appends to LOG_FILENAME when the site defines it', async () => {
-    const file = join(docroot, 'bitrix/log/site.log');
+    const file = join(parts.stub.documentRoot, 'bitrix/log/site.log');
     await php(
       `define('LOG_FILENAME', '${file}'); $_SERVER['HTTP_HOST'] = 'cvety.kz'; AddMessage2Log('config lookup failed', 'onelab.kaspipay');`,
     );
@@ -170,9 +163,13 @@ describe('Debug::writeToFile', () => {
   });
 
   it('AddMessage2Log does nothing without LOG_FILENAME', async () => {
-    const before = existsSync(stub.logFiles.bxLog) ? readFileSync(stub.logFiles.bxLog, 'utf8') : '';
+    const before = existsSync(parts.stub.logFiles.bxLog)
+      ? readFileSync(parts.stub.logFiles.bxLog, 'utf8')
+      : '';
     expect(await php(`AddMessage2Log('nowhere'); echo 'ok';`)).toBe('ok');
-    const after = existsSync(stub.logFiles.bxLog) ? readFileSync(stub.logFiles.bxLog, 'utf8') : '';
+    const after = existsSync(parts.stub.logFiles.bxLog)
+      ? readFileSync(parts.stub.logFiles.bxLog, 'utf8')
+      : '';
     expect(after).toBe(before);
   });
 });
@@ -186,7 +183,7 @@ describe('Data\\Cache', () => {
   it('keeps an entry across requests under bitrix/cache/<initDir>/', async () => {
     expect(await php(store(3600, 'across'))).toBe('miss');
     expect(await php(store(3600, 'across'))).toBe('hit:stored');
-    expect(existsSync(join(docroot, 'bitrix', 'cache', 'harness', 'test'))).toBe(true);
+    expect(existsSync(join(parts.stub.documentRoot, 'bitrix', 'cache', 'harness', 'test'))).toBe(true);
     await php(`\\Bitrix\\Main\\Data\\Cache::createInstance()->clean('across', '/harness/test');`);
     expect(await php(store(3600, 'across'))).toBe('miss');
   });
@@ -205,17 +202,17 @@ describe('Data\\Cache', () => {
     expect(await php(abort)).toBe('miss');
     await php(store(3600, 'gone'));
     await php(`\\Bitrix\\Main\\Data\\Cache::createInstance()->cleanDir('/harness/test');`);
-    expect(existsSync(join(docroot, 'bitrix', 'cache', 'harness', 'test'))).toBe(false);
+    expect(existsSync(join(parts.stub.documentRoot, 'bitrix', 'cache', 'harness', 'test'))).toBe(false);
   });
 });
 
 describe('Loader and bootstrap', () => {
   it('registerNamespace tries the lowercase path before the original case', async () => {
-    const base = join(docroot, 'local', 'classes', 'Integration', 'Probe');
-    mkdirSync(join(docroot, 'local', 'classes', 'Integration', 'probe'), { recursive: true });
+    const base = join(parts.stub.documentRoot, 'local', 'classes', 'Integration', 'Probe');
+    mkdirSync(join(parts.stub.documentRoot, 'local', 'classes', 'Integration', 'probe'), { recursive: true });
     mkdirSync(base, { recursive: true });
     writeFileSync(
-      join(docroot, 'local/classes/Integration/probe/which.php'),
+      join(parts.stub.documentRoot, 'local/classes/Integration/probe/which.php'),
       '<?php namespace Integration\\Probe; class Which { const F = "lower"; }',
     );
     writeFileSync(
@@ -241,7 +238,7 @@ describe('Loader and bootstrap', () => {
   });
 
   it("runs the deployment guide's smoke test without DOCUMENT_ROOT", async () => {
-    const prolog = join(docroot, 'bitrix/modules/main/include/prolog_before.php');
+    const prolog = join(parts.stub.documentRoot, 'bitrix/modules/main/include/prolog_before.php');
     const { stdout } = await promisify(execFile)(
       'php',
       [
@@ -263,7 +260,7 @@ describe('Loader and bootstrap', () => {
 
 describe('HTTP surface', () => {
   it('serves the seeded catalogue and hides the kernel and credentials', async () => {
-    const catalogue = (await (await fetch(`${stub.url}/local/api/catalogue.php`)).json()) as {
+    const catalogue = (await (await fetch(`${parts.stub.url}/local/api/catalogue.php`)).json()) as {
       products: { id: number; shopId: number; name: string; price: number }[];
     };
     expect(catalogue.products).toHaveLength(21);
@@ -273,10 +270,10 @@ describe('HTTP surface', () => {
       '/local/classes/Integration/Kaspi/ApiClient.php',
       '/__bx_log.log',
     ]) {
-      expect((await fetch(`${stub.url}${path}`)).status, path).toBe(404);
+      expect((await fetch(`${parts.stub.url}${path}`)).status, path).toBe(404);
     }
-    expect(readFileSync(join(docroot, 'bitrix/php_interface/dbconn.php'), 'utf8')).toContain(
-      mariadb.database.password,
+    expect(readFileSync(join(parts.stub.documentRoot, 'bitrix/php_interface/dbconn.php'), 'utf8')).toContain(
+      parts.mariadb.database.password,
     );
   });
 
@@ -293,7 +290,7 @@ describe('HTTP surface', () => {
       ['/local/api/refund.php', { method: 'POST', body: '{"orderId": 1, "amount": -5}' }],
       ['/local/api/refund.php', { method: 'POST', body: '{"orderId": 999999, "amount": 1}' }],
     ] as const) {
-      const response = await fetch(`${stub.url}${path}`, init);
+      const response = await fetch(`${parts.stub.url}${path}`, init);
       const text = await response.text();
       expect(response.status, path).toBeGreaterThanOrEqual(400);
       expect(response.status, path).toBeLessThan(500);

@@ -3,64 +3,60 @@
  * the real b_option columns (and the corrected statement works, behind the option cache), step 7's
  * smoke test passes (121038 → 920317450731), the rollback restores one backup but not two.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useParts } from '../../platform/testing.ts';
+import { assemble } from '../../platform/lifecycle.ts';
+import { scratchDir } from '../../platform/run-dir.ts';
 import { sellerByShopId } from '../../fixtures/organizations.ts';
-import { startMariadb, type RunningMariadb } from '../../platform/mariadb.ts';
+import { startMariadb } from '../../platform/mariadb.ts';
 import { runRunbookChecks, type RunbookCheck } from './runbook.ts';
-import { startBitrix, type BitrixStub } from './server.ts';
-import { runStubPhp, startFake, type FakeServer } from './test-support.ts';
+import { startBitrix } from './server.ts';
+import { runStubPhp, startFake } from './test-support.ts';
 
-let runDir: string;
-let mariadb: RunningMariadb;
-let stub: BitrixStub;
-let paymentService: FakeServer;
-let checks: RunbookCheck[];
-let apiClientBefore: Buffer;
+const parts = useParts(
+  assemble()
+    .with('dir', () => scratchDir('kh-runbook-'))
+    .with('paymentService', () =>
+      startFake((request) => {
+        const seller = sellerByShopId(Number(new URL(request.url, 'http://x').searchParams.get('shop_id')));
+        return seller
+          ? {
+              status: 200,
+              body: {
+                shop_id: seller.shopId,
+                organization_bin: seller.bin,
+                device_token: seller.deviceToken,
+                is_active: true,
+              },
+            }
+          : { status: 404, body: { detail: 'Shop ID not found' } };
+      }),
+    )
+    .with('mariadb', ({ dir }) => startMariadb({ runDir: dir.path }))
+    .with('stub', ({ dir, mariadb, paymentService }) =>
+      startBitrix({
+        runDir: dir.path,
+        mariadb,
+        seed: 3,
+        kaspiUrl: 'http://127.0.0.1:9',
+        paymentServiceUrl: `${paymentService.url}/api`,
+        productionLayout: 'namespace',
+      }),
+    )
+    .value('apiClientBefore', ({ stub }) =>
+      readFileSync(join(stub.documentRoot, 'local/classes/Integration/Kaspi/ApiClient.php')),
+    )
+    .value('checks', ({ stub }) => runRunbookChecks(stub)),
+  90_000,
+);
 
 const check = (step: string): RunbookCheck => {
-  const found = checks.find((c) => c.step.startsWith(step));
+  const found = parts.checks.find((c) => c.step.startsWith(step));
   if (!found) throw new Error(`no check ${step}`);
   return found;
 };
-
-beforeAll(async () => {
-  runDir = mkdtempSync(join(tmpdir(), 'kh-runbook-'));
-  paymentService = await startFake((request) => {
-    const seller = sellerByShopId(Number(new URL(request.url, 'http://x').searchParams.get('shop_id')));
-    return seller
-      ? {
-          status: 200,
-          body: {
-            shop_id: seller.shopId,
-            organization_bin: seller.bin,
-            device_token: seller.deviceToken,
-            is_active: true,
-          },
-        }
-      : { status: 404, body: { detail: 'Shop ID not found' } };
-  });
-  mariadb = await startMariadb({ runDir });
-  stub = await startBitrix({
-    runDir,
-    mariadb,
-    seed: 3,
-    kaspiUrl: 'http://127.0.0.1:9',
-    paymentServiceUrl: `${paymentService.url}/api`,
-    productionLayout: 'namespace',
-  });
-  apiClientBefore = readFileSync(join(stub.documentRoot, 'local/classes/Integration/Kaspi/ApiClient.php'));
-  checks = await runRunbookChecks(stub);
-}, 90_000);
-
-afterAll(async () => {
-  await stub?.stop();
-  await mariadb?.stop();
-  await paymentService?.stop();
-  rmSync(runDir, { recursive: true, force: true });
-});
 
 describe('step 6 (b_option SQL)', () => {
   it("the guide's statements fail: b_option has no OPTION_NAME / OPTION_VALUE", () => {
@@ -109,14 +105,14 @@ describe('rollback', () => {
   });
 
   it('leaves the stub as it found it', async () => {
-    expect(readFileSync(join(stub.documentRoot, 'local/classes/Integration/Kaspi/ApiClient.php'))).toEqual(
-      apiClientBefore,
-    );
+    expect(
+      readFileSync(join(parts.stub.documentRoot, 'local/classes/Integration/Kaspi/ApiClient.php')),
+    ).toEqual(parts.apiClientBefore);
     expect(
       await runStubPhp(
-        stub,
+        parts.stub,
         `echo \\Bitrix\\Main\\Config\\Option::get('onelab.kaspipay', 'payment_service_url');`,
       ),
-    ).toBe(`${paymentService.url}/api`);
+    ).toBe(`${parts.paymentService.url}/api`);
   });
 });

@@ -4,31 +4,20 @@
  * the order page with the QR token or payment link, and the status poll that makes the order in
  * MySQL follow Kaspi — Paid (and the CRM webhook, once, through the egress proxy), Failed, Expired.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RowDataPacket } from 'mysql2/promise';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useParts } from '../../platform/testing.ts';
+import { assemble } from '../../platform/lifecycle.ts';
+import { scratchDir } from '../../platform/run-dir.ts';
 import { sellerByShopId } from '../../fixtures/organizations.ts';
-import {
-  startEgressProxy,
-  startWebhookSink,
-  type EgressProxy,
-  type WebhookSink,
-} from '../../platform/egress/index.ts';
-import { startMariadb, type RunningMariadb } from '../../platform/mariadb.ts';
+import { startEgressProxy, startWebhookSink } from '../../platform/egress/index.ts';
+import { startMariadb } from '../../platform/mariadb.ts';
 import { createCertificateAuthority, writePemFiles } from '../../platform/tls/ca.ts';
 import { connectAsApp } from './seed.ts';
-import { startBitrix, type BitrixStub } from './server.ts';
-import { startFake, type FakeServer } from './test-support.ts';
+import { startBitrix } from './server.ts';
+import { startFake, type FakeHandler } from './test-support.ts';
 
-let runDir: string;
-let mariadb: RunningMariadb;
-let stub: BitrixStub;
-let kaspi: FakeServer;
-let paymentService: FakeServer;
-let egress: EgressProxy;
-let sink: WebhookSink;
 const statuses = new Map<string, string>();
 let nextId = 9_100;
 let cookie = '';
@@ -37,7 +26,7 @@ async function page(
   path: string,
   form?: Record<string, string>,
 ): Promise<{ status: number; html: string; location: string | null }> {
-  const response = await fetch(`${stub.url}${path}`, {
+  const response = await fetch(`${parts.stub.url}${path}`, {
     method: form ? 'POST' : 'GET',
     redirect: 'manual',
     headers: { cookie, ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
@@ -56,7 +45,7 @@ const attr = (html: string, testid: string, name: string): string | undefined =>
     .find(Boolean);
 
 async function orderRow(id: number): Promise<{ PAYED: string; STATUS_ID: string; SUM_PAID: string }> {
-  const connection = await connectAsApp(mariadb);
+  const connection = await connectAsApp(parts.mariadb);
   try {
     const [rows] = await connection.query<RowDataPacket[]>(
       'SELECT PAYED, STATUS_ID, SUM_PAID FROM b_sale_order WHERE ID = ?',
@@ -70,90 +59,96 @@ async function orderRow(id: number): Promise<{ PAYED: string; STATUS_ID: string;
 
 const pollStatus = async (id: number) =>
   (
-    (await (await fetch(`${stub.url}/local/api/order-status.php?id=${id}`)).json()) as {
+    (await (await fetch(`${parts.stub.url}/local/api/order-status.php?id=${id}`)).json()) as {
       order: Record<string, unknown>;
     }
   ).order;
 
-beforeAll(async () => {
-  runDir = mkdtempSync(join(tmpdir(), 'kh-storefront-'));
-  const ca = await createCertificateAuthority();
-  const { 'ca.pem': caCertFile } = await writePemFiles(join(runDir, 'tls'), { 'ca.pem': ca.certPem });
-  kaspi = await startFake((request) => {
-    const body = request.body as { Amount?: number } | undefined;
-    const status = /\/payment\/status\/(\d+)$/.exec(request.url);
-    if (status)
-      return {
-        status: 200,
-        body: { StatusCode: 0, Data: { Status: statuses.get(status[1]!) ?? 'QrTokenCreated' } },
-      };
-    const id = String(nextId++);
-    statuses.set(id, 'QrTokenCreated');
-    const behavior = { StatusPollingInterval: 2, QrCodeScanWaitTimeout: 180, PaymentConfirmationTimeout: 65 };
-    return request.url.endsWith('/qr/create-link')
-      ? {
-          status: 200,
-          body: {
-            StatusCode: 0,
-            Data: {
-              PaymentLink: `https://pay.kaspi.kz/pay/${id}`,
-              PaymentId: Number(id),
-              ExpireDate: '2030-01-01T00:00:00+06',
-              PaymentBehaviorOptions: behavior,
-              amount: body?.Amount,
-            },
-          },
-        }
-      : {
-          status: 200,
-          body: {
-            StatusCode: 0,
-            Data: {
-              QrToken: `https://qr.kaspi.kz/${id}`,
-              QrPaymentId: Number(id),
-              ExpireDate: '2030-01-01T00:00:00+06',
-              QrPaymentBehaviorOptions: behavior,
-            },
-          },
-        };
-  });
-  paymentService = await startFake((request) => {
-    if (request.method === 'POST') return { status: 201, body: { id: 1 } };
-    const seller = sellerByShopId(Number(new URL(request.url, 'http://x').searchParams.get('shop_id')))!;
+const kaspiHandler: FakeHandler = (request) => {
+  const body = request.body as { Amount?: number } | undefined;
+  const status = /\/payment\/status\/(\d+)$/.exec(request.url);
+  if (status)
     return {
       status: 200,
-      body: {
-        shop_id: seller.shopId,
-        organization_bin: seller.bin,
-        device_token: seller.deviceToken,
-        is_active: true,
-      },
+      body: { StatusCode: 0, Data: { Status: statuses.get(status[1]!) ?? 'QrTokenCreated' } },
     };
-  });
-  sink = await startWebhookSink();
-  egress = await startEgressProxy({ ca, routes: [{ match: 'crm.cvety.kz', target: sink.target }] });
-  mariadb = await startMariadb({ runDir });
-  stub = await startBitrix({
-    runDir,
-    mariadb,
-    seed: 11,
-    kaspiUrl: kaspi.url,
-    paymentServiceUrl: `${paymentService.url}/api`,
-    webhookUrl: 'https://crm.cvety.kz/hooks/kaspi',
-    // The proxy object, not only its URL: in PHP's network namespace it then still names the request.
-    egressProxy: egress,
-    caCertFile,
-    productionLayout: 'auto',
-  });
-  egress.setClientDescriber(stub.describeEgressClient);
-}, 60_000);
+  const id = String(nextId++);
+  statuses.set(id, 'QrTokenCreated');
+  const behavior = { StatusPollingInterval: 2, QrCodeScanWaitTimeout: 180, PaymentConfirmationTimeout: 65 };
+  return request.url.endsWith('/qr/create-link')
+    ? {
+        status: 200,
+        body: {
+          StatusCode: 0,
+          Data: {
+            PaymentLink: `https://pay.kaspi.kz/pay/${id}`,
+            PaymentId: Number(id),
+            ExpireDate: '2030-01-01T00:00:00+06',
+            PaymentBehaviorOptions: behavior,
+            amount: body?.Amount,
+          },
+        },
+      }
+    : {
+        status: 200,
+        body: {
+          StatusCode: 0,
+          Data: {
+            QrToken: `https://qr.kaspi.kz/${id}`,
+            QrPaymentId: Number(id),
+            ExpireDate: '2030-01-01T00:00:00+06',
+            QrPaymentBehaviorOptions: behavior,
+          },
+        },
+      };
+};
 
-afterAll(async () => {
-  await stub?.stop();
-  await mariadb?.stop();
-  await Promise.all([kaspi?.stop(), paymentService?.stop(), egress?.stop(), sink?.stop()]);
-  rmSync(runDir, { recursive: true, force: true });
-});
+const paymentServiceHandler: FakeHandler = (request) => {
+  if (request.method === 'POST') return { status: 201, body: { id: 1 } };
+  const seller = sellerByShopId(Number(new URL(request.url, 'http://x').searchParams.get('shop_id')))!;
+  return {
+    status: 200,
+    body: {
+      shop_id: seller.shopId,
+      organization_bin: seller.bin,
+      device_token: seller.deviceToken,
+      is_active: true,
+    },
+  };
+};
+
+const parts = useParts(
+  assemble()
+    .with('dir', () => scratchDir('kh-storefront-'))
+    .value('ca', () => createCertificateAuthority())
+    .value('caCertFile', async ({ dir, ca }) => {
+      const pem = await writePemFiles(join(dir.path, 'tls'), { 'ca.pem': ca.certPem });
+      return pem['ca.pem'];
+    })
+    .with('kaspi', () => startFake(kaspiHandler))
+    .with('paymentService', () => startFake(paymentServiceHandler))
+    .with('sink', () => startWebhookSink())
+    .with('egress', ({ ca, sink }) =>
+      startEgressProxy({ ca, routes: [{ match: 'crm.cvety.kz', target: sink.target }] }),
+    )
+    .with('mariadb', ({ dir }) => startMariadb({ runDir: dir.path }))
+    .with('stub', async ({ dir, caCertFile, kaspi, paymentService, egress, mariadb }) => {
+      const stub = await startBitrix({
+        runDir: dir.path,
+        mariadb,
+        seed: 11,
+        kaspiUrl: kaspi.url,
+        paymentServiceUrl: `${paymentService.url}/api`,
+        webhookUrl: 'https://crm.cvety.kz/hooks/kaspi',
+        // The proxy object, not only its URL: in PHP's network namespace it then still names the request.
+        egressProxy: egress,
+        caCertFile,
+        productionLayout: 'auto',
+      });
+      egress.setClientDescriber(stub.describeEgressClient);
+      return stub;
+    }),
+);
 
 describe('storefront', () => {
   let orderIds: number[] = [];
@@ -161,7 +156,7 @@ describe('storefront', () => {
   it("shows every seller's products and serves the QR encoder itself", async () => {
     const { html } = await page('/index.php');
     expect(html.match(/data-testid="seller-\d+"/g)).toHaveLength(7);
-    expect((await fetch(`${stub.url}/local/js/qrcode.js`)).status).toBe(200);
+    expect((await fetch(`${parts.stub.url}/local/js/qrcode.js`)).status).toBe(200);
   });
 
   it('a cart mixing two sellers checks out as one order per seller, each on its own BIN', async () => {
@@ -212,8 +207,8 @@ describe('storefront', () => {
     });
     expect(await pollStatus(id)).toMatchObject({ display: 'Paid' });
     expect(await orderRow(id)).toMatchObject({ PAYED: 'Y', STATUS_ID: 'P' });
-    expect(sink.received()).toHaveLength(1);
-    expect(sink.received()[0]).toMatchObject({
+    expect(parts.sink.received()).toHaveLength(1);
+    expect(parts.sink.received()[0]).toMatchObject({
       host: 'crm.cvety.kz',
       path: '/hooks/kaspi',
       body: {
@@ -224,7 +219,7 @@ describe('storefront', () => {
       },
     });
     expect(/data-testid="order-status"[^>]*>Paid</.test((await page(`/order.php?id=${id}`)).html)).toBe(true);
-    expect(egress.unexpected()).toEqual([]);
+    expect(parts.egress.unexpected()).toEqual([]);
   });
 
   it('Error at Kaspi fails the order; a token never scanned in time expires it', async () => {
@@ -247,7 +242,7 @@ describe('storefront', () => {
     expect(attr((await page(`/order.php?id=${id}`)).html, 'payment-link', 'href')).toMatch(
       /^https:\/\/pay\.kaspi\.kz\/pay\/\d+$/,
     );
-    const connection = await connectAsApp(mariadb);
+    const connection = await connectAsApp(parts.mariadb);
     await connection.query(
       "UPDATE b_sale_order_props_value SET VALUE = UNIX_TIMESTAMP() - 181 WHERE ORDER_ID = ? AND CODE = 'KASPI_CREATED_AT'",
       [id],
@@ -258,13 +253,13 @@ describe('storefront', () => {
   });
 
   it('a webhook to a host nobody routed is unexpected egress, named with the request that sent it', async () => {
-    const connection = await connectAsApp(mariadb);
+    const connection = await connectAsApp(parts.mariadb);
     await connection.query(
       "UPDATE b_option SET VALUE = 'https://hooks.unknown-crm.example/kaspi' WHERE MODULE_ID = 'onelab.kaspipay' AND NAME = 'webhook_url'",
     );
     await connection.end();
-    await stub.clearCache();
-    egress.setScenario('webhook to an unlisted host');
+    await parts.stub.clearCache();
+    parts.egress.setScenario('webhook to an unlisted host');
     const { html } = await page('/index.php');
     await page('/cart.php', { action: 'add', product_id: /data-testid="product-(\d+)"/.exec(html)![1]! });
     const placed = await page('/checkout.php', {
@@ -282,7 +277,7 @@ describe('storefront', () => {
       display: 'Paid',
       webhook: expect.stringMatching(/^error: /),
     });
-    expect(egress.unexpected({ scenario: 'webhook to an unlisted host' })).toMatchObject([
+    expect(parts.egress.unexpected({ scenario: 'webhook to an unlisted host' })).toMatchObject([
       {
         host: 'hooks.unknown-crm.example',
         port: 443,

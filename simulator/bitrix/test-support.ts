@@ -7,8 +7,8 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import { createServer as createHttpsServer } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { issueServerCertificate, type RunAuthorities } from '../../platform/tls/ca.ts';
-import type { AddressInfo } from 'node:net';
 import { running, type Running } from '../../platform/lifecycle.ts';
+import { listening } from '../../platform/listening.ts';
 import type { BitrixStub } from './server.ts';
 
 /**
@@ -98,15 +98,8 @@ export async function startFake(handler: FakeHandler, options: StartFakeOptions 
       listener,
     );
   } else server = createServer(listener);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  fake.port = (server.address() as AddressInfo).port;
+  const listened = await listening(server);
+  fake.port = listened.port;
   fake.url = `${options.mutualTls ? 'https' : 'http'}://127.0.0.1:${fake.port}`;
-  return running<FakeServer>(
-    fake,
-    () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
+  return running<FakeServer>(fake, () => listened.stop());
 }

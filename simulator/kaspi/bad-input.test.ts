@@ -5,9 +5,11 @@
  * recorded every request.
  */
 import { Agent, request } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { useParts } from '../../platform/testing.ts';
+import { assemble } from '../../platform/lifecycle.ts';
 import { seededRandom } from '../shared/random.ts';
-import { startKaspiSimulator, type KaspiSimulator } from './server.ts';
+import { startKaspiSimulator } from './server.ts';
 import { post, sellerAt } from './test-helpers.ts';
 
 const org = sellerAt(0);
@@ -163,16 +165,9 @@ interface Outcome {
   body: string;
 }
 
-let sim: KaspiSimulator;
+const parts = useParts(assemble().with('sim', () => startKaspiSimulator({ tls: false })));
 const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-
-beforeAll(async () => {
-  sim = await startKaspiSimulator({ tls: false });
-});
-afterAll(async () => {
-  agent.destroy();
-  await sim.stop();
-});
+afterAll(() => agent.destroy());
 
 function send(base: URL, bad: BadRequest): Promise<Outcome> {
   return new Promise((resolve, reject) => {
@@ -220,8 +215,8 @@ describe('bad input at volume', () => {
     { timeout: 180_000 },
     async () => {
       const next = generator(20_240_501);
-      const base = new URL(sim.url);
-      const before = sim.journal.total;
+      const base = new URL(parts.sim.url);
+      const before = parts.sim.journal.total;
       const failures: string[] = [];
       let sent = 0;
       const started = Date.now();
@@ -255,14 +250,14 @@ describe('bad input at volume', () => {
 
       expect(failures).toEqual([]);
       expect(sent).toBeGreaterThanOrEqual(total);
-      const good = await post(`${sim.url}/r3/v01/qr/create`, {
+      const good = await post(`${parts.sim.url}/r3/v01/qr/create`, {
         DeviceToken: org.deviceToken,
         Amount: 100,
         OrganizationBin: org.bin,
       });
       expect(good.body.StatusCode).toBe(0);
-      expect(sim.journal.total - before).toBe(sent + 1);
-      const entries = sim.journal.entries();
+      expect(parts.sim.journal.total - before).toBe(sent + 1);
+      const entries = parts.sim.journal.entries();
       expect(entries.at(-1)?.statusCode).toBe(0);
       expect(entries.slice(0, -1).every((entry) => entry.statusCode !== 0)).toBe(true);
     },

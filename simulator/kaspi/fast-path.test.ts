@@ -3,16 +3,16 @@
  * same JSON (random QR tokens compared by type). Two states fed the same requests, one per path.
  * On the wire, both carry the same header block, on the plain listener and the TLS ones alike.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { getResponse } from 'msw';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useParts } from '../../platform/testing.ts';
+import { listenHttp } from '../../platform/http-server.ts';
+import { assemble } from '../../platform/lifecycle.ts';
 import { allOrganizations } from '../../fixtures/organizations.ts';
-import type { IssuedCertificate } from '../../platform/tls/ca.ts';
 import { createFastPath } from './fast-path.ts';
 import { createKaspiHandlers } from './handlers.ts';
 import { Journal } from './journal.ts';
-import { startKaspiSimulator, type KaspiSimulator } from './server.ts';
+import { startKaspiSimulator } from './server.ts';
 import { KaspiState } from './state.ts';
 import { sellerAt, wireExchange, type WireAnswer } from './test-helpers.ts';
 import { manualClock } from '../shared/clock.ts';
@@ -111,31 +111,24 @@ describe('fast path ≡ msw handlers', () => {
 });
 
 describe('one header block on the wire, whichever path and listener answers', () => {
-  let sim: KaspiSimulator;
-  let mswOnly: Server;
-  let mswOnlyUrl: string;
-  let certificate: IssuedCertificate;
-
-  beforeAll(async () => {
-    sim = await startKaspiSimulator();
-    certificate = await sim.issueClientCertificate('header-block-test');
-    const state = new KaspiState({ organizations: allOrganizations });
-    const { kaspiListener } = createTooling({
-      state,
-      journal: new Journal(100),
-      handlers: createKaspiHandlers(state),
-      openApiDocument: () => ({}),
-      fastPath: false,
-      urls: () => ({ kaspiUrl: '', controlUrl: '' }),
-    });
-    mswOnly = createServer(kaspiListener);
-    await new Promise<void>((resolve) => mswOnly.listen(0, '127.0.0.1', resolve));
-    mswOnlyUrl = `http://127.0.0.1:${(mswOnly.address() as AddressInfo).port}`;
-  });
-  afterAll(async () => {
-    await sim?.stop();
-    await new Promise((resolve) => mswOnly?.close(resolve));
-  });
+  const parts = useParts(
+    assemble()
+      .with('sim', () => startKaspiSimulator())
+      .value('certificate', ({ sim }) => sim.issueClientCertificate('header-block-test'))
+      // The same handlers with the fast path switched off: every answer comes from msw.
+      .with('mswOnly', () => {
+        const state = new KaspiState({ organizations: allOrganizations });
+        const { kaspiListener } = createTooling({
+          state,
+          journal: new Journal(100),
+          handlers: createKaspiHandlers(state),
+          openApiDocument: () => ({}),
+          fastPath: false,
+          urls: () => ({ kaspiUrl: '', controlUrl: '' }),
+        });
+        return listenHttp(kaspiListener);
+      }),
+  );
 
   /** The block with Date and Content-Length checked, then masked: the rest must match exactly. */
   function normalized(answer: WireAnswer): [string, string][] {
@@ -154,41 +147,41 @@ describe('one header block on the wire, whichever path and listener answers', ()
 
   it('qr/create, payment/status, an msw-only route and an unmatched path, plain and TLS', async () => {
     const create = { DeviceToken: org.deviceToken, Amount: 150, OrganizationBin: org.bin };
-    const tls = { ca: sim.ca.certPem, cert: certificate.certPem, key: certificate.keyPem };
-    const created = await wireExchange(sim.url, 'POST', '/r3/v01/qr/create', create);
+    const tls = { ca: parts.sim.ca.certPem, cert: parts.certificate.certPem, key: parts.certificate.keyPem };
+    const created = await wireExchange(parts.sim.url, 'POST', '/r3/v01/qr/create', create);
     const id = (JSON.parse(created.body) as { Data: { QrPaymentId: number } }).Data.QrPaymentId;
     const answers: Record<string, WireAnswer> = {
       'plain, fast path: qr/create': created,
-      'msw only: qr/create': await wireExchange(mswOnlyUrl, 'POST', '/r3/v01/qr/create', create),
+      'msw only: qr/create': await wireExchange(parts.mswOnly.url, 'POST', '/r3/v01/qr/create', create),
       'r3 TLS, fast path: qr/create': await wireExchange(
-        sim.listeners.r3,
+        parts.sim.listeners.r3,
         'POST',
         '/r3/v01/qr/create',
         create,
         tls,
       ),
       'r3 TLS, fast path: payment/status': await wireExchange(
-        sim.listeners.r3,
+        parts.sim.listeners.r3,
         'GET',
         `/r3/v01/payment/status/${id}`,
         undefined,
         tls,
       ),
       'r3 TLS without a certificate, msw: -10000': await wireExchange(
-        sim.listeners.r3,
+        parts.sim.listeners.r3,
         'POST',
         '/r3/v01/qr/create',
         create,
-        { ca: sim.ca.certPem },
+        { ca: parts.sim.ca.certPem },
       ),
       'r1 TLS, msw: health/ping': await wireExchange(
-        sim.listeners.r1,
+        parts.sim.listeners.r1,
         'GET',
         '/r1/v01/health/ping',
         undefined,
-        { ca: sim.ca.certPem },
+        { ca: parts.sim.ca.certPem },
       ),
-      'plain, adapter: unmatched path (404)': await wireExchange(sim.url, 'GET', '/r9/v01/nothing'),
+      'plain, adapter: unmatched path (404)': await wireExchange(parts.sim.url, 'GET', '/r9/v01/nothing'),
     };
     const expected = [
       ['Server', 'nginx'],

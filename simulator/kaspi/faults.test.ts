@@ -1,30 +1,27 @@
 import { request } from 'node:http';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useParts } from '../../platform/testing.ts';
+import { assemble } from '../../platform/lifecycle.ts';
 import { ControlApiError } from '../../platform/http/control-client.ts';
 import { KaspiControlClient } from './control-client.ts';
 import { FaultRegistry } from './faults.ts';
-import { startKaspiSimulator, type KaspiSimulator } from './server.ts';
+import { startKaspiSimulator } from './server.ts';
 import { post, sellerAt } from './test-helpers.ts';
 
 const orgA = sellerAt(0);
 const orgB = sellerAt(1);
 
-let sim: KaspiSimulator;
-let control: KaspiControlClient;
-
-beforeAll(async () => {
-  sim = await startKaspiSimulator();
-  control = new KaspiControlClient(sim.controlUrl);
-});
-afterAll(async () => {
-  await sim.stop();
-});
+const parts = useParts(
+  assemble()
+    .with('sim', () => startKaspiSimulator())
+    .value('control', ({ sim }) => new KaspiControlClient(sim.controlUrl)),
+);
 beforeEach(async () => {
-  await control.reset();
+  await parts.control.reset();
 });
 
 const createFor = (org: typeof orgA) =>
-  post(`${sim.url}/r3/v01/qr/create`, {
+  post(`${parts.sim.url}/r3/v01/qr/create`, {
     DeviceToken: org.deviceToken,
     Amount: 100,
     OrganizationBin: org.bin,
@@ -36,7 +33,7 @@ function rawRequest(
   timeoutMs = 2_000,
 ): Promise<{ kind: 'answer'; status: number } | { kind: 'error'; code: string }> {
   return new Promise((resolve) => {
-    const req = request(`${sim.url}${path}`, { agent: false, timeout: timeoutMs }, (res) => {
+    const req = request(`${parts.sim.url}${path}`, { agent: false, timeout: timeoutMs }, (res) => {
       res.resume();
       res.on('end', () => resolve({ kind: 'answer', status: res.statusCode ?? 0 }));
       res.on('error', (error: NodeJS.ErrnoException) =>
@@ -55,7 +52,7 @@ function rawRequest(
 
 describe('status-code faults', () => {
   it('answer the given StatusCode for the next N matching requests, then stop', async () => {
-    const id = await control.addFault({
+    const id = await parts.control.addFault({
       match: { path: 'qr/create' },
       fault: { kind: 'status-code', statusCode: -999 },
       times: 2,
@@ -64,27 +61,27 @@ describe('status-code faults', () => {
     const codes = [];
     for (let i = 0; i < 3; i += 1) codes.push((await createFor(orgA)).body.StatusCode);
     expect(codes).toEqual([-999, -999, 0]);
-    expect(await control.faults()).toEqual([]);
-    const journal = await control.journal({ path: 'qr/create' });
+    expect(await parts.control.faults()).toEqual([]);
+    const journal = await parts.control.journal({ path: 'qr/create' });
     expect(journal.map((e) => e.fault ?? null)).toEqual(['status-code', 'status-code', null]);
   });
 
   it('match per BIN: only the named organization fails', async () => {
-    await control.addFault({
+    await parts.control.addFault({
       match: { bin: orgB.bin },
       fault: { kind: 'status-code', statusCode: 990000018, httpStatus: 200 },
     });
     expect((await createFor(orgA)).body.StatusCode).toBe(0);
     expect((await createFor(orgB)).body).toEqual({ StatusCode: 990000018, Message: 'Injected fault' });
     // r1 has no BIN in the body: the token's owner decides.
-    const r1 = await post(`${sim.url}/r1/v01/qr/create`, { DeviceToken: orgB.deviceToken, Amount: 5 });
+    const r1 = await post(`${parts.sim.url}/r1/v01/qr/create`, { DeviceToken: orgB.deviceToken, Amount: 5 });
     expect(r1.body.StatusCode).toBe(990000018);
   });
 
   it('fire with a seeded probability, repeatably', async () => {
     const pattern = async () => {
-      await control.reset();
-      await control.addFault({
+      await parts.control.reset();
+      await parts.control.addFault({
         match: { path: 'health/ping' },
         fault: { kind: 'status-code', statusCode: -10000 },
         probability: 0.5,
@@ -92,7 +89,7 @@ describe('status-code faults', () => {
       });
       const codes: unknown[] = [];
       for (let i = 0; i < 40; i += 1) {
-        const response = await fetch(`${sim.url}/r1/v01/health/ping`);
+        const response = await fetch(`${parts.sim.url}/r1/v01/health/ping`);
         codes.push(((await response.json()) as { StatusCode: number }).StatusCode);
       }
       return codes;
@@ -105,16 +102,16 @@ describe('status-code faults', () => {
   });
 
   it('are listed and removed one by one or all at once; bad rules are refused', async () => {
-    const a = await control.addFault({ fault: { kind: 'latency', ms: 1 } });
-    await control.addFault({ match: { scheme: 'r2' }, fault: { kind: 'reset' } });
-    expect((await control.faults()).map((f) => f.fault.kind)).toEqual(['latency', 'reset']);
-    expect(await control.removeFaults(a)).toBe(1);
-    await expect(control.removeFaults(a)).rejects.toMatchObject({ httpStatus: 404 });
-    expect(await control.removeFaults()).toBe(1);
-    await expect(control.addFault({ fault: { kind: 'explode' } } as never)).rejects.toBeInstanceOf(
+    const a = await parts.control.addFault({ fault: { kind: 'latency', ms: 1 } });
+    await parts.control.addFault({ match: { scheme: 'r2' }, fault: { kind: 'reset' } });
+    expect((await parts.control.faults()).map((f) => f.fault.kind)).toEqual(['latency', 'reset']);
+    expect(await parts.control.removeFaults(a)).toBe(1);
+    await expect(parts.control.removeFaults(a)).rejects.toMatchObject({ httpStatus: 404 });
+    expect(await parts.control.removeFaults()).toBe(1);
+    await expect(parts.control.addFault({ fault: { kind: 'explode' } } as never)).rejects.toBeInstanceOf(
       ControlApiError,
     );
-    await expect(control.addFault({ fault: { kind: 'latency', ms: -1 } })).rejects.toMatchObject({
+    await expect(parts.control.addFault({ fault: { kind: 'latency', ms: -1 } })).rejects.toMatchObject({
       httpStatus: 400,
     });
   });
@@ -125,7 +122,7 @@ describe('status-code faults', () => {
       ['slow', 'latency'],
       ['status', 'http-status'],
     ]) {
-      await expect(control.addFault({ fault: { kind: old } } as never)).rejects.toMatchObject({
+      await expect(parts.control.addFault({ fault: { kind: old } } as never)).rejects.toMatchObject({
         httpStatus: 400,
         code: 'invalid_body',
         reason: `fault.kind: fault kind "${old}" is now "${now}"`,
@@ -136,7 +133,7 @@ describe('status-code faults', () => {
 
 describe('http-status faults', () => {
   it('answer the status with the simulator’s own error envelope, or the body given', async () => {
-    await control.addFault({
+    await parts.control.addFault({
       match: { path: 'qr/create' },
       fault: { kind: 'http-status', status: 503 },
       times: 1,
@@ -144,34 +141,34 @@ describe('http-status faults', () => {
     const envelope = await createFor(orgA);
     expect(envelope.httpStatus).toBe(503);
     expect(envelope.body).toEqual({ StatusCode: -999, Message: 'Service Unavailable' });
-    await control.addFault({
+    await parts.control.addFault({
       match: { method: 'post' },
       fault: { kind: 'http-status', status: 502, body: '<html>Bad Gateway</html>' },
       times: 1,
     });
-    const page = await fetch(`${sim.url}/r3/v01/qr/create`, { method: 'POST', body: '{}' });
+    const page = await fetch(`${parts.sim.url}/r3/v01/qr/create`, { method: 'POST', body: '{}' });
     expect(page.status).toBe(502);
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(await page.text()).toBe('<html>Bad Gateway</html>');
     expect((await createFor(orgA)).body.StatusCode).toBe(0);
-    const [entry] = await control.journal({ path: 'qr/create', limit: 2 });
+    const [entry] = await parts.control.journal({ path: 'qr/create', limit: 2 });
     expect(entry).toMatchObject({ fault: 'http-status', httpStatus: 502 });
   });
 });
 
 describe('latency faults', () => {
   it('delay the answer and add up with other faults', async () => {
-    await control.addFault({ match: { path: 'health/ping' }, fault: { kind: 'latency', ms: 150 } });
-    await control.addFault({
+    await parts.control.addFault({ match: { path: 'health/ping' }, fault: { kind: 'latency', ms: 150 } });
+    await parts.control.addFault({
       match: { path: 'health/ping' },
       fault: { kind: 'status-code', statusCode: -999 },
       times: 1,
     });
     const started = performance.now();
-    const response = await fetch(`${sim.url}/r2/v01/health/ping`);
+    const response = await fetch(`${parts.sim.url}/r2/v01/health/ping`);
     expect(((await response.json()) as { StatusCode: number }).StatusCode).toBe(-999);
     expect(performance.now() - started).toBeGreaterThanOrEqual(140);
-    const [entry] = await control.journal({ path: 'health/ping', limit: 1 });
+    const [entry] = await parts.control.journal({ path: 'health/ping', limit: 1 });
     expect(entry?.fault).toBe('latency+status-code');
     expect(entry?.latencyMs).toBeGreaterThanOrEqual(140);
   });
@@ -179,19 +176,23 @@ describe('latency faults', () => {
 
 describe('socket faults (below msw, on the raw socket)', () => {
   it('reset: the client sees ECONNRESET', async () => {
-    await control.addFault({ match: { path: 'health/ping' }, fault: { kind: 'reset' }, times: 1 });
+    await parts.control.addFault({ match: { path: 'health/ping' }, fault: { kind: 'reset' }, times: 1 });
     expect(await rawRequest('/r1/v01/health/ping')).toEqual({ kind: 'error', code: 'ECONNRESET' });
     expect(await rawRequest('/r1/v01/health/ping')).toEqual({ kind: 'answer', status: 200 });
   });
 
   it('empty-reply: the connection closes without a byte', async () => {
-    await control.addFault({ match: { path: 'health/ping' }, fault: { kind: 'empty-reply' }, times: 1 });
+    await parts.control.addFault({
+      match: { path: 'health/ping' },
+      fault: { kind: 'empty-reply' },
+      times: 1,
+    });
     expect(await rawRequest('/r1/v01/health/ping')).toEqual({ kind: 'error', code: 'ECONNRESET' });
-    await expect(fetch(`${sim.url}/r1/v01/health/ping`)).resolves.toMatchObject({ status: 200 });
+    await expect(fetch(`${parts.sim.url}/r1/v01/health/ping`)).resolves.toMatchObject({ status: 200 });
   });
 
   it('garbage: bytes that are not HTTP', async () => {
-    await control.addFault({
+    await parts.control.addFault({
       match: { path: 'health/ping' },
       fault: { kind: 'garbage', bytes: 32 },
       times: 1,

@@ -6,61 +6,55 @@
  * answer as always; one that splits at the first blank line, or at the offset it saw before, does not.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useParts } from '../../platform/testing.ts';
+import { assemble } from '../../platform/lifecycle.ts';
+import { scratchDir } from '../../platform/run-dir.ts';
 import { defaultEgressRoutes } from '../../platform/egress/routes.ts';
-import { startEgressProxy, type EgressProxy } from '../../platform/egress/proxy.ts';
+import { startEgressProxy } from '../../platform/egress/proxy.ts';
 import { writePemFiles } from '../../platform/tls/ca.ts';
 import { ControlApiError } from '../../platform/http/control-client.ts';
 import { KaspiControlClient } from './control-client.ts';
-import { startKaspiSimulator, type KaspiSimulator } from './server.ts';
+import { startKaspiSimulator } from './server.ts';
 import { sellerAt, wireExchange } from './test-helpers.ts';
 
 const execFileAsync = promisify(execFile);
 const org = sellerAt(0);
 
-let sim: KaspiSimulator;
-let control: KaspiControlClient;
-let proxy: EgressProxy;
-let dir: string;
-let pem: Record<string, string>;
-
-beforeAll(async () => {
-  sim = await startKaspiSimulator();
-  control = new KaspiControlClient(sim.controlUrl);
-  const r3 = new URL(sim.listeners.r3);
-  proxy = await startEgressProxy({
-    routes: defaultEgressRoutes({ kaspi: { r3: { host: r3.hostname, port: Number(r3.port) } } }),
-  });
-  dir = mkdtempSync(join(tmpdir(), 'kh-header-block-'));
-  const client = await sim.issueClientCertificate('header-block-test');
-  pem = await writePemFiles(dir, {
-    'ca.pem': sim.ca.certPem,
-    'client.crt': client.certPem,
-    'client.key': client.keyPem,
-  });
-});
-afterAll(async () => {
-  await proxy?.stop();
-  await sim?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
-beforeEach(() => control.reset());
+const parts = useParts(
+  assemble()
+    .with('sim', () => startKaspiSimulator())
+    .value('control', ({ sim }) => new KaspiControlClient(sim.controlUrl))
+    .with('proxy', ({ sim }) => {
+      const r3 = new URL(sim.listeners.r3);
+      return startEgressProxy({
+        routes: defaultEgressRoutes({ kaspi: { r3: { host: r3.hostname, port: Number(r3.port) } } }),
+      });
+    })
+    .with('dir', () => scratchDir('kh-header-block-'))
+    .value('pem', async ({ sim, dir }) => {
+      const client = await sim.issueClientCertificate('header-block-test');
+      return writePemFiles(dir.path, {
+        'ca.pem': sim.ca.certPem,
+        'client.crt': client.certPem,
+        'client.key': client.keyPem,
+      });
+    }),
+);
+beforeEach(() => parts.control.reset());
 
 const create = () => ({ DeviceToken: org.deviceToken, Amount: 250, OrganizationBin: org.bin });
 
 describe('on the wire', () => {
   it('Early Hints before the answer, cookie bytes inside it, the answer itself unchanged', async () => {
-    await control.addFault({
+    await parts.control.addFault({
       match: { path: 'qr/create' },
       fault: { kind: 'header-block', earlyHints: 2, extraBytes: 5000 },
       times: 1,
     });
-    const faulted = await wireExchange(sim.url, 'POST', '/r3/v01/qr/create', create());
-    const plain = await wireExchange(sim.url, 'POST', '/r3/v01/qr/create', create());
+    const faulted = await wireExchange(parts.sim.url, 'POST', '/r3/v01/qr/create', create());
+    const plain = await wireExchange(parts.sim.url, 'POST', '/r3/v01/qr/create', create());
 
     expect(faulted.head.match(/^HTTP\/1\.1 \d{3} .*$/gm)).toEqual([
       'HTTP/1.1 103 Early Hints',
@@ -79,15 +73,22 @@ describe('on the wire', () => {
     });
     expect(plain.head).not.toMatch(/103|Set-Cookie/);
 
-    const [entry] = await control.journal({ path: 'qr/create', limit: 2 });
+    const [entry] = await parts.control.journal({ path: 'qr/create', limit: 2 });
     expect(entry).toMatchObject({ fault: 'header-block', httpStatus: 200, statusCode: 0 });
   });
 
   it('the same bytes every time, Date aside', async () => {
-    await control.addFault({ match: { path: 'health/ping' }, fault: { kind: 'header-block' }, times: 2 });
+    await parts.control.addFault({
+      match: { path: 'health/ping' },
+      fault: { kind: 'header-block' },
+      times: 2,
+    });
     const heads = await Promise.all(
       [1, 2].map(async () =>
-        (await wireExchange(sim.url, 'GET', '/r1/v01/health/ping')).head.replace(/^Date: .*$/m, 'Date: -'),
+        (await wireExchange(parts.sim.url, 'GET', '/r1/v01/health/ping')).head.replace(
+          /^Date: .*$/m,
+          'Date: -',
+        ),
       ),
     );
     expect(heads[0]).toBe(heads[1]);
@@ -100,12 +101,12 @@ describe('on the wire', () => {
       { kind: 'header-block', extraBytes: -1 },
       { kind: 'header-block', cookies: 3 },
     ]) {
-      const refused = await control
-        .addFault({ fault } as unknown as Parameters<typeof control.addFault>[0])
+      const refused = await parts.control
+        .addFault({ fault } as unknown as Parameters<typeof parts.control.addFault>[0])
         .catch((error: unknown) => error);
       expect(refused, JSON.stringify(fault)).toBeInstanceOf(ControlApiError);
     }
-    expect(await control.faults()).toEqual([]);
+    expect(await parts.control.faults()).toEqual([]);
   });
 });
 
@@ -137,17 +138,17 @@ echo json_encode([
   'firstBlankLine' => json_decode(explode("\\r\\n\\r\\n", $out, 2)[1] ?? '', true),
   'atOffset' => json_decode(substr($out, (int) $argv[4]), true),
 ]);`;
-  const socks = proxy.url.replace(/^http:/, 'socks5h:');
+  const socks = parts.proxy.url.replace(/^http:/, 'socks5h:');
   const { stdout } = await execFileAsync(
     'php',
     [
       '-d',
-      `curl.cainfo=${pem['ca.pem']}`,
+      `curl.cainfo=${parts.pem['ca.pem']}`,
       '-r',
       code,
       JSON.stringify(create()),
-      pem['client.crt']!,
-      pem['client.key']!,
+      parts.pem['client.crt']!,
+      parts.pem['client.key']!,
       String(fixedOffset ?? 0),
     ],
     { env: { PATH: process.env.PATH, HTTPS_PROXY: socks, https_proxy: socks } },
@@ -167,7 +168,7 @@ describe("with PHP's curl through the egress proxy", () => {
       StatusCode: 0,
     });
 
-    await control.addFault({
+    await parts.control.addFault({
       match: { path: 'qr/create', bin: org.bin },
       fault: { kind: 'header-block' },
       times: 1,
@@ -182,7 +183,7 @@ describe("with PHP's curl through the egress proxy", () => {
 
     // Kaspi did create every purchase, the faulted one included.
     const id = (faulted.bySize as { Data: { QrPaymentId: number } }).Data.QrPaymentId;
-    expect(await control.purchase(id)).toMatchObject({ organizationBin: org.bin, amount: 250 });
-    expect(proxy.unexpected()).toEqual([]);
+    expect(await parts.control.purchase(id)).toMatchObject({ organizationBin: org.bin, amount: 250 });
+    expect(parts.proxy.unexpected()).toEqual([]);
   });
 });

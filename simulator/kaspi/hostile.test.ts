@@ -6,7 +6,9 @@
  * stack trace in it; forged control writes are 403 and change nothing; slow clients are cut off in
  * seconds; and the process is still there, serving, at the end. The tally goes to README.md.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useParts } from '../../platform/testing.ts';
+import { assemble } from '../../platform/lifecycle.ts';
 import { sellerAt } from './test-helpers.ts';
 import {
   badBody,
@@ -25,19 +27,15 @@ import {
   type Rng,
 } from '../shared/hostile/generate.ts';
 import { runHostile, tallyLine, type Target } from '../shared/hostile/run.ts';
-import { startSimProcess, type SimProcess } from '../shared/hostile/sim-process.ts';
+import { startSimProcess } from '../shared/hostile/sim-process.ts';
 import { rawRequest } from '../shared/hostile/wire.ts';
 
 const seed = 20_251_204;
 const org = sellerAt(0);
-let sim: SimProcess;
-
-beforeAll(async () => {
-  sim = await startSimProcess(['kaspi']);
-}, 90_000);
-afterAll(async () => {
-  await sim?.stop();
-});
+const parts = useParts(
+  assemble().with('sim', () => startSimProcess(['kaspi'])),
+  90_000,
+);
 
 const portOf = (url: unknown) => Number(new URL(String(url)).port);
 
@@ -253,8 +251,8 @@ describe('the Kaspi simulator under hostile input', () => {
           cases: [...httpLevelCases(`127.0.0.1:${port}`), ...kaspiApiCases(random, schemes, count, port)],
         };
       };
-      const plainListener = listener('plain listener', sim.ready.url, false, ['r1', 'r2', 'r3'], 400);
-      const controlPort = portOf(sim.ready.controlUrl);
+      const plainListener = listener('plain listener', parts.sim.ready.url, false, ['r1', 'r2', 'r3'], 400);
+      const controlPort = portOf(parts.sim.ready.controlUrl);
       const targets: Target[] = [
         {
           ...plainListener,
@@ -263,9 +261,9 @@ describe('the Kaspi simulator under hostile input', () => {
             slowBodyCase(`127.0.0.1:${plainListener.endpoint.port}`, '/r3/v01/qr/create'),
           ],
         },
-        listener('r1 listener (TLS)', sim.ready.r1, true, ['r1'], 120),
-        listener('r2 listener (TLS)', sim.ready.r2, true, ['r2'], 120),
-        listener('r3 listener (TLS)', sim.ready.r3, true, ['r3'], 120),
+        listener('r1 listener (TLS)', parts.sim.ready.r1, true, ['r1'], 120),
+        listener('r2 listener (TLS)', parts.sim.ready.r2, true, ['r2'], 120),
+        listener('r3 listener (TLS)', parts.sim.ready.r3, true, ['r3'], 120),
         {
           name: 'control API',
           endpoint: { port: controlPort },
@@ -280,11 +278,11 @@ describe('the Kaspi simulator under hostile input', () => {
 
       expect(run.failures).toEqual([]);
       expect(run.tally).toMatchObject({ '5xx': 0, 'no reply': 0, hangs: 0 });
-      expect(sim.alive(), `the simulator process exited:\n${sim.stderr()}`).toBe(true);
+      expect(parts.sim.alive(), `the simulator process exited:\n${parts.sim.stderr()}`).toBe(true);
       // Still serving, and nothing a forged or refused control request asked for happened.
-      const health = await fetch(`${String(sim.ready.url)}/r3/v01/health/ping`);
+      const health = await fetch(`${String(parts.sim.ready.url)}/r3/v01/health/ping`);
       expect(((await health.json()) as { StatusCode: number }).StatusCode).toBe(0);
-      const faults = await fetch(`${String(sim.ready.controlUrl)}/control/faults`);
+      const faults = await fetch(`${String(parts.sim.ready.controlUrl)}/control/faults`);
       expect(await faults.json()).toEqual({ faults: [] });
     },
   );

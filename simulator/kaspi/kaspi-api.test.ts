@@ -1,27 +1,24 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useParts } from '../../platform/testing.ts';
+import { assemble } from '../../platform/lifecycle.ts';
 import { allOrganizations, type Organization } from '../../fixtures/organizations.ts';
 import { KaspiControlClient } from './control-client.ts';
-import { startKaspiSimulator, type KaspiSimulator } from './server.ts';
+import { startKaspiSimulator } from './server.ts';
 import { call, sellerAt, data, post } from './test-helpers.ts';
 
 const orgA = sellerAt(0);
 const orgB = sellerAt(1);
 
-let sim: KaspiSimulator;
-let control: KaspiControlClient;
-
-beforeAll(async () => {
-  sim = await startKaspiSimulator({});
-  control = new KaspiControlClient(sim.controlUrl);
-});
-afterAll(async () => {
-  await sim.stop();
-});
+const parts = useParts(
+  assemble()
+    .with('sim', () => startKaspiSimulator())
+    .value('control', ({ sim }) => new KaspiControlClient(sim.controlUrl)),
+);
 beforeEach(async () => {
-  await control.reset();
+  await parts.control.reset();
 });
 
-const r3 = (path: string) => `${sim.url}/r3/v01/${path}`;
+const r3 = (path: string) => `${parts.sim.url}/r3/v01/${path}`;
 const qrBody = (org: Organization, extra: Record<string, unknown> = {}) => ({
   DeviceToken: org.deviceToken,
   Amount: 1500,
@@ -53,7 +50,7 @@ describe('qr/create', () => {
       });
       expect(typeof d.QrToken).toBe('string');
       expect(d.ExpireDate).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/);
-      const purchase = await control.purchase(d.QrPaymentId as number);
+      const purchase = await parts.control.purchase(d.QrPaymentId as number);
       expect(purchase).toMatchObject({
         organizationBin: org.bin,
         tradePointId: org.tradePointId,
@@ -79,7 +76,7 @@ describe('qr/create', () => {
     expect(answer.httpStatus).toBe(200);
     expect(answer.body.StatusCode).toBe(-1501);
     expect(answer.body.Data).toBeUndefined();
-    expect(await control.purchases()).toEqual([]);
+    expect(await parts.control.purchases()).toEqual([]);
   });
 
   it('answers -1501 for an unknown token, a missing token and a missing r3 BIN', async () => {
@@ -102,7 +99,7 @@ describe('qr/create', () => {
 
   it('accepts two decimals, including binary float noise', async () => {
     const id = await createQr(orgA, { Amount: 0.1 + 0.2 });
-    expect((await control.purchase(id))?.amount).toBe(0.3);
+    expect((await parts.control.purchase(id))?.amount).toBe(0.3);
   });
 
   it('answers 990000028 when Amount is missing', async () => {
@@ -112,22 +109,22 @@ describe('qr/create', () => {
 
   it('treats r1/r2 requests without OrganizationBin by the token owner', async () => {
     for (const scheme of ['r1', 'r2']) {
-      const answer = await post(`${sim.url}/${scheme}/v01/qr/create`, {
+      const answer = await post(`${parts.sim.url}/${scheme}/v01/qr/create`, {
         DeviceToken: orgB.deviceToken,
         Amount: 99.99,
       });
       expect(answer.body.StatusCode).toBe(0);
-      const purchase = await control.purchase(data(answer).QrPaymentId as number);
+      const purchase = await parts.control.purchase(data(answer).QrPaymentId as number);
       expect(purchase).toMatchObject({ organizationBin: orgB.bin, scheme, externalId: null, amount: 99.99 });
     }
   });
 
   it('answers 990000018 / 990000026 for a disabled or non-QR trade point, and -1502 for a deleted device', async () => {
-    await control.updateTradePoint(orgA.tradePointId, { enabled: false });
+    await parts.control.updateTradePoint(orgA.tradePointId, { enabled: false });
     expect((await post(r3('qr/create'), qrBody(orgA))).body.StatusCode).toBe(990000018);
-    await control.updateTradePoint(orgA.tradePointId, { enabled: true, acceptsQr: false });
+    await parts.control.updateTradePoint(orgA.tradePointId, { enabled: true, acceptsQr: false });
     expect((await post(r3('qr/create'), qrBody(orgA))).body.StatusCode).toBe(990000026);
-    await control.reset();
+    await parts.control.reset();
     const deleted = await post(r3('device/delete'), {
       DeviceToken: orgA.deviceToken,
       OrganizationBin: orgA.bin,
@@ -150,7 +147,7 @@ describe('qr/create-link', () => {
       LinkActivationWaitTimeout: 180,
       PaymentConfirmationTimeout: 65,
     });
-    const purchase = await control.purchase(d.PaymentId as number);
+    const purchase = await parts.control.purchase(d.PaymentId as number);
     expect(purchase).toMatchObject({ kind: 'link', organizationBin: orgB.bin });
   });
 
@@ -164,7 +161,7 @@ describe('qr/create-link', () => {
 describe('payment status and test emulators', () => {
   const status = async (id: number | string) => call(r3(`payment/status/${id}`));
   const emulate = (action: string, id: number | string) =>
-    post(`${sim.url}/test/payment/${action}`, { qrPaymentId: String(id) });
+    post(`${parts.sim.url}/test/payment/${action}`, { qrPaymentId: String(id) });
 
   it('walks QrTokenCreated → Wait → Processed', async () => {
     const id = await createQr(orgA);
@@ -173,7 +170,7 @@ describe('payment status and test emulators', () => {
     expect(data(await status(id))).toEqual({ Status: 'Wait' });
     expect((await emulate('confirm', id)).body.StatusCode).toBe(0);
     expect(data(await status(id))).toEqual({ Status: 'Processed' });
-    const ledger = await control.ledger();
+    const ledger = await parts.control.ledger();
     expect(ledger.find((row) => row.organizationBin === orgA.bin)).toEqual({
       organizationBin: orgA.bin,
       purchases: 1,
@@ -211,9 +208,9 @@ describe('payment status and test emulators', () => {
       expect(answer.body.StatusCode).toBe(-1601);
     }
     expect((await emulate('scan', 424242)).body.StatusCode).toBe(-1601);
-    expect((await post(`${sim.url}/test/payment/scan`, { qrPaymentId: { nested: 1 } })).body.StatusCode).toBe(
-      -1601,
-    );
+    expect(
+      (await post(`${parts.sim.url}/test/payment/scan`, { qrPaymentId: { nested: 1 } })).body.StatusCode,
+    ).toBe(-1601);
   });
 });
 
@@ -238,12 +235,12 @@ describe('hostile input', () => {
   });
 
   it('answers unmatched routes and wrong methods with HTTP 404 and a journaled envelope', async () => {
-    const unknown = await post(`${sim.url}/r3/v01/qr/does-not-exist`, {});
+    const unknown = await post(`${parts.sim.url}/r3/v01/qr/does-not-exist`, {});
     expect(unknown.httpStatus).toBe(404);
     expect(unknown.body.StatusCode).toBe(-999);
     const wrongMethod = await call(r3('qr/create'));
     expect(wrongMethod.httpStatus).toBe(404);
-    const journal = await control.journal({ path: '/r3/v01/qr/' });
+    const journal = await parts.control.journal({ path: '/r3/v01/qr/' });
     expect(journal.map((entry) => [entry.method, entry.path, entry.httpStatus])).toEqual([
       ['POST', '/r3/v01/qr/does-not-exist', 404],
       ['GET', '/r3/v01/qr/create', 404],
@@ -251,7 +248,7 @@ describe('hostile input', () => {
   });
 
   it('does not serve the control API on the Kaspi port', async () => {
-    expect((await call(`${sim.url}/control/purchases`)).httpStatus).toBe(404);
+    expect((await call(`${parts.sim.url}/control/purchases`)).httpStatus).toBe(404);
   });
 });
 
@@ -264,7 +261,7 @@ describe('merchant endpoints', () => {
       Data: [{ TradePointId: orgA.tradePointId, TradePointName: orgA.tradePointName }],
     });
     expect((await call(r3('partner/tradepoints/000000000000'))).body.StatusCode).toBe(-14000002);
-    const all = await call(`${sim.url}/r1/v01/partner/tradepoints`);
+    const all = await call(`${parts.sim.url}/r1/v01/partner/tradepoints`);
     expect((all.body.Data as unknown[]).length).toBe(allOrganizations.length);
   });
 
@@ -284,6 +281,6 @@ describe('merchant endpoints', () => {
     expect(moved.body.StatusCode).toBe(-1503);
     // The new token charges org A.
     const id = await createQr(orgA, { DeviceToken: data(first).DeviceToken });
-    expect((await control.purchase(id))?.organizationBin).toBe(orgA.bin);
+    expect((await parts.control.purchase(id))?.organizationBin).toBe(orgA.bin);
   });
 });

@@ -1,5 +1,7 @@
 import { connect, type DetailedPeerCertificate } from 'node:tls';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useParts } from '../../platform/testing.ts';
+import { assemble } from '../../platform/lifecycle.ts';
 import {
   createCertificateAuthority,
   createRunAuthorities,
@@ -8,37 +10,39 @@ import {
 } from '../../platform/tls/ca.ts';
 import { clientCertificateHeader } from './auth.ts';
 import { KaspiControlClient } from './control-client.ts';
-import { startKaspiSimulator, type KaspiSimulator } from './server.ts';
+import { startKaspiSimulator } from './server.ts';
 import { sellerAt } from './test-helpers.ts';
 import { tlsClient, type TlsCall } from './tls-test-client.ts';
 
 const org = sellerAt(0);
-let sim: KaspiSimulator;
-let partner: IssuedCertificate;
-let stranger: IssuedCertificate;
-let fromServerCa: IssuedCertificate;
-
-beforeAll(async () => {
-  const authorities = await createRunAuthorities();
-  sim = await startKaspiSimulator({ authorities });
-  partner = await sim.issueClientCertificate('partner-marketplace');
-  stranger = await issueClientCertificate(await createCertificateAuthority(), 'partner-marketplace');
-  fromServerCa = await issueClientCertificate(authorities.server, 'partner-marketplace');
-});
-afterAll(async () => {
-  await sim.stop();
-});
+const parts = useParts(
+  assemble()
+    .value('authorities', () => createRunAuthorities())
+    .with('sim', ({ authorities }) => startKaspiSimulator({ authorities }))
+    .value('partner', ({ sim }) => sim.issueClientCertificate('partner-marketplace'))
+    .value('stranger', async () =>
+      issueClientCertificate(await createCertificateAuthority(), 'partner-marketplace'),
+    )
+    .value('fromServerCa', ({ authorities }) =>
+      issueClientCertificate(authorities.server, 'partner-marketplace'),
+    ),
+);
 
 const r3 = (cert?: IssuedCertificate, headers?: Record<string, string>): TlsCall =>
-  tlsClient({ baseUrl: sim.listeners.r3, caPem: sim.ca.certPem, clientCertificate: cert, headers });
+  tlsClient({
+    baseUrl: parts.sim.listeners.r3,
+    caPem: parts.sim.ca.certPem,
+    clientCertificate: cert,
+    headers,
+  });
 const qrBody = { DeviceToken: org.deviceToken, Amount: 100, OrganizationBin: org.bin };
 
 describe('listeners', () => {
   it('keeps the plain listener as url and opens one TLS listener per scheme', () => {
-    expect(sim.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(sim.listeners.plain).toBe(sim.url);
+    expect(parts.sim.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(parts.sim.listeners.plain).toBe(parts.sim.url);
     for (const scheme of ['r1', 'r2', 'r3'] as const) {
-      expect(sim.listeners[scheme]).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      expect(parts.sim.listeners[scheme]).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     }
   });
 });
@@ -50,16 +54,16 @@ describe('mutual TLS on r2 and r3', () => {
       httpStatus: 200,
       body: { StatusCode: -10000, Message: 'No client certificate' },
     });
-    const r2 = tlsClient({ baseUrl: sim.listeners.r2, caPem: sim.ca.certPem });
+    const r2 = tlsClient({ baseUrl: parts.sim.listeners.r2, caPem: parts.sim.ca.certPem });
     expect((await r2('GET', '/r2/v01/partner/tradepoints')).body.StatusCode).toBe(-10000);
   });
 
   it('serves a client certificate signed by the CA, under the Kaspi hostnames', async () => {
     for (const servername of ['mtokentest.kaspi.kz', 'qrapi-cert-ip.kaspi.kz', 'localhost']) {
       const call = tlsClient({
-        baseUrl: sim.listeners.r3,
-        caPem: sim.ca.certPem,
-        clientCertificate: partner,
+        baseUrl: parts.sim.listeners.r3,
+        caPem: parts.sim.ca.certPem,
+        clientCertificate: parts.partner,
         servername,
       });
       const answer = await call('POST', '/r3/v01/qr/create', qrBody);
@@ -68,12 +72,12 @@ describe('mutual TLS on r2 and r3', () => {
   });
 
   it('refuses a certificate from another CA with -10000', async () => {
-    const answer = await r3(stranger)('POST', '/r3/v01/qr/create', qrBody);
+    const answer = await r3(parts.stranger)('POST', '/r3/v01/qr/create', qrBody);
     expect(answer.body).toEqual({ StatusCode: -10000, Message: 'Client certificate is not trusted' });
   });
 
   it('refuses a certificate from the CA behind its own server certificate: only Kaspi issues partners', async () => {
-    const answer = await r3(fromServerCa)('POST', '/r3/v01/qr/create', qrBody);
+    const answer = await r3(parts.fromServerCa)('POST', '/r3/v01/qr/create', qrBody);
     expect(answer.body).toEqual({ StatusCode: -10000, Message: 'Client certificate is not trusted' });
   });
 
@@ -82,11 +86,11 @@ describe('mutual TLS on r2 and r3', () => {
       // No CA on this side, so the chain below is what the listener sent and nothing the client added.
       const socket = connect({
         host: '127.0.0.1',
-        port: Number(new URL(sim.listeners[scheme]).port),
+        port: Number(new URL(parts.sim.listeners[scheme]).port),
         servername: 'qrapi-cert-ip.kaspi.kz',
         rejectUnauthorized: false,
-        cert: partner.certPem,
-        key: partner.keyPem,
+        cert: parts.partner.certPem,
+        key: parts.partner.keyPem,
       });
       const sent = await new Promise<DetailedPeerCertificate>((resolve, reject) => {
         socket.once('secureConnect', () => resolve(socket.getPeerCertificate(true)));
@@ -106,14 +110,14 @@ describe('mutual TLS on r2 and r3', () => {
   });
 
   it('does not let a client trust the server without the CA', async () => {
-    const noCa = tlsClient({ baseUrl: sim.listeners.r3, caPem: '', clientCertificate: partner });
+    const noCa = tlsClient({ baseUrl: parts.sim.listeners.r3, caPem: '', clientCertificate: parts.partner });
     await expect(noCa('GET', '/r3/v01/health/ping')).rejects.toThrow();
   });
 });
 
 describe('r1 Api-Key', () => {
   const r1 = (headers: Record<string, string>) =>
-    tlsClient({ baseUrl: sim.listeners.r1, caPem: sim.ca.certPem, headers });
+    tlsClient({ baseUrl: parts.sim.listeners.r1, caPem: parts.sim.ca.certPem, headers });
 
   it('answers -10000 without a key, with a production key or an empty test key', async () => {
     for (const headers of [
@@ -148,9 +152,9 @@ describe('scheme differences', () => {
     ['r1', 'POST', '/r1/v01/payment/return'],
   ] as const)('%s listener: %s %s is an unmatched route', async (scheme, method, path) => {
     const call = tlsClient({
-      baseUrl: sim.listeners[scheme],
-      caPem: sim.ca.certPem,
-      clientCertificate: partner,
+      baseUrl: parts.sim.listeners[scheme],
+      caPem: parts.sim.ca.certPem,
+      clientCertificate: parts.partner,
       headers: { 'Api-Key': 'test_key' },
     });
     const answer = await call(method, path, method === 'POST' ? {} : undefined);
@@ -159,25 +163,27 @@ describe('scheme differences', () => {
   });
 
   it('serves the test emulators on the scheme listeners', async () => {
-    const created = await r3(partner)('POST', '/r3/v01/qr/create', qrBody);
+    const created = await r3(parts.partner)('POST', '/r3/v01/qr/create', qrBody);
     const id = (created.body.Data as { QrPaymentId: number }).QrPaymentId;
-    expect((await r3(partner)('POST', '/test/payment/scan', { qrPaymentId: String(id) })).body).toEqual({
-      StatusCode: 0,
-      message: 'Payment scanned',
-    });
+    expect((await r3(parts.partner)('POST', '/test/payment/scan', { qrPaymentId: String(id) })).body).toEqual(
+      {
+        StatusCode: 0,
+        message: 'Payment scanned',
+      },
+    );
   });
 
   it("asks the emulators for the listener's own authentication, as Kaspi's test host does", async () => {
-    const control = new KaspiControlClient(sim.controlUrl);
-    const created = await r3(partner)('POST', '/r3/v01/qr/create', qrBody);
+    const control = new KaspiControlClient(parts.sim.controlUrl);
+    const created = await r3(parts.partner)('POST', '/r3/v01/qr/create', qrBody);
     const id = String((created.body.Data as { QrPaymentId: number }).QrPaymentId);
     const r2 = (cert?: IssuedCertificate) =>
-      tlsClient({ baseUrl: sim.listeners.r2, caPem: sim.ca.certPem, clientCertificate: cert });
+      tlsClient({ baseUrl: parts.sim.listeners.r2, caPem: parts.sim.ca.certPem, clientCertificate: cert });
     const r1 = (headers: Record<string, string>) =>
-      tlsClient({ baseUrl: sim.listeners.r1, caPem: sim.ca.certPem, headers });
+      tlsClient({ baseUrl: parts.sim.listeners.r1, caPem: parts.sim.ca.certPem, headers });
     const refused = [
       await r3()('POST', '/test/payment/scan', { qrPaymentId: id }),
-      await r3(stranger)('POST', '/test/payment/confirm', { qrPaymentId: id }),
+      await r3(parts.stranger)('POST', '/test/payment/confirm', { qrPaymentId: id }),
       await r2()('POST', '/test/payment/scan', { qrPaymentId: id }),
       await r1({})('POST', '/test/payment/scan', { qrPaymentId: id }),
       await r1({ 'Api-Key': 'prod_key' })('POST', '/test/payment/scanerror', { qrPaymentId: id }),
@@ -196,9 +202,11 @@ describe('scheme differences', () => {
       StatusCode: 0,
       message: 'Payment scanned',
     });
-    expect((await r2(partner)('POST', '/test/payment/confirm', { qrPaymentId: id })).body.StatusCode).toBe(0);
+    expect(
+      (await r2(parts.partner)('POST', '/test/payment/confirm', { qrPaymentId: id })).body.StatusCode,
+    ).toBe(0);
     expect((await control.purchase(Number(id)))?.status).toBe('Processed');
-    const plain = await fetch(`${sim.url}/test/payment/scan`, {
+    const plain = await fetch(`${parts.sim.url}/test/payment/scan`, {
       method: 'POST',
       body: JSON.stringify({ qrPaymentId: '1' }),
     });
@@ -206,14 +214,14 @@ describe('scheme differences', () => {
   });
 
   it('a reset fault resets the TCP connection under the TLS session: the client sees ECONNRESET', async () => {
-    const control = new KaspiControlClient(sim.controlUrl);
+    const control = new KaspiControlClient(parts.sim.controlUrl);
     await control.addFault({
       match: { scheme: 'r3', path: 'qr/create' },
       fault: { kind: 'reset' },
       times: 1,
     });
     try {
-      await expect(r3(partner)('POST', '/r3/v01/qr/create', qrBody)).rejects.toMatchObject({
+      await expect(r3(parts.partner)('POST', '/r3/v01/qr/create', qrBody)).rejects.toMatchObject({
         code: 'ECONNRESET',
       });
     } finally {
@@ -223,22 +231,18 @@ describe('scheme differences', () => {
 
   it('journals TLS requests like plain ones', async () => {
     await r3()('POST', '/r3/v01/qr/create', qrBody);
-    const entry = sim.journal.entries({ path: '/r3/v01/qr/create' }).at(-1);
+    const entry = parts.sim.journal.entries({ path: '/r3/v01/qr/create' }).at(-1);
     expect(entry).toMatchObject({ scheme: 'r3', statusCode: -10000, organizationBin: org.bin });
   });
 });
 
 describe('plain HTTP scheme listeners (tls: false)', () => {
   it('serves per-scheme paths over HTTP, still checking r1 keys', async () => {
-    const plain = await startKaspiSimulator({ tls: false });
-    try {
-      expect(plain.listeners.r3).toMatch(/^http:\/\//);
-      const ping = await fetch(`${plain.listeners.r3}/r3/v01/health/ping`);
-      expect(await ping.json()).toEqual({ StatusCode: 0, Message: 'OK' });
-      const r1 = await fetch(`${plain.listeners.r1}/r1/v01/health/ping`);
-      expect(((await r1.json()) as { StatusCode: number }).StatusCode).toBe(-10000);
-    } finally {
-      await plain.stop();
-    }
+    await using plain = await startKaspiSimulator({ tls: false });
+    expect(plain.listeners.r3).toMatch(/^http:\/\//);
+    const ping = await fetch(`${plain.listeners.r3}/r3/v01/health/ping`);
+    expect(await ping.json()).toEqual({ StatusCode: 0, Message: 'OK' });
+    const r1 = await fetch(`${plain.listeners.r1}/r1/v01/health/ping`);
+    expect(((await r1.json()) as { StatusCode: number }).StatusCode).toBe(-10000);
   });
 });

@@ -1,7 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useParts } from '../../platform/testing.ts';
+import { assemble } from '../../platform/lifecycle.ts';
 import { organizationFor } from '../../fixtures/organizations.ts';
 import { KaspiControlClient } from './control-client.ts';
-import { startKaspiSimulator, type KaspiSimulator } from './server.ts';
+import { startKaspiSimulator } from './server.ts';
 import { call, data, post, sellerAt } from './test-helpers.ts';
 
 const orgA = sellerAt(0);
@@ -9,23 +11,18 @@ const orgB = sellerAt(1);
 /** What every control write carries (platform/control-guard.ts). */
 const json = { 'content-type': 'application/json' };
 
-let sim: KaspiSimulator;
-let control: KaspiControlClient;
-
-beforeAll(async () => {
-  sim = await startKaspiSimulator();
-  control = new KaspiControlClient(sim.controlUrl);
-});
-afterAll(async () => {
-  await sim.stop();
-});
+const parts = useParts(
+  assemble()
+    .with('sim', () => startKaspiSimulator())
+    .value('control', ({ sim }) => new KaspiControlClient(sim.controlUrl)),
+);
 beforeEach(async () => {
-  await control.reset();
+  await parts.control.reset();
 });
 
 const createFor = async (org: typeof orgA) =>
   data(
-    await post(`${sim.url}/r3/v01/qr/create`, {
+    await post(`${parts.sim.url}/r3/v01/qr/create`, {
       DeviceToken: org.deviceToken,
       Amount: 250,
       OrganizationBin: org.bin,
@@ -37,48 +34,44 @@ describe('journal queries', () => {
     const before = new Date().toISOString();
     const a = await createFor(orgA);
     await createFor(orgB);
-    await call(`${sim.url}/r1/v01/payment/status/${a}`);
+    await call(`${parts.sim.url}/r1/v01/payment/status/${a}`);
     const after = new Date(Date.now() + 1).toISOString();
 
-    const forA = await control.journal({ bin: orgA.bin });
+    const forA = await parts.control.journal({ bin: orgA.bin });
     expect(forA.map((e) => e.path)).toEqual(['/r3/v01/qr/create', `/r1/v01/payment/status/${a}`]);
     expect(forA[1]).toMatchObject({
       deviceToken: orgA.deviceToken,
       tradePointId: orgA.tradePointId,
       statusCode: 0,
     });
-    expect((await control.journal({ deviceToken: orgB.deviceToken })).length).toBe(1);
-    expect((await control.journal({ path: 'payment/status' })).length).toBe(1);
-    expect((await control.journal({ from: before, to: after })).length).toBe(3);
-    expect(await control.journal({ to: before.replace(/\d{4}-/, '2000-') })).toEqual([]);
+    expect((await parts.control.journal({ deviceToken: orgB.deviceToken })).length).toBe(1);
+    expect((await parts.control.journal({ path: 'payment/status' })).length).toBe(1);
+    expect((await parts.control.journal({ from: before, to: after })).length).toBe(3);
+    expect(await parts.control.journal({ to: before.replace(/\d{4}-/, '2000-') })).toEqual([]);
 
-    const file = await control.downloadJournal({ bin: orgB.bin });
+    const file = await parts.control.downloadJournal({ bin: orgB.bin });
     expect(file.fileName).toMatch(/^kaspi-journal-.*\.json$/);
     expect(file.entries).toHaveLength(1);
     expect(file.entries[0]?.organizationBin).toBe(orgB.bin);
-    const bad = await fetch(`${sim.controlUrl}/control/journal?from=yesterday`);
+    const bad = await fetch(`${parts.sim.controlUrl}/control/journal?from=yesterday`);
     expect(bad.status).toBe(400);
   });
 
   it('is bounded: a ring buffer of the configured size', async () => {
-    const small = await startKaspiSimulator({ journalSize: 3 });
-    try {
-      for (let i = 0; i < 5; i += 1) await fetch(`${small.url}/r1/v01/health/ping?i=${i}`);
-      const info = await new KaspiControlClient(small.controlUrl).info();
-      expect(info).toMatchObject({ journalSize: 3, journalCapacity: 3, journalTotal: 5 });
-    } finally {
-      await small.stop();
-    }
+    await using small = await startKaspiSimulator({ journalSize: 3 });
+    for (let i = 0; i < 5; i += 1) await fetch(`${small.url}/r1/v01/health/ping?i=${i}`);
+    const info = await new KaspiControlClient(small.controlUrl).info();
+    expect(info).toMatchObject({ journalSize: 3, journalCapacity: 3, journalTotal: 5 });
   });
 });
 
 describe('near-miss hints', () => {
   const hintsFor = async (method: string, path: string, body?: unknown) => {
-    const answer = await call(`${sim.url}${path}`, {
+    const answer = await call(`${parts.sim.url}${path}`, {
       method,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    const [entry] = await control.journal({ limit: 1 });
+    const [entry] = await parts.control.journal({ limit: 1 });
     return { answer, hints: entry?.nearMiss ?? [] };
   };
 
@@ -112,7 +105,7 @@ describe('near-miss hints', () => {
 
   it('adds nothing to good requests', async () => {
     await createFor(orgA);
-    const [entry] = await control.journal({ limit: 1 });
+    const [entry] = await parts.control.journal({ limit: 1 });
     expect(entry?.nearMiss).toBeUndefined();
   });
 });
@@ -120,61 +113,64 @@ describe('near-miss hints', () => {
 describe('control API tools', () => {
   it('drives a purchase through its lifecycle and refuses a wrong transition with 409', async () => {
     const id = await createFor(orgA);
-    expect((await control.emulate(id, 'scan')).status).toBe('Wait');
-    await expect(control.emulate(id, 'scan')).rejects.toMatchObject({
+    expect((await parts.control.emulate(id, 'scan')).status).toBe('Wait');
+    await expect(parts.control.emulate(id, 'scan')).rejects.toMatchObject({
       httpStatus: 409,
       code: 'wrong_status',
     });
-    expect((await control.emulate(id, 'confirm')).status).toBe('Processed');
-    expect(data(await call(`${sim.url}/r3/v01/payment/status/${id}`)).Status).toBe('Processed');
-    await expect(control.emulate(999_999_999_999, 'scan')).rejects.toMatchObject({ httpStatus: 404 });
-    expect(await control.refunds({ bin: orgA.bin })).toEqual([]);
+    expect((await parts.control.emulate(id, 'confirm')).status).toBe('Processed');
+    expect(data(await call(`${parts.sim.url}/r3/v01/payment/status/${id}`)).Status).toBe('Processed');
+    await expect(parts.control.emulate(999_999_999_999, 'scan')).rejects.toMatchObject({ httpStatus: 404 });
+    expect(await parts.control.refunds({ bin: orgA.bin })).toEqual([]);
   });
 
   it('seeds merchants from a posted document, validates it, and goes back to the fixtures', async () => {
     const solo = { ...organizationFor('tools-test-solo', 'Solo LLP', '111122223333') };
-    expect(await control.seed([solo])).toBe(1);
-    expect((await control.ledger()).map((row) => row.organizationBin)).toEqual(['111122223333']);
-    const created = await post(`${sim.url}/r1/v01/qr/create`, { DeviceToken: solo.deviceToken, Amount: 10 });
+    expect(await parts.control.seed([solo])).toBe(1);
+    expect((await parts.control.ledger()).map((row) => row.organizationBin)).toEqual(['111122223333']);
+    const created = await post(`${parts.sim.url}/r1/v01/qr/create`, {
+      DeviceToken: solo.deviceToken,
+      Amount: 10,
+    });
     expect(created.body.StatusCode).toBe(0);
-    const gone = await post(`${sim.url}/r3/v01/qr/create`, {
+    const gone = await post(`${parts.sim.url}/r3/v01/qr/create`, {
       DeviceToken: orgA.deviceToken,
       Amount: 1,
       OrganizationBin: orgA.bin,
     });
     expect(gone.body.StatusCode).toBe(-1501);
 
-    await expect(control.seed([{ ...solo, bin: '12' }])).rejects.toMatchObject({
+    await expect(parts.control.seed([{ ...solo, bin: '12' }])).rejects.toMatchObject({
       httpStatus: 400,
       code: 'invalid_body',
     });
-    await expect(control.seed([solo, solo])).rejects.toMatchObject({ httpStatus: 400 });
-    const extra = await fetch(`${sim.controlUrl}/control/seed`, {
+    await expect(parts.control.seed([solo, solo])).rejects.toMatchObject({ httpStatus: 400 });
+    const extra = await fetch(`${parts.sim.controlUrl}/control/seed`, {
       method: 'POST',
       headers: json,
       body: JSON.stringify({ organizations: [{ ...solo, extra: 1 }] }),
     });
     expect(extra.status).toBe(400);
 
-    expect(await control.seed()).toBeGreaterThan(1);
-    expect((await control.ledger()).map((row) => row.organizationBin)).toContain(orgA.bin);
+    expect(await parts.control.seed()).toBeGreaterThan(1);
+    expect((await parts.control.ledger()).map((row) => row.organizationBin)).toContain(orgA.bin);
   });
 
   it('answers 405 for a known path with the wrong method, and serves the dashboard page', async () => {
-    expect((await fetch(`${sim.controlUrl}/control/faults`, { method: 'PUT', headers: json })).status).toBe(
-      405,
-    );
-    expect((await fetch(`${sim.controlUrl}/control/nothing`)).status).toBe(404);
-    expect((await fetch(`${sim.controlUrl}/control/ledger`, { method: 'POST', headers: json })).status).toBe(
-      405,
-    );
+    expect(
+      (await fetch(`${parts.sim.controlUrl}/control/faults`, { method: 'PUT', headers: json })).status,
+    ).toBe(405);
+    expect((await fetch(`${parts.sim.controlUrl}/control/nothing`)).status).toBe(404);
+    expect(
+      (await fetch(`${parts.sim.controlUrl}/control/ledger`, { method: 'POST', headers: json })).status,
+    ).toBe(405);
     for (const path of ['/', '/dashboard']) {
-      const page = await fetch(`${sim.controlUrl}${path}`);
+      const page = await fetch(`${parts.sim.controlUrl}${path}`);
       expect(page.headers.get('content-type')).toContain('text/html');
       const html = await page.text();
       expect(html).toContain('<title>Kaspi simulator</title>');
       expect(html).not.toMatch(/<(script|link)[^>]+(src|href)=/);
     }
-    expect((await fetch(`${sim.url}/dashboard`)).status).toBe(404);
+    expect((await fetch(`${parts.sim.url}/dashboard`)).status).toBe(404);
   });
 });

@@ -4,42 +4,41 @@
  * one line naming it, a stack's watch (platform/health.ts, both providers) records the death by name,
  * and all of it turns back once a PostgreSQL answers on that address again.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { useParts } from '../../platform/testing.ts';
+import { assemble, running, type Running } from '../../platform/lifecycle.ts';
+import { scratchDir } from '../../platform/run-dir.ts';
 import { serviceDeaths, watchPaymentServiceDatabase } from '../../platform/health.ts';
 import { startPostgres, type RunningPostgres } from '../../platform/postgres.ts';
 import { signalGroup } from '../../platform/process.ts';
 import { PaymentServiceControlClient } from './control-client.ts';
 import type { DatabaseState } from './database-watch.ts';
-import { startPaymentServiceSimulator, type PaymentServiceSimulator } from './server.ts';
+import { startPaymentServiceSimulator } from './server.ts';
 
-let runDir: string;
-let postgres: RunningPostgres;
-let revived: RunningPostgres | undefined;
-let simulator: PaymentServiceSimulator;
 const changes: DatabaseState[] = [];
 const printed: string[] = [];
+/** The PostgreSQL the test brings back on the same address. */
+let revived: RunningPostgres | undefined;
 
-beforeAll(async () => {
-  runDir = await mkdtemp(join(tmpdir(), 'kh-database-watch-'));
-  postgres = await startPostgres({ runDir: join(runDir, 'first') });
-  simulator = await startPaymentServiceSimulator({
-    databaseUrl: postgres.url,
-    profile: 'both',
-    onDatabaseChange: (state) => changes.push(state),
-  });
-});
-afterAll(async () => {
-  vi.restoreAllMocks();
-  await simulator?.stop();
-  await Promise.all([postgres?.stop(), revived?.stop()]);
-  await rm(runDir, { recursive: true, force: true });
-});
+const parts = useParts(
+  assemble()
+    .with('dir', () => scratchDir('kh-database-watch-'))
+    .with('postgres', ({ dir }) => startPostgres({ runDir: join(dir.path, 'first') }))
+    // Stops the revived PostgreSQL, if any, once the simulator has stopped.
+    .with('revived', async () => running<Running>({}, async () => revived?.stop()))
+    .with('simulator', ({ postgres }) =>
+      startPaymentServiceSimulator({
+        databaseUrl: postgres.url,
+        profile: 'both',
+        onDatabaseChange: (state) => changes.push(state),
+      }),
+    ),
+);
+afterAll(() => vi.restoreAllMocks());
 
 const health = async (path: string) => {
-  const response = await fetch(`${simulator.url}${path}`);
+  const response = await fetch(`${parts.simulator.url}${path}`);
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 };
 
@@ -54,17 +53,17 @@ async function within<T>(ms: number, probe: () => Promise<T>, done: (value: T) =
 
 describe('the database watch', () => {
   it('turns health to 503 with the reason within seconds of PostgreSQL being killed, and back', async () => {
-    const control = new PaymentServiceControlClient(simulator.controlUrl);
+    const control = new PaymentServiceControlClient(parts.simulator.controlUrl);
     expect(await health('/api/health')).toEqual({ status: 200, body: { status: 'ok' } });
     expect((await control.state()).database).toEqual({ reachable: true });
-    const healthFile = join(runDir, 'health.jsonl');
-    const stackWatch = watchPaymentServiceDatabase(healthFile, simulator.controlUrl, 200);
+    const healthFile = join(parts.dir.path, 'health.jsonl');
+    const stackWatch = watchPaymentServiceDatabase(healthFile, parts.simulator.controlUrl, 200);
     const lines = vi
       .spyOn(console, 'error')
       .mockImplementation((line: unknown) => void printed.push(String(line)));
 
     const killedAt = Date.now();
-    signalGroup(postgres.process.pid, 'SIGKILL');
+    signalGroup(parts.postgres.process.pid, 'SIGKILL');
     const down = await within(
       5_000,
       () => health('/api/health'),
@@ -102,7 +101,7 @@ describe('the database watch', () => {
     ]);
 
     // A PostgreSQL on the same address again: health follows, with one more line.
-    revived = await startPostgres({ runDir: join(runDir, 'second'), port: postgres.port });
+    revived = await startPostgres({ runDir: join(parts.dir.path, 'second'), port: parts.postgres.port });
     const up = await within(
       5_000,
       () => health('/api/health'),

@@ -1,28 +1,26 @@
 import { request } from 'node:http';
 import pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useParts } from '../../platform/testing.ts';
+import { assemble } from '../../platform/lifecycle.ts';
 import { sellers } from '../../fixtures/organizations.ts';
 import { PaymentServiceControlClient } from './control-client.ts';
-import { startPaymentServiceSimulator, type PaymentServiceSimulator } from './server.ts';
-import { usePostgres } from './test-support.ts';
+import { startPaymentServiceSimulator } from './server.ts';
+import { startTestPostgres } from './test-support.ts';
 
-const postgres = usePostgres();
-let simulator: PaymentServiceSimulator;
-let control: PaymentServiceControlClient;
+const parts = useParts(
+  assemble()
+    .with('postgres', startTestPostgres)
+    .with('simulator', ({ postgres }) => startPaymentServiceSimulator({ databaseUrl: postgres.server.url }))
+    .value('control', ({ simulator }) => new PaymentServiceControlClient(simulator.controlUrl)),
+);
 
-beforeAll(async () => {
-  simulator = await startPaymentServiceSimulator({ databaseUrl: postgres.server.url });
-  control = new PaymentServiceControlClient(simulator.controlUrl);
-});
-afterAll(async () => {
-  await simulator?.stop();
-});
 beforeEach(async () => {
-  await control.reset();
+  await parts.control.reset();
 });
 
 async function get(path: string): Promise<{ status: number; body: unknown; contentType: string | null }> {
-  const response = await fetch(`${simulator.url}${path}`);
+  const response = await fetch(`${parts.simulator.url}${path}`);
   return {
     status: response.status,
     body: await response.json(),
@@ -31,7 +29,7 @@ async function get(path: string): Promise<{ status: number; body: unknown; conte
 }
 
 async function postLog(body: string): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(`${simulator.url}/api/payment/log`, {
+  const response = await fetch(`${parts.simulator.url}/api/payment/log`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body,
@@ -43,7 +41,7 @@ async function postLog(body: string): Promise<{ status: number; body: unknown }>
 function postOnce(body: string): Promise<{ status: number }> {
   return new Promise((resolve, reject) => {
     const req = request(
-      `${simulator.url}/api/payment/log`,
+      `${parts.simulator.url}/api/payment/log`,
       { method: 'POST', agent: false, headers: { 'content-type': 'application/json' } },
       (res) => {
         res.resume();
@@ -114,7 +112,7 @@ describe('guide contract: GET /api/payment/config', () => {
 
   it('serves an inactive config as stored: the client decides what it means', async () => {
     const [seller] = sellers;
-    await control.putConfig(seller!.shopId, { is_active: false });
+    await parts.control.putConfig(seller!.shopId, { is_active: false });
     expect((await get(`/api/payment/config?shop_id=${seller!.shopId}`)).body).toMatchObject({
       organization_bin: seller!.bin,
       is_active: false,
@@ -139,7 +137,7 @@ describe('guide contract: GET /api/payment/config', () => {
 
   it('answers 500 {"detail":"Internal Server Error"} when the database refuses the query', async () => {
     // What no validation can foresee: the table gone from under the service.
-    const admin = new pg.Client({ connectionString: postgres.server.url });
+    const admin = new pg.Client({ connectionString: parts.postgres.server.url });
     await admin.connect();
     await admin.query('ALTER TABLE paymentconfig RENAME TO paymentconfig_away');
     try {
@@ -175,8 +173,8 @@ describe('guide contract: POST /api/payment/log', () => {
       provider: 'kaspi',
       created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?$/),
     });
-    expect(await control.logs({ external_id: '700123' })).toEqual([body]);
-    expect(await control.logs({ shop_id: 1 })).toEqual([]);
+    expect(await parts.control.logs({ external_id: '700123' })).toEqual([body]);
+    expect(await parts.control.logs({ shop_id: 1 })).toEqual([]);
   });
 
   it('reports every invalid field as FastAPI does, in declaration order', async () => {
@@ -208,7 +206,7 @@ describe('guide contract: POST /api/payment/log', () => {
         ],
       },
     });
-    expect(await control.logs()).toEqual([]);
+    expect(await parts.control.logs()).toEqual([]);
   });
 
   it('accepts what Pydantic coerces: a numeric string shop_id, an integral float amount', async () => {
@@ -262,7 +260,7 @@ describe('guide contract: POST /api/payment/log', () => {
       ),
     );
     expect(answers.filter((a) => a.status !== 200)).toEqual([]);
-    const logs = await control.logs({ shop_id: seller.shopId });
+    const logs = await parts.control.logs({ shop_id: seller.shopId });
     expect(logs).toHaveLength(1_000);
     expect(new Set(logs.map((l) => l.external_id)).size).toBe(1_000);
   });
@@ -274,7 +272,7 @@ describe('FastAPI answers outside the routes', () => {
       status: 404,
       body: { detail: 'Not Found' },
     });
-    const response = await fetch(`${simulator.url}/api/health`, { method: 'DELETE' });
+    const response = await fetch(`${parts.simulator.url}/api/health`, { method: 'DELETE' });
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('GET');
     expect(await response.json()).toEqual({ detail: 'Method Not Allowed' });
@@ -283,7 +281,7 @@ describe('FastAPI answers outside the routes', () => {
   it('journals what it served, newest last', async () => {
     await get('/api/health');
     await get('/api/payment/config?shop_id=abc');
-    const requests = await control.requests(2);
+    const requests = await parts.control.requests(2);
     expect(requests.map(({ method, path, status }) => ({ method, path, status }))).toEqual([
       { method: 'GET', path: '/api/health', status: 200 },
       { method: 'GET', path: '/api/payment/config?shop_id=abc', status: 422 },

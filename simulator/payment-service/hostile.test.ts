@@ -7,7 +7,9 @@
  * would refuse; forged control writes are 403 and change nothing; slow clients are cut off in
  * seconds; and the process is still there, serving, at the end. The tally goes to README.md.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useParts } from '../../platform/testing.ts';
+import { assemble } from '../../platform/lifecycle.ts';
 import { sellers } from '../../fixtures/organizations.ts';
 import {
   badBody,
@@ -27,22 +29,21 @@ import {
   type Rng,
 } from '../shared/hostile/generate.ts';
 import { runHostile, tallyLine, type Target } from '../shared/hostile/run.ts';
-import { startSimProcess, type SimProcess } from '../shared/hostile/sim-process.ts';
+import { startSimProcess } from '../shared/hostile/sim-process.ts';
 import { PaymentServiceControlClient } from './control-client.ts';
 
 const seed = 20_251_205;
-let sim: SimProcess;
-let control: PaymentServiceControlClient;
-
-beforeAll(async () => {
-  sim = await startSimProcess(['payment-service']);
-  control = new PaymentServiceControlClient(String(sim.ready.controlUrl));
-  // Both contracts at once: every route of the guide and of the deployed service is a target.
-  await control.setProfile('both');
-}, 90_000);
-afterAll(async () => {
-  await sim?.stop();
-});
+const parts = useParts(
+  assemble()
+    .with('sim', () => startSimProcess(['payment-service']))
+    .value('control', async ({ sim }) => {
+      const control = new PaymentServiceControlClient(String(sim.ready.controlUrl));
+      // Both contracts at once: every route of the guide and of the deployed service is a target.
+      await control.setProfile('both');
+      return control;
+    }),
+  90_000,
+);
 
 const portOf = (url: unknown) => Number(new URL(String(url)).port);
 
@@ -280,8 +281,8 @@ describe('the payment-service simulator under hostile input', () => {
     { timeout: 180_000 },
     async () => {
       const random = rng(seed);
-      const servicePort = portOf(sim.ready.url);
-      const controlPort = portOf(sim.ready.controlUrl);
+      const servicePort = portOf(parts.sim.ready.url);
+      const controlPort = portOf(parts.sim.ready.controlUrl);
       const targets: Target[] = [
         {
           name: 'service (both contracts)',
@@ -307,12 +308,16 @@ describe('the payment-service simulator under hostile input', () => {
 
       expect(run.failures).toEqual([]);
       expect(run.tally).toMatchObject({ '5xx': 0, 'no reply': 0, hangs: 0 });
-      expect(sim.alive(), `the simulator process exited:\n${sim.stderr()}`).toBe(true);
+      expect(parts.sim.alive(), `the simulator process exited:\n${parts.sim.stderr()}`).toBe(true);
       // Still serving, and nothing a forged or refused control request asked for happened.
-      expect((await fetch(`${String(sim.ready.url)}/health`)).status).toBe(200);
-      expect(await control.state()).toEqual({ up: true, profile: 'both', database: { reachable: true } });
-      expect(await control.faults()).toEqual([]);
-      const configs = await control.configs();
+      expect((await fetch(`${String(parts.sim.ready.url)}/health`)).status).toBe(200);
+      expect(await parts.control.state()).toEqual({
+        up: true,
+        profile: 'both',
+        database: { reachable: true },
+      });
+      expect(await parts.control.faults()).toEqual([]);
+      const configs = await parts.control.configs();
       for (const seller of sellers) {
         expect(configs.find((row) => row.shop_id === seller.shopId)).toMatchObject({
           organization_bin: seller.bin,

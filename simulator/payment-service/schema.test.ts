@@ -1,16 +1,18 @@
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
+import { useParts } from '../../platform/testing.ts';
+import { assemble } from '../../platform/lifecycle.ts';
 import { sellers } from '../../fixtures/organizations.ts';
 import { createPool } from './db.ts';
 import { loadMigrations, migrate } from './migrate.ts';
 import { resetData, seedConfigs } from './seed.ts';
-import { usePostgres } from './test-support.ts';
+import { startTestPostgres } from './test-support.ts';
 
-const postgres = usePostgres();
+const parts = useParts(assemble().with('postgres', startTestPostgres));
 const pools: pg.Pool[] = [];
 
 async function freshPool(name: string): Promise<pg.Pool> {
-  const pool = createPool(await postgres.createDatabase(name));
+  const pool = createPool(await parts.postgres.createDatabase(name));
   pools.push(pool);
   return pool;
 }

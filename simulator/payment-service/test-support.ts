@@ -1,44 +1,38 @@
-/** Shared by this folder's tests: a real PostgreSQL per test file, in a temp run dir. */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+/** Shared by this folder's tests (and the stack's): a real PostgreSQL in a temp run dir, as a part. */
 import pg from 'pg';
-import { afterAll, beforeAll } from 'vitest';
+import { assemble, running, type Running } from '../../platform/lifecycle.ts';
 import { startPostgres, type RunningPostgres } from '../../platform/postgres.ts';
+import { scratchDir } from '../../platform/run-dir.ts';
 
-export interface PostgresHandle {
+export interface TestPostgres extends Running {
   readonly server: RunningPostgres;
   /** A fresh, empty database on the server: each test that needs a clean schema gets its own. */
   createDatabase(name: string): Promise<string>;
 }
 
-export function usePostgres(): PostgresHandle {
-  let server: RunningPostgres | undefined;
-  let runDir: string | undefined;
-  beforeAll(async () => {
-    runDir = await mkdtemp(join(tmpdir(), 'kh-payment-service-test-'));
-    server = await startPostgres({ runDir });
-  });
-  afterAll(async () => {
-    await server?.stop();
-    if (runDir) await rm(runDir, { recursive: true, force: true });
-  });
-  return {
-    get server() {
-      if (!server) throw new Error('PostgreSQL is not started yet (use it inside tests or hooks)');
-      return server;
+/** Stopping it stops the server and removes its run dir. */
+export async function startTestPostgres(): Promise<TestPostgres> {
+  const parts = await assemble()
+    .with('dir', () => scratchDir('kh-payment-service-test-'))
+    .with('server', ({ dir }) => startPostgres({ runDir: dir.path }))
+    .start();
+  const { server } = parts;
+  return running<TestPostgres>(
+    {
+      server,
+      async createDatabase(name) {
+        const admin = new pg.Client({ connectionString: server.url });
+        await admin.connect();
+        try {
+          await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+        } finally {
+          await admin.end();
+        }
+        return server.url.replace(/\/postgres$/, `/${name}`);
+      },
     },
-    async createDatabase(name) {
-      const admin = new pg.Client({ connectionString: this.server.url });
-      await admin.connect();
-      try {
-        await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
-      } finally {
-        await admin.end();
-      }
-      return this.server.url.replace(/\/postgres$/, `/${name}`);
-    },
-  };
+    () => parts.stop(),
+  );
 }
 
 /** The system error code behind a failed fetch (ECONNREFUSED, ECONNRESET…). */

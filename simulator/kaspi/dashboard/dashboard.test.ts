@@ -6,29 +6,24 @@
  * phone, with Kaspi's own status API as the judge. And what a page of another origin open in the same
  * browser can do to the control API behind it: nothing (platform/control-guard.ts).
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useParts } from '../../../platform/testing.ts';
+import { assemble } from '../../../platform/lifecycle.ts';
 import {
   fallbackOrganization,
   organizationByBin,
   sellers,
   type Organization,
 } from '../../../fixtures/organizations.ts';
-import { launchChromium } from '../../../platform/chromium.ts';
+import { startChromium } from '../../../platform/chromium.ts';
+import { listenHttp } from '../../../platform/http-server.ts';
 import { KaspiControlClient } from '../control-client.ts';
-import { startKaspiSimulator, type KaspiSimulator } from '../server.ts';
+import { startKaspiSimulator } from '../server.ts';
 import { call, data, post, sellerAt } from '../test-helpers.ts';
 
 const org = sellerAt(0);
 const other = sellerAt(1);
-
-let sim: KaspiSimulator;
-let browser: Browser;
-/** Another origin on this machine (a local dev server, a page the developer has open): the attacker. */
-let attacker: Server;
-let attackerUrl: string;
 
 /** What the attacker's page tries on the control API, every way a page can send a write unasked. */
 const attackPage = (controlUrl: string, purchaseId: string) => `<!doctype html><title>another origin</title>
@@ -52,41 +47,38 @@ const attackPage = (controlUrl: string, purchaseId: string) => `<!doctype html><
   });
 </script>`;
 
-beforeAll(async () => {
-  sim = await startKaspiSimulator({ tls: false });
-  // A DNS-rebinding page: a name of the attacker's that resolves to 127.0.0.1 in this browser.
-  browser = await launchChromium(['--host-resolver-rules=MAP rebound.attacker.test 127.0.0.1']);
-  attacker = createServer((req, res) => {
-    const purchaseId = new URL(req.url ?? '/', 'http://attacker').searchParams.get('purchase') ?? '';
-    res.writeHead(200, { 'content-type': 'text/html' });
-    res.end(attackPage(sim.controlUrl, purchaseId.replace(/\D/g, '')));
-  });
-  await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
-  attackerUrl = `http://127.0.0.1:${(attacker.address() as AddressInfo).port}/`;
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await sim?.stop();
-  await new Promise((resolve) => attacker?.close(resolve));
-});
+const parts = useParts(
+  assemble()
+    .with('sim', () => startKaspiSimulator({ tls: false }))
+    // A DNS-rebinding page: a name of the attacker's that resolves to 127.0.0.1 in this browser.
+    .with('chromium', () => startChromium(['--host-resolver-rules=MAP rebound.attacker.test 127.0.0.1']))
+    // Another origin on this machine (a local dev server, a page the developer has open): the attacker.
+    .with('attacker', ({ sim }) =>
+      listenHttp((req, res) => {
+        const purchaseId = new URL(req.url ?? '/', 'http://attacker').searchParams.get('purchase') ?? '';
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end(attackPage(sim.controlUrl, purchaseId.replace(/\D/g, '')));
+      }),
+    ),
+);
 
 describe('dashboard', () => {
   it(
     'shows each BIN with its purchases and statuses, and the journal, live',
     { timeout: 60_000 },
     async () => {
-      const page = await browser.newPage();
+      const page = await parts.chromium.browser.newPage();
       const external: string[] = [];
       page.on('request', (req) => {
-        if (!req.url().startsWith(sim.controlUrl)) external.push(req.url());
+        if (!req.url().startsWith(parts.sim.controlUrl)) external.push(req.url());
       });
-      await page.goto(`${sim.controlUrl}/dashboard`);
+      await page.goto(`${parts.sim.controlUrl}/dashboard`);
       await expect.poll(() => page.locator(`section[data-bin="${org.bin}"]`).count()).toBe(1);
       await expect
         .poll(() => page.locator(`section[data-bin="${org.bin}"]`).innerText())
         .toContain('no purchases');
 
-      const created = await post(`${sim.url}/r3/v01/qr/create`, {
+      const created = await post(`${parts.sim.url}/r3/v01/qr/create`, {
         DeviceToken: org.deviceToken,
         Amount: 1234.5,
         ExternalId: 'order-<b>7</b>',
@@ -104,7 +96,7 @@ describe('dashboard', () => {
         await page.locator(`section[data-bin="${other.bin}"] tr[data-qr-payment-id="${id}"]`).count(),
       ).toBe(0);
 
-      const control = new KaspiControlClient(sim.controlUrl);
+      const control = new KaspiControlClient(parts.sim.controlUrl);
       await control.emulate(Number(id), 'scan');
       await control.emulate(Number(id), 'confirm');
       await expect.poll(() => row.getAttribute('data-status'), { timeout: 10_000 }).toBe('Processed');
@@ -120,20 +112,21 @@ describe('dashboard', () => {
   );
 
   it('cannot be driven by a page of another origin: forms, no-cors and CORS writes are refused, reads stay unreadable', async () => {
-    const control = new KaspiControlClient(sim.controlUrl);
+    const control = new KaspiControlClient(parts.sim.controlUrl);
     await control.reset();
-    const created = await post(`${sim.url}/r3/v01/qr/create`, {
+    const created = await post(`${parts.sim.url}/r3/v01/qr/create`, {
       DeviceToken: org.deviceToken,
       Amount: 10,
       OrganizationBin: org.bin,
     });
     const id = Number(data(created).QrPaymentId);
-    const page = await browser.newPage();
+    const page = await parts.chromium.browser.newPage();
     const refused: string[] = [];
     page.on('response', (response) => {
-      if (response.url().startsWith(sim.controlUrl)) refused.push(`${response.status()} ${response.url()}`);
+      if (response.url().startsWith(parts.sim.controlUrl))
+        refused.push(`${response.status()} ${response.url()}`);
     });
-    await page.goto(`${attackerUrl}?purchase=${id}`);
+    await page.goto(`${parts.attacker.url}/?purchase=${id}`);
     await expect.poll(() => page.title(), { timeout: 10_000 }).toMatch(/^done /);
     const outcomes = JSON.parse((await page.title()).slice('done '.length)) as string[];
     // The no-cors writes leave with an opaque answer; the CORS ones and the read fail in the page.
@@ -150,8 +143,8 @@ describe('dashboard', () => {
   });
 
   it('is not served under another host name (DNS rebinding): 403 with the reason, nothing leaks', async () => {
-    const page = await browser.newPage();
-    const { port } = new URL(sim.controlUrl);
+    const page = await parts.chromium.browser.newPage();
+    const { port } = new URL(parts.sim.controlUrl);
     const response = await page.goto(`http://rebound.attacker.test:${port}/dashboard`);
     expect(response?.status()).toBe(403);
     const text = await page.locator('body').innerText();
@@ -169,7 +162,7 @@ describe('dashboard', () => {
 
 /** A purchase as a partner creates it: r3 `qr/create` with the organization's own device token. */
 async function createPurchase(organization: Organization, amount: number): Promise<string> {
-  const created = await post(`${sim.url}/r3/v01/qr/create`, {
+  const created = await post(`${parts.sim.url}/r3/v01/qr/create`, {
     DeviceToken: organization.deviceToken,
     Amount: amount,
     OrganizationBin: organization.bin,
@@ -180,7 +173,7 @@ async function createPurchase(organization: Organization, amount: number): Promi
 
 /** What Kaspi's own status API says of the purchase. */
 async function kaspiStatus(qrPaymentId: string): Promise<unknown> {
-  return data(await call(`${sim.url}/r3/v01/payment/status/${qrPaymentId}`)).Status;
+  return data(await call(`${parts.sim.url}/r3/v01/payment/status/${qrPaymentId}`)).Status;
 }
 
 /**
@@ -188,10 +181,10 @@ async function kaspiStatus(qrPaymentId: string): Promise<unknown> {
  * loads): after the first paint, whatever changes on the page was done by the page's own action.
  */
 async function stillDashboard(): Promise<Page> {
-  const page = await browser.newPage();
+  const page = await parts.chromium.browser.newPage();
   await page.clock.install();
   await page.clock.pauseAt(Date.now() + 1000);
-  await page.goto(`${sim.controlUrl}/dashboard`);
+  await page.goto(`${parts.sim.controlUrl}/dashboard`);
   return page;
 }
 
@@ -209,22 +202,22 @@ describe('dashboard: whose BIN it is', () => {
     "names every seller beside its BIN, marks the marketplace's fallback, and flags a BIN no organization has",
     { timeout: 60_000 },
     async () => {
-      const control = new KaspiControlClient(sim.controlUrl);
+      const control = new KaspiControlClient(parts.sim.controlUrl);
       await control.reset();
       const onSeller = await createPurchase(org, 40);
       const onFallback = await createPurchase(fallbackOrganization, 50);
       // A partner naming a BIN that is nobody's: refused, and journaled under that BIN.
       const strayBin = '100000000017';
       expect(organizationByBin(strayBin)).toBeUndefined();
-      const stray = await post(`${sim.url}/r3/v01/qr/create`, {
+      const stray = await post(`${parts.sim.url}/r3/v01/qr/create`, {
         DeviceToken: org.deviceToken,
         Amount: 60,
         OrganizationBin: strayBin,
       });
       expect(stray.body.StatusCode).not.toBe(0);
 
-      const page = await browser.newPage();
-      await page.goto(`${sim.controlUrl}/dashboard`);
+      const page = await parts.chromium.browser.newPage();
+      await page.goto(`${parts.sim.controlUrl}/dashboard`);
       const box = (bin: string) => page.locator(`section.org[data-bin="${bin}"]`);
       await expect.poll(() => box(org.bin).locator('h3').innerText()).toContain(org.name);
 
@@ -276,7 +269,7 @@ describe("dashboard: the customer's phone", () => {
     'scans, confirms, fails a scan and fails a confirmation, as Kaspi then reports, without reloading',
     { timeout: 60_000 },
     async () => {
-      const control = new KaspiControlClient(sim.controlUrl);
+      const control = new KaspiControlClient(parts.sim.controlUrl);
       await control.reset();
       const paid = await createPurchase(org, 500);
       const scanFails = await createPurchase(org, 20);
@@ -337,19 +330,19 @@ describe("dashboard: the customer's phone", () => {
   );
 
   it('shows what Kaspi answers when a purchase moved on before the click', { timeout: 60_000 }, async () => {
-    const control = new KaspiControlClient(sim.controlUrl);
+    const control = new KaspiControlClient(parts.sim.controlUrl);
     await control.reset();
     const id = await createPurchase(org, 70);
     const page = await stillDashboard();
     await expect.poll(() => phoneActions(page, id)).toEqual(['scan', 'scanerror']);
 
     // The customer scanned on their own phone; the page, not polling, still offers the scan.
-    const scanned = await post(`${sim.url}/test/payment/scan`, { qrPaymentId: id });
+    const scanned = await post(`${parts.sim.url}/test/payment/scan`, { qrPaymentId: id });
     expect(scanned.body.StatusCode).toBe(0);
     await purchaseRow(page, id).locator('button[data-action="scan"]').click();
     await expect.poll(() => phoneResult(page, id).innerText()).toMatch(/^Scan refused: /);
     // Kaspi's emulator, asked the same now, refuses the same way.
-    const kaspi = await post(`${sim.url}/test/payment/scan`, { qrPaymentId: id });
+    const kaspi = await post(`${parts.sim.url}/test/payment/scan`, { qrPaymentId: id });
     expect(kaspi.body.StatusCode).not.toBe(0);
     const shown = await phoneResult(page, id).innerText();
     expect(shown).toContain(String(kaspi.body.message));
@@ -360,7 +353,9 @@ describe("dashboard: the customer's phone", () => {
     expect(await phoneActions(page, id)).toEqual(['confirm', 'confirmerror']);
 
     // Confirmed elsewhere meanwhile: the page's confirm error is refused and changes nothing.
-    expect((await post(`${sim.url}/test/payment/confirm`, { qrPaymentId: id })).body.StatusCode).toBe(0);
+    expect((await post(`${parts.sim.url}/test/payment/confirm`, { qrPaymentId: id })).body.StatusCode).toBe(
+      0,
+    );
     await purchaseRow(page, id).locator('button[data-action="confirmerror"]').click();
     await expect.poll(() => phoneResult(page, id).innerText()).toMatch(/^Confirm error refused: /);
     expect(await phoneResult(page, id).innerText()).toContain('purchase is Processed');

@@ -2,7 +2,9 @@
  * `GET /control/organizations`, what the dashboard names BINs with: the organizations the simulator
  * was seeded with, by name, and the marketplace's fallback marked as such.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useParts } from '../../../platform/testing.ts';
+import { assemble } from '../../../platform/lifecycle.ts';
 import {
   allOrganizations,
   fallbackOrganization,
@@ -10,19 +12,12 @@ import {
   sellers,
 } from '../../../fixtures/organizations.ts';
 import { KaspiControlClient } from '../control-client.ts';
-import { startKaspiSimulator, type KaspiSimulator } from '../server.ts';
+import { startKaspiSimulator } from '../server.ts';
 import { call } from '../test-helpers.ts';
 
-let sim: KaspiSimulator;
+const parts = useParts(assemble().with('sim', () => startKaspiSimulator({ tls: false })));
 
-beforeAll(async () => {
-  sim = await startKaspiSimulator({ tls: false });
-});
-afterAll(async () => {
-  await sim?.stop();
-});
-
-const directory = async () => (await call(`${sim.controlUrl}/control/organizations`)).body;
+const directory = async () => (await call(`${parts.sim.controlUrl}/control/organizations`)).body;
 
 describe('GET /control/organizations', () => {
   it('names every seeded organization and marks only the fallback', async () => {
@@ -40,7 +35,7 @@ describe('GET /control/organizations', () => {
   });
 
   it('follows a reseed, and keeps the fallback known when the seed leaves it out', async () => {
-    const control = new KaspiControlClient(sim.controlUrl);
+    const control = new KaspiControlClient(parts.sim.controlUrl);
     const shop = organizationFor('dashboard-test', 'Tulip & Co <b>', '100000000017');
     try {
       await control.seed([shop]);
@@ -57,7 +52,7 @@ describe('GET /control/organizations', () => {
   });
 
   it('is a control route: a page of another origin cannot read it', async () => {
-    const response = await fetch(`${sim.controlUrl}/control/organizations`, {
+    const response = await fetch(`${parts.sim.controlUrl}/control/organizations`, {
       headers: { origin: 'http://203.0.113.7' },
     });
     expect(response.status).toBe(403);

@@ -6,18 +6,18 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { running, type Running } from '../../../platform/lifecycle.ts';
 
 const repoRoot = join(import.meta.dirname, '..', '..', '..');
 
-export interface SimProcess {
+/** `stop()` sends SIGTERM (it stops what it started), SIGKILL after 10 s, and resolves once it exited. */
+export interface SimProcess extends Running {
   /** The `--json` ready line: the simulator's URLs. */
   ready: Record<string, unknown>;
   /** Whether it is still running. */
   alive(): boolean;
   /** Everything it wrote to stderr so far. */
   stderr(): string;
-  /** SIGTERM (it stops what it started), SIGKILL after 10 s; resolves once it exited. */
-  stop(): Promise<void>;
 }
 
 export async function startSimProcess(args: readonly string[]): Promise<SimProcess> {
@@ -29,11 +29,20 @@ export async function startSimProcess(args: readonly string[]): Promise<SimProce
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = once(child, 'exit');
   const lines = createInterface({ input: child.stdout! });
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  const stop = async () => {
+    if (!alive()) return;
+    child.kill('SIGTERM');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(killer);
+  };
   const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`sim ${args.join(' ')}: no ready line within 60 s`)),
-      60_000,
-    );
+    const timer = setTimeout(() => {
+      reject(new Error(`sim ${args.join(' ')}: no ready line within 60 s`));
+      // A start that fails leaves nothing running.
+      void stop();
+    }, 60_000);
     lines.on('line', (line) => {
       if (!line.startsWith('{')) return;
       clearTimeout(timer);
@@ -44,16 +53,5 @@ export async function startSimProcess(args: readonly string[]): Promise<SimProce
       reject(new Error(`sim ${args.join(' ')} exited before it was ready:\n${stderr}`));
     });
   });
-  return {
-    ready,
-    alive: () => child.exitCode === null && child.signalCode === null,
-    stderr: () => stderr,
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(killer);
-    },
-  };
+  return running<SimProcess>({ ready, alive, stderr: () => stderr }, stop);
 }
