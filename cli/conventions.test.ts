@@ -1,0 +1,82 @@
+/**
+ * The conventions people expect of a command line, checked on the spawned CLI as they meet it:
+ * --version and "did you mean" for a typo.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const repoRoot = join(import.meta.dirname, '..');
+const bin = join(repoRoot, 'cli', 'bin.mjs');
+const temp = mkdtempSync(join(tmpdir(), 'kaspi-harness-conventions-'));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+/** The environment without anything that would decide colour for the CLI. */
+function plainEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const { NO_COLOR: _no, FORCE_COLOR: _force, TERM: _term, ...env } = process.env;
+  return { ...env, TERM: 'xterm-256color', ...extra };
+}
+
+const cli = (args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) => {
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    cwd: options.cwd ?? repoRoot,
+    env: options.env ?? plainEnv(),
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { code: result.status, out: result.stdout, err: result.stderr };
+};
+
+describe('--version', () => {
+  it("prints the package's version, read beside the CLI's own file whatever the working directory", () => {
+    const { version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    // A site's own package.json in the working directory must not be what is read.
+    const site = join(temp, 'site');
+    mkdirSync(site);
+    writeFileSync(join(site, 'package.json'), JSON.stringify({ name: 'flower-site', version: '9.9.9' }));
+    for (const flag of ['--version', '-v', 'version']) {
+      const { code, out } = cli([flag], { cwd: site });
+      expect(code).toBe(0);
+      expect(out).toBe(`${version}\n`);
+    }
+  });
+});
+
+describe('did you mean', () => {
+  it('an unknown command is one line naming the nearest command, without the whole help', () => {
+    const { code, out, err } = cli(['rn']);
+    expect(code).toBe(2);
+    expect(err).toBe('kaspi-harness: unknown command "rn" — did you mean "run"?\n');
+    expect(out).toBe('');
+    expect(cli(['verfiy']).err).toContain('did you mean "verify"?');
+  });
+
+  it('a command far from every command says where the list is instead', () => {
+    const { code, err } = cli(['xyzzy']);
+    expect(code).toBe(2);
+    expect(err).toBe('kaspi-harness: unknown command "xyzzy" (kaspi-harness --help lists the commands)\n');
+  });
+
+  it.each([
+    [['run', '--sede', '3'], 'run', '--sede', '--seed'],
+    [['up', '--jsno'], 'up', '--jsno', '--json'],
+    [['report', '--mrege'], 'report', '--mrege', '--merge'],
+    [['chaos', 'kaspi', 'list', '--contrl-url', 'x'], 'chaos', '--contrl-url', '--control-url'],
+  ])('%j: an unknown option suggests the nearest option of that command', (args, command, typo, meant) => {
+    const { code, err } = cli(args);
+    expect(code).toBe(2);
+    expect(err).toBe(
+      `kaspi-harness ${command}: Unknown option '${typo}' — did you mean "${meant}"? (see kaspi-harness ${command} --help)\n`,
+    );
+  });
+
+  it('an option like no option of the command gets no suggestion', () => {
+    expect(cli(['verify', '--frobnicate']).err).toBe(
+      "kaspi-harness verify: Unknown option '--frobnicate' (see kaspi-harness verify --help)\n",
+    );
+  });
+});
