@@ -1,6 +1,6 @@
 /**
  * The conventions people expect of a command line, checked on the spawned CLI as they meet it:
- * --version and "did you mean" for a typo.
+ * --version, "did you mean" for a typo, and NO_COLOR / FORCE_COLOR.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,6 +27,18 @@ const cli = (args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } 
     timeout: 60_000,
   });
   return { code: result.status, out: result.stdout, err: result.stderr };
+};
+
+/** The CLI on a pseudo-terminal (util-linux `script`), as a person at a terminal runs it. */
+const onTerminal = (args: string[], env: NodeJS.ProcessEnv) => {
+  const quoted = [process.execPath, bin, ...args].map((part) => `'${part.replace(/'/g, `'\\''`)}'`);
+  const result = spawnSync('script', ['-qec', quoted.join(' '), '/dev/null'], {
+    cwd: repoRoot,
+    env,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { code: result.status, out: result.stdout };
 };
 
 describe('--version', () => {
@@ -78,5 +90,50 @@ describe('did you mean', () => {
     expect(cli(['verify', '--frobnicate']).err).toBe(
       "kaspi-harness verify: Unknown option '--frobnicate' (see kaspi-harness verify --help)\n",
     );
+  });
+});
+
+describe('colour', () => {
+  const reports = join(temp, 'reports');
+  mkdirSync(join(reports, 'run-1'), { recursive: true });
+  writeFileSync(
+    join(reports, 'run-1', 'results.json'),
+    JSON.stringify({
+      schemaVersion: 1,
+      runId: 'run-1',
+      startedAt: '2026-01-01T00:00:00Z',
+      finishedAt: '2026-01-01T00:00:01Z',
+      seed: 1,
+      verdict: 'pass',
+      totals: {
+        tests: 0,
+        passed: 0,
+        failed: 0,
+        skipped: 0,
+        correct: 0,
+        diverted: 0,
+        astray: 0,
+        'not-paid': 0,
+      },
+      tests: [],
+    }),
+  );
+  const report = ['report', 'run-1', '--reports-dir', reports];
+  const escape = '\u001b';
+
+  it('a terminal gets the coloured verdict; with NO_COLOR=1 no escape code at all', () => {
+    const coloured = onTerminal(report, plainEnv());
+    expect(coloured.code).toBe(0);
+    expect(coloured.out).toContain(`${escape}[32mPASS`);
+    const plain = onTerminal(report, plainEnv({ NO_COLOR: '1' }));
+    expect(plain.code).toBe(0);
+    expect(plain.out).toContain('PASS');
+    expect(plain.out).not.toContain(escape);
+  });
+
+  it('NO_COLOR wins over FORCE_COLOR; FORCE_COLOR colours a pipe, which is plain otherwise', () => {
+    expect(onTerminal(report, plainEnv({ NO_COLOR: '1', FORCE_COLOR: '1' })).out).not.toContain(escape);
+    expect(cli(report, { env: plainEnv({ FORCE_COLOR: '1' }) }).out).toContain(`${escape}[32mPASS`);
+    expect(cli(report).out).not.toContain(escape);
   });
 });

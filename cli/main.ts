@@ -17,6 +17,8 @@ function overview(): string {
     '',
     'Commands:',
     ...commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    '',
+    'Colour: on a terminal; NO_COLOR=1 turns it off everywhere, FORCE_COLOR=1 on when piped.',
   ].join('\n');
 }
 

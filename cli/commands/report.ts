@@ -7,6 +7,7 @@ import { chooseShards, MergeRefusal, mergeShards } from '../../scenarios/report/
 import { reassess, type RunReport } from '../../scenarios/report/model.ts';
 import { renderSummary } from '../../scenarios/report/summary.ts';
 import { pointLatest, writeRunReport } from '../../scenarios/report/write.ts';
+import { colourWanted } from '../../platform/colour.ts';
 import { newRunId } from '../../platform/run-dir.ts';
 import { UsageError, type Command } from '../command.ts';
 import { shardLogLinks, shardResultsIn } from '../shard-results.ts';
@@ -48,7 +49,7 @@ Options:
     const { dir, report, html } = values.merge
       ? merge(positionals, reportsDir)
       : rerender(positionals, reportsDir);
-    console.log(renderSummary(report, { color: process.stdout.isTTY === true, reportDir: dir }));
+    console.log(renderSummary(report, { color: colourWanted(process.stdout), reportDir: dir }));
     console.log(`HTML report: ${html}`);
     if (values.open)
       spawn('xdg-open', [html], { stdio: 'ignore', detached: true })
