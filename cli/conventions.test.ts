@@ -1,12 +1,14 @@
 /**
  * The conventions people expect of a command line, checked on the spawned CLI as they meet it:
- * --version, "did you mean" for a typo, and NO_COLOR / FORCE_COLOR.
+ * --version, "did you mean" for a typo, NO_COLOR / FORCE_COLOR, and one line naming the URL when
+ * something it calls does not answer.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../platform/ports.ts';
 
 const repoRoot = join(import.meta.dirname, '..');
 const bin = join(repoRoot, 'cli', 'bin.mjs');
@@ -65,6 +67,7 @@ describe('did you mean', () => {
     expect(err).toBe('kaspi-harness: unknown command "rn" — did you mean "run"?\n');
     expect(out).toBe('');
     expect(cli(['verfiy']).err).toContain('did you mean "verify"?');
+    expect(cli(['stauts']).err).toContain('did you mean "status"?');
   });
 
   it('a command far from every command says where the list is instead', () => {
@@ -77,6 +80,8 @@ describe('did you mean', () => {
     [['run', '--sede', '3'], 'run', '--sede', '--seed'],
     [['up', '--jsno'], 'up', '--jsno', '--json'],
     [['report', '--mrege'], 'report', '--mrege', '--merge'],
+    [['status', '--jsno'], 'status', '--jsno', '--json'],
+    [['logs', '--servce', 'postgres'], 'logs', '--servce', '--service'],
     [['chaos', 'kaspi', 'list', '--contrl-url', 'x'], 'chaos', '--contrl-url', '--control-url'],
   ])('%j: an unknown option suggests the nearest option of that command', (args, command, typo, meant) => {
     const { code, err } = cli(args);
@@ -135,5 +140,17 @@ describe('colour', () => {
     expect(onTerminal(report, plainEnv({ NO_COLOR: '1', FORCE_COLOR: '1' })).out).not.toContain(escape);
     expect(cli(report, { env: plainEnv({ FORCE_COLOR: '1' }) }).out).toContain(`${escape}[32mPASS`);
     expect(cli(report).out).not.toContain(escape);
+  });
+});
+
+describe('a URL that does not answer', () => {
+  it('chaos names the control API, why, and what to do, in one line', async () => {
+    const url = `http://127.0.0.1:${await freePort()}`;
+    const { code, out, err } = cli(['chaos', 'kaspi', 'list', '--control-url', url]);
+    expect(code).toBe(1);
+    expect(out).toBe('');
+    expect(err).toBe(
+      `kaspi-harness chaos: cannot reach the Kaspi simulator's control API at ${url} (connection refused): is the simulator running there? \`kaspi-harness status\` shows what \`kaspi-harness up\` keeps running\n`,
+    );
   });
 });

@@ -78,7 +78,9 @@ async function main(argv: string[]): Promise<number> {
       console.error(`kaspi-harness ${name}: ${message} (see kaspi-harness ${name} --help)`);
       return 2;
     }
-    throw error;
+    // What went wrong, in the line the command wrote for it (cli/unreachable.ts, say): no stack trace.
+    console.error(`kaspi-harness ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
   }
 }
 

@@ -5,7 +5,11 @@ import {
   type FaultSpec,
 } from '../../simulator/payment-service/index.ts';
 import { KaspiControlClient, type FaultRuleInput } from '../../simulator/kaspi/index.ts';
+import type { StackInfo } from '../../stack/stack.ts';
 import { UsageError, integerFlag, type Command } from '../command.ts';
+import { didYouMean } from '../suggest.ts';
+import { reaching, type Target } from '../unreachable.ts';
+import { ownStack } from '../up-stacks.ts';
 
 const options = {
   'control-url': { type: 'string' },
@@ -161,14 +165,18 @@ function kaspiFault(kind: string, v: Values): FaultRuleInput {
 }
 
 interface ChaosTarget {
-  envVar: string;
+  /** For messages: "the Kaspi simulator's control API". */
+  what: string;
+  /** Its control URL in a stack `kaspi-harness up` keeps running. */
+  controlUrlIn(info: StackInfo): string;
   run(controlUrl: string, action: string, values: Values, rest: string[]): Promise<string>;
 }
 
 /** One entry per simulator. */
 const targets: Record<string, ChaosTarget> = {
   kaspi: {
-    envVar: 'KASPI_HARNESS_KASPI_CONTROL_URL',
+    what: "the Kaspi simulator's control API",
+    controlUrlIn: (info) => info.kaspi.controlUrl,
     async run(controlUrl, action, values, rest) {
       const client = new KaspiControlClient(controlUrl);
       if (action === 'list') return JSON.stringify(await client.faults(), null, 2);
@@ -178,7 +186,8 @@ const targets: Record<string, ChaosTarget> = {
     },
   },
   'payment-service': {
-    envVar: 'KASPI_HARNESS_PAYMENT_SERVICE_CONTROL_URL',
+    what: "the payment-service simulator's control API",
+    controlUrlIn: (info) => info.paymentService.controlUrl,
     async run(controlUrl, action, values, rest) {
       const client = new PaymentServiceControlClient(controlUrl);
       if (action === 'list') return JSON.stringify(await client.faults(), null, 2);
@@ -194,6 +203,25 @@ const targets: Record<string, ChaosTarget> = {
   },
 };
 
+/** The control API to call: --control-url, else the one of the stack `up` started from here. */
+function controlTarget(target: ChaosTarget, flag: string | undefined): Target {
+  if (flag !== undefined)
+    return {
+      what: target.what,
+      url: flag,
+      hint: 'is the simulator running there? `kaspi-harness status` shows what `kaspi-harness up` keeps running',
+    };
+  const record = ownStack({
+    choose: 'give --control-url URL (`kaspi-harness status --all` prints the control URLs)',
+    none: 'give --control-url URL of a simulator started otherwise (`kaspi-harness sim` prints it)',
+  });
+  return {
+    what: target.what,
+    url: target.controlUrlIn(record.info),
+    hint: `is \`kaspi-harness up\` (pid ${record.pid}) still running? \`kaspi-harness status\` shows what is up`,
+  };
+}
+
 export const chaosCommand: Command = {
   name: 'chaos',
   help: `Usage: kaspi-harness chaos <target> <fault|list|clear [id]> [options]
@@ -208,8 +236,8 @@ Examples:
   kaspi-harness chaos kaspi header-block --path qr/create --early-hints 1 --extra-bytes 4096
 
 Options:
-  --control-url URL     the simulator's control API (\`kaspi-harness up\` prints it; default:
-                        $KASPI_HARNESS_PAYMENT_SERVICE_CONTROL_URL or $KASPI_HARNESS_KASPI_CONTROL_URL)
+  --control-url URL     the simulator's control API (\`kaspi-harness sim\` and \`status\` print it; default:
+                        the one of the stack \`kaspi-harness up\` started from this directory)
   kaspi: --path P --scheme r1|r2|r3 --bin BIN (which requests), --status-code N (status-code),
          --ms N (latency), --early-hints N --extra-bytes N (header-block: 103 answers before
          the answer, Set-Cookie bytes in it; default 1 and 2048), --times N, --probability P --seed N
@@ -228,10 +256,11 @@ Options:
       throw new UsageError('give a target and a fault, e.g. chaos payment-service blackhole');
     const target = targets[targetName];
     if (!target)
-      throw new UsageError(`unknown target "${targetName}" (one of ${Object.keys(targets).join(', ')})`);
-    const controlUrl = values['control-url'] ?? process.env[target.envVar];
-    if (!controlUrl) throw new UsageError(`--control-url is required (or set ${target.envVar})`);
-    console.log(await target.run(controlUrl, action, values, rest));
+      throw new UsageError(
+        `unknown target "${targetName}"${didYouMean(targetName, Object.keys(targets))} (one of ${Object.keys(targets).join(', ')})`,
+      );
+    const control = controlTarget(target, values['control-url']);
+    console.log(await reaching(control, () => target.run(control.url, action, values, rest)));
     return 0;
   },
 };
