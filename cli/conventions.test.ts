@@ -153,4 +153,48 @@ describe('a URL that does not answer', () => {
       `kaspi-harness chaos: cannot reach the Kaspi simulator's control API at ${url} (connection refused): is the simulator running there? \`kaspi-harness status\` shows what \`kaspi-harness up\` keeps running\n`,
     );
   });
+
+  it('verify says the payment-service does not answer, instead of failing every check', async () => {
+    const url = `http://127.0.0.1:${await freePort()}/api`;
+    const { code, out, err } = cli(['verify', '--payment-service-url', url, '--reports-dir', temp]);
+    expect(code).toBe(1);
+    expect(out).toBe('');
+    expect(err.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^kaspi-harness verify: cannot reach the payment-service at ${url} \\(connection refused\\): check --payment-service-url`,
+        ),
+      ),
+    ]);
+  });
+
+  it('parity names the reference Kaspi it could not reach', async () => {
+    const url = `http://127.0.0.1:${await freePort()}`;
+    const { code, err } = cli(['parity', '--kaspi-url', url, '--snapshot-dir', join(temp, 'snapshots')]);
+    expect(code).toBe(1);
+    expect(err).toBe(
+      `kaspi-harness parity: cannot reach the reference Kaspi of --kaspi-url at ${url} (connection refused): check the URL (e.g. https://mtokentest.kaspi.kz:8545) and that this machine may reach it\n`,
+    );
+  });
+
+  it('a host name that does not resolve is named as such', () => {
+    const { code, err } = cli(['verify', '--payment-service-url', 'https://payment-service.invalid']);
+    expect(code).toBe(1);
+    expect(err).toContain('at https://payment-service.invalid (host name not found)');
+  });
+});
+
+describe('report --open without a desktop', () => {
+  it('says in one line that no browser opener is installed, and where the report is', () => {
+    const noTools = join(temp, 'no-tools');
+    mkdirSync(noTools);
+    const { code, out, err } = cli(['report', 'run-1', '--reports-dir', join(temp, 'reports'), '--open'], {
+      env: plainEnv({ PATH: noTools }),
+    });
+    expect(code).toBe(0);
+    expect(out).toContain('PASS');
+    expect(err).toBe(
+      `kaspi-harness report: cannot open a browser (xdg-open: ENOENT): open ${join(temp, 'reports', 'run-1', 'report.html')} yourself\n`,
+    );
+  });
 });
