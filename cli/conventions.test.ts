@@ -182,6 +182,31 @@ describe('a URL that does not answer', () => {
     expect(code).toBe(1);
     expect(err).toContain('at https://payment-service.invalid (host name not found)');
   });
+
+  it('sim names the PostgreSQL of --database-url without its password', async () => {
+    const port = await freePort();
+    const { code, err } = cli([
+      'sim',
+      'payment-service',
+      '--database-url',
+      `postgres://qa:s3cret@127.0.0.1:${port}/db`,
+    ]);
+    expect(code).toBe(1);
+    expect(err).toBe(
+      `kaspi-harness sim: cannot reach the PostgreSQL of --database-url at postgres://qa@127.0.0.1:${port}/db (connection refused): is it running, and is the URL right? (without --database-url a private one is started)\n`,
+    );
+  });
+
+  it('sim names the Kaspi of --kaspi-url it could not reach', async () => {
+    const url = `http://127.0.0.1:${await freePort()}`;
+    const { code, err } = cli(['sim', 'payment-service', '--kaspi-url', url]);
+    expect(code).toBe(1);
+    expect(err).toMatch(
+      new RegExp(
+        `^kaspi-harness sim: cannot reach the Kaspi of --kaspi-url at ${url} \\(connection refused\\): give the plain-HTTP "Kaspi API" URL`,
+      ),
+    );
+  });
 });
 
 describe('report --open without a desktop', () => {
