@@ -1,8 +1,10 @@
 /**
  * `sim payment-service` serving the deployed contract, whose payment routes call a Kaspi (its own, or
- * the one of --kaspi-url), run as a tester runs it, in a process of its own.
+ * the one of --kaspi-url), and `sim kaspi --client-cert-out`, whose files let a tester through the
+ * mutual-TLS schemes — each run as a tester runs it, in a process of its own.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -69,5 +71,51 @@ describe('sim payment-service --payment-service-contract deployed', () => {
     } finally {
       await kaspi.stop();
     }
+  });
+});
+
+/** A request as curl --cacert/--cert/--key makes it: Node's https with those files, by IP. */
+function ping(baseUrl: string, path: string, files: { ca: string; cert?: string; key?: string }) {
+  const base = new URL(baseUrl);
+  return new Promise<Record<string, unknown>>((resolve, reject) => {
+    const req = request(
+      {
+        host: base.hostname,
+        port: base.port,
+        path,
+        method: 'GET',
+        headers: { 'x-request-id': crypto.randomUUID() },
+        ca: readFileSync(files.ca),
+        ...(files.cert ? { cert: readFileSync(files.cert), key: readFileSync(files.key!) } : {}),
+        agent: false,
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve(JSON.parse(text) as Record<string, unknown>));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('sim kaspi --client-cert-out DIR', () => {
+  it('writes a client certificate, its key and the CA that get a tester through r2 and r3', async () => {
+    const dir = join(temp, 'certs');
+    const kaspi = await sim(['kaspi', '--client-cert-out', dir]);
+    const { r2, r3, clientCert, clientKey, ca } = kaspi.ready as Record<string, string>;
+    expect([clientCert, clientKey, ca]).toEqual(
+      ['client-cert.pem', 'client-key.pem', 'ca.pem'].map((name) => join(dir, name)),
+    );
+    expect(statSync(clientKey!).mode & 0o777).toBe(0o600);
+    const files = { ca: ca!, cert: clientCert!, key: clientKey! };
+    expect(await ping(r3!, '/r3/v01/health/ping', files)).toMatchObject({ StatusCode: 0 });
+    expect(await ping(r2!, '/r2/v01/health/ping', files)).toMatchObject({ StatusCode: 0 });
+    // The certificate is what lets it through: without it, Kaspi's "no client certificate".
+    expect(await ping(r3!, '/r3/v01/health/ping', { ca: ca! })).toMatchObject({ StatusCode: -10000 });
+
+    await kaspi.stop();
+    for (const file of Object.values(files)) expect(existsSync(file), file).toBe(false);
   });
 });

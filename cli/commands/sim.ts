@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sellers } from '../../fixtures/organizations.ts';
 import { startKaspiSimulator } from '../../simulator/kaspi/index.ts';
@@ -6,6 +8,7 @@ import { startPaymentServiceSimulator } from '../../simulator/payment-service/in
 import { recordedRun } from '../../platform/leftovers.ts';
 import { startPostgres } from '../../platform/postgres.ts';
 import { newRunId } from '../../platform/run-dir.ts';
+import { writePemFiles } from '../../platform/tls/ca.ts';
 import { integerFlag, UsageError, type Command } from '../command.ts';
 import { allowDirFlags, declaredContract } from '../run-options.ts';
 import { interruptOnSignal } from '../interrupt.ts';
@@ -22,11 +25,13 @@ const options = {
   'allow-dir': { type: 'string', multiple: true },
   'payment-service-contract': { type: 'string' },
   'kaspi-url': { type: 'string' },
+  'client-cert-out': { type: 'string' },
 } as const;
 
 /** What the flags of one target are checked against: a flag of the other target is a usage error. */
 const onlyFor: Record<string, 'kaspi' | 'payment-service'> = {
   plain: 'kaspi',
+  'client-cert-out': 'kaspi',
   'database-url': 'payment-service',
   'allow-dir': 'payment-service',
   'payment-service-contract': 'payment-service',
@@ -45,14 +50,44 @@ function print(json: boolean, endpoints: Endpoint[]): void {
   }
 }
 
-async function kaspi(values: { port?: string; 'control-port'?: string; plain: boolean; json: boolean }) {
+/** The client certificate files of `--client-cert-out DIR`, made for this start only. */
+const clientCertFiles = { cert: 'client-cert.pem', key: 'client-key.pem', ca: 'ca.pem' } as const;
+
+async function kaspi(values: {
+  port?: string;
+  'control-port'?: string;
+  plain: boolean;
+  json: boolean;
+  'client-cert-out'?: string;
+}) {
+  const certDir = values['client-cert-out'] && resolve(values['client-cert-out']);
+  if (certDir && values.plain)
+    throw new UsageError('--client-cert-out is for the TLS listeners, which --plain leaves out');
   const simulator = await startKaspiSimulator({
     port: integerFlag('port', values.port) ?? 0,
     controlPort: integerFlag('control-port', values['control-port']) ?? 0,
     tls: !values.plain,
   });
-  // Handlers before the URLs: whoever reads them may signal at once (see up.ts).
-  const stopped = untilSignal(() => simulator.stop());
+  let certificate: Record<string, string> | undefined;
+  try {
+    if (certDir) {
+      const issued = await simulator.issueClientCertificate('kaspi-harness tester');
+      certificate = await writePemFiles(certDir, {
+        [clientCertFiles.cert]: issued.certPem,
+        [clientCertFiles.key]: issued.keyPem,
+        [clientCertFiles.ca]: simulator.ca.certPem,
+      });
+    }
+  } catch (error) {
+    await simulator.stop();
+    throw error;
+  }
+  // Handlers before the URLs: whoever reads them may signal at once (see up.ts). The certificate
+  // files go with the simulator: its CAs die with it, and a key left in a work tree may be committed.
+  const stopped = untilSignal(async () => {
+    await simulator.stop();
+    for (const file of Object.values(certificate ?? {})) rmSync(file, { force: true });
+  });
   if (!values.json)
     console.log('Kaspi simulator up (seeded with fixtures/sellers.json and the fallback organization):');
   print(values.json, [
@@ -64,7 +99,19 @@ async function kaspi(values: { port?: string; 'control-port'?: string; plain: bo
     ]),
     ['controlUrl', 'Dashboard + control API', simulator.controlUrl],
     ['openapiUrl', 'OpenAPI document', `${simulator.controlUrl}/openapi.json`],
+    ...(certificate
+      ? ([
+          ['clientCert', 'Client certificate (r2/r3 mTLS)', certificate[clientCertFiles.cert]!],
+          ['clientKey', 'its key', certificate[clientCertFiles.key]!],
+          ['ca', "CA of the simulator's certificates", certificate[clientCertFiles.ca]!],
+        ] satisfies Endpoint[])
+      : []),
   ]);
+  if (certificate && !values.json)
+    console.log(
+      `  e.g. curl --cacert ${certificate[clientCertFiles.ca]} --cert ${certificate[clientCertFiles.cert]} --key ${certificate[clientCertFiles.key]} ${simulator.listeners.r3}/r3/v01/health/ping\n` +
+        '  (the files are made for this start and removed when the simulator stops)',
+    );
   return stopped;
 }
 
@@ -187,6 +234,10 @@ Options:
 
   kaspi:
   --plain                no TLS listeners
+  --client-cert-out DIR  write a client certificate (client-cert.pem), its key (client-key.pem) and the
+                         CA of the simulator's certificates (ca.pem) into DIR, to call the mutual-TLS
+                         schemes r2 and r3 with curl --cert/--key/--cacert; made for this start and
+                         removed when the simulator stops
 
   payment-service:
   --payment-service-contract guide|deployed|FILE
