@@ -4,6 +4,7 @@
  * `output`, which decides when the lines are shown (cli/held-output.ts).
  */
 import { spawn } from 'node:child_process';
+import { childColourEnv } from '../platform/colour.ts';
 import { exitCodeOf } from '../platform/signals.ts';
 
 export interface ChildOutput {
@@ -16,8 +17,9 @@ export async function runChild(
   options: { cwd: string; env: NodeJS.ProcessEnv; output?: ChildOutput },
 ): Promise<number> {
   const { output } = options;
-  // A piped child does not see a terminal and would drop its colours; keep them when ours has one.
-  const env = output && process.stdout.isTTY ? { FORCE_COLOR: '1', ...options.env } : options.env;
+  // A piped child does not see a terminal and would drop its colours: it is told whether ours wants
+  // them, as every child is when NO_COLOR or FORCE_COLOR is set.
+  const env = childColourEnv(options.env, { piped: output !== undefined });
   const child = spawn(command, args, {
     cwd: options.cwd,
     env,

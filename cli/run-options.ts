@@ -133,7 +133,7 @@ export function adoptSellersFile(path: string): string {
 }
 
 /** `guide`/`deployed` as they are; a file made absolute and checked to be an OpenAPI document. */
-function declaredContract(raw: string | undefined): string | undefined {
+export function declaredContract(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
   try {
     const profile = profileOf(raw);

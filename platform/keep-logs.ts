@@ -7,7 +7,8 @@ import { basename, join, relative } from 'node:path';
 
 const skippedDirs = new Set(['data', 'www', 'node_modules']);
 
-function logFilesUnder(dir: string, found: string[] = []): string[] {
+/** Every `*.log` under `dir`, databases' data folders and the document root excepted. */
+export function logFilesUnder(dir: string, found: string[] = []): string[] {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });

@@ -10,10 +10,17 @@ import {
   type FaultRuleInput as KaspiRule,
 } from '../../simulator/kaspi/index.ts';
 import { faultFlags, placeholder, usage, type FaultFlags, type Flag } from '../chaos-flags.ts';
+import type { StackInfo } from '../../stack/stack.ts';
 import { UsageError, type Command } from '../command.ts';
+import { didYouMean } from '../suggest.ts';
+import { reaching, type Target } from '../unreachable.ts';
+import { ownStack } from '../up-stacks.ts';
 
 interface ChaosTarget {
-  envVar: string;
+  /** For messages: "the Kaspi simulator's control API". */
+  what: string;
+  /** Its control URL in a stack `kaspi-harness up` keeps running. */
+  controlUrlIn(info: StackInfo): string;
   flags: FaultFlags;
   client(controlUrl: string): {
     addFault(rule: never): Promise<string>;
@@ -25,12 +32,14 @@ interface ChaosTarget {
 /** One entry per simulator; its flags come from its fault-rule schema. */
 const targets: Record<string, ChaosTarget> = {
   kaspi: {
-    envVar: 'KASPI_HARNESS_KASPI_CONTROL_URL',
+    what: "the Kaspi simulator's control API",
+    controlUrlIn: (info) => info.kaspi.controlUrl,
     flags: faultFlags(kaspiRule, 'kaspi'),
     client: (url) => new KaspiControlClient(url),
   },
   'payment-service': {
-    envVar: 'KASPI_HARNESS_PAYMENT_SERVICE_CONTROL_URL',
+    what: "the payment-service simulator's control API",
+    controlUrlIn: (info) => info.paymentService.controlUrl,
     flags: faultFlags(paymentServiceRule, 'payment-service'),
     client: (url) => new PaymentServiceControlClient(url),
   },
@@ -90,6 +99,25 @@ const summary = (simulator: string): string => {
   ].join('\n');
 };
 
+/** The control API to call: --control-url, else the one of the stack `up` started from here. */
+function controlTarget(target: ChaosTarget, flag: string | undefined): Target {
+  if (flag !== undefined)
+    return {
+      what: target.what,
+      url: flag,
+      hint: 'is the simulator running there? `kaspi-harness status` shows what `kaspi-harness up` keeps running',
+    };
+  const record = ownStack({
+    choose: 'give --control-url URL (`kaspi-harness status --all` prints the control URLs)',
+    none: 'give --control-url URL of a simulator started otherwise (`kaspi-harness sim` prints it)',
+  });
+  return {
+    what: target.what,
+    url: target.controlUrlIn(record.info),
+    hint: `is \`kaspi-harness up\` (pid ${record.pid}) still running? \`kaspi-harness status\` shows what is up`,
+  };
+}
+
 export const chaosCommand: Command = {
   name: 'chaos',
   help: `Usage: kaspi-harness chaos <target> <kind [options] | list | installed | clear [id]>
@@ -107,8 +135,8 @@ Examples:
   kaspi-harness chaos kaspi http-status --status 503 --probability 0.3 --seed 7
 
 Options:
-  --control-url URL     the simulator's control API (\`kaspi-harness up\` prints it; default:
-                        $KASPI_HARNESS_KASPI_CONTROL_URL or $KASPI_HARNESS_PAYMENT_SERVICE_CONTROL_URL)`,
+  --control-url URL     the simulator's control API (\`kaspi-harness sim\` and \`status\` print it; default:
+                        the one of the stack \`kaspi-harness up\` started from this directory)`,
   async run(argv) {
     const { values, positionals } = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
     const [targetName, action, ...rest] = positionals;
@@ -116,7 +144,9 @@ Options:
       throw new UsageError('give a target and a fault, e.g. chaos payment-service blackhole');
     const target = targets[targetName];
     if (!target)
-      throw new UsageError(`unknown target "${targetName}" (one of ${Object.keys(targets).join(', ')})`);
+      throw new UsageError(
+        `unknown target "${targetName}"${didYouMean(targetName, Object.keys(targets))} (one of ${Object.keys(targets).join(', ')})`,
+      );
     const former = Object.keys(formerFlags).find((name) => values[name] !== undefined);
     if (former) throw new UsageError(formerFlags[former]!);
     if (action === 'list') {
@@ -127,18 +157,18 @@ Options:
     // The rule is built (and refused) before the simulator is asked anything.
     const rule =
       action === 'installed' || action === 'clear' ? undefined : target.flags.ruleFor(action, given);
-    const controlUrl = url ?? process.env[target.envVar];
-    if (!controlUrl) throw new UsageError(`--control-url is required (or set ${target.envVar})`);
-    const client = target.client(controlUrl);
-    if (action === 'installed') console.log(JSON.stringify(await client.faults(), null, 2));
-    else if (action === 'clear') console.log(`removed ${await client.removeFaults(rest[0])}`);
-    else {
+    const control = controlTarget(target, url);
+    const client = target.client(control.url);
+    const act = async (): Promise<string> => {
+      if (action === 'installed') return JSON.stringify(await client.faults(), null, 2);
+      if (action === 'clear') return `removed ${await client.removeFaults(rest[0])}`;
       const id = await client.addFault(rule as never);
       const where = (rule as KaspiRule | PaymentServiceRule).match;
       const on =
         where && Object.keys(where).length > 0 ? ` on ${JSON.stringify(where)}` : ' on every request';
-      console.log(`fault ${id}: ${action}${on} (remove: kaspi-harness chaos ${targetName} clear ${id})`);
-    }
+      return `fault ${id}: ${action}${on} (remove: kaspi-harness chaos ${targetName} clear ${id})`;
+    };
+    console.log(await reaching(control, act));
     return 0;
   },
 };

@@ -20,8 +20,18 @@ export const commands: readonly CommandEntry[] = [
   },
   {
     name: 'down',
-    summary: 'stop the stacks that `kaspi-harness up` started on this machine',
+    summary: 'stop the stack `kaspi-harness up` started from this directory (--all: every one)',
     load: async () => (await import('./down.ts')).downCommand,
+  },
+  {
+    name: 'status',
+    summary: 'is a stack up (from this directory, or --all)? its pid, age and URLs; exit 1 if none',
+    load: async () => (await import('./status.ts')).statusCommand,
+  },
+  {
+    name: 'logs',
+    summary: "print (--follow: follow) the logs of the running stack's services",
+    load: async () => (await import('./logs.ts')).logsCommand,
   },
   {
     name: 'sim',

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -7,6 +8,7 @@ import { chooseShards, MergeRefusal, mergeShards } from '../../scenarios/report/
 import { reassess, type RunReport } from '../../scenarios/report/model.ts';
 import { renderSummary } from '../../scenarios/report/summary.ts';
 import { pointLatest, writeRunReport } from '../../scenarios/report/write.ts';
+import { colourWanted } from '../../platform/colour.ts';
 import { newRunId } from '../../platform/run-dir.ts';
 import { UsageError, type Command } from '../command.ts';
 import { shardLogLinks, shardResultsIn } from '../shard-results.ts';
@@ -48,15 +50,24 @@ Options:
     const { dir, report, html } = values.merge
       ? merge(positionals, reportsDir)
       : rerender(positionals, reportsDir);
-    console.log(renderSummary(report, { color: process.stdout.isTTY === true, reportDir: dir }));
+    console.log(renderSummary(report, { color: colourWanted(process.stdout), reportDir: dir }));
     console.log(`HTML report: ${html}`);
-    if (values.open)
-      spawn('xdg-open', [html], { stdio: 'ignore', detached: true })
-        .on('error', () => undefined)
-        .unref();
+    if (values.open) await openInBrowser(html);
     return report.verdict === 'pass' ? 0 : 1;
   },
 };
+
+/** xdg-open, left running on its own; where there is none (a server, CI), one line says what to do. */
+async function openInBrowser(file: string): Promise<void> {
+  const child = spawn('xdg-open', [file], { stdio: 'ignore', detached: true });
+  try {
+    await once(child, 'spawn');
+    child.unref();
+  } catch (error) {
+    const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    console.error(`kaspi-harness report: cannot open a browser (xdg-open: ${why}): open ${file} yourself`);
+  }
+}
 
 interface Rendered {
   dir: string;

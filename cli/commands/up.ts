@@ -1,26 +1,13 @@
 import { parseArgs } from 'node:util';
 import { chooseStackKind } from '../../stack/docker/choose.ts';
-import { bootStackWith, type Stack, type StackInfo } from '../../stack/stack.ts';
+import { serviceLogs } from '../../stack/service-logs.ts';
+import { bootStackWith, type Stack } from '../../stack/stack.ts';
 import { announceUp } from '../../stack/up-state.ts';
 import { UsageError, type Command } from '../command.ts';
 import { allowDirFlags, parseRunOptions, runFlags, runFlagsHelp, stackOptionsOf } from '../run-options.ts';
 import { interruptOnSignal } from '../interrupt.ts';
+import { stackUrls } from '../up-stacks.ts';
 import { untilSignal } from '../wait-for-signal.ts';
-
-export function stackUrls(info: StackInfo): [string, string][] {
-  return [
-    ['Storefront (Bitrix stub)', info.bitrix.url],
-    ['Kaspi simulator', info.kaspi.url],
-    ['Kaspi dashboard + control API', info.kaspi.controlUrl],
-    ['payment-service simulator', info.paymentService.apiBaseUrl],
-    ['payment-service control API', info.paymentService.controlUrl],
-    ['PostgreSQL', info.postgres.url],
-    [
-      'MariaDB',
-      `mysql://${info.mariadb.user}@${info.mariadb.host}:${info.mariadb.port}/${info.mariadb.database}`,
-    ],
-  ];
-}
 
 const upFlags = { 'allow-dir': { type: 'string', multiple: true } } as const;
 
@@ -31,6 +18,10 @@ export const upCommand: Command = {
 Boots the whole stack on loopback and keeps it up until Ctrl-C, SIGTERM or \`kaspi-harness down\`.
 Prints the storefront, simulator, dashboard and control URLs. With --json, prints exactly one line,
 {"ready":true,...} with the stack's coordinates, which \`run --stack external --stack-file\` accepts.
+
+While it is up, a state file in $TMPDIR/kaspi-harness-up-UID records the working directory it was
+started from, its URLs, where its services log and its pid: from the same directory,
+\`kaspi-harness status\`, \`logs\`, \`chaos\` and \`down\` find it without being told.
 
 Options:
   --json               one JSON ready line instead of the table
@@ -65,13 +56,20 @@ ${runFlagsHelp}`,
       if (interrupted !== undefined) return interrupted;
       throw error;
     }
-    const forget = announceUp(stack.info);
-    // Handlers first, then the ready line: whoever reads it may signal at once, and a SIGTERM that
-    // arrived before Node handled it would end the process with the stack still running.
+    // A stack whose logs cannot be listed is still up: `logs` then says it knows of none.
+    const logs = await serviceLogs(stack.info).catch(() => []);
+    // Handlers first, then the state and the ready line: whoever reads them may signal at once, and
+    // a SIGTERM that arrived before Node handled it would end the process with the stack still running.
+    let forget = (): void => undefined;
     const stopped = untilSignal(async () => {
-      forget();
-      await stack.stop();
+      try {
+        await stack.stop();
+      } finally {
+        // Only now: `down` waits for this process to end, `status` shows the stack until it has stopped.
+        forget();
+      }
     }, log);
+    forget = announceUp(stack.info, logs);
     interrupt.release();
     if (options.json) {
       console.log(JSON.stringify({ ready: true, pid: process.pid, ...stack.info }));

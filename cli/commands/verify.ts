@@ -7,6 +7,7 @@ import { declareLine, renderSummary, writeReports } from '../verify/output.ts';
 import { UsageError, integerFlag, type Command } from '../command.ts';
 import { loadConfig } from '../config.ts';
 import { adoptSellersFile } from '../run-options.ts';
+import { ensureReachable } from '../unreachable.ts';
 
 const options = {
   'payment-service-url': { type: 'string' },
@@ -54,6 +55,12 @@ Options:
     const sellersFile =
       values['sellers-file'] ?? (await loadConfig(process.cwd(), values.config)).sellersFile;
     if (sellersFile) adoptSellersFile(sellersFile);
+    // Nothing answering at all is one line, not a report of every check failing for the same reason.
+    await ensureReachable({
+      what: 'the payment-service',
+      url: serviceUrl,
+      hint: 'check --payment-service-url (the service root, as in the Bitrix option) and that the service is running',
+    });
     const report = await verifyDeployment({
       serviceUrl,
       databaseUrl: values['database-url'],

@@ -8,6 +8,7 @@ import type { Seller } from '../../fixtures/organizations.ts';
 import { nearestRoutes } from '../../simulator/payment-service/contracts/nearest.ts';
 import { readDatabase, type ConfigRecord } from './read-only-db.ts';
 import { readOnlyHttp, type Probe, type ReadOnlyHttp } from './read-only-http.ts';
+import { connectionProblem, unreachableMessage } from '../unreachable.ts';
 
 export type CheckGroup = 'service' | 'contract' | 'sellers' | 'shops' | 'database';
 
@@ -244,7 +245,18 @@ export async function verifyDeployment(options: VerifyOptions): Promise<VerifyRe
         });
       }
     } catch (error) {
-      add({ group: 'database', name: 'database readable', passed: false, detail: (error as Error).message });
+      const problem = connectionProblem(error);
+      const detail = problem
+        ? unreachableMessage(
+            {
+              what: "the payment-service's PostgreSQL",
+              url: options.databaseUrl,
+              hint: 'check --database-url and that the database accepts connections from here',
+            },
+            problem,
+          )
+        : (error as Error).message;
+      add({ group: 'database', name: 'database readable', passed: false, detail });
     }
   }
 

@@ -7,8 +7,8 @@
  * nothing by itself: its name lookup is what the namespace's resolver records (RefusedLookup); to an
  * IP literal it is confined (it cannot leave) but only recorded if the code logs its error.
  */
-import { closeSync, openSync, readSync, statSync, watch, type FSWatcher } from 'node:fs';
 import type { UnexpectedEgress } from '../egress/proxy.ts';
+import { followAppends, type LogWatcher } from '../follow-file.ts';
 
 export type SocketEgress = Pick<UnexpectedEgress, 'host' | 'port' | 'method' | 'codePath'>;
 
@@ -30,77 +30,6 @@ export function parseSocketWarning(line: string): SocketEgress | undefined {
 
 export function socketWarningsIn(text: string): SocketEgress[] {
   return text.split('\n').flatMap((line) => parseSocketWarning(line) ?? []);
-}
-
-export interface LogWatcher {
-  /** Reads what was appended since the last look (the proxy calls it before its record is read). */
-  flush(): void;
-  stop(): void;
-}
-
-/** Appends seen within this long are read together: php -S logs three lines per request. */
-const coalesceMs = 25;
-const readBuffer = Buffer.allocUnsafe(64 * 1024);
-
-/**
- * Follows a file from its current end and hands over each batch of complete lines. fs.watch wakes
- * it as the writer appends, and one read follows within 25 ms, however many appends came in that
- * time (the lines carry their own times); `flush` closes the remaining gap when someone reads the
- * record.
- */
-export function followAppends(file: string, onLines: (text: string) => void): LogWatcher {
-  let offset = 0;
-  try {
-    offset = statSync(file).size;
-  } catch {
-    // not written yet: start at its beginning
-  }
-  let partial = '';
-  const flush = (): void => {
-    let fd: number;
-    try {
-      fd = openSync(file, 'r');
-    } catch {
-      return;
-    }
-    try {
-      for (;;) {
-        const read = readSync(fd, readBuffer, 0, readBuffer.length, offset);
-        if (read <= 0) break;
-        offset += read;
-        partial += readBuffer.subarray(0, read).toString('utf8');
-      }
-    } finally {
-      closeSync(fd);
-    }
-    const end = partial.lastIndexOf('\n');
-    if (end < 0) return;
-    const complete = partial.slice(0, end);
-    partial = partial.slice(end + 1);
-    onLines(complete);
-  };
-  let watcher: FSWatcher | undefined;
-  let scheduled: NodeJS.Timeout | undefined;
-  const flushSoon = (): void => {
-    scheduled ??= setTimeout(() => {
-      scheduled = undefined;
-      flush();
-    }, coalesceMs).unref();
-  };
-  try {
-    watcher = watch(file, { persistent: false }, flushSoon);
-    watcher.on('error', () => watcher?.close());
-  } catch {
-    // no inotify: flush() on read still finds everything
-  }
-  return {
-    flush,
-    stop: () => {
-      clearTimeout(scheduled);
-      flush();
-      watcher?.close();
-    },
-  };
 }
 
 export function watchSocketWarnings(file: string, report: (event: SocketEgress) => void): LogWatcher {

@@ -12,6 +12,7 @@ import { runInputsOf } from './run-inputs.ts';
 import { renderSummary } from './summary.ts';
 import { pointLatest, writeRunReport } from './write.ts';
 import { maskToken } from '../../fixtures/organizations.ts';
+import { colourWanted } from '../../platform/colour.ts';
 import { runReportDir, runSettings } from '../../stack/run-settings.ts';
 import '../support/routing.ts';
 import '../support/findings.ts';
@@ -106,7 +107,7 @@ export default class RoutingReporter implements Reporter {
     if (!this.shard) pointLatest(settings.reportsDir, settings.runId);
     console.log(
       renderSummary(report, {
-        color: process.stdout.isTTY === true,
+        color: colourWanted(process.stdout),
         reportDir: relative(process.cwd(), dir),
       }),
     );

@@ -15,12 +15,12 @@ import {
 } from '../../platform/namespace.ts';
 import { startNetnsHolder, type NetnsHolder, type OutboundRelay } from '../../platform/netns/holder.ts';
 import {
-  followAppends,
   lookupsIn,
   socketWarningsIn,
   watchSocketWarnings,
   type SocketEgress,
 } from '../../platform/netns/php-warnings.ts';
+import { followAppends } from '../../platform/follow-file.ts';
 import type { EgressProxy } from '../../platform/egress/proxy.ts';
 import type { ManagedProcess } from '../../platform/process.ts';
 import { portAccepts } from '../../platform/wait.ts';
