@@ -146,7 +146,7 @@ describe('colour', () => {
 describe('a URL that does not answer', () => {
   it('chaos names the control API, why, and what to do, in one line', async () => {
     const url = `http://127.0.0.1:${await freePort()}`;
-    const { code, out, err } = cli(['chaos', 'kaspi', 'list', '--control-url', url]);
+    const { code, out, err } = cli(['chaos', 'kaspi', 'installed', '--control-url', url]);
     expect(code).toBe(1);
     expect(out).toBe('');
     expect(err).toBe(

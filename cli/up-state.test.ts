@@ -250,7 +250,7 @@ describe('a real `kaspi-harness up`', () => {
     });
     expect(((await answer.json()) as { StatusCode: number }).StatusCode).toBe(-999);
     // …and not from another directory, where it says which stack is up and what to give instead.
-    const away = await cli(['chaos', 'kaspi', 'list'], elsewhere);
+    const away = await cli(['chaos', 'kaspi', 'installed'], elsewhere);
     expect(away.code).toBe(1);
     expect(away.err).toContain(`no stack is up from ${elsewhere}; up elsewhere: pid ${ready.pid} `);
     expect(away.err).toContain('give --control-url URL');
@@ -265,7 +265,7 @@ describe('a real `kaspi-harness up`', () => {
     expect(followErr).toContain(`the stack (pid ${ready.pid}) has stopped`);
 
     expect((await cli(['status'], site)).code).toBe(1);
-    const gone = await cli(['chaos', 'kaspi', 'list', '--control-url', ready.kaspi.controlUrl], site);
+    const gone = await cli(['chaos', 'kaspi', 'installed', '--control-url', ready.kaspi.controlUrl], site);
     expect(gone.code).toBe(1);
     expect(gone.err).toContain(
       `cannot reach the Kaspi simulator's control API at ${ready.kaspi.controlUrl} (connection refused)`,
