@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What a site does, from its own repository: install the packed harness into a fresh directory that
-# holds only the site's local/classes, then --version, a config typo refused by name, the routing
-# suite in two shards, and one merged report in the site's own reports/. Exits non-zero on any
+# holds only the site's local/classes, then --version, a config typo refused by name, two suites
+# (routing, health) in two shards, and one merged report in the site's own reports/ with every check
+# the unsharded catalogue lists for them. Exits non-zero on any
 # deviation, so CI proves the package works as the README tells a site to use it.
 set -euo pipefail
 harness="$(cd "$(dirname "$0")/.." && pwd)"
@@ -38,9 +39,12 @@ set -e
 echo "import { defineConfig } from 'kaspi-harness/config'; export default defineConfig({ seed: 7 });" \
   >kaspi-harness.config.ts
 
-step "npx kaspi-harness run --suite routing --shard 1/2, then 2/2"
-npx kaspi-harness run --suite routing --shard 1/2 --quiet
-npx kaspi-harness run --suite routing --shard 2/2 --quiet
+suites=(--suite routing --suite health)
+listed="$(npx kaspi-harness run --list --json "${suites[@]}" | node -e \
+  "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>console.log(JSON.parse(s).length))")"
+step "npx kaspi-harness run ${suites[*]} --shard 1/2, then 2/2 ($listed checks listed)"
+npx kaspi-harness run "${suites[@]}" --shard 1/2 --quiet
+npx kaspi-harness run "${suites[@]}" --shard 2/2 --quiet
 
 step "npx kaspi-harness report --merge"
 npx kaspi-harness report --merge
@@ -49,5 +53,6 @@ for file in report.html junit.xml results.json summary.txt; do
 done
 verdict="$(node -p "require('./reports/latest/results.json').verdict")"
 checks="$(node -p "require('./reports/latest/results.json').totals.tests")"
-[[ $verdict == pass && $checks -gt 0 ]] || { echo "merged verdict $verdict with $checks checks"; exit 1; }
+[[ $verdict == pass && $checks -eq $listed && $listed -gt 0 ]] ||
+  { echo "merged verdict $verdict with $checks checks, $listed listed"; exit 1; }
 step "one passing report of $checks checks in the site's reports/ ($(readlink reports/latest))"

@@ -99,18 +99,21 @@ function checkedPattern(pattern: string): void {
 /** The suites and their checks, for people (grouped) or machines (`--json`: one JSON array). */
 function printList(listed: { code: number; checks: ListedCheck[] }, json: boolean): number {
   if (listed.code !== 0) return listed.code;
+  // vitest lists files in the order its workers finish collecting them; by suite name the list is the
+  // same every time (the sort is stable, so each suite's checks keep their order in the file).
+  const sorted = [...listed.checks].sort((a, b) => a.suite.localeCompare(b.suite));
   if (json) {
-    console.log(JSON.stringify(listed.checks, null, 2));
+    console.log(JSON.stringify(sorted, null, 2));
     return 0;
   }
   const bySuite = new Map<string, ListedCheck[]>();
-  for (const check of listed.checks) bySuite.set(check.suite, [...(bySuite.get(check.suite) ?? []), check]);
+  for (const check of sorted) bySuite.set(check.suite, [...(bySuite.get(check.suite) ?? []), check]);
   for (const [suite, checks] of bySuite) {
     console.log(`${suite} (${checks.length} check${checks.length === 1 ? '' : 's'})`);
     for (const check of checks) console.log(`  ${check.name}`);
   }
   console.log(
-    `${listed.checks.length} check${listed.checks.length === 1 ? '' : 's'} in ${bySuite.size} suite${bySuite.size === 1 ? '' : 's'}`,
+    `${sorted.length} check${sorted.length === 1 ? '' : 's'} in ${bySuite.size} suite${bySuite.size === 1 ? '' : 's'}`,
   );
   return 0;
 }
