@@ -99,22 +99,24 @@ describe('a run assessed from its checks', () => {
   });
 });
 
+/** A run of these checks, assessed as the reporter does. */
+const runOf = (tests: ReportedTest[]): RunReport => ({
+  schemaVersion: reportSchemaVersion,
+  runId: 'r',
+  startedAt: '',
+  finishedAt: '',
+  seed: 1,
+  ...assessRun(tests),
+  tests,
+});
+
 describe('the terminal summary', () => {
   it('lists the defects first, then the root causes with their fix, then the matrix and the verdict', () => {
     const tests = [
       check('a', 'failed', { cause: causes.paidDefaultShop(), routing: routing(sellers[1]!, 'astray') }),
       check('b', 'passed', { findings: [drift], routing: routing(sellers[0]!, 'correct') }),
     ];
-    const report: RunReport = {
-      schemaVersion: reportSchemaVersion,
-      runId: 'r',
-      startedAt: '',
-      finishedAt: '',
-      seed: 1,
-      ...assessRun(tests),
-      tests,
-    };
-    const text = renderSummary(report, { color: false, reportDir: 'reports/r' });
+    const text = renderSummary(runOf(tests), { color: false, reportDir: 'reports/r' });
     const at = (needle: string) => text.indexOf(needle);
     expect(at('DEFECTS')).toBeGreaterThanOrEqual(0);
     expect(at('DEFECTS')).toBeLessThan(at('ROOT CAUSES'));
@@ -130,17 +132,15 @@ describe('the terminal summary', () => {
       check('cache expiry', 'failed'),
       check('b', 'passed', { routing: routing(sellers[0]!, 'correct') }),
     ];
-    const report = {
-      schemaVersion: reportSchemaVersion,
-      runId: 'r',
-      startedAt: '',
-      finishedAt: '',
-      seed: 1,
-      ...assessRun(tests),
-      tests,
-    } as RunReport;
-    const text = renderSummary(report, { color: false, reportDir: 'r' });
+    const text = renderSummary(runOf(tests), { color: false, reportDir: 'r' });
     expect(text).toContain('FAIL — 1 of 2 checks failed (1 root cause).');
     expect(text).not.toMatch(/Money went|Diverted|Not paid/);
+  });
+
+  it('passes a run of checks that route no payment by its checks, not as "0 payments"', () => {
+    const tests = [check('health answers', 'passed'), check('health times out', 'passed')];
+    const text = renderSummary(runOf(tests), { color: false, reportDir: 'r' });
+    expect(text).toContain('PASS — 2 checks passed; none of them routes a payment.');
+    expect(text).not.toContain('0 payments');
   });
 });

@@ -114,7 +114,9 @@ export function renderSummary(report: RunReport, options: { color: boolean; repo
   if (report.verdict === 'pass') {
     lines.push(
       paint(32, `PASS`) +
-        ` — ${routed.length} payments: ${t.correct} on the seller's BIN, ${t.diverted} diverted to the fallback as documented, 0 astray.` +
+        (routed.length
+          ? ` — ${routed.length} payments: ${t.correct} on the seller's BIN, ${t.diverted} diverted to the fallback as documented, 0 astray.`
+          : ` — ${t.tests} check${t.tests === 1 ? '' : 's'} passed; none of them routes a payment.`) +
         (accepted.length ? ` ${accepted.length} accepted defect${accepted.length === 1 ? '' : 's'}.` : ''),
     );
   } else {
