@@ -14,68 +14,47 @@ import { scratchDir } from '../platform/run-dir.ts';
 import { allOrganizations, sellerByShopId } from '../fixtures/organizations.ts';
 import { startKaspiSimulator } from '../simulator/kaspi/index.ts';
 import { startEgressProxy } from '../platform/egress/index.ts';
-import { startMariadb } from '../platform/mariadb.ts';
 import { loadHarnessFiles } from '../platform/php-files.ts';
-import { createRunAuthorities, writePemFiles } from '../platform/tls/ca.ts';
-import { startBitrix } from '../simulator/bitrix/server.ts';
-import { startFake } from '../simulator/bitrix/test-support.ts';
+import { createRunAuthorities } from '../platform/tls/ca.ts';
+import { fixturesPaymentService, withStub, writeCaCertFile } from '../simulator/bitrix/test-support.ts';
 
 const clientDir = resolve(import.meta.dirname, '../fixtures/php-clients/third-party');
 const parts = useParts(
-  assemble()
-    .with('dir', () => scratchDir('kh-third-party-'))
-    .value('authorities', () => createRunAuthorities())
-    .value('caCertFile', async ({ dir, authorities }) => {
-      const pem = await writePemFiles(join(dir.path, 'tls'), { 'ca.pem': authorities.server.certPem });
-      return pem['ca.pem'];
-    })
-    .with('kaspi', ({ authorities }) => startKaspiSimulator({ organizations: allOrganizations, authorities }))
-    .with('paymentService', () =>
-      startFake((request) => {
-        const seller = sellerByShopId(Number(new URL(request.url, 'http://x').searchParams.get('shop_id')));
-        return seller
-          ? {
-              status: 200,
-              body: {
-                shop_id: seller.shopId,
-                organization_bin: seller.bin,
-                device_token: seller.deviceToken,
-                is_active: true,
-              },
-            }
-          : { status: 404, body: { detail: 'Shop ID not found' } };
-      }),
-    )
-    .with('egress', ({ authorities, kaspi, paymentService }) =>
-      startEgressProxy({
-        ca: authorities.server,
-        routes: [
-          {
-            match: 'qrapi-cert-ip.kaspi.kz',
-            port: 443,
-            target: { host: '127.0.0.1', port: Number(new URL(kaspi.listeners.r3).port) },
-          },
-          {
-            match: '*.up.railway.app',
-            target: { host: '127.0.0.1', port: paymentService.port, mode: 'terminate' },
-          },
-        ],
-      }),
-    )
-    .with('mariadb', ({ dir }) => startMariadb({ runDir: dir.path }))
-    .with('stub', async ({ dir, authorities, caCertFile, egress, mariadb }) =>
-      startBitrix({
-        runDir: dir.path,
-        mariadb,
-        seed: 7,
-        phpClassesDir: clientDir,
-        phpInitFile: join(clientDir, 'init.php'),
-        materializedFiles: await loadHarnessFiles(join(clientDir, 'harness-files.json'), authorities),
-        egressProxyUrl: egress.url,
-        caCertFile,
-        productionLayout: 'namespace',
-      }),
-    ),
+  withStub(
+    assemble()
+      .with('dir', () => scratchDir('kh-third-party-'))
+      .value('authorities', () => createRunAuthorities())
+      .value('caCertFile', ({ dir, authorities }) => writeCaCertFile(dir.path, authorities.server))
+      .with('kaspi', ({ authorities }) =>
+        startKaspiSimulator({ organizations: allOrganizations, authorities }),
+      )
+      .with('paymentService', fixturesPaymentService)
+      .with('egress', ({ authorities, kaspi, paymentService }) =>
+        startEgressProxy({
+          ca: authorities.server,
+          routes: [
+            {
+              match: 'qrapi-cert-ip.kaspi.kz',
+              port: 443,
+              target: { host: '127.0.0.1', port: Number(new URL(kaspi.listeners.r3).port) },
+            },
+            {
+              match: '*.up.railway.app',
+              target: { host: '127.0.0.1', port: paymentService.port, mode: 'terminate' },
+            },
+          ],
+        }),
+      ),
+    async ({ authorities, caCertFile, egress }) => ({
+      seed: 7,
+      phpClassesDir: clientDir,
+      phpInitFile: join(clientDir, 'init.php'),
+      materializedFiles: await loadHarnessFiles(join(clientDir, 'harness-files.json'), authorities),
+      egressProxyUrl: egress.url,
+      caCertFile,
+      productionLayout: 'namespace',
+    }),
+  ),
 );
 
 describe('a third-party-style client, unmodified', () => {
