@@ -11,11 +11,13 @@ import { describe, expect, it } from 'vitest';
 import { useParts } from '../platform/testing.ts';
 import { assemble } from '../platform/lifecycle.ts';
 import { scratchDir } from '../platform/run-dir.ts';
+import { seededFaker } from '../fixtures/customers.ts';
 import { allOrganizations, sellerByShopId } from '../fixtures/organizations.ts';
 import { startKaspiSimulator } from '../simulator/kaspi/index.ts';
 import { startEgressProxy } from '../platform/egress/index.ts';
 import { loadHarnessFiles } from '../platform/php-files.ts';
 import { createRunAuthorities } from '../platform/tls/ca.ts';
+import { checkoutOneProduct } from '../simulator/bitrix/storefront-client.ts';
 import { fixturesPaymentService, withStub, writeCaCertFile } from '../simulator/bitrix/test-support.ts';
 
 const clientDir = resolve(import.meta.dirname, '../fixtures/php-clients/third-party');
@@ -68,24 +70,9 @@ describe('a third-party-style client, unmodified', () => {
   });
 
   it('checks out through its hard-coded hosts: mutual TLS reaches Kaspi, the seller BIN is used', async () => {
-    const catalogue = (await (await fetch(`${parts.stub.url}/local/api/catalogue.php`)).json()) as {
-      products: { id: number; shopId: number }[];
-    };
-    const product = catalogue.products.find((p) => p.shopId === 576631)!;
-    const response = await fetch(`${parts.stub.url}/local/api/checkout.php`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        items: [{ productId: product.id, quantity: 1 }],
-        customer: { name: 'Aru', phone: '+77010000000', email: '' },
-        paymentMethod: 'qr',
-      }),
-    });
-    const body = (await response.json()) as {
-      ok: boolean;
-      payment: { organizationBin: string; qrPaymentId: number };
-    };
+    const { body } = await checkoutOneProduct(parts.stub.url, 576631, seededFaker(7));
     expect(body).toMatchObject({ ok: true, payment: { organizationBin: sellerByShopId(576631)!.bin } });
+    if (!body.ok) return;
 
     // The simulator answered over mutual TLS (a missing or foreign client certificate gets -10000).
     expect(parts.kaspi.state.purchases()).toMatchObject([
