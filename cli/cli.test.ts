@@ -1,22 +1,13 @@
 /** The CLI as a user meets it: help for every command, and one clear line for every mistake. */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useParts } from '../platform/testing.ts';
 import { assemble } from '../platform/lifecycle.ts';
 import { scratchDir } from '../platform/run-dir.ts';
 import { commands } from './commands/index.ts';
+import { runCli, writePassingEmptyRun } from './test-support.ts';
 
-const repoRoot = join(import.meta.dirname, '..');
-const cli = (...args: string[]) => {
-  const result = spawnSync(process.execPath, ['cli/bin.mjs', ...args], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { code: result.status, out: result.stdout, err: result.stderr };
-};
+const cli = (...args: string[]) => runCli(args);
 const parts = useParts(assemble().with('temp', () => scratchDir('kaspi-harness-cli-')));
 
 describe('kaspi-harness CLI', () => {
@@ -62,30 +53,7 @@ describe('kaspi-harness CLI', () => {
   });
 
   it("report re-renders report.html from a run's results.json and exits by its verdict", () => {
-    const run = join(parts.temp.path, 'reports', 'run-1');
-    mkdirSync(run, { recursive: true });
-    writeFileSync(
-      join(run, 'results.json'),
-      JSON.stringify({
-        schemaVersion: 1,
-        runId: 'run-1',
-        startedAt: '2026-01-01T00:00:00Z',
-        finishedAt: '2026-01-01T00:00:01Z',
-        seed: 1,
-        verdict: 'pass',
-        totals: {
-          tests: 0,
-          passed: 0,
-          failed: 0,
-          skipped: 0,
-          correct: 0,
-          diverted: 0,
-          astray: 0,
-          'not-paid': 0,
-        },
-        tests: [],
-      }),
-    );
+    const run = writePassingEmptyRun(join(parts.temp.path, 'reports'), 'run-1');
     const { code, out } = cli('report', 'run-1', '--reports-dir', join(parts.temp.path, 'reports'));
     expect(code).toBe(0);
     expect(out).toContain(join(run, 'report.html'));

@@ -4,16 +4,13 @@
  * something it calls does not answer.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freePort } from '../platform/ports.ts';
+import { cliBin, fileTempDir, repoRoot, runCli, writePassingEmptyRun } from './test-support.ts';
 
-const repoRoot = join(import.meta.dirname, '..');
-const bin = join(repoRoot, 'cli', 'bin.mjs');
-const temp = mkdtempSync(join(tmpdir(), 'kaspi-harness-conventions-'));
-afterAll(() => rmSync(temp, { recursive: true, force: true }));
+const temp = fileTempDir('kaspi-harness-conventions-');
 
 /** The environment without anything that would decide colour for the CLI. */
 function plainEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
@@ -21,19 +18,12 @@ function plainEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...env, TERM: 'xterm-256color', ...extra };
 }
 
-const cli = (args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) => {
-  const result = spawnSync(process.execPath, [bin, ...args], {
-    cwd: options.cwd ?? repoRoot,
-    env: options.env ?? plainEnv(),
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { code: result.status, out: result.stdout, err: result.stderr };
-};
+const cli = (args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) =>
+  runCli(args, { cwd: options.cwd, env: options.env ?? plainEnv() });
 
 /** The CLI on a pseudo-terminal (util-linux `script`), as a person at a terminal runs it. */
 const onTerminal = (args: string[], env: NodeJS.ProcessEnv) => {
-  const quoted = [process.execPath, bin, ...args].map((part) => `'${part.replace(/'/g, `'\\''`)}'`);
+  const quoted = [process.execPath, cliBin, ...args].map((part) => `'${part.replace(/'/g, `'\\''`)}'`);
   const result = spawnSync('script', ['-qec', quoted.join(' '), '/dev/null'], {
     cwd: repoRoot,
     env,
@@ -100,29 +90,7 @@ describe('did you mean', () => {
 
 describe('colour', () => {
   const reports = join(temp, 'reports');
-  mkdirSync(join(reports, 'run-1'), { recursive: true });
-  writeFileSync(
-    join(reports, 'run-1', 'results.json'),
-    JSON.stringify({
-      schemaVersion: 1,
-      runId: 'run-1',
-      startedAt: '2026-01-01T00:00:00Z',
-      finishedAt: '2026-01-01T00:00:01Z',
-      seed: 1,
-      verdict: 'pass',
-      totals: {
-        tests: 0,
-        passed: 0,
-        failed: 0,
-        skipped: 0,
-        correct: 0,
-        diverted: 0,
-        astray: 0,
-        'not-paid': 0,
-      },
-      tests: [],
-    }),
-  );
+  writePassingEmptyRun(reports, 'run-1');
   const report = ['report', 'run-1', '--reports-dir', reports];
   const escape = '\u001b';
 

@@ -3,21 +3,17 @@
  * and `latest`, the exit code by the merged verdict, a missing shard named, and one clear line for
  * every mistake (shards of different runs, a folder with no shards, a shard count that cannot be).
  */
-import { spawnSync } from 'node:child_process';
 import {
   existsSync,
   lstatSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   readlinkSync,
-  rmSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   assessRun,
   reportSchemaVersion,
@@ -25,18 +21,10 @@ import {
   type RunInputs,
   type RunReport,
 } from '../scenarios/report/model.ts';
+import { fileTempDir, runCli } from './test-support.ts';
 
-const repoRoot = join(import.meta.dirname, '..');
-const cli = (...args: string[]) => {
-  const result = spawnSync(process.execPath, [join(repoRoot, 'cli', 'bin.mjs'), ...args], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { code: result.status, out: result.stdout, err: result.stderr };
-};
-const temp = mkdtempSync(join(tmpdir(), 'kaspi-harness-merge-'));
-afterAll(() => rmSync(temp, { recursive: true, force: true }));
+const cli = (...args: string[]) => runCli(args);
+const temp = fileTempDir('kaspi-harness-merge-');
 
 const inputs: RunInputs = {
   suites: ['contract', 'health'],

@@ -13,16 +13,15 @@ import {
   readdirSync,
   readFileSync,
   readlinkSync,
-  rmSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadVariant, materializeVariant } from '../fixtures/variants.ts';
 import type { RunReport } from '../scenarios/report/model.ts';
+import { judged } from '../scenarios/report/test-support.ts';
+import { cliBin, fileTempDir, repoRoot } from './test-support.ts';
 
-const repoRoot = join(import.meta.dirname, '..');
 /** One run of two suites boots a stack and takes ~12 s here; bounded well above that under load. */
 const runTimeoutMs = 180_000;
 
@@ -32,7 +31,7 @@ interface CliRun {
 }
 
 function cli(args: string[]): Promise<CliRun> {
-  const child = spawn(process.execPath, [join(repoRoot, 'cli', 'bin.mjs'), ...args], {
+  const child = spawn(process.execPath, [cliBin, ...args], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -49,8 +48,7 @@ function cli(args: string[]): Promise<CliRun> {
   });
 }
 
-const temp = mkdtempSync(join(tmpdir(), 'kaspi-harness-shards-'));
-afterAll(() => rmSync(temp, { recursive: true, force: true }));
+const temp = fileTempDir('kaspi-harness-shards-');
 
 /** The contract lookup calls a route no contract serves, and healthCheck() ignores the status. */
 function brokenClasses(): string {
@@ -63,24 +61,6 @@ function brokenClasses(): string {
 }
 
 const readResults = (dir: string) => JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as RunReport;
-
-/** What a reader compares, free of the order the checks happened to finish in. */
-const judged = (report: RunReport) => ({
-  verdict: report.verdict,
-  totals: report.totals,
-  tests: report.tests.map((test) => `${test.file} › ${test.name}: ${test.state}`).sort(),
-  causes: report.causes
-    .map((cause) => ({
-      ...cause,
-      example: undefined,
-      sellers: [...cause.sellers].sort(),
-      scenarios: [...cause.scenarios].sort(),
-    }))
-    .sort((a, b) => a.key.localeCompare(b.key)),
-  defects: report.defects
-    .map((group) => ({ ...group, suites: [...group.suites].sort() }))
-    .sort((a, b) => a.key.localeCompare(b.key)),
-});
 
 describe('two shards merged, against one unsharded run', () => {
   const suites = ['--suite', 'health', '--suite', 'contract'];
@@ -121,7 +101,7 @@ describe('two shards merged, against one unsharded run', () => {
     expect(unsharded.verdict).toBe('fail');
     expect(new Set(unsharded.causes.flatMap((cause) => cause.scenarios)).size).toBeGreaterThan(1);
     expect(unsharded.defects.length).toBeGreaterThan(0);
-    expect(judged(merged)).toEqual(judged(unsharded));
+    expect(judged(merged, { examples: false })).toEqual(judged(unsharded, { examples: false }));
     expect(merged.merged).toMatchObject({ count: 2, missing: [] });
     // Exit codes follow the verdicts: the whole run's and the merge's alike.
     expect(whole.code).toBe(1);

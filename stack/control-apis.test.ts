@@ -6,7 +6,6 @@
  * (the typed clients) go through. Over real HTTP against the Kaspi simulator's, the payment-service
  * simulator's and the harness's control APIs and the egress proxy's record.
  */
-import { request } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useParts } from '../platform/testing.ts';
 import { assemble } from '../platform/lifecycle.ts';
@@ -19,46 +18,20 @@ import { configuredControlHosts, controlRefusal } from '../platform/control-guar
 import { egressControl } from '../platform/egress/control-client.ts';
 import { startEgressProxy } from '../platform/egress/proxy.ts';
 import { startWebhookSink } from '../platform/egress/sink.ts';
+import { sendRaw } from '../platform/http/test-support.ts';
 import { clientCertHeader } from '../platform/egress/terminate.ts';
 import { startHarnessControl } from './harness-control.ts';
 
-interface Answer {
-  status: number;
-  body: unknown;
-  allow?: string;
-}
-
 /** A raw request: fetch() would not let a test set Host, Origin or Sec-Fetch-Site. */
-function send(
+async function send(
   base: string,
   method: string,
   path: string,
   headers: Record<string, string>,
   body?: string,
-): Promise<Answer> {
-  const url = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: url.hostname, port: url.port, method, path, headers, agent: false, timeout: 5_000 },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => {
-          let parsed: unknown = text;
-          try {
-            parsed = JSON.parse(text);
-          } catch {
-            // not JSON: kept as text, and the test says so
-          }
-          resolve({ status: res.statusCode ?? 0, body: parsed, allow: res.headers.allow });
-        });
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer`)));
-    req.on('error', reject);
-    req.end(body);
-  });
+) {
+  const answer = await sendRaw(base, method, path, body, headers, 5_000);
+  return { status: answer.status, body: answer.body, allow: answer.headers.allow };
 }
 
 const json = { 'content-type': 'application/json' };

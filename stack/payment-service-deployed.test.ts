@@ -6,10 +6,11 @@ import { useParts } from '../platform/testing.ts';
 import { assemble } from '../platform/lifecycle.ts';
 import { scratchDir } from '../platform/run-dir.ts';
 import { sellers } from '../fixtures/organizations.ts';
+import { paymentConfigOf } from '../fixtures/payment-configs.ts';
 import { startKaspiSimulator, KaspiControlClient } from '../simulator/kaspi/index.ts';
 import { PaymentServiceControlClient } from '../simulator/payment-service/control-client.ts';
 import { startPaymentServiceSimulator } from '../simulator/payment-service/server.ts';
-import { startTestPostgres } from '../simulator/payment-service/test-support.ts';
+import { intParsing, startTestPostgres } from '../simulator/payment-service/test-support.ts';
 
 const seller = sellers[1]!;
 
@@ -68,12 +69,7 @@ describe('deployed contract: service and admin routes', () => {
     expect((list.body as unknown[]).length).toBe(sellers.length);
     expect(await call('GET', `/admin/configs/${seller.shopId}`)).toMatchObject({
       status: 200,
-      body: {
-        shop_id: seller.shopId,
-        organization_bin: seller.bin,
-        device_token: seller.deviceToken,
-        is_active: true,
-      },
+      body: paymentConfigOf(seller),
     });
     expect(await call('GET', '/admin/configs/999999')).toEqual({
       status: 404,
@@ -82,14 +78,7 @@ describe('deployed contract: service and admin routes', () => {
     expect(await call('GET', '/admin/configs/abc')).toEqual({
       status: 422,
       body: {
-        detail: [
-          {
-            type: 'int_parsing',
-            loc: ['path', 'shop_id'],
-            msg: 'Input should be a valid integer, unable to parse string as an integer',
-            input: 'abc',
-          },
-        ],
+        detail: [intParsing(['path', 'shop_id'], 'abc')],
       },
     });
   });
@@ -167,12 +156,7 @@ describe('deployed contract: service and admin routes', () => {
       status: 422,
       body: {
         detail: [
-          {
-            type: 'int_parsing',
-            loc: ['body', 'shop_id'],
-            msg: 'Input should be a valid integer, unable to parse string as an integer',
-            input: 'x',
-          },
+          intParsing(['body', 'shop_id'], 'x'),
           {
             type: 'float_parsing',
             loc: ['body', 'amount'],

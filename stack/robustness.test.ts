@@ -8,10 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { seededFaker } from '../fixtures/customers.ts';
 import { sellers } from '../fixtures/organizations.ts';
 import { serviceDeaths } from '../platform/health.ts';
 import { cleanLeftovers } from '../platform/leftovers.ts';
 import { signalGroup } from '../platform/process.ts';
+import { checkoutOneProduct } from '../simulator/bitrix/storefront-client.ts';
 import { bootStack, type Stack, type StackInfo } from './stack.ts';
 
 const repoRoot = join(import.meta.dirname, '..');
@@ -278,21 +280,8 @@ describe('two runs at once', () => {
     ];
     expect(ports(infoA).filter((p) => ports(infoB).includes(p))).toEqual([]);
     for (const info of [infoA, infoB]) {
-      const catalogue = (await (await fetch(`${info.bitrix.url}/local/api/catalogue.php`)).json()) as {
-        products: { id: number; shopId: number }[];
-      };
-      const product = catalogue.products.find((p) => p.shopId === sellers[0]!.shopId)!;
-      const response = await fetch(`${info.bitrix.url}/local/api/checkout.php`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({
-          items: [{ productId: product.id, quantity: 1 }],
-          customer: { name: 'A B', phone: '77001234567', email: 'a@example.test' },
-          paymentMethod: 'qr',
-        }),
-      });
-      const body = (await response.json()) as { ok: boolean; payment?: { organizationBin: string } };
-      expect(body.payment?.organizationBin).toBe(sellers[0]!.bin);
+      const { body } = await checkoutOneProduct(info.bitrix.url, sellers[0]!.shopId, seededFaker(info.seed));
+      expect(body).toMatchObject({ ok: true, payment: { organizationBin: sellers[0]!.bin } });
     }
     a.child.kill('SIGTERM');
     b.child.kill('SIGTERM');

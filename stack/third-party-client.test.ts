@@ -11,71 +11,52 @@ import { describe, expect, it } from 'vitest';
 import { useParts } from '../platform/testing.ts';
 import { assemble } from '../platform/lifecycle.ts';
 import { scratchDir } from '../platform/run-dir.ts';
+import { seededFaker } from '../fixtures/customers.ts';
 import { allOrganizations, sellerByShopId } from '../fixtures/organizations.ts';
 import { startKaspiSimulator } from '../simulator/kaspi/index.ts';
 import { startEgressProxy } from '../platform/egress/index.ts';
-import { startMariadb } from '../platform/mariadb.ts';
 import { loadHarnessFiles } from '../platform/php-files.ts';
-import { createRunAuthorities, writePemFiles } from '../platform/tls/ca.ts';
-import { startBitrix } from '../simulator/bitrix/server.ts';
-import { startFake } from '../simulator/bitrix/test-support.ts';
+import { createRunAuthorities } from '../platform/tls/ca.ts';
+import { checkoutOneProduct } from '../simulator/bitrix/storefront-client.ts';
+import { fixturesPaymentService, withStub, writeCaCertFile } from '../simulator/bitrix/test-support.ts';
 
 const clientDir = resolve(import.meta.dirname, '../fixtures/php-clients/third-party');
 const parts = useParts(
-  assemble()
-    .with('dir', () => scratchDir('kh-third-party-'))
-    .value('authorities', () => createRunAuthorities())
-    .value('caCertFile', async ({ dir, authorities }) => {
-      const pem = await writePemFiles(join(dir.path, 'tls'), { 'ca.pem': authorities.server.certPem });
-      return pem['ca.pem'];
-    })
-    .with('kaspi', ({ authorities }) => startKaspiSimulator({ organizations: allOrganizations, authorities }))
-    .with('paymentService', () =>
-      startFake((request) => {
-        const seller = sellerByShopId(Number(new URL(request.url, 'http://x').searchParams.get('shop_id')));
-        return seller
-          ? {
-              status: 200,
-              body: {
-                shop_id: seller.shopId,
-                organization_bin: seller.bin,
-                device_token: seller.deviceToken,
-                is_active: true,
-              },
-            }
-          : { status: 404, body: { detail: 'Shop ID not found' } };
-      }),
-    )
-    .with('egress', ({ authorities, kaspi, paymentService }) =>
-      startEgressProxy({
-        ca: authorities.server,
-        routes: [
-          {
-            match: 'qrapi-cert-ip.kaspi.kz',
-            port: 443,
-            target: { host: '127.0.0.1', port: Number(new URL(kaspi.listeners.r3).port) },
-          },
-          {
-            match: '*.up.railway.app',
-            target: { host: '127.0.0.1', port: paymentService.port, mode: 'terminate' },
-          },
-        ],
-      }),
-    )
-    .with('mariadb', ({ dir }) => startMariadb({ runDir: dir.path }))
-    .with('stub', async ({ dir, authorities, caCertFile, egress, mariadb }) =>
-      startBitrix({
-        runDir: dir.path,
-        mariadb,
-        seed: 7,
-        phpClassesDir: clientDir,
-        phpInitFile: join(clientDir, 'init.php'),
-        materializedFiles: await loadHarnessFiles(join(clientDir, 'harness-files.json'), authorities),
-        egressProxyUrl: egress.url,
-        caCertFile,
-        productionLayout: 'namespace',
-      }),
-    ),
+  withStub(
+    assemble()
+      .with('dir', () => scratchDir('kh-third-party-'))
+      .value('authorities', () => createRunAuthorities())
+      .value('caCertFile', ({ dir, authorities }) => writeCaCertFile(dir.path, authorities.server))
+      .with('kaspi', ({ authorities }) =>
+        startKaspiSimulator({ organizations: allOrganizations, authorities }),
+      )
+      .with('paymentService', fixturesPaymentService)
+      .with('egress', ({ authorities, kaspi, paymentService }) =>
+        startEgressProxy({
+          ca: authorities.server,
+          routes: [
+            {
+              match: 'qrapi-cert-ip.kaspi.kz',
+              port: 443,
+              target: { host: '127.0.0.1', port: Number(new URL(kaspi.listeners.r3).port) },
+            },
+            {
+              match: '*.up.railway.app',
+              target: { host: '127.0.0.1', port: paymentService.port, mode: 'terminate' },
+            },
+          ],
+        }),
+      ),
+    async ({ authorities, caCertFile, egress }) => ({
+      seed: 7,
+      phpClassesDir: clientDir,
+      phpInitFile: join(clientDir, 'init.php'),
+      materializedFiles: await loadHarnessFiles(join(clientDir, 'harness-files.json'), authorities),
+      egressProxyUrl: egress.url,
+      caCertFile,
+      productionLayout: 'namespace',
+    }),
+  ),
 );
 
 describe('a third-party-style client, unmodified', () => {
@@ -89,24 +70,9 @@ describe('a third-party-style client, unmodified', () => {
   });
 
   it('checks out through its hard-coded hosts: mutual TLS reaches Kaspi, the seller BIN is used', async () => {
-    const catalogue = (await (await fetch(`${parts.stub.url}/local/api/catalogue.php`)).json()) as {
-      products: { id: number; shopId: number }[];
-    };
-    const product = catalogue.products.find((p) => p.shopId === 576631)!;
-    const response = await fetch(`${parts.stub.url}/local/api/checkout.php`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        items: [{ productId: product.id, quantity: 1 }],
-        customer: { name: 'Aru', phone: '+77010000000', email: '' },
-        paymentMethod: 'qr',
-      }),
-    });
-    const body = (await response.json()) as {
-      ok: boolean;
-      payment: { organizationBin: string; qrPaymentId: number };
-    };
+    const { body } = await checkoutOneProduct(parts.stub.url, 576631, seededFaker(7));
     expect(body).toMatchObject({ ok: true, payment: { organizationBin: sellerByShopId(576631)!.bin } });
+    if (!body.ok) return;
 
     // The simulator answered over mutual TLS (a missing or foreign client certificate gets -10000).
     expect(parts.kaspi.state.purchases()).toMatchObject([

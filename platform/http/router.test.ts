@@ -2,44 +2,13 @@
  * The router under every control API and the payment-service's simulated service, and the control
  * APIs' flavour of it, over real HTTP on loopback.
  */
-import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { listenHttp, type HttpListener } from '../http-server.ts';
 import { ControlError, controlListener, ok, parsedBody } from './control-api.ts';
 import { ControlApiError, controlCaller } from './control-client.ts';
 import { BodyTooLarge, createRouter, routerListener, type Answer, type Route } from './router.ts';
-
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: unknown;
-}
-
-function send(base: string, method: string, path: string, body?: string, headers = {}): Promise<Reply> {
-  const url = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: url.hostname, port: url.port, method, path, agent: false, headers },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => {
-          let parsed: unknown = text;
-          try {
-            parsed = JSON.parse(text);
-          } catch {
-            // kept as text
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+import { sendRaw, type RawReply } from './test-support.ts';
 
 describe('the router (FastAPI-like flavour: exact paths, its own answers)', () => {
   let server: HttpListener;
@@ -76,37 +45,37 @@ describe('the router (FastAPI-like flavour: exact paths, its own answers)', () =
   afterAll(() => server?.stop());
 
   it('captures a template segment, %-decoded, a malformed escape as it came', async () => {
-    expect((await send(server.url, 'GET', '/items/a%20b')).body).toEqual({ id: 'a b' });
-    expect((await send(server.url, 'GET', '/items/%E0%A4%A')).body).toEqual({ id: '%E0%A4%A' });
+    expect((await sendRaw(server.url, 'GET', '/items/a%20b')).body).toEqual({ id: 'a b' });
+    expect((await sendRaw(server.url, 'GET', '/items/%E0%A4%A')).body).toEqual({ id: '%E0%A4%A' });
   });
 
   it('answers 404 for a path no route has, 405 with Allow for a method its routes do not take', async () => {
-    expect(await send(server.url, 'GET', '/items/1/more')).toMatchObject({
+    expect(await sendRaw(server.url, 'GET', '/items/1/more')).toMatchObject({
       status: 404,
       body: { detail: 'Not Found' },
     });
-    expect(await send(server.url, 'GET', '/items/1/')).toMatchObject({ status: 404 });
-    const refused = await send(server.url, 'PUT', '/items/1', '{}');
+    expect(await sendRaw(server.url, 'GET', '/items/1/')).toMatchObject({ status: 404 });
+    const refused = await sendRaw(server.url, 'PUT', '/items/1', '{}');
     expect(refused).toMatchObject({ status: 405, body: { detail: 'Method Not Allowed' } });
     expect(refused.headers.allow).toBe('GET, DELETE');
   });
 
   it('reads a body up to the route’s limit, and answers past it with the failure answer', async () => {
-    expect((await send(server.url, 'POST', '/echo', 'sixteen bytes..!')).body).toEqual({
+    expect((await sendRaw(server.url, 'POST', '/echo', 'sixteen bytes..!')).body).toEqual({
       got: 'sixteen bytes..!',
     });
-    expect(await send(server.url, 'POST', '/echo', 'seventeen bytes..')).toMatchObject({ status: 413 });
+    expect(await sendRaw(server.url, 'POST', '/echo', 'seventeen bytes..')).toMatchObject({ status: 413 });
   });
 
   it('turns a throwing handler into the 500 answer, never the error or its stack', async () => {
-    const answer = await send(server.url, 'GET', '/boom');
+    const answer = await sendRaw(server.url, 'GET', '/boom');
     expect(answer).toMatchObject({ status: 500, body: { detail: 'Internal Server Error' } });
     expect(JSON.stringify(answer.body)).not.toMatch(/secret|app\.ts/);
   });
 
   it('answers a request target that is no URL instead of throwing', async () => {
-    expect(await send(server.url, 'GET', 'http://a:b/')).toMatchObject({ status: 400 });
-    expect((await send(server.url, 'GET', '/items/7')).body).toEqual({ id: '7' });
+    expect(await sendRaw(server.url, 'GET', 'http://a:b/')).toMatchObject({ status: 400 });
+    expect((await sendRaw(server.url, 'GET', '/items/7')).body).toEqual({ id: '7' });
   });
 
   it('says what it would do with a request without running anything', () => {
@@ -168,27 +137,27 @@ describe('the control API flavour', () => {
   afterAll(() => server?.stop());
 
   const json = { 'content-type': 'application/json' };
-  const errorOf = (reply: Reply) => (reply.body as { error: { code: string; message: string } }).error;
+  const errorOf = (reply: RawReply) => (reply.body as { error: { code: string; message: string } }).error;
 
   it('answers every error as {error: {code, message}}', async () => {
-    const cases: [Promise<Reply>, number, string][] = [
-      [send(server.url, 'GET', '/control/nothing'), 404, 'not_found'],
-      [send(server.url, 'GET', '/control/faults'), 405, 'method_not_allowed'],
-      [send(server.url, 'POST', '/control/faults', '{', json), 400, 'invalid_json'],
+    const cases: [Promise<RawReply>, number, string][] = [
+      [sendRaw(server.url, 'GET', '/control/nothing'), 404, 'not_found'],
+      [sendRaw(server.url, 'GET', '/control/faults'), 405, 'method_not_allowed'],
+      [sendRaw(server.url, 'POST', '/control/faults', '{', json), 400, 'invalid_json'],
       [
-        send(server.url, 'POST', '/control/faults', `${'['.repeat(40)}${']'.repeat(40)}`, json),
+        sendRaw(server.url, 'POST', '/control/faults', `${'['.repeat(40)}${']'.repeat(40)}`, json),
         400,
         'body_too_deep',
       ],
       [
-        send(server.url, 'POST', '/control/faults', `{"kind":"${'x'.repeat(70_000)}"}`, json),
+        sendRaw(server.url, 'POST', '/control/faults', `{"kind":"${'x'.repeat(70_000)}"}`, json),
         413,
         'body_too_large',
       ],
-      [send(server.url, 'POST', '/control/faults', '{"kind":"slow","ms":-1}', json), 400, 'invalid_body'],
-      [send(server.url, 'DELETE', '/control/faults/f9/', undefined, json), 404, 'not_found'],
-      [send(server.url, 'POST', '/control/faults', '{"kind":"reset"}'), 403, 'forbidden'],
-      [send(server.url, 'GET', 'http://a:b/'), 400, 'invalid_target'],
+      [sendRaw(server.url, 'POST', '/control/faults', '{"kind":"slow","ms":-1}', json), 400, 'invalid_body'],
+      [sendRaw(server.url, 'DELETE', '/control/faults/f9/', undefined, json), 404, 'not_found'],
+      [sendRaw(server.url, 'POST', '/control/faults', '{"kind":"reset"}'), 403, 'forbidden'],
+      [sendRaw(server.url, 'GET', 'http://a:b/'), 400, 'invalid_target'],
     ];
     for (const [reply, status, code] of cases) {
       const answer = await reply;
@@ -199,19 +168,25 @@ describe('the control API flavour', () => {
   });
 
   it('names each field that is wrong', async () => {
-    const answer = await send(server.url, 'POST', '/control/faults', '{"kind":"slow","ms":-1,"x":1}', json);
+    const answer = await sendRaw(
+      server.url,
+      'POST',
+      '/control/faults',
+      '{"kind":"slow","ms":-1,"x":1}',
+      json,
+    );
     expect(errorOf(answer).message).toMatch(/^kind: .*; ms: .*; body: .*"x"/);
   });
 
   it('serves what passes, the trailing slash ignored', async () => {
-    expect(await send(server.url, 'POST', '/control/faults/', '{"kind":"reset"}', json)).toMatchObject({
+    expect(await sendRaw(server.url, 'POST', '/control/faults/', '{"kind":"reset"}', json)).toMatchObject({
       status: 201,
       body: { kind: 'reset' },
     });
   });
 
   it('refuses what the API’s own rule refuses, before the guard and the routes', async () => {
-    const answer = await send(server.url, 'POST', '/control/faults', '{"kind":"reset"}', {
+    const answer = await sendRaw(server.url, 'POST', '/control/faults', '{"kind":"reset"}', {
       ...json,
       'x-sandboxed': '1',
     });
@@ -222,11 +197,11 @@ describe('the control API flavour', () => {
   it('answers a handler’s failure with one line and no stack, or as the API describes it', async () => {
     const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
-      const answer = await send(server.url, 'GET', '/control/broken');
+      const answer = await sendRaw(server.url, 'GET', '/control/broken');
       expect(answer.status).toBe(500);
       expect(errorOf(answer)).toEqual({ code: 'internal', message: 'control action failed: query failed' });
       database = false;
-      const described = await send(server.url, 'GET', '/control/broken');
+      const described = await sendRaw(server.url, 'GET', '/control/broken');
       expect(described.status).toBe(503);
       expect(errorOf(described)).toEqual({ code: 'database_unreachable', message: 'its database is gone' });
     } finally {

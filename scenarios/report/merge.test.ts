@@ -17,6 +17,7 @@ import {
   type RunReport,
 } from './model.ts';
 import { renderSummary } from './summary.ts';
+import { judged } from './test-support.ts';
 
 const defect = (key: string, suite: string): Finding => ({
   suite,
@@ -116,23 +117,6 @@ function shard(
     },
   };
 }
-
-/** What a reader compares: the verdict, totals, each check's state, causes and defects (order-free). */
-const judged = (report: Pick<RunReport, 'verdict' | 'totals' | 'causes' | 'defects' | 'tests'>) => ({
-  verdict: report.verdict,
-  totals: report.totals,
-  tests: report.tests.map((test) => `${test.file} ${test.name}: ${test.state}`).sort(),
-  causes: report.causes
-    .map((cause) => ({
-      ...cause,
-      sellers: [...cause.sellers].sort(),
-      scenarios: [...cause.scenarios].sort(),
-    }))
-    .sort((a, b) => a.key.localeCompare(b.key)),
-  defects: report.defects
-    .map((group) => ({ ...group, suites: [...group.suites].sort() }))
-    .sort((a, b) => a.key.localeCompare(b.key)),
-});
 
 describe('shards merged into one report', () => {
   const unsharded = Object.values(bySuite).flat();

@@ -9,11 +9,10 @@ import { assemble } from '../../platform/lifecycle.ts';
 import { scratchDir } from '../../platform/run-dir.ts';
 import type { CatalogueProduct } from '../../fixtures/catalogue.ts';
 import { fallbackOrganization, sellerByShopId, sellers, type Seller } from '../../fixtures/organizations.ts';
-import { startMariadb } from '../../platform/mariadb.ts';
 import type { RowDataPacket } from 'mysql2/promise';
-import { startBitrix } from './server.ts';
 import { connectAsApp } from './seed.ts';
-import { startFake, type FakeHandler, type RecordedRequest } from './test-support.ts';
+import { paymentConfigOf } from '../../fixtures/payment-configs.ts';
+import { startFake, withStub, type FakeHandler, type RecordedRequest } from './test-support.ts';
 
 type PaymentServiceMode = 'ok' | 'error500' | 'notFound' | 'inactive' | 'badJson';
 
@@ -39,13 +38,7 @@ const paymentServiceHandler: FakeHandler = (request) => {
       if (!seller) return { status: 404, body: { detail: 'Shop ID not found' } };
       return {
         status: 200,
-        body: {
-          shop_id: seller.shopId,
-          organization_bin: seller.bin,
-          device_token: seller.deviceToken,
-          is_active: paymentServiceMode !== 'inactive',
-          provider: 'kaspi',
-        },
+        body: { ...paymentConfigOf(seller), is_active: paymentServiceMode !== 'inactive' },
       };
   }
 };
@@ -87,26 +80,22 @@ const kaspiHandler: FakeHandler = (request) => {
 };
 
 const parts = useParts(
-  assemble()
-    .with('dir', () => scratchDir('kh-bitrix-checkout-'))
-    .withAll({
-      mariadb: ({ dir }) => startMariadb({ runDir: dir.path }),
-      kaspi: () => startFake(kaspiHandler),
-      paymentService: () => startFake(paymentServiceHandler),
-    })
-    .with('stub', ({ dir, mariadb, kaspi, paymentService }) =>
-      startBitrix({
-        runDir: dir.path,
-        mariadb,
-        kaspiUrl: kaspi.url,
-        paymentServiceUrl: `${paymentService.url}/api`,
-        seed: 11,
+  withStub(
+    assemble()
+      .with('dir', () => scratchDir('kh-bitrix-checkout-'))
+      .withAll({
+        kaspi: () => startFake(kaspiHandler),
+        paymentService: () => startFake(paymentServiceHandler),
       }),
-    )
-    .value('products', async ({ stub }) => {
-      const catalogue = await fetch(`${stub.url}/local/api/catalogue.php`);
-      return ((await catalogue.json()) as { products: CatalogueProduct[] }).products;
+    ({ kaspi, paymentService }) => ({
+      kaspiUrl: kaspi.url,
+      paymentServiceUrl: `${paymentService.url}/api`,
+      seed: 11,
     }),
+  ).value('products', async ({ stub }) => {
+    const catalogue = await fetch(`${stub.url}/local/api/catalogue.php`);
+    return ((await catalogue.json()) as { products: CatalogueProduct[] }).products;
+  }),
 );
 
 beforeEach(async () => {

@@ -9,42 +9,21 @@ import { describe, expect, it } from 'vitest';
 import { useParts } from '../../platform/testing.ts';
 import { assemble } from '../../platform/lifecycle.ts';
 import { scratchDir } from '../../platform/run-dir.ts';
-import { sellerByShopId } from '../../fixtures/organizations.ts';
-import { startMariadb } from '../../platform/mariadb.ts';
 import { runRunbookChecks, type RunbookCheck } from './runbook.ts';
-import { startBitrix } from './server.ts';
-import { runStubPhp, startFake } from './test-support.ts';
+import { fixturesPaymentService, runStubPhp, withStub } from './test-support.ts';
 
 const parts = useParts(
-  assemble()
-    .with('dir', () => scratchDir('kh-runbook-'))
-    .with('paymentService', () =>
-      startFake((request) => {
-        const seller = sellerByShopId(Number(new URL(request.url, 'http://x').searchParams.get('shop_id')));
-        return seller
-          ? {
-              status: 200,
-              body: {
-                shop_id: seller.shopId,
-                organization_bin: seller.bin,
-                device_token: seller.deviceToken,
-                is_active: true,
-              },
-            }
-          : { status: 404, body: { detail: 'Shop ID not found' } };
-      }),
-    )
-    .with('mariadb', ({ dir }) => startMariadb({ runDir: dir.path }))
-    .with('stub', ({ dir, mariadb, paymentService }) =>
-      startBitrix({
-        runDir: dir.path,
-        mariadb,
-        seed: 3,
-        kaspiUrl: 'http://127.0.0.1:9',
-        paymentServiceUrl: `${paymentService.url}/api`,
-        productionLayout: 'namespace',
-      }),
-    )
+  withStub(
+    assemble()
+      .with('dir', () => scratchDir('kh-runbook-'))
+      .with('paymentService', fixturesPaymentService),
+    ({ paymentService }) => ({
+      seed: 3,
+      kaspiUrl: 'http://127.0.0.1:9',
+      paymentServiceUrl: `${paymentService.url}/api`,
+      productionLayout: 'namespace',
+    }),
+  )
     .value('apiClientBefore', ({ stub }) =>
       readFileSync(join(stub.documentRoot, 'local/classes/Integration/Kaspi/ApiClient.php')),
     )

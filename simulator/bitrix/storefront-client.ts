@@ -64,6 +64,17 @@ export function basketFor(seller: Seller, catalogue: readonly Product[], faker: 
   return picked.map((product) => ({ productId: product.id, quantity: faker.number.int({ min: 1, max: 3 }) }));
 }
 
+/** One of the shop's products, once, paid by QR: the smallest checkout that shows where money goes. */
+export async function checkoutOneProduct(
+  bitrixUrl: string,
+  shopId: number,
+  faker: Faker,
+): Promise<CheckoutAttempt> {
+  const product = (await fetchCatalogue(bitrixUrl)).find((p) => p.shopId === shopId);
+  if (!product) throw new Error(`the catalogue has no products of shop ${shopId}`);
+  return checkout(bitrixUrl, { items: [{ productId: product.id, quantity: 1 }], paymentMethod: 'qr', faker });
+}
+
 export async function checkout(
   bitrixUrl: string,
   request: {

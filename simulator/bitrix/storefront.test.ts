@@ -4,7 +4,6 @@
  * the order page with the QR token or payment link, and the status poll that makes the order in
  * MySQL follow Kaspi — Paid (and the CRM webhook, once, through the egress proxy), Failed, Expired.
  */
-import { join } from 'node:path';
 import type { RowDataPacket } from 'mysql2/promise';
 import { describe, expect, it } from 'vitest';
 import { useParts } from '../../platform/testing.ts';
@@ -12,11 +11,15 @@ import { assemble } from '../../platform/lifecycle.ts';
 import { scratchDir } from '../../platform/run-dir.ts';
 import { sellerByShopId } from '../../fixtures/organizations.ts';
 import { startEgressProxy, startWebhookSink } from '../../platform/egress/index.ts';
-import { startMariadb } from '../../platform/mariadb.ts';
-import { createCertificateAuthority, writePemFiles } from '../../platform/tls/ca.ts';
+import { createCertificateAuthority } from '../../platform/tls/ca.ts';
 import { connectAsApp } from './seed.ts';
-import { startBitrix } from './server.ts';
-import { startFake, type FakeHandler } from './test-support.ts';
+import {
+  fixturesPaymentService,
+  startFake,
+  withStub,
+  writeCaCertFile,
+  type FakeHandler,
+} from './test-support.ts';
 
 const statuses = new Map<string, string>();
 let nextId = 9_100;
@@ -103,51 +106,31 @@ const kaspiHandler: FakeHandler = (request) => {
       };
 };
 
-const paymentServiceHandler: FakeHandler = (request) => {
-  if (request.method === 'POST') return { status: 201, body: { id: 1 } };
-  const seller = sellerByShopId(Number(new URL(request.url, 'http://x').searchParams.get('shop_id')))!;
-  return {
-    status: 200,
-    body: {
-      shop_id: seller.shopId,
-      organization_bin: seller.bin,
-      device_token: seller.deviceToken,
-      is_active: true,
-    },
-  };
-};
-
 const parts = useParts(
-  assemble()
-    .with('dir', () => scratchDir('kh-storefront-'))
-    .value('ca', () => createCertificateAuthority())
-    .value('caCertFile', async ({ dir, ca }) => {
-      const pem = await writePemFiles(join(dir.path, 'tls'), { 'ca.pem': ca.certPem });
-      return pem['ca.pem'];
-    })
-    .with('kaspi', () => startFake(kaspiHandler))
-    .with('paymentService', () => startFake(paymentServiceHandler))
-    .with('sink', () => startWebhookSink())
-    .with('egress', ({ ca, sink }) =>
-      startEgressProxy({ ca, routes: [{ match: 'crm.cvety.kz', target: sink.target }] }),
-    )
-    .with('mariadb', ({ dir }) => startMariadb({ runDir: dir.path }))
-    .with('stub', async ({ dir, caCertFile, kaspi, paymentService, egress, mariadb }) => {
-      const stub = await startBitrix({
-        runDir: dir.path,
-        mariadb,
-        seed: 11,
-        kaspiUrl: kaspi.url,
-        paymentServiceUrl: `${paymentService.url}/api`,
-        webhookUrl: 'https://crm.cvety.kz/hooks/kaspi',
-        // The proxy object, not only its URL: in PHP's network namespace it then still names the request.
-        egressProxy: egress,
-        caCertFile,
-        productionLayout: 'auto',
-      });
-      egress.setClientDescriber(stub.describeEgressClient);
-      return stub;
+  withStub(
+    assemble()
+      .with('dir', () => scratchDir('kh-storefront-'))
+      .value('ca', () => createCertificateAuthority())
+      .value('caCertFile', ({ dir, ca }) => writeCaCertFile(dir.path, ca))
+      .with('kaspi', () => startFake(kaspiHandler))
+      .with('paymentService', fixturesPaymentService)
+      .with('sink', () => startWebhookSink())
+      .with('egress', ({ ca, sink }) =>
+        startEgressProxy({ ca, routes: [{ match: 'crm.cvety.kz', target: sink.target }] }),
+      ),
+    ({ caCertFile, kaspi, paymentService, egress }) => ({
+      seed: 11,
+      kaspiUrl: kaspi.url,
+      paymentServiceUrl: `${paymentService.url}/api`,
+      webhookUrl: 'https://crm.cvety.kz/hooks/kaspi',
+      // The proxy object, not only its URL: in PHP's network namespace it then still names the request.
+      egressProxy: egress,
+      caCertFile,
+      productionLayout: 'auto',
     }),
+  )
+    // The proxy then names the PHP code behind each request it refuses.
+    .value('egressNamesClients', ({ egress, stub }) => egress.setClientDescriber(stub.describeEgressClient)),
 );
 
 describe('storefront', () => {

@@ -1,15 +1,25 @@
 /**
  * Test helpers for the Bitrix stub: run PHP snippets against a document root (as a CLI request with
  * DOCUMENT_ROOT set, so every run starts with empty memory like an HTTP request), and tiny recording
- * HTTP fakes for Kaspi and the payment-service.
+ * HTTP fakes for Kaspi and the payment-service, and the MariaDB + stub pair the stub's tests start.
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
-import { issueServerCertificate, type RunAuthorities } from '../../platform/tls/ca.ts';
-import { running, type Running } from '../../platform/lifecycle.ts';
+import { paymentConfigOf } from '../../fixtures/payment-configs.ts';
+import { sellerByShopId } from '../../fixtures/organizations.ts';
+import {
+  issueServerCertificate,
+  writePemFiles,
+  type IssuedCertificate,
+  type RunAuthorities,
+} from '../../platform/tls/ca.ts';
+import { running, type Assembly, type Running } from '../../platform/lifecycle.ts';
 import { listening } from '../../platform/listening.ts';
-import type { BitrixStub } from './server.ts';
+import { startMariadb, type RunningMariadb } from '../../platform/mariadb.ts';
+import type { ScratchDir } from '../../platform/run-dir.ts';
+import { startBitrix, type BitrixStub, type StartBitrixOptions } from './server.ts';
 
 /**
  * Runs `<?php` code after prolog_before.php through the stub's own PHP settings (egress proxy, CA,
@@ -102,4 +112,46 @@ export async function startFake(handler: FakeHandler, options: StartFakeOptions 
   fake.port = listened.port;
   fake.url = `${options.mutualTls ? 'https' : 'http'}://127.0.0.1:${fake.port}`;
   return running<FakeServer>(fake, () => listened.stop());
+}
+
+/**
+ * The payment-service as the fixtures' sellers have it: GET /api/payment/config answers the seller's
+ * own config (404 "Shop ID not found" for another shop), POST /api/payment/log is stored (201).
+ */
+export const fixturesPaymentServiceHandler: FakeHandler = (request) => {
+  if (request.method === 'POST') return { status: 201, body: { id: 1 } };
+  const seller = sellerByShopId(Number(new URL(request.url, 'http://fake').searchParams.get('shop_id')));
+  return seller
+    ? { status: 200, body: paymentConfigOf(seller) }
+    : { status: 404, body: { detail: 'Shop ID not found' } };
+};
+
+/** A recording fake payment-service answering from the fixtures' sellers. */
+export const fixturesPaymentService = (): Promise<FakeServer> => startFake(fixturesPaymentServiceHandler);
+
+/** Writes the CA's certificate into the run dir's tls/ca.pem, for PHP's curl.cainfo (`caCertFile`). */
+export async function writeCaCertFile(
+  runDir: string,
+  ca: Pick<IssuedCertificate, 'certPem'>,
+): Promise<string> {
+  const dir = join(runDir, 'tls');
+  await writePemFiles(dir, { 'ca.pem': ca.certPem });
+  return join(dir, 'ca.pem');
+}
+
+export type StubOptions = Omit<StartBitrixOptions, 'runDir' | 'mariadb'>;
+
+/**
+ * Adds MariaDB and the Bitrix stub on it, both in the run dir `dir`, to an assembly: `options` gets
+ * the parts started before them and returns the stub's own settings.
+ */
+export function withStub<Parts extends { dir: ScratchDir }>(
+  assembly: Assembly<Parts>,
+  options: (parts: Parts) => StubOptions | Promise<StubOptions>,
+): Assembly<Parts & { mariadb: RunningMariadb; stub: BitrixStub }> {
+  return assembly
+    .with('mariadb', ({ dir }) => startMariadb({ runDir: dir.path }))
+    .with('stub', async (parts) =>
+      startBitrix({ runDir: parts.dir.path, mariadb: parts.mariadb, ...(await options(parts)) }),
+    );
 }

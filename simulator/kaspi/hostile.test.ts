@@ -14,10 +14,8 @@ import {
   badBody,
   deepArray,
   deepJson,
-  forgedWrite,
   hostileValues,
   httpLevelCases,
-  jsonWrite,
   pick,
   plain,
   rng,
@@ -26,8 +24,10 @@ import {
   type HostileCase,
   type Rng,
 } from '../shared/hostile/generate.ts';
-import { runHostile, tallyLine, type Target } from '../shared/hostile/run.ts';
+import { controlTarget, portOf, type ControlRoutes } from '../shared/hostile/control-api.ts';
+import type { Target } from '../shared/hostile/run.ts';
 import { startSimProcess } from '../shared/hostile/sim-process.ts';
+import { expectWithstood } from '../shared/hostile/verdict.ts';
 import { rawRequest } from '../shared/hostile/wire.ts';
 
 const seed = 20_251_204;
@@ -36,8 +36,6 @@ const parts = useParts(
   assemble().with('sim', () => startSimProcess(['kaspi'])),
   90_000,
 );
-
-const portOf = (url: unknown) => Number(new URL(String(url)).port);
 
 const postPaths = [
   'qr/create',
@@ -139,7 +137,7 @@ function kaspiApiCases(random: Rng, schemes: readonly string[], count: number, p
 }
 
 /** The control API: forged writes, JSON writes every route must refuse, reads with hostile parameters. */
-function controlCases(random: Rng, count: number, port: number): HostileCase[] {
+function controlRoutes(random: Rng): ControlRoutes {
   const writes: [string, string][] = [
     ['POST', '/control/reset'],
     ['POST', '/control/faults'],
@@ -185,34 +183,16 @@ function controlCases(random: Rng, count: number, port: number): HostileCase[] {
     () => `/control/refunds?qrPaymentId=${urlValue(random)}`,
     () => `/control/${urlValue(random)}`,
   ];
-  const cases: HostileCase[] = [];
-  for (let i = 0; i < count; i += 1) {
-    switch (Math.floor(random() * 4)) {
-      case 0: {
-        const [method, target] = pick(random, writes);
-        cases.push(forgedWrite(random, method, target, port));
-        break;
-      }
-      case 1: {
-        const [target, body] = pick(random, refusedBodies);
-        cases.push(jsonWrite('POST', target, body, port));
-        break;
-      }
-      case 2:
-        cases.push(
-          jsonWrite(
-            'POST',
-            pick(random, ['/control/faults', '/control/seed', '/control/clock']),
-            pick(random, [deepJson(33), deepArray(20_000), '{', 'null', `{"a":"${'x'.repeat(70_000)}"}`]),
-            port,
-          ),
-        );
-        break;
-      default:
-        cases.push(plain('GET', pick(random, reads)(), port));
-    }
-  }
-  return cases;
+  return {
+    writes,
+    refused: refusedBodies.map(([target, body]) => ['POST', target, body]),
+    malformed: (random) => ({
+      method: 'POST',
+      target: pick(random, ['/control/faults', '/control/seed', '/control/clock']),
+      body: pick(random, [deepJson(33), deepArray(20_000), '{', 'null', `{"a":"${'x'.repeat(70_000)}"}`]),
+    }),
+    reads,
+  };
 }
 
 function kaspiShape(status: number, body: unknown): string | undefined {
@@ -220,14 +200,6 @@ function kaspiShape(status: number, body: unknown): string | undefined {
   if (typeof code !== 'number') return `no numeric StatusCode: ${JSON.stringify(body).slice(0, 120)}`;
   if (status >= 400 && code === 0) return `HTTP ${status} with StatusCode 0`;
   return undefined;
-}
-
-function controlShape(status: number, body: unknown): string | undefined {
-  if (status < 400) return undefined;
-  const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
-  if (typeof error?.code !== 'string' || typeof error.message !== 'string')
-    return `not {error: {code, message}}: ${JSON.stringify(body).slice(0, 120)}`;
-  return error.message.includes('\n') ? 'a reason over more than one line' : undefined;
 }
 
 describe('the Kaspi simulator under hostile input', () => {
@@ -252,7 +224,6 @@ describe('the Kaspi simulator under hostile input', () => {
         };
       };
       const plainListener = listener('plain listener', parts.sim.ready.url, false, ['r1', 'r2', 'r3'], 400);
-      const controlPort = portOf(parts.sim.ready.controlUrl);
       const targets: Target[] = [
         {
           ...plainListener,
@@ -264,21 +235,10 @@ describe('the Kaspi simulator under hostile input', () => {
         listener('r1 listener (TLS)', parts.sim.ready.r1, true, ['r1'], 120),
         listener('r2 listener (TLS)', parts.sim.ready.r2, true, ['r2'], 120),
         listener('r3 listener (TLS)', parts.sim.ready.r3, true, ['r3'], 120),
-        {
-          name: 'control API',
-          endpoint: { port: controlPort },
-          shape: controlShape,
-          cases: [...httpLevelCases(`127.0.0.1:${controlPort}`), ...controlCases(random, 300, controlPort)],
-        },
+        controlTarget(random, parts.sim.ready.controlUrl, controlRoutes(random)),
       ];
 
-      const run = await runHostile(targets, { concurrency: 8, timeoutMs: 20_000 });
-      console.log(`hostile input, seed ${seed}:\n  ${tallyLine('Kaspi simulator', run.tally)}`);
-      for (const [name, tally] of Object.entries(run.byTarget)) console.log(`    ${tallyLine(name, tally)}`);
-
-      expect(run.failures).toEqual([]);
-      expect(run.tally).toMatchObject({ '5xx': 0, 'no reply': 0, hangs: 0 });
-      expect(parts.sim.alive(), `the simulator process exited:\n${parts.sim.stderr()}`).toBe(true);
+      await expectWithstood(parts.sim, 'Kaspi simulator', seed, targets);
       // Still serving, and nothing a forged or refused control request asked for happened.
       const health = await fetch(`${String(parts.sim.ready.url)}/r3/v01/health/ping`);
       expect(((await health.json()) as { StatusCode: number }).StatusCode).toBe(0);

@@ -4,9 +4,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { useParts } from '../../platform/testing.ts';
 import { assemble } from '../../platform/lifecycle.ts';
 import { sellers } from '../../fixtures/organizations.ts';
+import { paymentConfigOf } from '../../fixtures/payment-configs.ts';
 import { PaymentServiceControlClient } from './control-client.ts';
 import { startPaymentServiceSimulator } from './server.ts';
-import { startTestPostgres } from './test-support.ts';
+import { intParsing, startTestPostgres } from './test-support.ts';
 
 const parts = useParts(
   assemble()
@@ -70,13 +71,7 @@ describe('guide contract: GET /api/payment/config', () => {
       expect(await get(`/api/payment/config?shop_id=${seller.shopId}`)).toEqual({
         status: 200,
         contentType: 'application/json',
-        body: {
-          shop_id: seller.shopId,
-          organization_bin: seller.bin,
-          device_token: seller.deviceToken,
-          is_active: true,
-          provider: 'kaspi',
-        },
+        body: paymentConfigOf(seller),
       });
     },
   );
@@ -92,14 +87,7 @@ describe('guide contract: GET /api/payment/config', () => {
     expect(await get('/api/payment/config?shop_id=abc')).toMatchObject({
       status: 422,
       body: {
-        detail: [
-          {
-            type: 'int_parsing',
-            loc: ['query', 'shop_id'],
-            msg: 'Input should be a valid integer, unable to parse string as an integer',
-            input: 'abc',
-          },
-        ],
+        detail: [intParsing(['query', 'shop_id'], 'abc')],
       },
     });
   });
@@ -183,12 +171,7 @@ describe('guide contract: POST /api/payment/log', () => {
       status: 422,
       body: {
         detail: [
-          {
-            type: 'int_parsing',
-            loc: ['body', 'shop_id'],
-            msg: 'Input should be a valid integer, unable to parse string as an integer',
-            input: 'x',
-          },
+          intParsing(['body', 'shop_id'], 'x'),
           { type: 'missing', loc: ['body', 'organization_bin'], msg: 'Field required', input: body },
           {
             type: 'int_from_float',

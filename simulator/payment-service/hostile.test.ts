@@ -15,7 +15,6 @@ import {
   badBody,
   deepArray,
   deepJson,
-  forgedWrite,
   hostileValues,
   httpLevelCases,
   jsonWrite,
@@ -28,8 +27,10 @@ import {
   type HostileCase,
   type Rng,
 } from '../shared/hostile/generate.ts';
-import { runHostile, tallyLine, type Target } from '../shared/hostile/run.ts';
+import { controlTarget, portOf, type ControlRoutes } from '../shared/hostile/control-api.ts';
+import type { Target } from '../shared/hostile/run.ts';
 import { startSimProcess } from '../shared/hostile/sim-process.ts';
+import { expectWithstood } from '../shared/hostile/verdict.ts';
 import { PaymentServiceControlClient } from './control-client.ts';
 
 const seed = 20_251_205;
@@ -44,8 +45,6 @@ const parts = useParts(
     }),
   90_000,
 );
-
-const portOf = (url: unknown) => Number(new URL(String(url)).port);
 
 /**
  * Shops no seller has: what the fuzzer creates, changes or logs stays off the sellers' configs,
@@ -165,7 +164,7 @@ function serviceCases(random: Rng, count: number, port: number): HostileCase[] {
   return cases;
 }
 
-function controlCases(random: Rng, count: number, port: number): HostileCase[] {
+function controlRoutes(random: Rng): ControlRoutes {
   const writes: [string, string][] = [
     ['POST', '/control/down'],
     ['POST', '/control/reset'],
@@ -218,34 +217,16 @@ function controlCases(random: Rng, count: number, port: number): HostileCase[] {
       ]),
     () => `/control/${urlValue(random)}`,
   ];
-  const cases: HostileCase[] = [];
-  for (let i = 0; i < count; i += 1) {
-    switch (Math.floor(random() * 4)) {
-      case 0: {
-        const [method, target] = pick(random, writes);
-        cases.push(forgedWrite(random, method, target, port));
-        break;
-      }
-      case 1: {
-        const [method, target, body] = pick(random, refused);
-        cases.push(jsonWrite(method, target, body, port));
-        break;
-      }
-      case 2:
-        cases.push(
-          jsonWrite(
-            pick(random, ['PUT', 'POST']),
-            pick(random, ['/control/profile', '/control/faults', `/control/configs/${strayShop + 2}`]),
-            pick(random, [deepJson(33), deepArray(20_000), '{', 'null', '[]']),
-            port,
-          ),
-        );
-        break;
-      default:
-        cases.push(plain('GET', pick(random, reads)(), port));
-    }
-  }
-  return cases;
+  return {
+    writes,
+    refused,
+    malformed: (random) => ({
+      method: pick(random, ['PUT', 'POST']),
+      target: pick(random, ['/control/profile', '/control/faults', `/control/configs/${strayShop + 2}`]),
+      body: pick(random, [deepJson(33), deepArray(20_000), '{', 'null', '[]']),
+    }),
+    reads,
+  };
 }
 
 function fastapiShape(status: number, body: unknown): string | undefined {
@@ -267,14 +248,6 @@ function fastapiShape(status: number, body: unknown): string | undefined {
     : `not FastAPI's 422: ${JSON.stringify(body).slice(0, 160)}`;
 }
 
-function controlShape(status: number, body: unknown): string | undefined {
-  if (status < 400) return undefined;
-  const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
-  if (typeof error?.code !== 'string' || typeof error.message !== 'string')
-    return `not {error: {code, message}}: ${JSON.stringify(body).slice(0, 120)}`;
-  return error.message.includes('\n') ? 'a reason over more than one line' : undefined;
-}
-
 describe('the payment-service simulator under hostile input', () => {
   it(
     'answers every generated case below 500 in its own shape, and is still there serving afterwards',
@@ -282,7 +255,6 @@ describe('the payment-service simulator under hostile input', () => {
     async () => {
       const random = rng(seed);
       const servicePort = portOf(parts.sim.ready.url);
-      const controlPort = portOf(parts.sim.ready.controlUrl);
       const targets: Target[] = [
         {
           name: 'service (both contracts)',
@@ -294,21 +266,10 @@ describe('the payment-service simulator under hostile input', () => {
             slowBodyCase(`127.0.0.1:${servicePort}`, '/api/payment/log'),
           ],
         },
-        {
-          name: 'control API',
-          endpoint: { port: controlPort },
-          shape: controlShape,
-          cases: [...httpLevelCases(`127.0.0.1:${controlPort}`), ...controlCases(random, 300, controlPort)],
-        },
+        controlTarget(random, parts.sim.ready.controlUrl, controlRoutes(random)),
       ];
 
-      const run = await runHostile(targets, { concurrency: 8, timeoutMs: 20_000 });
-      console.log(`hostile input, seed ${seed}:\n  ${tallyLine('payment-service simulator', run.tally)}`);
-      for (const [name, tally] of Object.entries(run.byTarget)) console.log(`    ${tallyLine(name, tally)}`);
-
-      expect(run.failures).toEqual([]);
-      expect(run.tally).toMatchObject({ '5xx': 0, 'no reply': 0, hangs: 0 });
-      expect(parts.sim.alive(), `the simulator process exited:\n${parts.sim.stderr()}`).toBe(true);
+      await expectWithstood(parts.sim, 'payment-service simulator', seed, targets);
       // Still serving, and nothing a forged or refused control request asked for happened.
       expect((await fetch(`${String(parts.sim.ready.url)}/health`)).status).toBe(200);
       expect(await parts.control.state()).toEqual({

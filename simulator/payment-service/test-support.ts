@@ -45,3 +45,11 @@ export async function fetchErrorCode(request: Promise<Response>): Promise<string
     return cause?.code ?? String(error);
   }
 }
+
+/** FastAPI's 422 item for a value that does not parse as an integer (pydantic's int_parsing). */
+export const intParsing = (loc: string[], input: unknown) => ({
+  type: 'int_parsing',
+  loc,
+  msg: 'Input should be a valid integer, unable to parse string as an integer',
+  input,
+});
