@@ -16,6 +16,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { getResponse, type RequestHandler } from 'msw';
 import { bodyLimits } from '../../platform/http-limits.ts';
+import { BodyTooLarge, readText } from '../../platform/http/router.ts';
 import { httpStatusAnswer } from '../shared/faults.ts';
 import { breakSocket, isSocketFault } from '../shared/socket-faults.ts';
 import type { Attribution } from './journal-entry.ts';
@@ -73,7 +74,6 @@ export interface MswNodeListenerOptions {
   maxBodyBytes?: number;
 }
 
-class BodyTooLarge extends Error {}
 class BadTarget extends Error {}
 
 function parseTarget(target: string): URL {
@@ -85,26 +85,6 @@ function parseTarget(target: string): URL {
   } catch {
     throw new BadTarget();
   }
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new BodyTooLarge());
-        req.resume();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () =>
-      resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')),
-    );
-    req.on('error', reject);
-  });
 }
 
 function toHeaders(req: IncomingMessage): Headers {
@@ -190,7 +170,7 @@ export function createMswNodeListener(options: MswNodeListenerOptions): RequestL
 
     const answer = async () => {
       const quick = quickPath(target);
-      requestBody = await readBody(req, maxBodyBytes);
+      requestBody = await readText(req, maxBodyBytes);
       const refused = options.refuse?.(method, requestBody);
       if (refused) {
         finish({ httpStatus: refused.httpStatus, body: json(refused.message) });
