@@ -10,25 +10,15 @@ import { describe, expect, it } from 'vitest';
 import { useParts } from '../../platform/testing.ts';
 import { assemble } from '../../platform/lifecycle.ts';
 import { scratchDir } from '../../platform/run-dir.ts';
-import { startMariadb } from '../../platform/mariadb.ts';
-import { startBitrix } from './server.ts';
 import { connectAsApp } from './seed.ts';
-import { runStubPhp } from './test-support.ts';
+import { runStubPhp, withStub } from './test-support.ts';
 
 const parts = useParts(
-  assemble()
-    .with('dir', () => scratchDir('kh-bitrix-kernel-'))
-    .with('mariadb', ({ dir }) => startMariadb({ runDir: dir.path }))
-    // Nothing listens on port 9: the kernel tests never reach the network.
-    .with('stub', ({ dir, mariadb }) =>
-      startBitrix({
-        runDir: dir.path,
-        mariadb,
-        kaspiUrl: 'http://127.0.0.1:9',
-        paymentServiceUrl: 'http://127.0.0.1:9/api',
-        seed: 7,
-      }),
-    ),
+  // Nothing listens on port 9: the kernel tests never reach the network.
+  withStub(
+    assemble().with('dir', () => scratchDir('kh-bitrix-kernel-')),
+    () => ({ kaspiUrl: 'http://127.0.0.1:9', paymentServiceUrl: 'http://127.0.0.1:9/api', seed: 7 }),
+  ),
 );
 
 const php = (code: string) => runStubPhp(parts.stub, `use Bitrix\\Main\\Config\\Option;\n${code}`);
