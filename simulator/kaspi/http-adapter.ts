@@ -158,9 +158,10 @@ export function createMswNodeListener(options: MswNodeListenerOptions): RequestL
     const finish = (result: FastAnswer, extra: Partial<Exchange> = {}) => {
       if (!res.headersSent && !res.destroyed) {
         for (let i = 0; i < (shape?.earlyHints ?? 0); i += 1) res.writeEarlyHints(earlyHint);
-        const lines = answerHeaders(result.body).map(([name, value]): [string, string] =>
-          result.html && name === 'Content-Type' ? [name, 'text/html; charset=utf-8'] : [name, value],
-        );
+        const lines = answerHeaders(result.body);
+        // Only an http-status fault's page is HTML; every other answer keeps the JSON lines as built.
+        if (result.html)
+          for (const line of lines) if (line[0] === 'Content-Type') line[1] = 'text/html; charset=utf-8';
         if (shape) lines.push(...stickyCookies(shape.extraBytes));
         res.writeHead(result.httpStatus, flatHeaders(lines));
       }
