@@ -23,7 +23,7 @@ import { KaspiControlClient } from '../../simulator/kaspi/control-client.ts';
 import { PaymentServiceControlClient } from '../../simulator/payment-service/control-client.ts';
 import { guideOutcomes, type RunbookCheck } from '../../simulator/bitrix/runbook.ts';
 import { kaspiModuleId } from '../../simulator/bitrix/seed.ts';
-import { checkout, fetchCatalogue } from '../../simulator/bitrix/storefront-client.ts';
+import { checkoutOneProduct } from '../../simulator/bitrix/storefront-client.ts';
 import { egressControl, webhookSinkControl } from '../../platform/egress/control-client.ts';
 import type { Stack, StackInfo } from '../stack.ts';
 import { partnerAuthorityName } from '../../platform/tls/ca.ts';
@@ -372,19 +372,12 @@ function dockerStackTests(mode: NetworkMode): void {
       await db.end();
     }
 
-    const catalogue = await fetchCatalogue(info.bitrix.url);
     const faker = seededFaker(info.seed);
     const paymentService = new PaymentServiceControlClient(info.paymentService.controlUrl);
     const logsBefore = (await paymentService.requests()).filter((r) => r.path === '/api/payment/log').length;
     const kaspi = new KaspiControlClient(info.kaspi.controlUrl);
     for (const seller of sellers) {
-      const product = catalogue.find((p) => p.shopId === seller.shopId);
-      expect(product, `a product of ${seller.name} in the catalogue`).toBeDefined();
-      const attempt = await checkout(info.bitrix.url, {
-        items: [{ productId: product!.id, quantity: 1 }],
-        paymentMethod: 'qr',
-        faker,
-      });
+      const attempt = await checkoutOneProduct(info.bitrix.url, seller.shopId, faker);
       expect(attempt.body, `${seller.name}: ${JSON.stringify(attempt.body)}`).toMatchObject({ ok: true });
       if (!attempt.body.ok) return;
       // The seller's BIN (not the fallback's): the config came from the payment-service over TLS.
@@ -522,12 +515,7 @@ echo json_encode([
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     const seller = sellers[0]!;
-    const product = (await fetchCatalogue(info.bitrix.url)).find((p) => p.shopId === seller.shopId);
-    const attempt = await checkout(info.bitrix.url, {
-      items: [{ productId: product!.id, quantity: 1 }],
-      paymentMethod: 'qr',
-      faker: seededFaker(info.seed + 1),
-    });
+    const attempt = await checkoutOneProduct(info.bitrix.url, seller.shopId, seededFaker(info.seed + 1));
     expect(attempt.body, JSON.stringify(attempt.body)).toMatchObject({
       ok: true,
       payment: { organizationBin: seller.bin },
